@@ -1,0 +1,81 @@
+"""The Dongkou consumption-assistance marketplace (洞口消费扶贫商城): the application factory."""
+import logging
+from pathlib import Path
+
+from flask import Flask, session
+from flask_babel import get_locale
+
+from app import config
+from app.domain.money import format_fen
+from app.extensions import babel, bootstrap, csrf, db, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def select_locale() -> str:
+    from flask import current_app
+
+    # Chinese for everyone unless they chose English with the switch in the page header.
+    chosen = session.get("lang")
+    return chosen if chosen in current_app.config["LANGUAGES"] else "zh_CN"
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.from_mapping(config.load(app.instance_path))
+    if test_config:
+        app.config.from_mapping(test_config)
+    Path(app.config["MEDIA_ROOT"]).mkdir(parents=True, exist_ok=True)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    _import_models()
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    bootstrap.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, default_translation_directories=str(ROOT / "app" / "translations"))
+    _init_login(app)
+
+    from app.accounts import bp as accounts_bp
+    from app.catalog import bp as catalog_bp
+    from app.site import bp as site_bp
+    from app.site.views import register_error_pages
+
+    app.register_blueprint(site_bp)
+    app.register_blueprint(catalog_bp)
+    app.register_blueprint(accounts_bp)
+    register_error_pages(app)
+
+    app.jinja_env.filters["fen"] = format_fen
+    app.jinja_env.globals["get_locale"] = get_locale
+
+    from app import cli
+
+    cli.register(app)
+    return app
+
+
+def _import_models() -> None:
+    # Every model must be imported before migrations compare metadata with the database.
+    from app.accounts import models as _accounts  # noqa: F401
+    from app.catalog import models as _catalog  # noqa: F401
+    from app.events import models as _events  # noqa: F401
+    from app.outbox import models as _outbox  # noqa: F401
+    from app.registry import models as _registry  # noqa: F401
+
+
+def _init_login(app: Flask) -> None:
+    from flask_babel import lazy_gettext as _l
+
+    from app.accounts.services import load_session_user
+
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = _l("请先登录。")
+    login_manager.login_message_category = "info"
+    login_manager.user_loader(load_session_user)

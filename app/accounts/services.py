@@ -1,0 +1,120 @@
+"""Account use cases. Each takes plain values, commits once, and raises AccountError on refusal."""
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import func
+
+from app.accounts.models import User
+from app.domain import roles
+from app.extensions import db
+from app.models_base import utcnow
+from app.outbox.services import queue_mail
+
+MIN_PASSWORD_LENGTH = 8
+
+
+class AccountError(Exception):
+    """A refused account action; ``code`` names the reason for the view to explain."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def find_by_email(email: str) -> User | None:
+    return db.session.execute(
+        db.select(User).where(func.lower(User.email) == normalise_email(email))
+    ).scalar_one_or_none()
+
+
+def create_user(email: str, name: str, password: str, role: str = roles.CONSUMER) -> User:
+    """Create an account. Raises AccountError('email_taken'|'weak_password'|'bad_role'). Commits."""
+    if role not in roles.ALL:
+        raise AccountError("bad_role")
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise AccountError("weak_password")
+    if find_by_email(email):
+        raise AccountError("email_taken")
+    user = User(email=normalise_email(email), name=name.strip(), role=role)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def authenticate(email: str, password: str) -> User:
+    """Return the active user with these credentials, or raise AccountError('bad_credentials')."""
+    user = find_by_email(email)
+    # One message for unknown email and wrong password, so sign-in does not reveal accounts.
+    if user is None or not user.check_password(password) or not user.active:
+        raise AccountError("bad_credentials")
+    user.last_login_at = utcnow()
+    db.session.commit()
+    return user
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Replace the password and end every other session. Raises AccountError. Commits."""
+    if not user.check_password(current):
+        raise AccountError("wrong_current_password")
+    _set_new_password(user, new)
+
+
+def _set_new_password(user: User, new: str) -> None:
+    if len(new or "") < MIN_PASSWORD_LENGTH:
+        raise AccountError("weak_password")
+    user.set_password(new)
+    user.session_version += 1
+    db.session.commit()
+
+
+def _serializer(secret_key: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret_key, salt="password-reset")
+
+
+def request_password_reset(email: str, secret_key: str, reset_url_for) -> None:
+    """Queue a reset link for ``email`` if such an account exists. Commits.
+
+    Silent when the address is unknown, so the form cannot be used to probe for accounts.
+    ``reset_url_for(token)`` builds the absolute link; the service never touches the request.
+    """
+    user = find_by_email(email)
+    if user is None or not user.active:
+        return
+    # The session version inside the token makes a link single-use: resetting bumps it.
+    token = _serializer(secret_key).dumps({"uid": user.id, "v": user.session_version})
+    queue_mail(
+        user.email,
+        "洞口消费扶贫商城：重设密码 / Reset your password",
+        f"{user.name}，您好：\n\n请在一小时内打开下面的链接重设密码：\n{reset_url_for(token)}\n\n"
+        "如果不是您本人操作，请忽略本邮件。\n",
+    )
+    db.session.commit()
+
+
+def reset_password(token: str, new: str, secret_key: str, max_age: int) -> User:
+    """Set a new password from a reset link. Raises AccountError('link_expired'|'link_invalid'). Commits."""
+    try:
+        data = _serializer(secret_key).loads(token, max_age=max_age)
+    except SignatureExpired as exc:
+        raise AccountError("link_expired") from exc
+    except BadSignature as exc:
+        raise AccountError("link_invalid") from exc
+    user = db.session.get(User, data.get("uid"))
+    if user is None or not user.active or user.session_version != data.get("v"):
+        raise AccountError("link_invalid")
+    _set_new_password(user, new)
+    return user
+
+
+def load_session_user(session_id: str) -> User | None:
+    """Flask-Login's loader: the id must carry the user's current session version."""
+    user_id, _, version = (session_id or "").partition(":")
+    if not user_id.isdigit() or not version.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or user.session_version != int(version):
+        return None
+    return user

@@ -1,0 +1,137 @@
+"""Account pages: thin views over accounts.services."""
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from app.accounts import bp, services
+from app.accounts.forms import (
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    LoginForm,
+    RegisterForm,
+    ResetPasswordForm,
+)
+from app.outbox.services import deliver_pending
+
+
+def _message(code: str) -> str:
+    return {
+        "email_taken": _("这个邮箱已经注册过了，请直接登录，或用“忘记密码”找回。"),
+        "weak_password": _("密码至少需要 8 个字符。"),
+        "bad_credentials": _("邮箱或密码不正确，请检查后重试。"),
+        "wrong_current_password": _("当前密码不正确。"),
+        "link_expired": _("重设链接已过期，请重新申请。"),
+        "link_invalid": _("重设链接无效或已使用，请重新申请。"),
+    }.get(code, _("操作未能完成，请重试。"))
+
+
+def _safe_next(target: str | None) -> str:
+    # Only same-site paths: an open redirect after login is a phishing tool.
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return url_for("catalog.home")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("catalog.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data, form.password.data)
+        except services.AccountError as exc:
+            form.password.errors.append(_message(exc.code))
+        else:
+            login_user(user)
+            flash(_("欢迎回来，%(name)s。", name=user.name), "success")
+            return redirect(_safe_next(request.args.get("next")))
+    status = 400 if form.errors else 200
+    return render_template("accounts/login.html", form=form), status
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = services.create_user(form.email.data, form.name.data, form.password.data)
+        except services.AccountError as exc:
+            form.email.errors.append(_message(exc.code))
+        else:
+            login_user(user)
+            flash(_("注册成功，欢迎来到洞口消费扶贫商城。"), "success")
+            return redirect(url_for("catalog.home"))
+    status = 400 if form.errors else 200
+    return render_template("accounts/register.html", form=form), status
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    logout_user()
+    flash(_("您已退出登录。"), "info")
+    return redirect(url_for("catalog.home"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current.data, form.password.data)
+        except services.AccountError as exc:
+            form.current.errors.append(_message(exc.code))
+        else:
+            # The version bump ended every session, this one included; sign in again here.
+            login_user(current_user._get_current_object())
+            flash(_("密码已修改，其他设备上的登录已失效。"), "success")
+            return redirect(url_for("accounts.change_password"))
+    status = 400 if form.errors else 200
+    return render_template("accounts/change_password.html", form=form), status
+
+
+@bp.route("/forgot", methods=["GET", "POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.request_password_reset(
+            form.email.data,
+            current_app.config["SECRET_KEY"],
+            lambda token: url_for("accounts.reset_password", token=token, _external=True),
+        )
+        cfg = current_app.config
+        deliver_pending(services.normalise_email(form.email.data), cfg["MAIL_SERVER"], cfg["MAIL_PORT"], cfg["MAIL_SENDER"])
+        flash(_("如果该邮箱已注册，重设密码的链接已经发出，请查收。"), "info")
+        return redirect(url_for("accounts.login"))
+    status = 400 if form.errors else 200
+    return render_template("accounts/forgot_password.html", form=form), status
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.reset_password(
+                token,
+                form.password.data,
+                current_app.config["SECRET_KEY"],
+                current_app.config["PASSWORD_RESET_MAX_AGE"],
+            )
+        except services.AccountError as exc:
+            flash(_message(exc.code), "danger")
+            return redirect(url_for("accounts.forgot_password"))
+        flash(_("密码已重设，请用新密码登录。"), "success")
+        return redirect(url_for("accounts.login"))
+    status = 400 if form.errors else 200
+    return render_template("accounts/reset_password.html", form=form), status
+
+
+@bp.get("/")
+@login_required
+def profile():
+    return render_template("accounts/profile.html")

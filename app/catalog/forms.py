@@ -1,0 +1,23 @@
+"""The product list's filter form, read from the query string (a GET form needs no CSRF)."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SearchField, SelectField
+from wtforms.validators import Length, Optional
+
+from app.catalog.queries import SORTS
+
+
+class ProductFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = SearchField(_l("搜索"), validators=[Optional(), Length(max=50, message=_l("搜索词最多 50 个字。"))])
+    township = SelectField(_l("乡镇"), choices=[], validate_choice=True, validators=[Optional()])
+    category = SelectField(_l("品类"), choices=[], validate_choice=True, validators=[Optional()])
+    certified = BooleanField(_l("只看认定扶贫产品"))
+    sort = SelectField(
+        _l("排序"),
+        choices=list(zip(SORTS, (_l("推荐"), _l("价格从低到高"), _l("价格从高到低"), _l("最新上架")))),
+        default="featured",
+        validators=[Optional()],
+    )

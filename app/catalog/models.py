@@ -1,0 +1,107 @@
+"""Catalogue models. Prices are integer fen; stock lives on the SKU, the thing that is sold."""
+from datetime import date, datetime
+from typing import Optional
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models_base import utcnow
+from app.registry.models import Producer, Township, Village
+
+
+class Category(db.Model):
+    __tablename__ = "categories"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(64))
+    sort_order: Mapped[int] = mapped_column(default=0)
+
+
+class Product(db.Model):
+    __tablename__ = "products"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(96), unique=True)
+    name: Mapped[str] = mapped_column(String(128))
+    subtitle: Mapped[str] = mapped_column(String(255), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"), index=True)
+    producer_id: Mapped[int] = mapped_column(ForeignKey("producers.id"), index=True)
+    township_id: Mapped[int] = mapped_column(ForeignKey("townships.id"), index=True)
+    village_id: Mapped[Optional[int]] = mapped_column(ForeignKey("villages.id"))
+    is_active: Mapped[bool] = mapped_column(default=True)
+    is_featured: Mapped[bool] = mapped_column(default=False)
+    # The lowest active SKU price, kept by services so lists sort and show "from ¥x" without a join.
+    price_from_fen: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    category: Mapped[Category] = relationship()
+    producer: Mapped[Producer] = relationship()
+    township: Mapped[Township] = relationship()
+    village: Mapped[Optional[Village]] = relationship()
+    skus: Mapped[list["Sku"]] = relationship(back_populates="product", order_by="Sku.price_fen")
+    images: Mapped[list["ProductImage"]] = relationship(
+        back_populates="product", order_by="ProductImage.sort_order"
+    )
+    certifications: Mapped[list["Certification"]] = relationship(
+        back_populates="product", order_by="Certification.valid_to.desc()"
+    )
+
+    __table_args__ = (Index("ix_products_active_featured", "is_active", "is_featured"),)
+
+    def valid_certification(self, on: date) -> Optional["Certification"]:
+        return next((c for c in self.certifications if c.is_valid_on(on)), None)
+
+
+class Sku(db.Model):
+    """A sellable unit such as a 5 kg box; the price and stock belong here."""
+
+    __tablename__ = "skus"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(64))
+    unit: Mapped[str] = mapped_column(String(16))
+    net_weight_g: Mapped[int] = mapped_column(default=0)
+    price_fen: Mapped[int]
+    stock: Mapped[int] = mapped_column(default=0)
+    is_active: Mapped[bool] = mapped_column(default=True)
+
+    product: Mapped[Product] = relationship(back_populates="skus")
+
+    __table_args__ = (
+        CheckConstraint("price_fen >= 0", name="price_non_negative"),
+        # The database itself refuses oversold stock, whatever the code above it does.
+        CheckConstraint("stock >= 0", name="stock_non_negative"),
+    )
+
+
+class Certification(db.Model):
+    """A poverty-alleviation product certification (扶贫产品认定)."""
+
+    __tablename__ = "certifications"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    number: Mapped[str] = mapped_column(String(64))
+    issuer: Mapped[str] = mapped_column(String(128))
+    valid_from: Mapped[date]
+    valid_to: Mapped[date]
+
+    product: Mapped[Product] = relationship(back_populates="certifications")
+
+    __table_args__ = (CheckConstraint("valid_to >= valid_from", name="valid_range"),)
+
+    def is_valid_on(self, on: date) -> bool:
+        return self.valid_from <= on <= self.valid_to
+
+
+class ProductImage(db.Model):
+    __tablename__ = "product_images"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    # Relative to MEDIA_ROOT, so the storage folder can move without rewriting rows.
+    path: Mapped[str] = mapped_column(String(255))
+    alt: Mapped[str] = mapped_column(String(128), default="")
+    sort_order: Mapped[int] = mapped_column(default=0)
+
+    product: Mapped[Product] = relationship(back_populates="images")

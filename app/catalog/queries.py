@@ -1,0 +1,120 @@
+"""Read-only catalogue queries for the shop pages, each loading what its page shows in a fixed number of statements."""
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import exists, or_
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.catalog.models import Category, Certification, Product, ProductImage, Sku
+from app.extensions import db
+from app.registry.models import Producer, Township
+
+
+@dataclass(frozen=True)
+class ProductFilters:
+    township: str | None = None  # township code
+    category: str | None = None  # category slug
+    certified_only: bool = False
+    q: str | None = None
+    sort: str = "featured"
+
+
+SORTS = ("featured", "price_asc", "price_desc", "newest")
+
+
+def _list_options():
+    return (
+        joinedload(Product.township),
+        selectinload(Product.images),
+        selectinload(Product.certifications),
+    )
+
+
+def certified_clause(on: date):
+    return exists().where(
+        Certification.product_id == Product.id,
+        Certification.valid_from <= on,
+        Certification.valid_to >= on,
+    )
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def product_list_query(filters: ProductFilters, today: date):
+    query = db.select(Product).where(Product.is_active.is_(True))
+    if filters.township:
+        query = query.join(Township, Township.id == Product.township_id).where(Township.code == filters.township)
+    if filters.category:
+        query = query.join(Category, Category.id == Product.category_id).where(Category.slug == filters.category)
+    if filters.certified_only:
+        query = query.where(certified_clause(today))
+    if filters.q:
+        # Chinese has no word breaks, so a substring match over the fields a buyer would
+        # type (product, producer, township) is what finds "蜜橘" inside "雪峰蜜橘".
+        pattern = f"%{_escape_like(filters.q.strip())}%"
+        producer_match = exists().where(Producer.id == Product.producer_id, Producer.name.ilike(pattern, escape="\\"))
+        township_match = exists().where(Township.id == Product.township_id, Township.name.ilike(pattern, escape="\\"))
+        query = query.where(
+            or_(
+                Product.name.ilike(pattern, escape="\\"),
+                Product.subtitle.ilike(pattern, escape="\\"),
+                producer_match,
+                township_match,
+            )
+        )
+    order = {
+        "price_asc": (Product.price_from_fen.asc(), Product.id),
+        "price_desc": (Product.price_from_fen.desc(), Product.id),
+        "newest": (Product.created_at.desc(), Product.id.desc()),
+    }.get(filters.sort, (Product.is_featured.desc(), Product.id))
+    return query.options(*_list_options()).order_by(*order)
+
+
+def list_products(filters: ProductFilters, today: date, page: int, per_page: int):
+    return db.paginate(product_list_query(filters, today), page=page, per_page=per_page, error_out=False)
+
+
+def featured_products(limit: int = 8) -> list[Product]:
+    query = (
+        db.select(Product)
+        .where(Product.is_active.is_(True), Product.is_featured.is_(True))
+        .options(*_list_options())
+        .order_by(Product.id)
+        .limit(limit)
+    )
+    return list(db.session.execute(query).scalars())
+
+
+def product_by_slug(slug: str) -> Product | None:
+    query = (
+        db.select(Product)
+        .where(Product.slug == slug, Product.is_active.is_(True))
+        .options(
+            joinedload(Product.township),
+            joinedload(Product.village),
+            joinedload(Product.category),
+            joinedload(Product.producer),
+            selectinload(Product.skus),
+            selectinload(Product.images),
+            selectinload(Product.certifications),
+        )
+    )
+    return db.session.execute(query).scalar_one_or_none()
+
+
+def active_skus(product: Product) -> list[Sku]:
+    return [s for s in product.skus if s.is_active]
+
+
+def categories() -> list[Category]:
+    return list(db.session.execute(db.select(Category).order_by(Category.sort_order, Category.id)).scalars())
+
+
+def township_by_code(code: str) -> Township | None:
+    return db.session.execute(db.select(Township).where(Township.code == code)).scalar_one_or_none()
+
+
+def first_image(product: Product) -> ProductImage | None:
+    return product.images[0] if product.images else None

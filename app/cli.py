@@ -1,0 +1,54 @@
+"""Command-line tasks registered on the app: demo data and the first administrator."""
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+
+from app.clock import today
+from app.domain import roles
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(seed_demo_command)
+    app.cli.add_command(create_admin_command)
+
+
+@click.command("seed-demo")
+@click.option("--scale", type=click.Choice(["demo", "county"]), default="demo", show_default=True,
+              help="demo: a browsable county; county: ~32,000 households, 334 villages, 169 producers.")
+def seed_demo_command(scale: str) -> None:
+    """Fill the database with a fictional Dongkou. Safe to run again: existing rows are kept."""
+    from app.demo.seed import seed_demo
+
+    report = seed_demo(scale, Path(current_app.config["MEDIA_ROOT"]), today())
+    if not report.created:
+        click.echo("演示数据已经存在，没有新增。Demo data already present; nothing added.")
+    for what, n in sorted(report.created.items()):
+        click.echo(f"  + {n:>6} {what}")
+    if report.credentials:
+        lines = [f"{role:<12} {email:<28} {password}" for role, email, password in report.credentials]
+        # Kept in instance/ (never committed) so the newcomer can find the passwords again.
+        path = Path(current_app.instance_path) / "demo-credentials.txt"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        click.echo("演示账号 / demo accounts (also in instance/demo-credentials.txt):")
+        for line in lines:
+            click.echo("  " + line)
+
+
+@click.command("create-admin")
+@click.option("--email", prompt="邮箱 / email")
+@click.option("--name", prompt="姓名 / name")
+@click.password_option("--password", prompt="密码 / password")
+def create_admin_command(email: str, name: str, password: str) -> None:
+    """Create a county-staff account; the password is asked for, never defaulted."""
+    from app.accounts.services import AccountError, create_user
+
+    try:
+        create_user(email, name, password, roles.STAFF)
+    except AccountError as exc:
+        messages = {
+            "email_taken": "该邮箱已注册 / this email already has an account",
+            "weak_password": "密码至少 8 个字符 / the password needs at least 8 characters",
+        }
+        raise click.ClickException(messages.get(exc.code, exc.code)) from exc
+    click.echo(f"已创建县扶贫办账号 / created county staff account: {email}")

@@ -1,0 +1,51 @@
+"""Settings read from environment variables, with safe local defaults in instance/."""
+import os
+import secrets
+from pathlib import Path
+
+
+def _instance_secret(instance_path: str) -> str:
+    # A random key kept in instance/ so a local demo never runs on a guessable secret;
+    # production sets SECRET_KEY in the environment instead.
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def database_url(instance_path: str) -> str:
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        return f"sqlite:///{Path(instance_path) / 'dongkou.sqlite'}"
+    # Plain postgres:// URLs (Heroku style, psql style) select psycopg 3 explicitly.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def load(instance_path: str) -> dict:
+    """Return the settings for an app whose instance folder is ``instance_path``."""
+    env = os.environ.get
+    return {
+        "SECRET_KEY": env("SECRET_KEY") or _instance_secret(instance_path),
+        "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "MEDIA_ROOT": env("MEDIA_ROOT") or str(Path(instance_path) / "media"),
+        "MAX_CONTENT_LENGTH": int(env("MAX_UPLOAD_BYTES", 8 * 1024 * 1024)),
+        "BABEL_DEFAULT_LOCALE": "zh_CN",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
+        "LANGUAGES": ("zh_CN", "en"),
+        "BOOTSTRAP_SERVE_LOCAL": True,
+        "MAIL_SERVER": env("MAIL_SERVER"),
+        "MAIL_PORT": int(env("MAIL_PORT", 25)),
+        "MAIL_SENDER": env("MAIL_SENDER", "noreply@dongkou.example"),
+        "PASSWORD_RESET_MAX_AGE": int(env("PASSWORD_RESET_MAX_AGE", 3600)),
+        "PRODUCTS_PER_PAGE": 24,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": env("SESSION_COOKIE_SECURE", "0") == "1",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+    }

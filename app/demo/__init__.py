@@ -1,0 +1,1 @@
+"""Demo data: a believable, entirely fictional Dongkou for local use and benchmarks."""

@@ -1,0 +1,258 @@
+"""Fill the database with a fictional Dongkou; every step skips what already exists, so it can run twice."""
+import random
+import secrets
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+from sqlalchemy import func, insert
+
+from app.accounts.models import User
+from app.accounts.services import create_user
+from app.catalog.models import Category, Certification, Product, ProductImage, Sku
+from app.demo import data
+from app.demo.pictures import draw_product_picture
+from app.domain import roles
+from app.domain.identity import id_check_char
+from app.events.models import Event
+from app.extensions import db
+from app.registry.models import BenefitLink, Household, Producer, Township, Village
+
+DONGKOU_ADMIN_CODE = "430525"  # the county's administrative division code, prefix of local ID numbers
+
+
+@dataclass(frozen=True)
+class Scale:
+    villages: int
+    households_per_village: int
+    producers: int
+
+
+SCALES = {
+    "demo": Scale(villages=96, households_per_village=6, producers=24),
+    # Figures from the county report: 334 villages, 32,043 registered households, 169 producers.
+    "county": Scale(villages=334, households_per_village=96, producers=169),
+}
+
+CROPS = ["蜜橘", "脐橙", "油茶", "水稻", "生猪", "楠竹", "香菇", "茶叶", "蜂蜜", "蔬菜", "中药材", "红薯"]
+
+
+@dataclass
+class SeedReport:
+    created: dict[str, int] = field(default_factory=dict)
+    credentials: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def count(self, what: str, n: int) -> None:
+        self.created[what] = self.created.get(what, 0) + n
+
+
+def seed_demo(scale_name: str, media_root: Path, today: date) -> SeedReport:
+    """Create whatever part of the demo county is missing. Commits per step."""
+    scale = SCALES[scale_name]
+    report = SeedReport()
+    townships = _townships(report)
+    villages = _villages(townships, scale, report)
+    _households(villages, scale, report)
+    producers = _producers(townships, scale, report)
+    _benefit_links(producers, report)
+    _catalogue(townships, producers, media_root, today, report)
+    _events(today, report)
+    _users(report)
+    return report
+
+
+def _townships(report: SeedReport) -> list[Township]:
+    existing = {t.code: t for t in db.session.execute(db.select(Township)).scalars()}
+    for order, (code, name, kind) in enumerate(data.TOWNSHIPS):
+        if code not in existing:
+            existing[code] = Township(code=code, name=name, kind=kind, sort_order=order,
+                                      description=f"{name}位于洞口县，出产的农特产品经本商城销售，收益带动当地建档立卡贫困户。")
+            db.session.add(existing[code])
+            report.count("townships", 1)
+    db.session.commit()
+    return [existing[code] for code, _n, _k in data.TOWNSHIPS]
+
+
+def _village_names(rng: random.Random, count: int) -> list[str]:
+    pairs = [a + b for a in data.VILLAGE_FIRST for b in data.VILLAGE_SECOND]
+    rng.shuffle(pairs)
+    return [p + "村" for p in pairs[:count]]
+
+
+def _villages(townships: list[Township], scale: Scale, report: SeedReport) -> list[Village]:
+    per_township, extra = divmod(scale.villages, len(townships))
+    existing = {(v.township_id, v.name) for v in db.session.execute(db.select(Village)).scalars()}
+    for index, township in enumerate(townships):
+        want = per_township + (1 if index < extra else 0)
+        # The same seed per township makes the demo's villages the first ones of the county scale.
+        for name in _village_names(random.Random(index), want):
+            if (township.id, name) not in existing:
+                db.session.add(Village(township_id=township.id, name=name))
+                report.count("villages", 1)
+    db.session.commit()
+    return list(db.session.execute(db.select(Village).order_by(Village.id)).scalars())
+
+
+def fictional_id_number(rng: random.Random) -> str:
+    born = date(1950, 1, 1) + timedelta(days=rng.randint(0, 365 * 50))
+    first17 = f"{DONGKOU_ADMIN_CODE}{born:%Y%m%d}{rng.randint(0, 999):03d}"
+    return first17 + id_check_char(first17)
+
+
+def _person_name(rng: random.Random) -> str:
+    given = rng.choice(data.GIVEN) + (rng.choice(data.GIVEN) if rng.random() < 0.8 else "")
+    return rng.choice(data.SURNAMES) + given
+
+
+def _households(villages: list[Village], scale: Scale, report: SeedReport) -> None:
+    existing = set(db.session.execute(db.select(Household.registration_no)).scalars())
+    rows = []
+    for village in villages:
+        rng = random.Random(village.id * 7919)
+        for n in range(scale.households_per_village):
+            registration_no = f"DK{village.township_id:02d}{village.id:04d}{n:03d}"
+            lifted = rng.random() < 0.6
+            row = dict(
+                registration_no=registration_no,
+                village_id=village.id,
+                head_name=_person_name(rng),
+                id_number=fictional_id_number(rng),
+                phone=f"1{rng.choice('3578')}{rng.randint(0, 999999999):09d}",
+                members=rng.randint(1, 6),
+                status="lifted" if lifted else "registered",
+                lifted_on=date(rng.choice((2017, 2018, 2019, 2020)), rng.randint(1, 12), 1) if lifted else None,
+            )
+            if registration_no not in existing:
+                rows.append(row)
+    for start in range(0, len(rows), 5000):
+        db.session.execute(insert(Household), rows[start:start + 5000])
+    report.count("households", len(rows))
+    db.session.commit()
+
+
+def _producer_specs(townships: list[Township], scale: Scale) -> list[tuple[str, str, Township]]:
+    by_code = {t.code: t for t in townships}
+    specs = []
+    for slug, name, _sub, _cat, town_code, *_rest in data.PRODUCTS:
+        township = by_code[town_code]
+        kind = "enterprise" if len(specs) % 3 == 2 else "cooperative"
+        template = data.PRODUCER_KIND_NAMES[kind]
+        specs.append((template.format(town=township.name[:2], crop=name), kind, township))
+    rng = random.Random(169)
+    combos = [(t, c) for t in townships for c in CROPS]
+    rng.shuffle(combos)
+    for township, crop in combos:
+        if len(specs) >= scale.producers:
+            break
+        specs.append((f"{township.name[:2]}{crop}种植专业合作社", "cooperative", township))
+    return specs
+
+
+def _producers(townships: list[Township], scale: Scale, report: SeedReport) -> dict[str, Producer]:
+    existing = {p.name: p for p in db.session.execute(db.select(Producer)).scalars()}
+    for name, kind, township in _producer_specs(townships, scale):
+        if name not in existing:
+            existing[name] = Producer(name=name, kind=kind, township_id=township.id,
+                                      description=f"{township.name}的{'企业' if kind == 'enterprise' else '农民专业合作社'}，与当地贫困户签订带贫协议。")
+            db.session.add(existing[name])
+            report.count("producers", 1)
+    db.session.commit()
+    return existing
+
+
+def _benefit_links(producers: dict[str, Producer], report: SeedReport) -> None:
+    linked = set(db.session.execute(db.select(BenefitLink.producer_id).distinct()).scalars())
+    for producer in sorted(producers.values(), key=lambda p: p.id):
+        if producer.id in linked:
+            continue
+        candidates = list(db.session.execute(
+            db.select(Household.id).join(Village).where(Village.township_id == producer.township_id).order_by(Household.id)
+        ).scalars())
+        rng = random.Random(producer.id)
+        chosen = rng.sample(candidates, min(len(candidates), rng.randint(8, 30)))
+        for household_id in sorted(chosen):
+            db.session.add(BenefitLink(producer_id=producer.id, household_id=household_id,
+                                       weight=rng.randint(1, 3), valid_from=date(2019, 1, 1)))
+        report.count("benefit_links", len(chosen))
+    db.session.commit()
+
+
+def _catalogue(townships, producers, media_root: Path, today: date, report: SeedReport) -> None:
+    categories = {c.slug: c for c in db.session.execute(db.select(Category)).scalars()}
+    for slug, name, order in data.CATEGORIES:
+        if slug not in categories:
+            categories[slug] = Category(slug=slug, name=name, sort_order=order)
+            db.session.add(categories[slug])
+    db.session.flush()
+    by_code = {t.code: t for t in townships}
+    existing = set(db.session.execute(db.select(Product.slug)).scalars())
+    producer_list = [p for p in producers.values()]
+    for index, (slug, name, subtitle, category, town_code, picture, featured, certified, skus) in enumerate(data.PRODUCTS):
+        if slug in existing:
+            continue
+        township = by_code[town_code]
+        producer = next(p for p in producer_list if p.township_id == township.id and name in p.name)
+        village = db.session.execute(
+            db.select(Village).where(Village.township_id == township.id).order_by(Village.id).limit(1)
+        ).scalar_one()
+        product = Product(
+            slug=slug, name=name, subtitle=subtitle, category_id=categories[category].id,
+            producer_id=producer.id, township_id=township.id, village_id=village.id,
+            is_featured=featured, price_from_fen=min(s[4] for s in skus),
+            description=f"{name}产自洞口县{township.name}{village.name}，由{producer.name}组织生产。"
+                        f"每卖出一份，收益按带贫协议分配到合作的建档立卡户。{subtitle}。",
+        )
+        db.session.add(product)
+        db.session.flush()
+        for code, sku_name, unit, grams, fen, stock in skus:
+            db.session.add(Sku(product_id=product.id, code=code, name=sku_name, unit=unit,
+                               net_weight_g=grams, price_fen=fen, stock=stock))
+        # Uncertified products get a certificate that lapsed, so the "certified only" filter has work to do.
+        valid_to = date(today.year + 1, 12, 31) if certified else date(today.year - 1, 6, 30)
+        db.session.add(Certification(product_id=product.id, number=f"湘扶认字〔2020〕第{1000 + index:04d}号",
+                                     issuer="湖南省扶贫开发办公室", valid_from=date(2020, 6, 1), valid_to=valid_to))
+        for n in range(2):
+            relative = f"products/{slug}-{n}.jpg"
+            draw_product_picture(picture, index * 10 + n, media_root / relative)
+            db.session.add(ProductImage(product_id=product.id, path=relative, alt=name, sort_order=n))
+        report.count("products", 1)
+    db.session.commit()
+
+
+def _events(today: date, report: SeedReport) -> None:
+    year = today.year
+    specs = [
+        ("PAD2019", "2019 国家扶贫日消费扶贫展销", "poverty_alleviation_day", date(2019, 10, 17), date(2019, 10, 17)),
+        ("PAD2020", "2020 国家扶贫日消费扶贫展销", "poverty_alleviation_day", date(2020, 10, 17), date(2020, 10, 17)),
+        # The activity week is placed around the day of seeding so the demo always has a current event.
+        (f"WEEK{year}", f"{year} 洞口消费扶贫活动周 · 橘子红了 贫困户笑了", "consumption_week",
+         today - timedelta(days=3), today + timedelta(days=11)),
+    ]
+    existing = set(db.session.execute(db.select(Event.code)).scalars())
+    for code, name, kind, starts, ends in specs:
+        if code not in existing:
+            db.session.add(Event(code=code, name=name, kind=kind, starts_on=starts, ends_on=ends,
+                                 venue="洞口县文昌街道 蔡锷广场",
+                                 description="24 个乡镇（街道、管理区）集中展销农特产品和扶贫产品。"))
+            report.count("events", 1)
+    db.session.commit()
+
+
+DEMO_USERS = [
+    ("staff@dongkou.example", "县扶贫办 王干事", roles.STAFF),
+    ("unit@dongkou.example", "县人民医院 采购 李主任", roles.UNIT_MEMBER),
+    ("clerk@dongkou.example", "高沙镇展位 店员小陈", roles.CLERK),
+    ("consumer@dongkou.example", "消费者 张女士", roles.CONSUMER),
+]
+
+
+def _users(report: SeedReport) -> None:
+    for email, name, role in DEMO_USERS:
+        exists = db.session.execute(db.select(func.count(User.id)).where(User.email == email)).scalar_one()
+        if exists:
+            continue
+        # A fresh random password per demo database: no account ships with a known password.
+        password = secrets.token_urlsafe(9)
+        create_user(email, name, password, role)
+        report.credentials.append((role, email, password))
+        report.count("users", 1)

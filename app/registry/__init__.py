@@ -1,0 +1,1 @@
+"""The county's registry: townships, villages, registered households, producers and benefit links."""

@@ -1,0 +1,109 @@
+"""Registry models. Household personal fields are read only through staff-checked code paths."""
+from datetime import date, datetime
+from typing import Optional
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models_base import utcnow
+
+TOWNSHIP_KINDS = ("town", "township", "subdistrict", "management_area")
+HOUSEHOLD_STATUSES = ("registered", "lifted")
+PRODUCER_KINDS = ("household", "cooperative", "enterprise")
+
+
+class Township(db.Model):
+    __tablename__ = "townships"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    description: Mapped[str] = mapped_column(Text, default="")
+    sort_order: Mapped[int] = mapped_column(default=0)
+
+    villages: Mapped[list["Village"]] = relationship(back_populates="township", order_by="Village.id")
+
+    __table_args__ = (CheckConstraint(f"kind IN {TOWNSHIP_KINDS}", name="kind"),)
+
+
+class Village(db.Model):
+    __tablename__ = "villages"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    township_id: Mapped[int] = mapped_column(ForeignKey("townships.id"), index=True)
+    name: Mapped[str] = mapped_column(String(64))
+
+    township: Mapped[Township] = relationship(back_populates="villages")
+
+    __table_args__ = (db.UniqueConstraint("township_id", "name", name="uq_villages_township_name"),)
+
+
+class Household(db.Model):
+    """A registered poor household (建档立卡贫困户); head_name, id_number and phone are personal data."""
+
+    __tablename__ = "households"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_no: Mapped[str] = mapped_column(String(32), unique=True)
+    village_id: Mapped[int] = mapped_column(ForeignKey("villages.id"), index=True)
+    head_name: Mapped[str] = mapped_column(String(64))
+    id_number: Mapped[str] = mapped_column(String(18))
+    phone: Mapped[str] = mapped_column(String(20), default="")
+    members: Mapped[int] = mapped_column(default=1)
+    status: Mapped[str] = mapped_column(String(16), default="registered")
+    lifted_on: Mapped[Optional[date]]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    village: Mapped[Village] = relationship()
+
+    __table_args__ = (
+        CheckConstraint(f"status IN {HOUSEHOLD_STATUSES}", name="status"),
+        CheckConstraint("members > 0", name="members_positive"),
+        # A lifted household keeps counting in reports, but only with the date it was lifted.
+        CheckConstraint("status <> 'lifted' OR lifted_on IS NOT NULL", name="lifted_has_date"),
+    )
+
+
+class Producer(db.Model):
+    """Who grows or makes a product: a household itself, a cooperative or an enterprise."""
+
+    __tablename__ = "producers"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(128))
+    kind: Mapped[str] = mapped_column(String(16))
+    township_id: Mapped[int] = mapped_column(ForeignKey("townships.id"), index=True)
+    village_id: Mapped[Optional[int]] = mapped_column(ForeignKey("villages.id"))
+    household_id: Mapped[Optional[int]] = mapped_column(ForeignKey("households.id"))
+    description: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    township: Mapped[Township] = relationship()
+    village: Mapped[Optional[Village]] = relationship()
+    benefit_links: Mapped[list["BenefitLink"]] = relationship(back_populates="producer")
+
+    __table_args__ = (CheckConstraint(f"kind IN {PRODUCER_KINDS}", name="kind"),)
+
+
+class BenefitLink(db.Model):
+    """How a producer's sales reach a household (利益联结), valid over a date range.
+
+    Links are never edited in place once used: a new rule ends the old link (valid_to) and
+    starts a new one, so attributions already written keep the rule of their day.
+    """
+
+    __tablename__ = "benefit_links"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    producer_id: Mapped[int] = mapped_column(ForeignKey("producers.id"))
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), index=True)
+    weight: Mapped[int]
+    valid_from: Mapped[date]
+    valid_to: Mapped[Optional[date]]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    producer: Mapped[Producer] = relationship(back_populates="benefit_links")
+    household: Mapped[Household] = relationship()
+
+    __table_args__ = (
+        CheckConstraint("weight > 0", name="weight_positive"),
+        CheckConstraint("valid_to IS NULL OR valid_to >= valid_from", name="valid_range"),
+        Index("ix_benefit_links_producer_valid", "producer_id", "valid_from"),
+    )

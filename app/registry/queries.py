@@ -1,0 +1,86 @@
+"""Read-only registry questions. Public answers carry masked names only."""
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, or_
+
+from app.domain.identity import mask_name
+from app.extensions import db
+from app.registry.models import BenefitLink, Household, Producer, Township, Village
+
+
+@dataclass(frozen=True)
+class PublicBeneficiary:
+    masked_name: str
+    village: str
+    township: str
+
+
+@dataclass(frozen=True)
+class PublicBenefitSummary:
+    """What a public page may say about whom a producer's sales support."""
+
+    households: int
+    people: int
+    villages: int
+    sample: tuple[PublicBeneficiary, ...]
+
+
+def active_links_clause(on: date):
+    return (BenefitLink.valid_from <= on) & or_(BenefitLink.valid_to.is_(None), BenefitLink.valid_to >= on)
+
+
+def public_benefit_summary(producer_id: int, on: date, sample_size: int = 8) -> PublicBenefitSummary:
+    """Counts and a few masked names of the households linked to a producer on a date."""
+    linked = (
+        db.select(Household.id, Household.members, Household.village_id)
+        .join(BenefitLink, BenefitLink.household_id == Household.id)
+        .where(BenefitLink.producer_id == producer_id, active_links_clause(on))
+        .distinct()
+        .subquery()
+    )
+    households, people, villages = db.session.execute(
+        db.select(
+            func.count(linked.c.id),
+            func.coalesce(func.sum(linked.c.members), 0),
+            func.count(func.distinct(linked.c.village_id)),
+        )
+    ).one()
+    rows = db.session.execute(
+        db.select(Household.head_name, Village.name, Township.name)
+        .join(linked, linked.c.id == Household.id)
+        .join(Village, Village.id == Household.village_id)
+        .join(Township, Township.id == Village.township_id)
+        .order_by(Household.id)
+        .limit(sample_size)
+    ).all()
+    sample = tuple(PublicBeneficiary(mask_name(name), village, township) for name, village, township in rows)
+    return PublicBenefitSummary(households, int(people), villages, sample)
+
+
+def townships_with_counts() -> list[tuple[Township, int, int]]:
+    """Every township with its number of villages and of registered households."""
+    village_counts = (
+        db.select(Village.township_id, func.count(Village.id).label("n")).group_by(Village.township_id).subquery()
+    )
+    household_counts = (
+        db.select(Village.township_id, func.count(Household.id).label("n"))
+        .join(Household, Household.village_id == Village.id)
+        .group_by(Village.township_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        db.select(Township, func.coalesce(village_counts.c.n, 0), func.coalesce(household_counts.c.n, 0))
+        .outerjoin(village_counts, village_counts.c.township_id == Township.id)
+        .outerjoin(household_counts, household_counts.c.township_id == Township.id)
+        .order_by(Township.sort_order, Township.id)
+    ).all()
+    return [tuple(r) for r in rows]
+
+
+def producers_in_township(township_id: int) -> list[Producer]:
+    return list(
+        db.session.execute(
+            db.select(Producer).where(Producer.township_id == township_id).order_by(Producer.name)
+        ).scalars()
+    )
