@@ -3,6 +3,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 
 from app.clock import today
 from app.domain import roles
@@ -16,6 +17,7 @@ def register(app: Flask) -> None:
 @click.command("seed-demo")
 @click.option("--scale", type=click.Choice(["demo", "county"]), default="demo", show_default=True,
               help="demo: a browsable county; county: ~32,000 households, 334 villages, 169 producers.")
+@with_appcontext
 def seed_demo_command(scale: str) -> None:
     """Fill the database with a fictional Dongkou. Safe to run again: existing rows are kept."""
     from app.demo.seed import seed_demo
@@ -39,6 +41,7 @@ def seed_demo_command(scale: str) -> None:
 @click.option("--email", prompt="邮箱 / email")
 @click.option("--name", prompt="姓名 / name")
 @click.password_option("--password", prompt="密码 / password")
+@with_appcontext
 def create_admin_command(email: str, name: str, password: str) -> None:
     """Create a county-staff account; the password is asked for, never defaulted."""
     from app.accounts.services import AccountError, create_user

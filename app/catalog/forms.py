@@ -1,7 +1,7 @@
 """The product list's filter form, read from the query string (a GET form needs no CSRF)."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SearchField, SelectField
+from wtforms import BooleanField, SearchField, SelectChoice, SelectField
 from wtforms.validators import Length, Optional
 
 from app.catalog.queries import SORTS
@@ -17,7 +17,10 @@ class ProductFilterForm(FlaskForm):
     certified = BooleanField(_l("只看认定扶贫产品"))
     sort = SelectField(
         _l("排序"),
-        choices=list(zip(SORTS, (_l("推荐"), _l("价格从低到高"), _l("价格从高到低"), _l("最新上架")))),
+        choices=[
+            SelectChoice(value, label)
+            for value, label in zip(SORTS, (_l("推荐"), _l("价格从低到高"), _l("价格从高到低"), _l("最新上架")))
+        ],
         default="featured",
         validators=[Optional()],
     )

@@ -1,12 +1,13 @@
 """Public shop pages: home, product list, product page, township page."""
 from flask import abort, current_app, render_template, request
 from flask_babel import gettext as _
+from wtforms import SelectChoice
 
 from app.catalog import bp, queries
 from app.catalog.forms import ProductFilterForm
 from app.clock import today
 from app.events.queries import current_event
-from app.registry.queries import producers_in_township, public_benefit_summary, townships_with_counts
+from app.registry.queries import all_townships, producers_in_township, public_benefit_summary, townships_with_counts
 
 
 @bp.get("/")
@@ -24,9 +25,11 @@ def home():
 @bp.get("/products")
 def product_list():
     form = ProductFilterForm(request.args)
-    townships = [t for t, _v, _h in townships_with_counts()]
-    form.township.choices = [("", _("全部乡镇"))] + [(t.code, t.name) for t in townships]
-    form.category.choices = [("", _("全部品类"))] + [(c.slug, c.name) for c in queries.categories()]
+    townships = all_townships()
+    form.township.choices = [SelectChoice("", _("全部乡镇"))] + [SelectChoice(t.code, t.name) for t in townships]
+    form.category.choices = [SelectChoice("", _("全部品类"))] + [
+        SelectChoice(c.slug, c.name) for c in queries.categories()
+    ]
     if request.args and not form.validate():
         return render_template("catalog/list.html", form=form, page=None, today=today()), 400
     filters = queries.ProductFilters(

@@ -60,7 +60,7 @@ PRODUCTS = [
      [("MHT-3", "3 斤装", "箱", 1500, 4200, 150)]),
     ("camellia-oil", "野生山茶油", "古法压榨，一年一榨", "oil-grain", "luoxi", "oil", True, True,
      [("SCY-25", "2.5 升", "桶", 2300, 16800, 120), ("SCY-5", "5 升", "桶", 4600, 31800, 60)]),
-    ("selenium-rice", "富硒大米", "山泉灌溉，当季新米", "oil-grain", "shanmen", "rice", False, True,
+    ("selenium-rice", "富硒大米", "山泉灌溉，当季新米", "oil-grain", "shanmen", "rice", True, True,
      [("FXDM-10", "10 斤装", "袋", 5000, 5980, 500), ("FXDM-50", "50 斤装", "袋", 25000, 26800, 80)]),
     ("sweet-potato-noodles", "红薯粉丝", "手工晾晒，无添加", "oil-grain", "yanglin", "noodles", False, False,
      [("HSFS-2", "2 斤装", "袋", 1000, 2800, 260)]),

@@ -14,6 +14,7 @@ from app.demo import data
 from app.demo.pictures import draw_product_picture
 from app.domain import roles
 from app.domain.identity import id_check_char
+from app.domain.money import allocate
 from app.events.models import Event
 from app.extensions import db
 from app.registry.models import BenefitLink, Household, Producer, Township, Village
@@ -43,7 +44,8 @@ class SeedReport:
     credentials: list[tuple[str, str, str]] = field(default_factory=list)
 
     def count(self, what: str, n: int) -> None:
-        self.created[what] = self.created.get(what, 0) + n
+        if n:
+            self.created[what] = self.created.get(what, 0) + n
 
 
 def seed_demo(scale_name: str, media_root: Path, today: date) -> SeedReport:
@@ -79,13 +81,18 @@ def _village_names(rng: random.Random, count: int) -> list[str]:
     return [p + "村" for p in pairs[:count]]
 
 
+def _villages_per_township(total: int, count: int) -> list[int]:
+    # Townships differ in size; fixed random weights keep the split the same on every run.
+    rng = random.Random(24)
+    weights = [rng.randint(5, 15) for _ in range(count)]
+    return allocate(total, weights)
+
+
 def _villages(townships: list[Township], scale: Scale, report: SeedReport) -> list[Village]:
-    per_township, extra = divmod(scale.villages, len(townships))
     existing = {(v.township_id, v.name) for v in db.session.execute(db.select(Village)).scalars()}
-    for index, township in enumerate(townships):
-        want = per_township + (1 if index < extra else 0)
+    for index, (township, want) in enumerate(zip(townships, _villages_per_township(scale.villages, len(townships)))):
         # The same seed per township makes the demo's villages the first ones of the county scale.
-        for name in _village_names(random.Random(index), want):
+        for name in _village_names(random.Random(index), max(want, 1)):
             if (township.id, name) not in existing:
                 db.session.add(Village(township_id=township.id, name=name))
                 report.count("villages", 1)
@@ -109,7 +116,8 @@ def _households(villages: list[Village], scale: Scale, report: SeedReport) -> No
     rows = []
     for village in villages:
         rng = random.Random(village.id * 7919)
-        for n in range(scale.households_per_village):
+        average = scale.households_per_village
+        for n in range(rng.randint(average // 2, average + average // 2)):
             registration_no = f"DK{village.township_id:02d}{village.id:04d}{n:03d}"
             lifted = rng.random() < 0.6
             row = dict(

@@ -78,6 +78,10 @@ def townships_with_counts() -> list[tuple[Township, int, int]]:
     return [tuple(r) for r in rows]
 
 
+def all_townships() -> list[Township]:
+    return list(db.session.execute(db.select(Township).order_by(Township.sort_order, Township.id)).scalars())
+
+
 def producers_in_township(township_id: int) -> list[Producer]:
     return list(
         db.session.execute(

@@ -1,0 +1,38 @@
+# The two commands a newcomer needs: `make demo` and `make test` (see README.md).
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: demo test install install-dev translations system-packages
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pybabel compile --use-fuzzy -d app/translations
+
+install-dev: install
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+
+system-packages:
+	scripts/ensure-system-packages
+
+## demo: install, migrate and seed the SQLite demo in instance/, then serve it on http://$(HOST):$(PORT)
+demo: install
+	$(BIN)/flask --app wsgi db upgrade
+	$(BIN)/flask --app wsgi seed-demo
+	$(BIN)/flask --app wsgi run --host $(HOST) --port $(PORT)
+
+## test: install everything the tests need and run them (SQLite, or TEST_DATABASE_URL)
+test: install-dev system-packages
+	$(BIN)/pytest
+
+## translations: re-extract messages after changing texts, then fill in app/translations/en
+translations: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot .
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
+	$(BIN)/pybabel compile -d app/translations

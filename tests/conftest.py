@@ -1,0 +1,78 @@
+"""Fixtures: one migrated database per test run (SQLite, or PostgreSQL via TEST_DATABASE_URL), emptied after each test."""
+import os
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+from app import create_app
+from app.extensions import db
+
+
+def _database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+
+
+@pytest.fixture(scope="session")
+def test_settings(tmp_path_factory):
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path_factory),
+        "MEDIA_ROOT": str(tmp_path_factory.mktemp("media")),
+        "WTF_CSRF_ENABLED": False,
+    }
+
+
+@pytest.fixture(scope="session")
+def _migrated(test_settings):
+    from flask_migrate import upgrade
+
+    app = create_app(test_settings)
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return True
+
+
+@pytest.fixture()
+def app(_migrated, test_settings):
+    app = create_app(test_settings)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        for table in reversed(db.metadata.sorted_tables):
+            db.session.execute(table.delete())
+        db.session.commit()
+        db.engine.dispose()
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture()
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture()
+def ctx(app):
+    """An app context for arranging data and asserting on the database directly."""
+    with app.app_context():
+        yield
+
+
+@pytest.fixture()
+def live_server(app):
+    """The app served on a real port in a thread, for the browser tests."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()

@@ -1,0 +1,77 @@
+"""Builders for test data; each adds to the session and flushes, the caller commits."""
+import itertools
+from datetime import date
+
+from app.accounts.models import User
+from app.catalog.models import Category, Certification, Product, ProductImage, Sku
+from app.domain import roles
+from app.domain.identity import id_check_char
+from app.extensions import db
+from app.registry.models import BenefitLink, Household, Producer, Township, Village
+
+_seq = itertools.count(1)
+
+
+def _add(obj):
+    db.session.add(obj)
+    db.session.flush()
+    return obj
+
+
+def township(name="高沙镇", code=None, kind="town"):
+    n = next(_seq)
+    return _add(Township(code=code or f"t{n}", name=f"{name}{n}" if code is None else name, kind=kind, sort_order=n))
+
+
+def village(township_=None, name=None):
+    township_ = township_ or township()
+    return _add(Village(township_id=township_.id, name=name or f"村{next(_seq)}"))
+
+
+def id_number(serial: int) -> str:
+    first17 = f"43052519800101{serial % 1000:03d}"
+    return first17 + id_check_char(first17)
+
+
+def household(village_=None, head_name=None, members=3, **fields):
+    n = next(_seq)
+    village_ = village_ or village()
+    return _add(Household(registration_no=f"REG{n:06d}", village_id=village_.id,
+                          head_name=head_name or f"测试户主{n}", id_number=id_number(n),
+                          phone=f"139{n:08d}", members=members, **fields))
+
+
+def producer(township_=None, households=(), weights=None, kind="cooperative", valid_from=date(2020, 1, 1)):
+    township_ = township_ or township()
+    p = _add(Producer(name=f"测试合作社{next(_seq)}", kind=kind, township_id=township_.id))
+    for hh, weight in zip(households, weights or [1] * len(households)):
+        _add(BenefitLink(producer_id=p.id, household_id=hh.id, weight=weight, valid_from=valid_from))
+    return p
+
+
+def category(name="时令水果"):
+    n = next(_seq)
+    return _add(Category(slug=f"cat-{n}", name=name, sort_order=n))
+
+
+def product(name="雪峰蜜橘", producer_=None, category_=None, price_fen=3980, stock=100, certified_until=None,
+            featured=False, subtitle="皮薄汁多"):
+    producer_ = producer_ or producer()
+    category_ = category_ or category()
+    n = next(_seq)
+    p = _add(Product(slug=f"p-{n}", name=name, subtitle=subtitle, category_id=category_.id,
+                     producer_id=producer_.id, township_id=producer_.township_id,
+                     is_featured=featured, price_from_fen=price_fen))
+    _add(Sku(product_id=p.id, code=f"SKU-{n}", name="5 斤装", unit="箱", net_weight_g=2500,
+             price_fen=price_fen, stock=stock))
+    _add(ProductImage(product_id=p.id, path=f"products/p-{n}.jpg", alt=name))
+    if certified_until:
+        _add(Certification(product_id=p.id, number=f"CERT-{n}", issuer="湖南省扶贫开发办公室",
+                           valid_from=date(2020, 1, 1), valid_to=certified_until))
+    return p
+
+
+def user(email=None, role=roles.CONSUMER, password="correct horse battery", name="测试用户"):
+    u = User(email=email or f"user{next(_seq)}@example.com", name=name, role=role)
+    u.set_password(password)
+    return _add(u)

@@ -1,0 +1,60 @@
+"""seed-demo builds a believable county, twice without duplicates, and create-admin never defaults a password."""
+from sqlalchemy import func
+
+from app.accounts.models import User
+from app.catalog.models import Certification, Product, ProductImage, Sku
+from app.domain.identity import is_valid_id_number
+from app.events.models import Event
+from app.extensions import db
+from app.registry.models import BenefitLink, Household, Producer, Township, Village
+
+MODELS = (Township, Village, Household, Producer, BenefitLink, Product, Sku, Certification, ProductImage, Event, User)
+
+
+def counts():
+    return {m.__tablename__: db.session.scalar(db.select(func.count()).select_from(m)) for m in MODELS}
+
+
+def test_seed_demo_builds_dongkou_and_is_safe_to_run_twice(app, runner):
+    first = runner.invoke(args=["seed-demo"])
+    assert first.exit_code == 0, first.output
+    assert "staff@dongkou.example" in first.output
+    with app.app_context():
+        after_first = counts()
+        assert after_first["townships"] == 24
+        assert after_first["villages"] == 96
+        assert after_first["households"] == 600
+        assert after_first["products"] == 16
+        assert {r for (r,) in db.session.execute(db.select(User.role))} == {"consumer", "unit_member", "clerk", "staff"}
+        assert all(is_valid_id_number(n) for n in db.session.execute(db.select(Household.id_number)).scalars())
+        assert db.session.scalar(db.select(func.count()).select_from(Township).where(Township.name == "高沙镇")) == 1
+        images = db.session.execute(db.select(ProductImage.path)).scalars().all()
+    media = app.config["MEDIA_ROOT"]
+    from pathlib import Path
+    assert all((Path(media) / p).stat().st_size > 1000 for p in images)
+
+    second = runner.invoke(args=["seed-demo"])
+    assert second.exit_code == 0, second.output
+    assert "nothing added" in second.output
+    with app.app_context():
+        assert counts() == after_first
+
+
+def test_demo_passwords_are_random_and_work(app, runner, client):
+    output = runner.invoke(args=["seed-demo"]).output
+    line = next(l for l in output.splitlines() if "consumer@dongkou.example" in l)
+    password = line.split()[-1]
+    assert len(password) >= 12
+    response = client.post("/account/login", data={"email": "consumer@dongkou.example", "password": password})
+    assert response.status_code == 302
+
+
+def test_create_admin_asks_for_a_password_and_refuses_a_weak_one(app, runner):
+    weak = runner.invoke(args=["create-admin", "--email", "boss@dongkou.example", "--name", "王主任"], input="short\nshort\n")
+    assert weak.exit_code != 0 and "至少 8 个字符" in weak.output
+    ok = runner.invoke(args=["create-admin", "--email", "boss@dongkou.example", "--name", "王主任"],
+                       input="a-long-secret\na-long-secret\n")
+    assert ok.exit_code == 0, ok.output
+    with app.app_context():
+        user = db.session.execute(db.select(User)).scalar_one()
+        assert user.role == "staff" and user.check_password("a-long-secret")
