@@ -23,7 +23,7 @@ def test_seed_demo_builds_dongkou_and_is_safe_to_run_twice(app, runner):
         after_first = counts()
         assert after_first["townships"] == 24
         assert after_first["villages"] == 96
-        assert after_first["households"] == 600
+        assert after_first["households"] == 568
         assert after_first["products"] == 16
         assert {r for (r,) in db.session.execute(db.select(User.role))} == {"consumer", "unit_member", "clerk", "staff"}
         assert all(is_valid_id_number(n) for n in db.session.execute(db.select(Household.id_number)).scalars())

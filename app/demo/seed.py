@@ -54,7 +54,7 @@ def seed_demo(scale_name: str, media_root: Path, today: date) -> SeedReport:
     report = SeedReport()
     townships = _townships(report)
     villages = _villages(townships, scale, report)
-    _households(villages, scale, report)
+    _households(townships, villages, scale, report)
     producers = _producers(townships, scale, report)
     _benefit_links(producers, report)
     _catalogue(townships, producers, media_root, today, report)
@@ -111,31 +111,39 @@ def _person_name(rng: random.Random) -> str:
     return rng.choice(data.SURNAMES) + given
 
 
-def _households(villages: list[Village], scale: Scale, report: SeedReport) -> None:
+def _households(townships: list[Township], villages: list[Village], scale: Scale, report: SeedReport) -> None:
+    # Everything is derived from natural keys (township order, village name), never from row
+    # ids, so the same county comes out on any database and the demo is a subset of the county.
     existing = set(db.session.execute(db.select(Household.registration_no)).scalars())
     rows = []
-    for village in villages:
-        rng = random.Random(village.id * 7919)
-        average = scale.households_per_village
-        for n in range(rng.randint(average // 2, average + average // 2)):
-            registration_no = f"DK{village.township_id:02d}{village.id:04d}{n:03d}"
-            lifted = rng.random() < 0.6
-            row = dict(
-                registration_no=registration_no,
-                village_id=village.id,
-                head_name=_person_name(rng),
-                id_number=fictional_id_number(rng),
-                phone=f"1{rng.choice('3578')}{rng.randint(0, 999999999):09d}",
-                members=rng.randint(1, 6),
-                status="lifted" if lifted else "registered",
-                lifted_on=date(rng.choice((2017, 2018, 2019, 2020)), rng.randint(1, 12), 1) if lifted else None,
-            )
-            if registration_no not in existing:
-                rows.append(row)
+    for t_index, township in enumerate(townships, start=1):
+        own = [v for v in villages if v.township_id == township.id]
+        for v_index, village in enumerate(own, start=1):
+            key = f"{township.code}/{village.name}"
+            average = scale.households_per_village
+            size = random.Random(f"size/{key}/{average}").randint(average // 2, average + average // 2)
+            for n in range(size):
+                registration_no = f"DK{t_index:02d}{v_index:03d}{n:03d}"
+                if registration_no not in existing:
+                    rows.append(_household_row(random.Random(f"{key}/{n}"), registration_no, village.id))
     for start in range(0, len(rows), 5000):
         db.session.execute(insert(Household), rows[start:start + 5000])
     report.count("households", len(rows))
     db.session.commit()
+
+
+def _household_row(rng: random.Random, registration_no: str, village_id: int) -> dict:
+    lifted = rng.random() < 0.6
+    return dict(
+        registration_no=registration_no,
+        village_id=village_id,
+        head_name=_person_name(rng),
+        id_number=fictional_id_number(rng),
+        phone=f"1{rng.choice('3578')}{rng.randint(0, 999999999):09d}",
+        members=rng.randint(1, 6),
+        status="lifted" if lifted else "registered",
+        lifted_on=date(rng.choice((2017, 2018, 2019, 2020)), rng.randint(1, 12), 1) if lifted else None,
+    )
 
 
 def _producer_specs(townships: list[Township], scale: Scale) -> list[tuple[str, str, Township]]:
@@ -176,7 +184,7 @@ def _benefit_links(producers: dict[str, Producer], report: SeedReport) -> None:
         candidates = list(db.session.execute(
             db.select(Household.id).join(Village).where(Village.township_id == producer.township_id).order_by(Household.id)
         ).scalars())
-        rng = random.Random(producer.id)
+        rng = random.Random(producer.name)
         chosen = rng.sample(candidates, min(len(candidates), rng.randint(8, 30)))
         for household_id in sorted(chosen):
             db.session.add(BenefitLink(producer_id=producer.id, household_id=household_id,
