@@ -42,17 +42,20 @@ def create_app(test_config: dict | None = None) -> Flask:
     _init_login(app)
 
     from app.accounts import bp as accounts_bp
+    from app.admin import bp as admin_bp
     from app.catalog import bp as catalog_bp
+    from app.payments import bp as payments_bp
+    from app.shop import bp as shop_bp
     from app.site import bp as site_bp
     from app.site.views import register_error_pages
 
-    app.register_blueprint(site_bp)
-    app.register_blueprint(catalog_bp)
-    app.register_blueprint(accounts_bp)
+    for blueprint in (site_bp, catalog_bp, accounts_bp, shop_bp, payments_bp, admin_bp):
+        app.register_blueprint(blueprint)
     register_error_pages(app)
 
     app.jinja_env.filters["fen"] = format_fen
     app.jinja_env.globals["get_locale"] = get_locale
+    _template_helpers(app)
 
     from app import cli
 
@@ -60,13 +63,38 @@ def create_app(test_config: dict | None = None) -> Flask:
     return app
 
 
+def _template_helpers(app: Flask) -> None:
+    from flask_login import current_user
+
+    from app.orders import labels
+
+    app.jinja_env.globals.update(order_status=labels.ORDER_STATUS, payment_status=labels.PAYMENT_STATUS,
+                                 payment_method=labels.PAYMENT_METHOD)
+
+    @app.context_processor
+    def cart_count():
+        # Lazy: only pages whose header shows the badge pay for the count.
+        def count() -> int:
+            from app.shop.cart import UserCart
+
+            if current_user.is_authenticated:
+                return sum(q for q, _p in UserCart(current_user.id).items().values())
+            return sum(int(v[0]) for v in session.get("cart", {}).values())
+
+        return {"cart_count": count}
+
+
 def _import_models() -> None:
     # Every model must be imported before migrations compare metadata with the database.
     from app.accounts import models as _accounts  # noqa: F401
     from app.catalog import models as _catalog  # noqa: F401
     from app.events import models as _events  # noqa: F401
+    from app.impact import models as _impact  # noqa: F401
+    from app.orders import models as _orders  # noqa: F401
     from app.outbox import models as _outbox  # noqa: F401
+    from app.payments import models as _payments  # noqa: F401
     from app.registry import models as _registry  # noqa: F401
+    from app.shop import models as _shop  # noqa: F401
 
 
 def _init_login(app: Flask) -> None:

@@ -12,6 +12,7 @@ from app.domain import roles
 def register(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_admin_command)
+    app.cli.add_command(expire_orders_command)
 
 
 @click.command("seed-demo")
@@ -55,3 +56,22 @@ def create_admin_command(email: str, name: str, password: str) -> None:
         }
         raise click.ClickException(messages.get(exc.code, exc.code)) from exc
     click.echo(f"已创建县扶贫办账号 / created county staff account: {email}")
+
+
+@click.command("expire-orders")
+@with_appcontext
+def expire_orders_command() -> None:
+    """Cancel online orders left unpaid past their payment window and release their stock.
+
+    Safe to run any number of times, from cron (e.g. every minute) or by hand.
+    """
+    from app.orders.services import expire_orders
+    from app.payments.gateway import gateway_from_config
+    from app.payments.services import cancel_open_intents
+    from app.orders.services import get_order
+
+    expired = expire_orders()
+    gateway = gateway_from_config(current_app.config)
+    for number in expired:
+        cancel_open_intents(get_order(number).id, gateway)
+    click.echo(f"expired {len(expired)} unpaid order(s){': ' + ', '.join(expired) if expired else ''}")

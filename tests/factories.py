@@ -75,3 +75,20 @@ def user(email=None, role=roles.CONSUMER, password="correct horse battery", name
     u = User(email=email or f"user{next(_seq)}@example.com", name=name, role=role)
     u.set_password(password)
     return _add(u)
+
+
+ADDRESS = {"recipient": "张女士", "mobile": "13812345678", "province": "湖南省", "city": "邵阳市",
+           "county": "洞口县", "street": "文昌街道雪峰路 18 号"}
+
+
+def login(client, email, password="correct horse battery"):
+    response = client.post("/account/login", data={"email": email, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    return response
+
+
+def buy(client, sku_id, quantity=1, payment_method="cod", **extra):
+    """Add a SKU to the signed-in client's cart and check out; returns the checkout response."""
+    client.post("/cart/add", data={"sku_id": sku_id, "quantity": quantity})
+    client.get("/checkout")
+    return client.post("/checkout", data={**ADDRESS, "payment_method": payment_method, **extra})

@@ -1,0 +1,6 @@
+"""The county office's back-office pages."""
+from flask import Blueprint
+
+bp = Blueprint("admin", __name__, url_prefix="/staff")
+
+from app.admin import orders_views  # noqa: E402,F401

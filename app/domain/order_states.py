@@ -1,0 +1,47 @@
+"""The order state machine: the only place that says which status may follow which.
+
+Order status (fulfilment) and payment status are separate: a pay-on-delivery order is
+shipped while unpaid, and a refund changes payment status before it ends the order.
+"""
+PENDING_PAYMENT = "pending_payment"  # paying online; stock reserved until it expires
+CONFIRMED = "confirmed"  # pay on delivery: accepted for shipping, paid at the door
+PAID = "paid"
+SHIPPED = "shipped"
+DELIVERED = "delivered"
+COMPLETED = "completed"
+CANCELLED = "cancelled"
+REFUNDED = "refunded"
+
+TRANSITIONS: dict[str, frozenset[str]] = {
+    PENDING_PAYMENT: frozenset({PAID, CANCELLED}),
+    CONFIRMED: frozenset({SHIPPED, CANCELLED}),
+    PAID: frozenset({SHIPPED, REFUNDED}),
+    SHIPPED: frozenset({DELIVERED}),
+    DELIVERED: frozenset({COMPLETED, REFUNDED}),
+    COMPLETED: frozenset({REFUNDED}),
+    CANCELLED: frozenset(),
+    REFUNDED: frozenset(),
+}
+
+ALL = tuple(TRANSITIONS)
+# Orders whose stock is still held and whose buyer may still cancel without a refund.
+CANCELLABLE_UNPAID = frozenset({PENDING_PAYMENT, CONFIRMED})
+
+# Payment status, kept apart from the order status.
+UNPAID = "unpaid"
+PAYMENT_PAID = "paid"
+PARTIALLY_REFUNDED = "partially_refunded"
+PAYMENT_REFUNDED = "refunded"
+PAYMENT_STATUSES = (UNPAID, PAYMENT_PAID, PARTIALLY_REFUNDED, PAYMENT_REFUNDED)
+
+
+class ForbiddenTransition(Exception):
+    def __init__(self, current: str, wanted: str):
+        super().__init__(f"order cannot go from {current} to {wanted}")
+        self.current, self.wanted = current, wanted
+
+
+def check_transition(current: str, wanted: str) -> None:
+    """Raise ForbiddenTransition unless ``wanted`` may follow ``current``."""
+    if wanted not in TRANSITIONS.get(current, frozenset()):
+        raise ForbiddenTransition(current, wanted)

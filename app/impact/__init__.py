@@ -1,0 +1,1 @@
+"""Impact: the append-only attribution ledger and what it says about whom sales helped."""

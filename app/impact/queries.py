@@ -1,0 +1,42 @@
+"""What the ledger says about an order, in words a public page may show (masked names only)."""
+from dataclasses import dataclass
+
+from sqlalchemy import func
+
+from app.domain.identity import mask_name
+from app.extensions import db
+from app.impact.models import Attribution
+from app.registry.models import Household, Township, Village
+
+
+@dataclass(frozen=True)
+class OrderImpact:
+    amount_fen: int
+    households: int
+    people: int
+    villages: tuple[str, ...]
+    townships: tuple[str, ...]
+    sample: tuple[str, ...]  # "李** · 林田村"
+
+
+def order_impact(order_id: int, sample_size: int = 6) -> OrderImpact:
+    """Net attributed amount and the households it reached; reads the ledger only."""
+    per_household = (
+        db.select(Attribution.household_id, func.sum(Attribution.amount_fen).label("net"))
+        .where(Attribution.order_id == order_id)
+        .group_by(Attribution.household_id)
+        .subquery()
+    )
+    amount = db.session.scalar(db.select(func.coalesce(func.sum(per_household.c.net), 0)))
+    rows = db.session.execute(
+        db.select(Household.head_name, Household.members, Village.name, Township.name)
+        .join(per_household, per_household.c.household_id == Household.id)
+        .join(Village, Village.id == Household.village_id)
+        .join(Township, Township.id == Village.township_id)
+        .where(per_household.c.net > 0)
+        .order_by(per_household.c.net.desc(), Household.id)
+    ).all()
+    villages = tuple(dict.fromkeys(r[2] for r in rows))
+    townships = tuple(dict.fromkeys(r[3] for r in rows))
+    sample = tuple(f"{mask_name(r[0])} · {r[2]}" for r in rows[:sample_size])
+    return OrderImpact(int(amount), len(rows), sum(r[1] for r in rows), villages, townships, sample)

@@ -1,0 +1,1 @@
+"""Orders: placing, paying, shipping, cancelling and refunding, through one state machine."""

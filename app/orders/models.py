@@ -1,0 +1,105 @@
+"""Order, its lines (snapshots of what was bought) and the audit trail of its status."""
+from datetime import datetime
+from typing import Optional
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.domain import order_states as states
+from app.extensions import db
+from app.models_base import utcnow
+
+CHANNELS = ("online", "intent", "booth")
+PAYMENT_METHODS = ("stripe", "cod", "cash", "bank_transfer")
+
+
+class Order(db.Model):
+    __tablename__ = "orders"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Made before payment so Stripe, emails and the buyer all name the order the same way.
+    number: Mapped[str] = mapped_column(String(32), unique=True)
+    channel: Mapped[str] = mapped_column(String(16), default="online")
+    user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"), index=True)
+    event_id: Mapped[Optional[int]] = mapped_column(ForeignKey("events.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    payment_status: Mapped[str] = mapped_column(String(20), default=states.UNPAID)
+    payment_method: Mapped[str] = mapped_column(String(16))
+    currency: Mapped[str] = mapped_column(String(3), default="CNY")
+    subtotal_fen: Mapped[int]
+    shipping_fen: Mapped[int] = mapped_column(default=0)
+    total_fen: Mapped[int]
+    paid_fen: Mapped[int] = mapped_column(default=0)
+    refunded_fen: Mapped[int] = mapped_column(default=0)
+    recipient: Mapped[str] = mapped_column(String(64), default="")
+    mobile: Mapped[str] = mapped_column(String(20), default="")
+    province: Mapped[str] = mapped_column(String(32), default="")
+    city: Mapped[str] = mapped_column(String(32), default="")
+    county: Mapped[str] = mapped_column(String(32), default="")
+    street: Mapped[str] = mapped_column(String(255), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    carrier: Mapped[str] = mapped_column(String(64), default="")
+    tracking_number: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[Optional[datetime]]
+    paid_at: Mapped[Optional[datetime]]
+    shipped_at: Mapped[Optional[datetime]]
+    delivered_at: Mapped[Optional[datetime]]
+
+    lines: Mapped[list["OrderLine"]] = relationship(back_populates="order", order_by="OrderLine.id")
+    status_changes: Mapped[list["OrderStatusChange"]] = relationship(order_by="OrderStatusChange.id")
+    user = relationship("User")
+    event = relationship("Event")
+
+    __table_args__ = (
+        CheckConstraint(f"status IN {states.ALL}", name="status"),
+        CheckConstraint(f"payment_status IN {states.PAYMENT_STATUSES}", name="payment_status"),
+        CheckConstraint(f"channel IN {CHANNELS}", name="channel"),
+        CheckConstraint(f"payment_method IN {PAYMENT_METHODS}", name="payment_method"),
+        CheckConstraint("total_fen = subtotal_fen + shipping_fen", name="total_adds_up"),
+        CheckConstraint("refunded_fen >= 0 AND refunded_fen <= paid_fen", name="refund_within_paid"),
+        Index("ix_orders_status_expires", "status", "expires_at"),
+    )
+
+    @property
+    def address_line(self) -> str:
+        return f"{self.province}{self.city}{self.county}{self.street}"
+
+
+class OrderLine(db.Model):
+    __tablename__ = "order_lines"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    sku_id: Mapped[int] = mapped_column(ForeignKey("skus.id"), index=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
+    # Snapshots: what the buyer saw and paid, unchanged when the catalogue changes later.
+    producer_id: Mapped[int] = mapped_column(ForeignKey("producers.id"))
+    product_name: Mapped[str] = mapped_column(String(128))
+    sku_code: Mapped[str] = mapped_column(String(32))
+    sku_name: Mapped[str] = mapped_column(String(64))
+    unit: Mapped[str] = mapped_column(String(16))
+    unit_price_fen: Mapped[int]
+    quantity: Mapped[int]
+    line_total_fen: Mapped[int]
+    refunded_fen: Mapped[int] = mapped_column(default=0)
+
+    order: Mapped[Order] = relationship(back_populates="lines")
+
+    __table_args__ = (
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint("line_total_fen = unit_price_fen * quantity", name="total_is_price_times_quantity"),
+        CheckConstraint("refunded_fen >= 0 AND refunded_fen <= line_total_fen", name="refund_within_line"),
+    )
+
+
+class OrderStatusChange(db.Model):
+    """One row per transition: who moved the order, from what to what, when and why."""
+
+    __tablename__ = "order_status_changes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    from_status: Mapped[Optional[str]] = mapped_column(String(20))
+    to_status: Mapped[str] = mapped_column(String(20))
+    actor_user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    actor: Mapped[str] = mapped_column(String(64))  # "user", "staff", "stripe", "system"
+    reason: Mapped[str] = mapped_column(String(255), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

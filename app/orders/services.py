@@ -1,0 +1,228 @@
+"""Order use cases. Each commits exactly once, or raises and leaves the database as it was."""
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import update
+from sqlalchemy.orm import selectinload
+
+from app.catalog.models import Sku
+from app.domain import order_states as states
+from app.domain.identity import is_valid_mobile
+from app.events.models import Event
+from app.extensions import db
+from app.models_base import utcnow
+from app.orders.models import Order, OrderLine
+from app.orders.workflow import record_creation, set_status
+from app.outbox.services import queue_mail
+
+
+@dataclass(frozen=True)
+class Address:
+    recipient: str
+    mobile: str
+    province: str
+    city: str
+    county: str
+    street: str
+
+
+@dataclass(frozen=True)
+class CartItem:
+    sku_id: int
+    quantity: int
+    price_seen_fen: int
+
+
+@dataclass
+class CheckoutError(Exception):
+    """Why an order could not be placed; ``items`` names the SKUs concerned."""
+
+    code: str  # empty_cart, sold_out, price_changed, unavailable, unknown_event, bad_mobile, bad_quantity
+    items: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return f"{self.code}: {', '.join(self.items)}"
+
+
+class OrderNotFound(Exception):
+    pass
+
+
+def new_order_number(now: datetime) -> str:
+    # Date prefix for people, random tail so numbers reveal nothing about volume.
+    return f"{now:%y%m%d}{secrets.randbelow(10**8):08d}"
+
+
+def get_order(number: str, user_id: int | None = None, for_update: bool = False) -> Order:
+    """The order with this number (owned by ``user_id`` when given), or OrderNotFound."""
+    query = db.select(Order).where(Order.number == number).options(selectinload(Order.lines))
+    if user_id is not None:
+        query = query.where(Order.user_id == user_id)
+    if for_update:
+        query = query.with_for_update(of=Order)
+    order = db.session.execute(query).scalar_one_or_none()
+    if order is None:
+        raise OrderNotFound(number)
+    return order
+
+
+def place_order(user_id: int, items: list[CartItem], address: Address, note: str, event_code: str | None,
+                payment_method: str, max_quantity: int, payment_timeout_minutes: int) -> Order:
+    """Create an order with its lines and reserve stock, all in one transaction. Commits.
+
+    Stock is taken with a conditional UPDATE per SKU (never read-then-write), in SKU id
+    order so two buyers of the same SKUs cannot deadlock on PostgreSQL. Raises
+    CheckoutError and leaves nothing behind when any SKU falls short or changed price.
+    """
+    if not items:
+        raise CheckoutError("empty_cart")
+    if not is_valid_mobile(address.mobile):
+        raise CheckoutError("bad_mobile")
+    if any(not 0 < i.quantity <= max_quantity for i in items):
+        raise CheckoutError("bad_quantity")
+    items = sorted(items, key=lambda i: i.sku_id)
+    skus = {s.id: s for s in db.session.execute(
+        db.select(Sku).where(Sku.id.in_([i.sku_id for i in items])).options(selectinload(Sku.product))
+    ).scalars()}
+    unavailable = [str(i.sku_id) for i in items
+                   if i.sku_id not in skus or not skus[i.sku_id].is_active or not skus[i.sku_id].product.is_active]
+    if unavailable:
+        raise CheckoutError("unavailable", unavailable)
+    changed = [_label(skus[i.sku_id]) for i in items if skus[i.sku_id].price_fen != i.price_seen_fen]
+    if changed:
+        raise CheckoutError("price_changed", changed)
+    event_id = None
+    if event_code:
+        event_id = db.session.scalar(db.select(Event.id).where(Event.code == event_code.strip().upper()))
+        if event_id is None:
+            raise CheckoutError("unknown_event", [event_code])
+
+    now = utcnow()
+    online = payment_method == "stripe"
+    subtotal = sum(skus[i.sku_id].price_fen * i.quantity for i in items)
+    order = Order(
+        number=new_order_number(now), channel="online", user_id=user_id, event_id=event_id,
+        status=states.PENDING_PAYMENT if online else states.CONFIRMED, payment_method=payment_method,
+        subtotal_fen=subtotal, shipping_fen=0, total_fen=subtotal, note=note.strip()[:500],
+        expires_at=now + timedelta(minutes=payment_timeout_minutes) if online else None,
+        **address.__dict__,
+    )
+    db.session.add(order)
+    db.session.flush()
+    sold_out = []
+    for item in items:
+        sku = skus[item.sku_id]
+        if not _take_stock(sku.id, item.quantity):
+            sold_out.append(_label(sku))
+            continue
+        db.session.add(OrderLine(
+            order_id=order.id, sku_id=sku.id, product_id=sku.product_id, producer_id=sku.product.producer_id,
+            product_name=sku.product.name, sku_code=sku.code, sku_name=sku.name, unit=sku.unit,
+            unit_price_fen=sku.price_fen, quantity=item.quantity, line_total_fen=sku.price_fen * item.quantity))
+    if sold_out:
+        db.session.rollback()
+        raise CheckoutError("sold_out", sold_out)
+    record_creation(order, "user", user_id, "下单（在线支付）" if online else "下单（货到付款）")
+    if not online:
+        _queue_confirmation(order)
+    db.session.commit()
+    return order
+
+
+def _label(sku: Sku) -> str:
+    return f"{sku.product.name} {sku.name}"
+
+
+def _take_stock(sku_id: int, quantity: int) -> bool:
+    result = db.session.execute(
+        update(Sku).where(Sku.id == sku_id, Sku.stock >= quantity, Sku.is_active.is_(True))
+        .values(stock=Sku.stock - quantity).execution_options(synchronize_session=False))
+    return result.rowcount == 1
+
+
+def release_stock(order: Order) -> None:
+    for line in order.lines:
+        db.session.execute(update(Sku).where(Sku.id == line.sku_id).values(stock=Sku.stock + line.quantity)
+                           .execution_options(synchronize_session=False))
+
+
+def _queue_confirmation(order: Order) -> None:
+    if order.user is None:
+        return
+    lines = "\n".join(f"  {l.product_name} {l.sku_name} × {l.quantity}" for l in order.lines)
+    queue_mail(order.user.email, f"订单 {order.number} 已确认",
+               f"您好，您的订单 {order.number} 已确认，我们会尽快发货。\n{lines}\n"
+               f"合计：¥{order.total_fen / 100:.2f}\n收货地址：{order.address_line} {order.recipient}\n"
+               "每一笔购买都会按带贫协议记到受益的贫困户。谢谢您的支持！\n")
+
+
+def cancel_unpaid(number: str, actor: str, actor_user_id: int | None, reason: str,
+                  owner_id: int | None = None) -> Order:
+    """Cancel an order that is not paid yet and give its stock back. Commits.
+
+    Raises OrderNotFound, or ForbiddenTransition when the order is paid or on its way.
+    """
+    order = get_order(number, owner_id, for_update=True)
+    if order.status not in states.CANCELLABLE_UNPAID or order.payment_status != states.UNPAID:
+        db.session.rollback()
+        raise states.ForbiddenTransition(order.status, states.CANCELLED)
+    set_status(order, states.CANCELLED, actor, reason, actor_user_id)
+    release_stock(order)
+    db.session.commit()
+    return order
+
+
+def expire_orders(now: datetime | None = None) -> list[str]:
+    """Cancel online orders whose payment window passed and release their stock. Commits.
+
+    Safe to run any number of times and from several processes at once: each order is
+    locked and rechecked, and locked ones are skipped (another run has them).
+    """
+    now = now or utcnow()
+    expired = []
+    due = db.session.execute(
+        db.select(Order.number).where(Order.status == states.PENDING_PAYMENT, Order.expires_at < now)
+    ).scalars().all()
+    for number in due:
+        order = db.session.execute(
+            db.select(Order).where(Order.number == number, Order.status == states.PENDING_PAYMENT)
+            .with_for_update(skip_locked=True)
+        ).scalar_one_or_none()
+        if order is None or order.payment_status != states.UNPAID:
+            db.session.rollback()
+            continue
+        set_status(order, states.CANCELLED, "system", "支付超时，订单自动取消")
+        release_stock(order)
+        db.session.commit()
+        expired.append(number)
+    return expired
+
+
+def mark_shipped(number: str, carrier: str, tracking_number: str, staff_id: int) -> Order:
+    order = get_order(number, for_update=True)
+    set_status(order, states.SHIPPED, "staff", f"{carrier} {tracking_number}", staff_id)
+    order.carrier, order.tracking_number = carrier.strip(), tracking_number.strip()
+    if order.user is not None:
+        queue_mail(order.user.email, f"订单 {order.number} 已发货",
+                   f"您的订单 {order.number} 已交给 {order.carrier} 发出，运单号 {order.tracking_number}。\n")
+    db.session.commit()
+    return order
+
+
+def mark_delivered(number: str, staff_id: int) -> Order:
+    order = get_order(number, for_update=True)
+    set_status(order, states.DELIVERED, "staff", "签收", staff_id)
+    db.session.commit()
+    return order
+
+
+def mark_completed(number: str, staff_id: int) -> Order:
+    order = get_order(number, for_update=True)
+    if order.payment_status != states.PAYMENT_PAID:
+        db.session.rollback()
+        raise states.ForbiddenTransition(order.status, states.COMPLETED)
+    set_status(order, states.COMPLETED, "staff", "订单完成", staff_id)
+    db.session.commit()
+    return order
+

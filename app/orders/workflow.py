@@ -1,0 +1,23 @@
+"""The guarded status setter: every order transition goes through here and leaves a row."""
+from app.domain.order_states import check_transition
+from app.extensions import db
+from app.models_base import utcnow
+from app.orders.models import Order, OrderStatusChange
+
+
+def set_status(order: Order, wanted: str, actor: str, reason: str = "", actor_user_id: int | None = None) -> None:
+    """Move ``order`` to ``wanted`` and record who did it; raises ForbiddenTransition and
+    changes nothing when the state table forbids it. Does not commit."""
+    check_transition(order.status, wanted)
+    db.session.add(OrderStatusChange(order_id=order.id, from_status=order.status, to_status=wanted,
+                                     actor=actor, actor_user_id=actor_user_id, reason=reason[:255]))
+    order.status = wanted
+    now = utcnow()
+    stamp = {"paid": "paid_at", "shipped": "shipped_at", "delivered": "delivered_at"}.get(wanted)
+    if stamp:
+        setattr(order, stamp, now)
+
+
+def record_creation(order: Order, actor: str, actor_user_id: int | None, reason: str) -> None:
+    db.session.add(OrderStatusChange(order_id=order.id, from_status=None, to_status=order.status,
+                                     actor=actor, actor_user_id=actor_user_id, reason=reason))

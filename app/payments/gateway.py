@@ -1,0 +1,112 @@
+"""The only module that talks to Stripe. Everything else sees plain values, so another
+acquirer (Stripe does not onboard mainland-China merchants) can be added beside it."""
+import json
+from dataclasses import dataclass
+
+import stripe
+
+WEBHOOK_TOLERANCE_SECONDS = 300
+
+
+class GatewayError(Exception):
+    """The acquirer refused or could not be reached; the message is safe to log."""
+
+
+class InvalidWebhook(Exception):
+    """Missing, malformed, wrongly signed, tampered or stale webhook."""
+
+
+@dataclass(frozen=True)
+class IntentState:
+    id: str
+    status: str  # Stripe's words: succeeded, processing, requires_payment_method, canceled …
+    amount_fen: int
+    currency: str
+    order_number: str | None
+
+
+@dataclass(frozen=True)
+class NewIntent:
+    id: str
+    client_secret: str
+
+
+def _state(intent) -> IntentState:
+    metadata = intent.get("metadata") or {}
+    return IntentState(intent["id"], intent["status"], int(intent["amount"]), str(intent["currency"]).upper(),
+                       metadata.get("order_number"))
+
+
+class StripeGateway:
+    name = "stripe"
+
+    def __init__(self, secret_key: str, webhook_secret: str, api_base: str | None = None,
+                 method_types: tuple[str, ...] = ("card", "alipay", "wechat_pay")):
+        options = {"base_addresses": {"api": api_base}} if api_base else {}
+        # A client per gateway rather than the module-global api_key: tests and, later,
+        # several merchant accounts can live in one process.
+        self._client = stripe.StripeClient(secret_key, max_network_retries=2, **options)
+        self._webhook_secret = webhook_secret
+        self.method_types = method_types
+
+    def create_intent(self, order_number: str, attempt: int, amount_fen: int, currency: str) -> NewIntent:
+        """A PaymentIntent for one attempt at paying an order; the key makes a retried call safe."""
+        params = {
+            "amount": amount_fen,  # CNY has two decimals: fen are Stripe's minor unit already
+            "currency": currency.lower(),
+            "payment_method_types": list(self.method_types),
+            "metadata": {"order_number": order_number, "attempt": str(attempt)},
+            "description": f"洞口消费扶贫商城 订单 {order_number}",
+        }
+        if "wechat_pay" in self.method_types:
+            params["payment_method_options"] = {"wechat_pay": {"client": "web"}}
+        try:
+            intent = self._client.v1.payment_intents.create(
+                params=params, options={"idempotency_key": f"order-{order_number}-attempt-{attempt}"})
+        except stripe.StripeError as exc:
+            raise GatewayError(f"create PaymentIntent failed: {exc.user_message or exc}") from exc
+        return NewIntent(intent["id"], intent["client_secret"])
+
+    def retrieve_intent(self, intent_id: str) -> IntentState:
+        try:
+            return _state(self._client.v1.payment_intents.retrieve(intent_id))
+        except stripe.StripeError as exc:
+            raise GatewayError(f"retrieve PaymentIntent failed: {exc}") from exc
+
+    def cancel_intent(self, intent_id: str) -> None:
+        try:
+            self._client.v1.payment_intents.cancel(intent_id)
+        except stripe.StripeError as exc:
+            raise GatewayError(f"cancel PaymentIntent failed: {exc}") from exc
+
+    def refund(self, intent_id: str, amount_fen: int, idempotency_key: str) -> str:
+        try:
+            refund = self._client.v1.refunds.create(
+                params={"payment_intent": intent_id, "amount": amount_fen},
+                options={"idempotency_key": idempotency_key})
+        except stripe.StripeError as exc:
+            raise GatewayError(f"refund failed: {exc.user_message or exc}") from exc
+        return refund["id"]
+
+    def parse_webhook(self, payload: bytes, signature: str | None) -> dict:
+        """Verify the signature and age, then return the event as plain JSON."""
+        if not signature:
+            raise InvalidWebhook("missing Stripe-Signature header")
+        try:
+            stripe.WebhookSignature.verify_header(payload.decode("utf-8"), signature, self._webhook_secret,
+                                                  WEBHOOK_TOLERANCE_SECONDS)
+            event = json.loads(payload)
+        except (stripe.SignatureVerificationError, UnicodeDecodeError, ValueError) as exc:
+            raise InvalidWebhook(str(exc)) from exc
+        if not isinstance(event, dict) or not isinstance(event.get("id"), str) or "type" not in event:
+            raise InvalidWebhook("not a Stripe event")
+        return event
+
+
+def gateway_from_config(config) -> StripeGateway | None:
+    """The configured Stripe gateway, or None when the shop runs with offline methods only."""
+    if not (config.get("STRIPE_SECRET_KEY") and config.get("STRIPE_WEBHOOK_SECRET")):
+        return None
+    methods = tuple(m.strip() for m in config.get("STRIPE_PAYMENT_METHOD_TYPES", "card").split(",") if m.strip())
+    return StripeGateway(config["STRIPE_SECRET_KEY"], config["STRIPE_WEBHOOK_SECRET"],
+                         config.get("STRIPE_API_BASE"), methods)

@@ -1,0 +1,306 @@
+"""Payment use cases: start a Stripe attempt, apply what Stripe tells us exactly once,
+record cash on delivery, refund. The ledger is written here, when money really moved."""
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
+
+from app.domain import order_states as states
+from app.domain.money import allocate
+from app.extensions import db
+from app.impact.services import attribute
+from app.models_base import utcnow
+from app.orders.models import Order
+from app.orders.services import cancel_unpaid, get_order, release_stock
+from app.orders.workflow import set_status
+from app.outbox.services import queue_mail
+from app.payments.gateway import GatewayError, IntentState, StripeGateway
+from app.payments.models import Payment, ProcessedEvent, Refund
+
+log = logging.getLogger(__name__)
+
+
+class PaymentError(Exception):
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def start_stripe_payment(number: str, user_id: int, gateway: StripeGateway) -> Payment:
+    """The open Stripe attempt for an unpaid order, creating its PaymentIntent if needed. Commits.
+
+    Raises PaymentError('not_payable') unless the order awaits online payment.
+    """
+    order = get_order(number, user_id)
+    if order.status != states.PENDING_PAYMENT or order.payment_status != states.UNPAID:
+        raise PaymentError("not_payable")
+    pending = db.session.execute(
+        db.select(Payment).where(Payment.order_id == order.id, Payment.method == "stripe", Payment.status == "pending")
+        .order_by(Payment.attempt.desc())
+    ).scalars().first()
+    if pending is not None:
+        return pending
+    attempt = 1 + db.session.scalar(db.select(func.count(Payment.id)).where(Payment.order_id == order.id))
+    intent = gateway.create_intent(order.number, attempt, order.total_fen, order.currency)
+    payment = Payment(order_id=order.id, method="stripe", attempt=attempt, provider_ref=intent.id,
+                      client_secret=intent.client_secret, amount_fen=order.total_fen, currency=order.currency)
+    db.session.add(payment)
+    db.session.commit()
+    return payment
+
+
+def _succeed(payment: Payment, order: Order, actor: str, actor_user_id: int | None = None) -> None:
+    """Mark money received once: order paid, ledger rows for every line. Does not commit."""
+    if payment.status == "succeeded":
+        return
+    payment.status, payment.succeeded_at = "succeeded", utcnow()
+    if order.payment_status != states.UNPAID:
+        payment.flag = "订单已付款，又收到一笔付款：请核对并退款"
+        return
+    if order.status == states.CANCELLED:
+        payment.flag = "订单已取消后才收到付款：请核对并退款"
+        return
+    order.paid_fen, order.payment_status = payment.amount_fen, states.PAYMENT_PAID
+    if order.status == states.PENDING_PAYMENT:
+        set_status(order, states.PAID, actor, f"{payment.method} 支付成功", actor_user_id)
+    order.paid_at = order.paid_at or utcnow()
+    paid_on = order.paid_at.date()
+    for line in order.lines:
+        attribute(order, line, line.line_total_fen, paid_on, "sale")
+    if order.user is not None and payment.method == "stripe":
+        queue_mail(order.user.email, f"订单 {order.number} 已付款",
+                   f"我们已收到您的付款 ¥{payment.amount_fen / 100:.2f}，订单 {order.number} 将尽快发货。\n")
+
+
+def apply_intent_state(state: IntentState, actor: str = "stripe") -> str:
+    """Bring our records in line with a PaymentIntent's state (from a webhook or a retrieve).
+
+    Idempotent: applying the same state twice changes nothing. A PaymentIntent whose
+    amount or currency differs from our attempt never pays the order; it is flagged.
+    Does not commit.
+    """
+    payment = db.session.execute(
+        db.select(Payment).where(Payment.provider_ref == state.id).with_for_update()
+    ).scalar_one_or_none()
+    if payment is None:
+        log.warning("stripe: PaymentIntent %s matches no payment of ours", state.id)
+        return "unknown_payment"
+    order = get_order(payment.order.number, for_update=True)
+    if state.status == "succeeded":
+        if state.amount_fen != payment.amount_fen or state.currency != payment.currency \
+                or payment.amount_fen != order.total_fen:
+            payment.flag = f"金额或币种不符：Stripe {state.amount_fen} {state.currency}，订单 {order.total_fen} {order.currency}"
+            log.error("stripe: PaymentIntent %s amount/currency mismatch for order %s", state.id, order.number)
+            return "flagged"
+        _succeed(payment, order, actor)
+        return "paid"
+    if payment.status == "pending" and state.status == "canceled":
+        payment.status = "canceled"
+        return "canceled"
+    if payment.status == "pending" and state.status == "requires_payment_method":
+        # A declined attempt: the buyer may try another card on the same PaymentIntent.
+        return "failed_attempt"
+    return "ignored"
+
+
+def _charge_refunded(event_object: dict) -> str:
+    """A refund made at Stripe (ours, or from the dashboard): record only what we lack."""
+    intent_id = event_object.get("payment_intent")
+    payment = db.session.execute(
+        db.select(Payment).where(Payment.provider_ref == intent_id).with_for_update()
+    ).scalar_one_or_none()
+    if payment is None:
+        return "unknown_payment"
+    missing = int(event_object.get("amount_refunded", 0)) - payment.refunded_fen
+    if missing <= 0:
+        return "already_recorded"
+    order = get_order(payment.order.number, for_update=True)
+    _record_refund(order, payment, _spread_over_lines(order, missing), "Stripe 后台退款", "stripe", None, None)
+    return "refunded"
+
+
+HANDLERS = {
+    "payment_intent.succeeded": lambda obj: apply_intent_state(_intent_from_event(obj)),
+    "payment_intent.payment_failed": lambda obj: apply_intent_state(_intent_from_event(obj)),
+    "payment_intent.canceled": lambda obj: apply_intent_state(_intent_from_event(obj)),
+    "charge.refunded": _charge_refunded,
+}
+
+
+def _intent_from_event(obj: dict) -> IntentState:
+    metadata = obj.get("metadata") or {}
+    return IntentState(obj["id"], obj["status"], int(obj["amount"]), str(obj["currency"]).upper(),
+                       metadata.get("order_number"))
+
+
+def handle_stripe_event(event: dict) -> str:
+    """Apply one verified Stripe event exactly once. Commits.
+
+    The event id is stored in the same transaction as its effect; a second delivery,
+    concurrent or late, hits the unique key and changes nothing.
+    """
+    handler = HANDLERS.get(event["type"])
+    db.session.add(ProcessedEvent(provider="stripe", event_id=event["id"], event_type=event["type"]))
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        return "duplicate"
+    outcome = "ignored_type"
+    if handler is not None:
+        try:
+            outcome = handler(event["data"]["object"])
+        except (KeyError, TypeError, ValueError):
+            db.session.rollback()
+            log.warning("stripe: event %s of type %s has an unexpected shape", event["id"], event["type"])
+            return "malformed"
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return "duplicate"
+    log.info("stripe: event %s (%s): %s", event["id"], event["type"], outcome)
+    return outcome
+
+
+def refresh_from_gateway(number: str, user_id: int, gateway: StripeGateway) -> Order:
+    """On the return page: ask Stripe for the truth instead of trusting the redirect. Commits."""
+    order = get_order(number, user_id)
+    payment = db.session.execute(
+        db.select(Payment).where(Payment.order_id == order.id, Payment.method == "stripe")
+        .order_by(Payment.attempt.desc())
+    ).scalars().first()
+    if payment is not None and payment.provider_ref:
+        apply_intent_state(gateway.retrieve_intent(payment.provider_ref), actor="stripe")
+        db.session.commit()
+    return get_order(number, user_id)
+
+
+def record_cash_on_delivery(number: str, amount_fen: int, reference: str, staff_id: int) -> Order:
+    """Staff record the cash collected at the door; it must equal the order total. Commits."""
+    order = get_order(number, for_update=True)
+    if order.payment_method != "cod" or order.payment_status != states.UNPAID:
+        db.session.rollback()
+        raise PaymentError("not_collectable")
+    if order.status not in (states.SHIPPED, states.DELIVERED, states.CONFIRMED):
+        db.session.rollback()
+        raise PaymentError("not_collectable")
+    if amount_fen != order.total_fen:
+        db.session.rollback()
+        raise PaymentError("amount_mismatch")
+    attempt = 1 + db.session.scalar(db.select(func.count(Payment.id)).where(Payment.order_id == order.id))
+    payment = Payment(order_id=order.id, method="cod", attempt=attempt, amount_fen=amount_fen,
+                      currency=order.currency, recorded_by_id=staff_id, reference=reference.strip()[:128])
+    db.session.add(payment)
+    db.session.flush()
+    _succeed(payment, order, "staff", staff_id)
+    db.session.commit()
+    return order
+
+
+@dataclass(frozen=True)
+class RefundRequest:
+    line_amounts: dict[int, int]  # order line id → fen; empty means "everything still refundable"
+    reason: str
+
+
+def _spread_over_lines(order: Order, amount_fen: int) -> dict[int, int]:
+    refundable = [(l.id, l.line_total_fen - l.refunded_fen) for l in order.lines if l.line_total_fen > l.refunded_fen]
+    if not refundable or amount_fen > sum(r for _, r in refundable):
+        raise PaymentError("refund_too_large")
+    return dict(zip([i for i, _ in refundable], allocate(amount_fen, [r for _, r in refundable])))
+
+
+def refund(number: str, request: RefundRequest, actor: str, actor_user_id: int | None,
+           gateway: StripeGateway | None) -> Order:
+    """Refund whole or per line: through Stripe for Stripe payments, recorded for cash. Commits.
+
+    Raises PaymentError('not_refundable'|'refund_too_large'|'gateway_unavailable') and
+    changes nothing then.
+    """
+    order = get_order(number, for_update=True)
+    payment = db.session.execute(
+        db.select(Payment).where(Payment.order_id == order.id, Payment.status == "succeeded")
+        .order_by(Payment.attempt.desc()).with_for_update()
+    ).scalars().first()
+    if payment is None or order.payment_status not in (states.PAYMENT_PAID, states.PARTIALLY_REFUNDED):
+        db.session.rollback()
+        raise PaymentError("not_refundable")
+    by_id = {line.id: line for line in order.lines}
+    amounts = request.line_amounts or {l.id: l.line_total_fen - l.refunded_fen for l in order.lines}
+    amounts = {k: v for k, v in amounts.items() if v}
+    if not amounts or any(k not in by_id or v < 0 or v > by_id[k].line_total_fen - by_id[k].refunded_fen
+                          for k, v in amounts.items()):
+        db.session.rollback()
+        raise PaymentError("refund_too_large")
+    provider_ref = None
+    if payment.method == "stripe":
+        if gateway is None:
+            db.session.rollback()
+            raise PaymentError("gateway_unavailable")
+        count = db.session.scalar(db.select(func.count(Refund.id)).where(Refund.payment_id == payment.id))
+        provider_ref = gateway.refund(payment.provider_ref, sum(amounts.values()), f"refund-{order.number}-{count + 1}")
+    _record_refund(order, payment, amounts, request.reason, actor, actor_user_id, provider_ref)
+    db.session.commit()
+    return order
+
+
+def cancel_as_buyer(number: str, user_id: int, gateway: StripeGateway | None) -> Order:
+    """The buyer cancels before shipping: unpaid orders are cancelled, paid ones refunded. Commits.
+
+    Raises OrderNotFound, ForbiddenTransition (already shipped) or PaymentError.
+    """
+    order = get_order(number, user_id)
+    if order.payment_status == states.UNPAID:
+        order = cancel_unpaid(number, "user", user_id, "买家取消订单", owner_id=user_id)
+        cancel_open_intents(order.id, gateway)
+        return order
+    if order.status == states.PAID:
+        return refund(number, RefundRequest({}, "买家在发货前取消订单"), "user", user_id, gateway)
+    raise states.ForbiddenTransition(order.status, states.CANCELLED)
+
+
+def cancel_open_intents(order_id: int, gateway: StripeGateway | None) -> None:
+    """Close the Stripe attempts of a cancelled order so they cannot be paid later. Commits."""
+    pending = db.session.execute(
+        db.select(Payment).where(Payment.order_id == order_id, Payment.status == "pending",
+                                 Payment.provider_ref.is_not(None))
+    ).scalars().all()
+    for payment in pending:
+        if gateway is None:
+            break
+        try:
+            gateway.cancel_intent(payment.provider_ref)
+        except GatewayError:
+            # Not fatal: a late success on a cancelled order is flagged for a refund.
+            log.warning("stripe: could not cancel %s", payment.provider_ref)
+            continue
+        payment.status = "canceled"
+    db.session.commit()
+
+
+def _record_refund(order: Order, payment: Payment, amounts: dict[int, int], reason: str, actor: str,
+                   staff_id: int | None, provider_ref: str | None) -> None:
+    by_id = {line.id: line for line in order.lines}
+    refunded_on = order.paid_at.date()  # the sale's rules, so the refund mirrors the sale
+    for index, (line_id, amount) in enumerate(sorted(amounts.items())):
+        if not amount:
+            continue
+        line = by_id[line_id]
+        line.refunded_fen += amount
+        # One provider refund may cover several lines; only the first row carries its id.
+        db.session.add(Refund(payment_id=payment.id, order_line_id=line_id, amount_fen=amount,
+                              provider_ref=provider_ref if index == 0 else None, reason=reason[:255]))
+        attribute(order, line, -amount, refunded_on, "refund")
+    total = sum(amounts.values())
+    payment.refunded_fen += total
+    order.refunded_fen += total
+    if order.refunded_fen < order.paid_fen:
+        order.payment_status = states.PARTIALLY_REFUNDED
+        return
+    order.payment_status = states.PAYMENT_REFUNDED
+    if states.REFUNDED in states.TRANSITIONS[order.status]:
+        if order.status == states.PAID:
+            release_stock(order)  # never shipped: the boxes are still on the shelf
+        set_status(order, states.REFUNDED, actor, reason or "全额退款", staff_id)

@@ -1,0 +1,6 @@
+"""The consumer's shop: cart, checkout and their own orders."""
+from flask import Blueprint
+
+bp = Blueprint("shop", __name__)
+
+from app.shop import views  # noqa: E402,F401

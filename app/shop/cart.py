@@ -1,0 +1,154 @@
+"""Cart use cases over two stores: the guest's session dict and the signed-in buyer's rows."""
+from dataclasses import dataclass
+
+from sqlalchemy.orm import selectinload
+
+from app.catalog.models import Product, Sku
+from app.extensions import db
+from app.orders.services import CartItem as CheckoutItem
+from app.shop.models import CartItem
+
+
+class CartError(Exception):
+    def __init__(self, code: str, limit: int = 0):
+        super().__init__(code)
+        self.code, self.limit = code, limit
+
+
+class SessionCart:
+    """A guest's cart inside the signed session cookie: {"sku_id": [quantity, price_seen_fen]}."""
+
+    def __init__(self, data: dict):
+        self.data = data
+
+    def items(self) -> dict[int, tuple[int, int]]:
+        return {int(k): (int(v[0]), int(v[1])) for k, v in self.data.items()}
+
+    def put(self, sku_id: int, quantity: int, price_fen: int) -> None:
+        self.data[str(sku_id)] = [quantity, price_fen]
+
+    def remove(self, sku_id: int) -> None:
+        self.data.pop(str(sku_id), None)
+
+    def clear(self) -> None:
+        self.data.clear()
+
+    def save(self) -> None:
+        """Nothing to write: the view stores the session dict in the cookie."""
+
+
+class UserCart:
+    """A signed-in buyer's cart, stored so it follows them across devices."""
+
+    def __init__(self, user_id: int):
+        self.user_id = user_id
+
+    def _rows(self) -> dict[int, CartItem]:
+        rows = db.session.execute(db.select(CartItem).where(CartItem.user_id == self.user_id)).scalars()
+        return {row.sku_id: row for row in rows}
+
+    def items(self) -> dict[int, tuple[int, int]]:
+        return {sku_id: (row.quantity, row.price_seen_fen) for sku_id, row in self._rows().items()}
+
+    def put(self, sku_id: int, quantity: int, price_fen: int) -> None:
+        row = self._rows().get(sku_id)
+        if row is None:
+            db.session.add(CartItem(user_id=self.user_id, sku_id=sku_id, quantity=quantity, price_seen_fen=price_fen))
+        else:
+            row.quantity, row.price_seen_fen = quantity, price_fen
+
+    def remove(self, sku_id: int) -> None:
+        db.session.execute(db.delete(CartItem).where(CartItem.user_id == self.user_id, CartItem.sku_id == sku_id))
+
+    def clear(self) -> None:
+        db.session.execute(db.delete(CartItem).where(CartItem.user_id == self.user_id))
+
+    def save(self) -> None:
+        db.session.commit()
+
+
+@dataclass(frozen=True)
+class CartLine:
+    sku: Sku
+    product: Product
+    quantity: int
+    price_fen: int
+    subtotal_fen: int
+    price_changed_from: int | None  # the old price, when it moved since the buyer last saw it
+    short_of_stock: bool
+
+
+@dataclass(frozen=True)
+class CartView:
+    lines: list[CartLine]
+    total_fen: int
+    count: int
+
+    @property
+    def has_problems(self) -> bool:
+        return any(l.short_of_stock for l in self.lines)
+
+
+def _skus(ids) -> dict[int, Sku]:
+    query = db.select(Sku).where(Sku.id.in_(list(ids))).options(
+        selectinload(Sku.product).selectinload(Product.images))
+    return {s.id: s for s in db.session.execute(query).scalars()}
+
+
+def set_quantity(cart, sku_id: int, quantity: int, max_quantity: int, add: bool = False) -> None:
+    """Set (or, with ``add``, increase) a line's quantity; 0 removes it. Saves the cart.
+
+    Raises CartError('unavailable'|'bad_quantity'|'exceeds_stock') and changes nothing.
+    """
+    sku = _skus([sku_id]).get(sku_id)
+    if sku is None or not sku.is_active or not sku.product.is_active:
+        raise CartError("unavailable")
+    current = cart.items().get(sku_id, (0, 0))[0]
+    wanted = current + quantity if add else quantity
+    if quantity < 0 or (add and quantity == 0) or wanted > max_quantity:
+        raise CartError("bad_quantity", max_quantity)
+    if wanted == 0:
+        cart.remove(sku_id)
+    elif wanted > sku.stock:
+        raise CartError("exceeds_stock", sku.stock)
+    else:
+        cart.put(sku_id, wanted, sku.price_fen)
+    cart.save()
+
+
+def view_cart(cart, acknowledge_prices: bool = False) -> CartView:
+    """The cart with today's prices and stock. With ``acknowledge_prices`` the buyer has now
+    seen the current prices (the page shows them), so they become the prices checkout expects."""
+    items = cart.items()
+    skus = _skus(items)
+    lines = []
+    for sku_id, (quantity, seen) in items.items():
+        sku = skus.get(sku_id)
+        if sku is None or not sku.is_active or not sku.product.is_active:
+            cart.remove(sku_id)
+            continue
+        lines.append(CartLine(sku, sku.product, quantity, sku.price_fen, sku.price_fen * quantity,
+                              seen if seen != sku.price_fen else None, quantity > sku.stock))
+        if acknowledge_prices and seen != sku.price_fen:
+            cart.put(sku_id, quantity, sku.price_fen)
+    cart.save()
+    lines.sort(key=lambda l: (l.product.name, l.sku.price_fen))
+    return CartView(lines, sum(l.subtotal_fen for l in lines), sum(l.quantity for l in lines))
+
+
+def checkout_items(cart) -> list[CheckoutItem]:
+    return [CheckoutItem(sku_id, quantity, seen) for sku_id, (quantity, seen) in cart.items().items()]
+
+
+def merge_guest_cart(guest: SessionCart, user_cart: UserCart, max_quantity: int) -> None:
+    """At sign-in, the guest's lines join the stored cart (quantities add up, within limits)."""
+    stored = user_cart.items()
+    skus = _skus(guest.items())
+    for sku_id, (quantity, seen) in guest.items().items():
+        sku = skus.get(sku_id)
+        if sku is None:
+            continue
+        total = min(stored.get(sku_id, (0, 0))[0] + quantity, max_quantity, max(sku.stock, 1))
+        user_cart.put(sku_id, total, seen)
+    user_cart.save()
+    guest.clear()

@@ -1,0 +1,138 @@
+"""Cart and pay-on-delivery checkout through HTTP, with stock, prices and the ledger checked exactly."""
+from sqlalchemy import func
+
+from app.catalog.models import Sku
+from app.extensions import db
+from app.impact.models import Attribution
+from app.orders.models import Order, OrderLine, OrderStatusChange
+from app.outbox.models import OutboxMessage
+from app.shop.models import CartItem
+from tests import factories
+
+
+def stock(app, sku_id):
+    with app.app_context():
+        return db.session.get(Sku, sku_id).stock
+
+
+def count(app, model):
+    with app.app_context():
+        return db.session.scalar(db.select(func.count()).select_from(model))
+
+
+def test_guest_cart_is_merged_into_the_stored_cart_at_login(app, client, shop):
+    client.post("/cart/add", data={"sku_id": shop["sku_id"], "quantity": 2})
+    assert "¥79.60" in client.get("/cart").get_data(as_text=True)
+    factories.login(client, "buyer@example.com")
+    with app.app_context():
+        item = db.session.execute(db.select(CartItem)).scalar_one()
+        assert (item.sku_id, item.quantity, item.price_seen_fen) == (shop["sku_id"], 2, 3980)
+    assert "¥79.60" in client.get("/cart").get_data(as_text=True)
+
+
+def test_adding_more_than_the_stock_is_refused_with_the_number_left(client, shop):
+    response = client.post("/cart/add", data={"sku_id": shop["sku_id"], "quantity": 11}, follow_redirects=True)
+    assert "库存不足：目前只剩 10 件" in response.get_data(as_text=True)
+    assert "购物车还是空的" in client.get("/cart").get_data(as_text=True)
+
+
+def test_bad_cart_input_gets_a_message_not_an_error(client, shop):
+    for data in ({"sku_id": "abc", "quantity": 1}, {"sku_id": shop["sku_id"], "quantity": -1},
+                 {"sku_id": 999999, "quantity": 1}, {"sku_id": shop["sku_id"], "quantity": "lots"}):
+        response = client.post("/cart/add", data=data, follow_redirects=True)
+        assert response.status_code == 200
+        assert "alert-danger" in response.get_data(as_text=True)
+
+
+def test_pay_on_delivery_checkout_reserves_stock_and_snapshots_lines(app, buyer, shop):
+    response = factories.buy(buyer, shop["sku_id"], 2, note="工作日送货")
+    assert response.status_code == 303
+    assert stock(app, shop["sku_id"]) == 8
+    with app.app_context():
+        order = db.session.execute(db.select(Order)).scalar_one()
+        line = db.session.execute(db.select(OrderLine)).scalar_one()
+        assert (order.status, order.payment_status, order.total_fen, order.expires_at) == ("confirmed", "unpaid", 7960, None)
+        assert (line.product_name, line.sku_name, line.unit_price_fen, line.quantity) == ("雪峰蜜橘", "5 斤装", 3980, 2)
+        assert db.session.execute(db.select(OrderStatusChange.to_status)).scalars().all() == ["confirmed"]
+        assert db.session.execute(db.select(OutboxMessage.subject)).scalars().all() == [f"订单 {order.number} 已确认"]
+        number = order.number
+    assert count(app, Attribution) == 0  # nothing is attributed before money arrives
+    page = buyer.get(response.headers["Location"]).get_data(as_text=True)
+    assert number in page and "付款完成后" in page
+    assert "购物车还是空的" in buyer.get("/cart").get_data(as_text=True)
+
+
+def test_checkout_needs_sign_in(client, shop):
+    client.post("/cart/add", data={"sku_id": shop["sku_id"], "quantity": 1})
+    assert "/account/login" in client.get("/checkout").headers["Location"]
+
+
+def test_checkout_address_errors_are_explained_and_nothing_is_written(app, buyer, shop):
+    buyer.post("/cart/add", data={"sku_id": shop["sku_id"], "quantity": 1})
+    response = buyer.post("/checkout", data={**factories.ADDRESS, "mobile": "12345", "street": "", "payment_method": "cod"})
+    text = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "请输入 11 位手机号码" in text and "请填写此项" in text
+    assert count(app, Order) == 0 and stock(app, shop["sku_id"]) == 10
+
+
+def test_a_price_change_after_the_buyer_saw_the_cart_stops_checkout(app, buyer, shop):
+    buyer.post("/cart/add", data={"sku_id": shop["sku_id"], "quantity": 1})
+    buyer.get("/checkout")
+    with app.app_context():
+        db.session.get(Sku, shop["sku_id"]).price_fen = 4280
+        db.session.commit()
+    response = buyer.post("/checkout", data={**factories.ADDRESS, "payment_method": "cod"})
+    assert response.status_code == 409
+    assert "价格刚刚有变动" in response.get_data(as_text=True) and "¥42.80" in response.get_data(as_text=True)
+    assert count(app, Order) == 0 and stock(app, shop["sku_id"]) == 10
+    # The page showed the new price, so a second submit goes through at that price.
+    assert buyer.post("/checkout", data={**factories.ADDRESS, "payment_method": "cod"}).status_code == 303
+
+
+def test_sold_out_between_cart_and_checkout_writes_nothing(app, buyer, shop):
+    buyer.post("/cart/add", data={"sku_id": shop["sku_id"], "quantity": 3})
+    buyer.get("/checkout")
+    with app.app_context():
+        db.session.get(Sku, shop["sku_id"]).stock = 2
+        db.session.commit()
+    response = buyer.post("/checkout", data={**factories.ADDRESS, "payment_method": "cod"})
+    assert response.status_code == 409 and "已售罄或库存不足" in response.get_data(as_text=True)
+    assert count(app, Order) == 0 and count(app, OrderLine) == 0 and stock(app, shop["sku_id"]) == 2
+
+
+def test_unknown_event_code_is_explained(app, buyer, shop):
+    response = factories.buy(buyer, shop["sku_id"], 1, event_code="NOPE2026")
+    assert response.status_code == 400 and "活动代码“NOPE2026”不存在" in response.get_data(as_text=True)
+
+
+def test_online_payment_is_not_offered_without_stripe_keys(app, buyer, shop):
+    buyer.post("/cart/add", data={"sku_id": shop["sku_id"], "quantity": 1})
+    page = buyer.get("/checkout").get_data(as_text=True)
+    assert "货到付款" in page and "在线支付" not in page
+    response = buyer.post("/checkout", data={**factories.ADDRESS, "payment_method": "stripe"})
+    assert response.status_code == 400 and count(app, Order) == 0
+
+
+def test_buyer_cancels_an_unshipped_order_and_the_stock_returns(app, buyer, shop):
+    location = factories.buy(buyer, shop["sku_id"], 2).headers["Location"]
+    number = location.rsplit("/", 1)[1]
+    assert buyer.get(f"/orders/{number}/cancel").status_code == 405
+    assert buyer.post(f"/orders/{number}/cancel").status_code == 303
+    assert stock(app, shop["sku_id"]) == 10
+    with app.app_context():
+        order = db.session.execute(db.select(Order)).scalar_one()
+        assert order.status == "cancelled"
+        assert [c.to_status for c in order.status_changes] == ["confirmed", "cancelled"]
+
+
+def test_other_buyers_cannot_see_or_cancel_an_order(app, buyer, shop):
+    number = factories.buy(buyer, shop["sku_id"], 1).headers["Location"].rsplit("/", 1)[1]
+    with app.app_context():
+        factories.user(email="other@example.com")
+        db.session.commit()
+    other = app.test_client()
+    factories.login(other, "other@example.com")
+    assert other.get(f"/orders/{number}").status_code == 404
+    assert other.post(f"/orders/{number}/cancel").status_code == 404
+    assert stock(app, shop["sku_id"]) == 9
