@@ -1,6 +1,7 @@
 """Fixtures: one migrated database per test run (SQLite, or PostgreSQL via TEST_DATABASE_URL), emptied after each test."""
 import os
 import threading
+from contextlib import contextmanager
 
 import pytest
 from werkzeug.serving import make_server
@@ -67,12 +68,21 @@ def ctx(app):
         yield
 
 
-@pytest.fixture()
-def live_server(app):
-    """The app served on a real port in a thread, for the browser tests."""
+@contextmanager
+def serving(app):
+    """Serve ``app`` on a free local port in a thread; yields its base URL."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join()
+
+
+@pytest.fixture()
+def live_server(app):
+    """The app on a real port, for browser tests and for servers that call back (webhooks)."""
+    with serving(app) as url:
+        yield url

@@ -32,6 +32,7 @@ class NewIntent:
 
 
 def _state(intent) -> IntentState:
+    intent = intent.to_dict()
     metadata = intent.get("metadata") or {}
     return IntentState(intent["id"], intent["status"], int(intent["amount"]), str(intent["currency"]).upper(),
                        metadata.get("order_number"))
@@ -56,7 +57,6 @@ class StripeGateway:
             "currency": currency.lower(),
             "payment_method_types": list(self.method_types),
             "metadata": {"order_number": order_number, "attempt": str(attempt)},
-            "description": f"洞口消费扶贫商城 订单 {order_number}",
         }
         if "wechat_pay" in self.method_types:
             params["payment_method_options"] = {"wechat_pay": {"client": "web"}}
