@@ -1,9 +1,14 @@
 """Fixtures: one migrated database per test run (SQLite, or PostgreSQL via TEST_DATABASE_URL), emptied after each test."""
 import os
+import socket
+import subprocess
+import sys
+import time
 import threading
 from contextlib import contextmanager
 
 import pytest
+import requests
 from werkzeug.serving import make_server
 
 from app import create_app
@@ -26,6 +31,16 @@ def test_settings(tmp_path_factory):
         "MEDIA_ROOT": str(tmp_path_factory.mktemp("media")),
         "WTF_CSRF_ENABLED": False,
     }
+
+
+WEBHOOK_SECRET = "whsec_test_dongkou"
+
+
+@pytest.fixture(scope="session")
+def stripe_settings(test_settings):
+    """Stripe switched on; tests that call the API add STRIPE_API_BASE (localstripe)."""
+    return {**test_settings, "STRIPE_SECRET_KEY": "sk_test_dongkou", "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
+            "STRIPE_PUBLISHABLE_KEY": "pk_test_dongkou", "STRIPE_PAYMENT_METHOD_TYPES": "card"}
 
 
 @pytest.fixture(scope="session")
@@ -86,3 +101,29 @@ def live_server(app):
     """The app on a real port, for browser tests and for servers that call back (webhooks)."""
     with serving(app) as url:
         yield url
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture()
+def localstripe():
+    """A localstripe server (Stripe API, signed webhooks, fake Stripe.js) on a free port."""
+    port = _free_port()
+    process = subprocess.Popen([sys.executable, "-m", "localstripe", "--port", str(port), "--from-scratch"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            requests.get(base + "/v1/balance", timeout=0.2)
+            break
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    yield base
+    process.terminate()
+    process.wait(timeout=10)
+
+

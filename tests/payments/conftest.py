@@ -13,7 +13,7 @@ from app.orders.models import Order, OrderLine
 from app.payments.models import Payment
 from tests import factories
 
-WEBHOOK_SECRET = "whsec_test_dongkou"
+from tests.conftest import WEBHOOK_SECRET  # noqa: F401  (re-exported for the tests here)
 
 
 def sign(payload: bytes, secret: str = WEBHOOK_SECRET, timestamp: int | None = None) -> str:
@@ -29,12 +29,6 @@ def event(event_id: str, event_type: str, obj: dict) -> bytes:
 def intent(intent_id: str, status: str, amount: int, currency: str = "cny", number: str = "") -> dict:
     return {"id": intent_id, "object": "payment_intent", "status": status, "amount": amount, "currency": currency,
             "metadata": {"order_number": number}}
-
-
-@pytest.fixture()
-def stripe_settings(test_settings):
-    return {**test_settings, "STRIPE_SECRET_KEY": "sk_test_dongkou", "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
-            "STRIPE_PUBLISHABLE_KEY": "pk_test_dongkou", "STRIPE_PAYMENT_METHOD_TYPES": "card"}
 
 
 @pytest.fixture()

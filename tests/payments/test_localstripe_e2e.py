@@ -1,7 +1,4 @@
 """End to end with the real stripe SDK against a localstripe server and its signed webhooks."""
-import socket
-import subprocess
-import sys
 import time
 
 import pytest
@@ -17,29 +14,6 @@ from app.payments.models import Payment, ProcessedEvent
 from tests import factories
 from tests.conftest import serving
 from tests.payments.conftest import WEBHOOK_SECRET
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture()
-def localstripe():
-    port = _free_port()
-    process = subprocess.Popen([sys.executable, "-m", "localstripe", "--port", str(port), "--from-scratch"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            requests.get(base + "/v1/balance", timeout=0.2)
-            break
-        except requests.ConnectionError:
-            time.sleep(0.1)
-    yield base
-    process.terminate()
-    process.wait(timeout=10)
 
 
 @pytest.fixture()

@@ -1,0 +1,140 @@
+"""200 buyers at once for the last 50 boxes: exactly 50 orders, stock 0, 150 clear answers, no errors.
+
+Runs on the suite's database and, when a PostgreSQL server is reachable, on a fresh
+PostgreSQL database too, where transactions really run side by side.
+"""
+import os
+import threading
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, func, insert, text
+from sqlalchemy.engine import make_url
+from werkzeug.security import generate_password_hash
+
+from app import create_app
+from app.accounts.models import User
+from app.catalog.models import Sku
+from app.extensions import db
+from app.orders.models import Order, OrderLine
+from app.shop.models import CartItem
+from tests import factories
+
+BUYERS, STOCK, ROUNDS = 200, 50, 5
+PG_ADMIN_URL = os.environ.get("PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+
+
+def _postgres_reachable() -> bool:
+    try:
+        engine = create_engine(PG_ADMIN_URL, connect_args={"connect_timeout": 2})
+        with engine.connect():
+            pass
+        engine.dispose()
+        return True
+    except Exception:
+        return False
+
+
+@pytest.fixture(params=["suite-database", "postgresql"])
+def crowd_app(request, app, test_settings):
+    """The app on the suite's database, or on a fresh migrated PostgreSQL database."""
+    pool = {"pool_size": 30, "max_overflow": 30, "pool_timeout": 60}
+    if request.param == "suite-database":
+        yield create_app({**test_settings, "SQLALCHEMY_ENGINE_OPTIONS": pool})
+        return
+    if test_settings["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        pytest.skip("the suite already runs on PostgreSQL")
+    if not _postgres_reachable():
+        pytest.skip("no PostgreSQL server reachable at " + PG_ADMIN_URL)
+    from flask_migrate import upgrade
+
+    name = f"dongkou_crowd_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    pg_app = create_app({**test_settings, "SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_ENGINE_OPTIONS": pool})
+    with pg_app.app_context():
+        upgrade()
+    yield pg_app
+    with pg_app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _crowd(app) -> list[str]:
+    # A one-round hash: 200 sign-ins must not spend the test's time in scrypt.
+    cheap = generate_password_hash("crowd-password", method="pbkdf2:sha256:1")
+    emails = [f"buyer{n}@example.com" for n in range(BUYERS)]
+    with app.app_context():
+        db.session.execute(insert(User), [{"email": e, "name": "买家", "password_hash": cheap} for e in emails])
+        db.session.commit()
+    return emails
+
+
+def _in_threads(work, items) -> None:
+    threads = [threading.Thread(target=work, args=(item,)) for item in items]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+
+def _signed_in_clients(app, emails):
+    clients = {}
+
+    def sign_in(email):
+        client = app.test_client()
+        factories.login(client, email, "crowd-password")
+        clients[email] = client
+
+    _in_threads(sign_in, emails)
+    return list(clients.values())
+
+
+def _round(clients, sku_id) -> list[tuple[int, str]]:
+    """Every buyer fills a cart, then all submit checkout at the same moment."""
+    ready = threading.Barrier(len(clients))
+    results: list[tuple[int, str]] = []
+    lock = threading.Lock()
+
+    def buyer(client):
+        try:
+            client.post("/cart/add", data={"sku_id": sku_id, "quantity": 1})
+        finally:
+            ready.wait()
+        response = client.post("/checkout", data={**factories.ADDRESS, "payment_method": "cod"})
+        with lock:
+            results.append((response.status_code, response.get_data(as_text=True)))
+
+    _in_threads(buyer, clients)
+    return results
+
+
+def test_two_hundred_buyers_for_fifty_boxes_never_oversell(crowd_app):
+    clients = _signed_in_clients(crowd_app, _crowd(crowd_app))
+    try:
+        for round_no in range(ROUNDS):
+            with crowd_app.app_context():
+                db.session.execute(db.delete(CartItem))
+                product = factories.product(f"雪峰蜜橘{round_no}", price_fen=3980, stock=STOCK)
+                db.session.commit()
+                sku_id = product.skus[0].id
+            results = _round(clients, sku_id)
+            statuses = [status for status, _body in results]
+            assert statuses.count(303) == STOCK, f"round {round_no}: {sorted(set(statuses))}"
+            assert statuses.count(409) == BUYERS - STOCK
+            assert all("已售罄或库存不足" in body for status, body in results if status == 409)
+            with crowd_app.app_context():
+                assert db.session.get(Sku, sku_id).stock == 0
+                sold = db.session.scalar(db.select(func.coalesce(func.sum(OrderLine.quantity), 0))
+                                         .where(OrderLine.sku_id == sku_id))
+                assert sold == STOCK
+    finally:
+        with crowd_app.app_context():
+            assert db.session.scalar(db.select(func.count(Order.id))) == STOCK * ROUNDS
+            db.session.remove()
+            db.engine.dispose()
