@@ -67,6 +67,24 @@ def app(_migrated, test_settings):
 
 
 @pytest.fixture()
+def make_app(app):
+    """Build another app on the same database with some settings changed; its connections
+    are closed after the test (the ``app`` fixture still empties the tables)."""
+    made = []
+
+    def build(settings: dict):
+        other = create_app(settings)
+        made.append(other)
+        return other
+
+    yield build
+    for other in made:
+        with other.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture()
 def client(app):
     return app.test_client()
 

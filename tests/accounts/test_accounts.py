@@ -155,9 +155,7 @@ def test_role_required_sends_anonymous_to_login_and_other_roles_to_403(app):
     assert staff.get("/probe/staff-only").status_code == 200
 
 
-def test_forms_refuse_posts_without_a_csrf_token(test_settings, _migrated):
-    from app import create_app
-
-    app = create_app({**test_settings, "WTF_CSRF_ENABLED": True})
+def test_forms_refuse_posts_without_a_csrf_token(make_app, test_settings):
+    app = make_app({**test_settings, "WTF_CSRF_ENABLED": True})
     response = app.test_client().post("/account/login", data={"email": "a@example.com", "password": "x"})
     assert response.status_code == 400

@@ -6,7 +6,6 @@ import time
 
 import pytest
 
-from app import create_app
 from app.domain import order_states as states
 from app.extensions import db
 from app.orders.models import Order, OrderLine
@@ -32,9 +31,9 @@ def intent(intent_id: str, status: str, amount: int, currency: str = "cny", numb
 
 
 @pytest.fixture()
-def stripe_app(app, stripe_settings):
+def stripe_app(make_app, stripe_settings):
     """Shares the per-test database clean-up of ``app``; only the settings differ."""
-    return create_app(stripe_settings)
+    return make_app(stripe_settings)
 
 
 @pytest.fixture()

@@ -17,10 +17,8 @@ from tests.payments.conftest import WEBHOOK_SECRET
 
 
 @pytest.fixture()
-def paying_app(app, stripe_settings, localstripe):
-    from app import create_app
-
-    return create_app({**stripe_settings, "STRIPE_API_BASE": localstripe})
+def paying_app(make_app, stripe_settings, localstripe):
+    return make_app({**stripe_settings, "STRIPE_API_BASE": localstripe})
 
 
 def wait_for(predicate, timeout=15.0):

@@ -121,10 +121,8 @@ def test_a_well_signed_event_of_the_wrong_shape_is_acknowledged_without_effect(s
     assert snapshot(stripe_app)["status"] == "pending_payment"
 
 
-def test_the_webhook_needs_no_csrf_token_but_is_404_without_stripe(app, stripe_settings, awaiting_payment):
-    from app import create_app
-
-    csrf_on = create_app({**stripe_settings, "WTF_CSRF_ENABLED": True})
+def test_the_webhook_needs_no_csrf_token_but_is_404_without_stripe(app, make_app, stripe_settings, awaiting_payment):
+    csrf_on = make_app({**stripe_settings, "WTF_CSRF_ENABLED": True})
     payload = event("evt_csrf", "payment_intent.succeeded", intent("pi_test_1", "succeeded", 7960))
     assert post(csrf_on.test_client(), payload).status_code == 200
     assert post(app.test_client(), payload).status_code == 404

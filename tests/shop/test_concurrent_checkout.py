@@ -36,11 +36,11 @@ def _postgres_reachable() -> bool:
 
 
 @pytest.fixture(params=["suite-database", "postgresql"])
-def crowd_app(request, app, test_settings):
+def crowd_app(request, make_app, test_settings):
     """The app on the suite's database, or on a fresh migrated PostgreSQL database."""
     pool = {"pool_size": 30, "max_overflow": 30, "pool_timeout": 60}
     if request.param == "suite-database":
-        yield create_app({**test_settings, "SQLALCHEMY_ENGINE_OPTIONS": pool})
+        yield make_app({**test_settings, "SQLALCHEMY_ENGINE_OPTIONS": pool})
         return
     if test_settings["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         pytest.skip("the suite already runs on PostgreSQL")
