@@ -159,3 +159,4 @@ def test_forms_refuse_posts_without_a_csrf_token(make_app, test_settings):
     app = make_app({**test_settings, "WTF_CSRF_ENABLED": True})
     response = app.test_client().post("/account/login", data={"email": "a@example.com", "password": "x"})
     assert response.status_code == 400
+    assert "页面已过期" in response.get_data(as_text=True)
