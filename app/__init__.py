@@ -44,12 +44,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     from app.accounts import bp as accounts_bp
     from app.admin import bp as admin_bp
     from app.catalog import bp as catalog_bp
+    from app.impact import bp as impact_bp
     from app.payments import bp as payments_bp
     from app.shop import bp as shop_bp
     from app.site import bp as site_bp
     from app.site.views import register_error_pages
 
-    for blueprint in (site_bp, catalog_bp, accounts_bp, shop_bp, payments_bp, admin_bp):
+    for blueprint in (site_bp, catalog_bp, accounts_bp, shop_bp, payments_bp, admin_bp, impact_bp):
         app.register_blueprint(blueprint)
     register_error_pages(app)
 

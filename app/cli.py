@@ -13,6 +13,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_admin_command)
     app.cli.add_command(expire_orders_command)
+    app.cli.add_command(verify_ledger_command)
 
 
 @click.command("seed-demo")
@@ -75,3 +76,17 @@ def expire_orders_command() -> None:
     for number in expired:
         cancel_open_intents(get_order(number).id, gateway)
     click.echo(f"expired {len(expired)} unpaid order(s){': ' + ', '.join(expired) if expired else ''}")
+
+
+@click.command("verify-ledger")
+@with_appcontext
+def verify_ledger_command() -> None:
+    """Check that, for every order line, the ledger holds its paid amount minus refunds."""
+    from app.impact.ledger_check import find_discrepancies
+
+    found = find_discrepancies()
+    for d in found:
+        click.echo(f"order {d.order_number} line {d.line_id}: expected {d.expected_fen} fen, ledger {d.ledger_fen} fen")
+    if found:
+        raise click.ClickException(f"{len(found)} discrepancies")
+    click.echo("ledger reconciles with paid sales minus refunds")

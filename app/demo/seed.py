@@ -12,6 +12,7 @@ from app.accounts.services import create_user
 from app.catalog.models import Category, Certification, Product, ProductImage, Sku
 from app.demo import data
 from app.demo.pictures import draw_product_picture
+from app.demo.sales import seed_sales
 from app.domain import roles
 from app.domain.identity import id_check_char
 from app.domain.money import allocate
@@ -60,6 +61,7 @@ def seed_demo(scale_name: str, media_root: Path, today: date) -> SeedReport:
     _catalogue(townships, producers, media_root, today, report)
     _events(today, report)
     _users(report)
+    report.count("order_lines", seed_sales(scale_name, today))
     return report
 
 
@@ -238,6 +240,11 @@ def _catalogue(townships, producers, media_root: Path, today: date, report: Seed
 def _events(today: date, report: SeedReport) -> None:
     year = today.year
     specs = [
+        (f"PAD{year - 1}", f"{year - 1} 国家扶贫日消费扶贫展销", "poverty_alleviation_day",
+         date(year - 1, 10, 17), date(year - 1, 10, 17)),
+        (f"WEEK{year - 1}", f"{year - 1} 洞口消费扶贫活动周", "consumption_week",
+         date(year - 1, 11, 20), date(year - 1, 11, 26)),
+        (f"PAD{year}", f"{year} 国家扶贫日消费扶贫展销", "poverty_alleviation_day", date(year, 10, 17), date(year, 10, 17)),
         ("PAD2019", "2019 国家扶贫日消费扶贫展销", "poverty_alleviation_day", date(2019, 10, 17), date(2019, 10, 17)),
         ("PAD2020", "2020 国家扶贫日消费扶贫展销", "poverty_alleviation_day", date(2020, 10, 17), date(2020, 10, 17)),
         # The activity week is placed around the day of seeding so the demo always has a current event.

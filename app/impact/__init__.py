@@ -1,1 +1,6 @@
-"""Impact: the append-only attribution ledger and what it says about whom sales helped."""
+"""Impact: the append-only attribution ledger, reports on it, and the public impact pages."""
+from flask import Blueprint
+
+bp = Blueprint("impact", __name__)
+
+from app.impact import views  # noqa: E402,F401

@@ -81,6 +81,9 @@ class OrderLine(db.Model):
     quantity: Mapped[int]
     line_total_fen: Mapped[int]
     refunded_fen: Mapped[int] = mapped_column(default=0)
+    # Whether the product held a valid 扶贫 certification when sold: reports must not
+    # judge past sales by today's certificates.
+    certified: Mapped[bool] = mapped_column(default=False)
 
     order: Mapped[Order] = relationship(back_populates="lines")
 

@@ -6,7 +6,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import update
 from sqlalchemy.orm import selectinload
 
-from app.catalog.models import Sku
+from app.catalog.models import Product, Sku
+from app.clock import today
 from app.domain import order_states as states
 from app.domain.identity import is_valid_mobile
 from app.events.models import Event
@@ -83,7 +84,8 @@ def place_order(user_id: int, items: list[CartItem], address: Address, note: str
         raise CheckoutError("bad_quantity")
     items = sorted(items, key=lambda i: i.sku_id)
     skus = {s.id: s for s in db.session.execute(
-        db.select(Sku).where(Sku.id.in_([i.sku_id for i in items])).options(selectinload(Sku.product))
+        db.select(Sku).where(Sku.id.in_([i.sku_id for i in items]))
+        .options(selectinload(Sku.product).selectinload(Product.certifications))
     ).scalars()}
     unavailable = [str(i.sku_id) for i in items
                    if i.sku_id not in skus or not skus[i.sku_id].is_active or not skus[i.sku_id].product.is_active]
@@ -119,7 +121,8 @@ def place_order(user_id: int, items: list[CartItem], address: Address, note: str
         db.session.add(OrderLine(
             order_id=order.id, sku_id=sku.id, product_id=sku.product_id, producer_id=sku.product.producer_id,
             product_name=sku.product.name, sku_code=sku.code, sku_name=sku.name, unit=sku.unit,
-            unit_price_fen=sku.price_fen, quantity=item.quantity, line_total_fen=sku.price_fen * item.quantity))
+            unit_price_fen=sku.price_fen, quantity=item.quantity, line_total_fen=sku.price_fen * item.quantity,
+            certified=sku.product.valid_certification(today()) is not None))
     if sold_out:
         db.session.rollback()
         raise CheckoutError("sold_out", sold_out)

@@ -42,10 +42,15 @@ class UserCart:
 
     def __init__(self, user_id: int):
         self.user_id = user_id
+        self._cache: dict[int, CartItem] | None = None
+        self.dirty = False
 
     def _rows(self) -> dict[int, CartItem]:
-        rows = db.session.execute(db.select(CartItem).where(CartItem.user_id == self.user_id)).scalars()
-        return {row.sku_id: row for row in rows}
+        # One query per request: the rows stay in the session until the cart changes.
+        if self._cache is None:
+            rows = db.session.execute(db.select(CartItem).where(CartItem.user_id == self.user_id)).scalars()
+            self._cache = {row.sku_id: row for row in rows}
+        return self._cache
 
     def items(self) -> dict[int, tuple[int, int]]:
         return {sku_id: (row.quantity, row.price_seen_fen) for sku_id, row in self._rows().items()}
@@ -56,15 +61,24 @@ class UserCart:
             db.session.add(CartItem(user_id=self.user_id, sku_id=sku_id, quantity=quantity, price_seen_fen=price_fen))
         else:
             row.quantity, row.price_seen_fen = quantity, price_fen
+        self._changed()
 
     def remove(self, sku_id: int) -> None:
         db.session.execute(db.delete(CartItem).where(CartItem.user_id == self.user_id, CartItem.sku_id == sku_id))
+        self._changed()
 
     def clear(self) -> None:
         db.session.execute(db.delete(CartItem).where(CartItem.user_id == self.user_id))
+        self._changed()
+
+    def _changed(self) -> None:
+        self._cache, self.dirty = None, True
 
     def save(self) -> None:
-        db.session.commit()
+        # Committing expires every loaded object; skip it when nothing changed.
+        if self.dirty:
+            db.session.commit()
+            self.dirty = False
 
 
 @dataclass(frozen=True)

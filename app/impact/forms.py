@@ -1,0 +1,24 @@
+"""The report filter form, read from the query string so links and exports carry the filters."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectChoice, SelectField
+from wtforms.validators import Optional, ValidationError
+
+from app.impact.reports import CHANNELS
+
+
+class ReportFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    dimension = SelectField(_l("按…统计"), default="township", validators=[Optional()])
+    start = DateField(_l("开始日期"), validators=[Optional()], format="%Y-%m-%d")
+    end = DateField(_l("结束日期"), validators=[Optional()], format="%Y-%m-%d")
+    township = SelectField(_l("乡镇"), validators=[Optional()])
+    channel = SelectField(_l("渠道"), validators=[Optional()], choices=[SelectChoice("", _l("全部渠道"))] + [
+        SelectChoice(c, label) for c, label in zip(CHANNELS, (_l("线上商城"), _l("单位采购"), _l("展销展位")))])
+    event = SelectField(_l("活动"), validators=[Optional()])
+
+    def validate_end(self, field):
+        if field.data and self.start.data and field.data < self.start.data:
+            raise ValidationError(_l("结束日期不能早于开始日期。"))

@@ -1,0 +1,44 @@
+"""The reconciliation behind `flask verify-ledger`: per order line, the ledger must hold
+exactly what was paid for it minus what was refunded."""
+from dataclasses import dataclass
+
+from sqlalchemy import case, func, select
+
+from app.domain import order_states as states
+from app.extensions import db
+from app.impact.models import Attribution
+from app.orders.models import Order, OrderLine
+
+
+@dataclass(frozen=True)
+class Discrepancy:
+    order_number: str
+    line_id: int
+    expected_fen: int
+    ledger_fen: int
+
+
+def find_discrepancies() -> list[Discrepancy]:
+    """Every order line whose ledger total differs from its paid amount minus refunds."""
+    ledger = (select(Attribution.order_line_id, func.sum(Attribution.amount_fen).label("fen"))
+              .group_by(Attribution.order_line_id).subquery())
+    # A line counts as paid once its order received money; paid lines that were later
+    # refunded keep their sale and refund rows, which net to the refunded remainder.
+    paid = Order.payment_status.in_((states.PAYMENT_PAID, states.PARTIALLY_REFUNDED, states.PAYMENT_REFUNDED))
+    expected = case((paid, OrderLine.line_total_fen - OrderLine.refunded_fen), else_=0)
+    ledger_fen = func.coalesce(ledger.c.fen, 0)
+    rows = db.session.execute(
+        select(Order.number, OrderLine.id, expected, ledger_fen)
+        .join(Order, Order.id == OrderLine.order_id)
+        .outerjoin(ledger, ledger.c.order_line_id == OrderLine.id)
+        .where(expected != ledger_fen)
+        .order_by(OrderLine.id)
+    ).all()
+    orphans = db.session.execute(
+        select(func.count()).select_from(Attribution)
+        .outerjoin(OrderLine, OrderLine.id == Attribution.order_line_id).where(OrderLine.id.is_(None))
+    ).scalar_one()
+    found = [Discrepancy(n, i, int(e), int(l)) for n, i, e, l in rows]
+    if orphans:
+        found.append(Discrepancy("-", 0, 0, int(orphans)))
+    return found

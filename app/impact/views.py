@@ -1,0 +1,116 @@
+"""Report pages for county staff, exports, and the public impact page and venue board."""
+from flask import Response, abort, jsonify, render_template, request, send_file, stream_with_context
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from wtforms import SelectChoice
+
+from app.accounts.access import role_required
+from app.domain import roles
+from app.events.models import Event
+from app.extensions import db
+from app.impact import bp, exports, reports
+from app.impact.forms import ReportFilterForm
+from app.registry.queries import all_townships
+
+DIMENSION_LABELS = {"township": _l("乡镇"), "village": _l("村"), "household": _l("贫困户"), "producer": _l("生产者"),
+                    "product": _l("商品"), "channel": _l("渠道"), "event": _l("活动"), "month": _l("月份")}
+
+
+def _events() -> list[Event]:
+    return list(db.session.execute(db.select(Event).order_by(Event.starts_on.desc())).scalars())
+
+
+def _filter_form() -> ReportFilterForm:
+    form = ReportFilterForm(request.args)
+    form.dimension.choices = [SelectChoice(k, v) for k, v in DIMENSION_LABELS.items()]
+    form.township.choices = [SelectChoice("", _("全部乡镇"))] + [SelectChoice(str(t.id), t.name) for t in all_townships()]
+    form.event.choices = [SelectChoice("", _("全部活动"))] + [SelectChoice(str(e.id), e.name) for e in _events()]
+    return form
+
+
+def _filters(form: ReportFilterForm) -> reports.ReportFilters:
+    return reports.ReportFilters(
+        start=form.start.data, end=form.end.data,
+        township_id=int(form.township.data) if form.township.data else None,
+        channel=form.channel.data or None,
+        event_id=int(form.event.data) if form.event.data else None)
+
+
+@bp.get("/staff/reports")
+@role_required(roles.STAFF)
+def staff_reports():
+    form = _filter_form()
+    if request.args and not form.validate():
+        return render_template("impact/reports.html", form=form, report=None, events=_events()), 400
+    report = reports.build_report(form.dimension.data or "township", _filters(form), staff=True)
+    monthly = reports.build_report("month", _filters(form), staff=True)
+    return render_template("impact/reports.html", form=form, report=report, monthly=monthly, events=_events(),
+                           dimension_label=DIMENSION_LABELS[report.dimension])
+
+
+@bp.get("/staff/reports/export.<fmt>")
+@role_required(roles.STAFF)
+def export(fmt: str):
+    form = _filter_form()
+    if fmt not in ("csv", "xlsx") or not form.validate():
+        abort(400)
+    filters = _filters(form)
+    if fmt == "csv":
+        return Response(stream_with_context(exports.csv_stream(filters)), mimetype="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": "attachment; filename=dongkou-ledger.csv"})
+    return send_file(exports.xlsx_file(filters), download_name="dongkou-ledger.xlsx", as_attachment=True,
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@bp.get("/staff/reports/events/<code>")
+@role_required(roles.STAFF)
+def event_report(code: str):
+    event = db.session.execute(db.select(Event).where(Event.code == code)).scalar_one_or_none()
+    if event is None:
+        abort(404)
+    filters = reports.ReportFilters(event_id=event.id)
+    return render_template("impact/event.html", event=event, report=reports.build_report("township", filters, staff=True),
+                           by_village=reports.build_report("village", filters, staff=True), filters=filters)
+
+
+def _public_figures(event: Event | None) -> dict:
+    filters = reports.ReportFilters(event_id=event.id if event else None)
+    by_township = reports.build_report("township", filters)
+    by_month = reports.build_report("month", filters)
+    by_channel = reports.build_report("channel", filters)
+    total = by_township.total
+    return {
+        "event": event.name if event else None,
+        "sales_fen": total.sales_fen, "attributed_fen": total.attributed_fen, "households": total.households,
+        "people": total.people, "villages": total.villages, "household_times": total.household_times,
+        "townships": [{"label": r.label, "sales_fen": r.sales_fen, "households": r.households} for r in by_township.rows],
+        "months": [{"label": r.label, "sales_fen": r.sales_fen} for r in by_month.rows],
+        "channels": [{"label": r.label, "sales_fen": r.sales_fen} for r in by_channel.rows],
+    }
+
+
+def _event_from_args() -> Event | None:
+    code = request.args.get("event")
+    if not code:
+        return None
+    event = db.session.execute(db.select(Event).where(Event.code == code)).scalar_one_or_none()
+    if event is None:
+        abort(404)
+    return event
+
+
+@bp.get("/impact")
+def public_impact():
+    event = _event_from_args()
+    return render_template("impact/public.html", figures=_public_figures(event), events=_events(), event=event)
+
+
+@bp.get("/impact/board")
+def board():
+    event = _event_from_args()
+    return render_template("impact/board.html", figures=_public_figures(event), event=event)
+
+
+@bp.get("/impact/data.json")
+def public_data():
+    return jsonify(_public_figures(_event_from_args()))

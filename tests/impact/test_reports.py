@@ -1,0 +1,148 @@
+"""Reports read the ledger and reconcile with paid sales minus refunds, to the fen."""
+from datetime import date
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func
+
+from app.domain import roles
+from app.events.models import Event
+from app.extensions import db
+from app.impact import reports
+from app.impact.ledger_check import find_discrepancies
+from app.impact.models import Attribution
+from app.orders import services as orders
+from app.payments import services as payments
+from tests import factories
+
+ADDRESS = orders.Address("张女士", "13812345678", "湖南省", "邵阳市", "洞口县", "雪峰路 18 号")
+
+
+def _world():
+    """Two townships, three producers (one without benefit links), four SKUs, a buyer, staff, an event."""
+    gaosha, luoxi = factories.township(name="高沙镇"), factories.township(name="罗溪瑶族乡", kind="township")
+    v1, v2, v3 = factories.village(gaosha), factories.village(gaosha), factories.village(luoxi)
+    hh = [factories.household(v, members=m) for v, m in ((v1, 4), (v1, 2), (v2, 5), (v3, 3), (v3, 1))]
+    producers = [factories.producer(gaosha, hh[:3], [3, 2, 2]), factories.producer(luoxi, hh[3:], [1, 4]),
+                 factories.producer(luoxi)]
+    skus = [factories.product(f"商品{i}", producers[i % 3], price_fen=p, stock=10_000,
+                              certified_until=date(2099, 1, 1) if i % 2 == 0 else None).skus[0]
+            for i, p in enumerate((3980, 16800, 999, 1))]
+    buyer, staff = factories.user(), factories.user(role=roles.STAFF)
+    db.session.add(Event(code="PAD2026", name="国家扶贫日", kind="poverty_alleviation_day",
+                         starts_on=date(2026, 10, 17), ends_on=date(2026, 10, 17)))
+    db.session.commit()
+    return skus, buyer.id, staff.id
+
+
+def _empty_tables():
+    db.session.remove()
+    for table in reversed(db.metadata.sorted_tables):
+        db.session.execute(table.delete())
+    db.session.commit()
+
+
+order_plans = st.lists(
+    st.fixed_dictionaries({
+        "items": st.dictionaries(st.integers(0, 3), st.integers(1, 7), min_size=1, max_size=4),
+        "paid": st.booleans(),
+        "event": st.booleans(),
+        "refunds": st.lists(st.tuples(st.integers(0, 3), st.integers(1, 100)), max_size=3),
+        "refund_all": st.booleans(),
+    }),
+    min_size=1, max_size=6,
+)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(plans=order_plans)
+def test_every_report_total_equals_paid_sales_minus_refunds(app, plans):
+    with app.app_context():
+        try:
+            skus, buyer_id, staff_id = _world()
+            expected = 0
+            for plan in plans:
+                items = [orders.CartItem(skus[i].id, q, skus[i].price_fen) for i, q in plan["items"].items()]
+                order = orders.place_order(buyer_id, items, ADDRESS, "", "PAD2026" if plan["event"] else None,
+                                           "cod", 99, 30)
+                if not plan["paid"]:
+                    continue
+                payments.record_cash_on_delivery(order.number, order.total_fen, "", staff_id)
+                lines = sorted(order.lines, key=lambda l: l.id)
+                for index, percent in plan["refunds"]:
+                    line = lines[index % len(lines)]
+                    amount = (line.line_total_fen - line.refunded_fen) * percent // 100
+                    if amount:
+                        payments.refund(order.number, payments.RefundRequest({line.id: amount}, "部分退款"),
+                                        "staff", staff_id, None)
+                if plan["refund_all"] and order.refunded_fen < order.paid_fen:
+                    payments.refund(order.number, payments.RefundRequest({}, "全额退款"), "staff", staff_id, None)
+                order = orders.get_order(order.number)
+                expected += order.paid_fen - order.refunded_fen
+
+            assert db.session.scalar(db.select(func.coalesce(func.sum(Attribution.amount_fen), 0))) == expected
+            for dimension in reports.DIMENSIONS:
+                report = reports.build_report(dimension, reports.ReportFilters(), staff=True)
+                assert report.total.sales_fen == expected, dimension
+                assert sum(r.sales_fen for r in report.rows) == expected, dimension
+                assert sum(r.certified_fen + r.uncertified_fen for r in report.rows) == expected
+            assert find_discrepancies() == []
+        finally:
+            _empty_tables()
+
+
+@pytest.fixture()
+def sold(app):
+    """One paid cash order of ¥79.60 split 3:2:2 over three households (4+2+5 people), one unpaid order."""
+    with app.app_context():
+        skus, buyer_id, staff_id = _world()
+        paid = orders.place_order(buyer_id, [orders.CartItem(skus[0].id, 2, 3980)], ADDRESS, "", "PAD2026", "cod", 99, 30)
+        payments.record_cash_on_delivery(paid.number, 7960, "", staff_id)
+        orders.place_order(buyer_id, [orders.CartItem(skus[0].id, 1, 3980)], ADDRESS, "", None, "cod", 99, 30)
+        return paid.number
+
+
+def test_township_report_figures_are_exact(app, sold):
+    with app.app_context():
+        report = reports.build_report("township", reports.ReportFilters(), staff=True)
+        (row,) = report.rows
+        assert (row.sales_fen, row.attributed_fen, row.households, row.household_times, row.people, row.villages) == \
+            (7960, 7960, 3, 3, 11, 2)
+        assert row.certified_fen == 7960 and report.warnings == []
+
+
+def test_period_and_channel_filters(app, sold):
+    with app.app_context():
+        assert reports.build_report("township", reports.ReportFilters(start=date(2000, 1, 1), end=date(2000, 1, 2))).total.sales_fen == 0
+        assert reports.build_report("township", reports.ReportFilters(channel="booth")).total.sales_fen == 0
+        assert reports.build_report("township", reports.ReportFilters(channel="online")).total.sales_fen == 7960
+
+
+def test_household_dimension_is_for_staff_only(app, sold):
+    with app.app_context():
+        with pytest.raises(ValueError):
+            reports.build_report("household", reports.ReportFilters(), staff=False)
+        labels = [r.label for r in reports.build_report("household", reports.ReportFilters(), staff=True).rows]
+        assert all("**" in label for label in labels)
+
+
+def test_verify_ledger_finds_a_missing_row_and_exits_non_zero(app, runner, sold):
+    assert runner.invoke(args=["verify-ledger"]).exit_code == 0
+    with app.app_context():
+        row = db.session.execute(db.select(Attribution).order_by(Attribution.id)).scalars().first()
+        db.session.add(Attribution(order_line_id=row.order_line_id, order_id=row.order_id, producer_id=row.producer_id,
+                                   township_id=row.township_id, channel=row.channel, kind="sale", amount_fen=1))
+        db.session.commit()
+    result = runner.invoke(args=["verify-ledger"])
+    assert result.exit_code == 1
+    assert f"order {sold} line" in result.output and "expected 7960 fen, ledger 7961 fen" in result.output
+
+
+def test_an_uncertified_product_sold_at_an_event_is_warned_about(app):
+    with app.app_context():
+        skus, buyer_id, staff_id = _world()
+        order = orders.place_order(buyer_id, [orders.CartItem(skus[1].id, 1, 16800)], ADDRESS, "", "PAD2026", "cod", 99, 30)
+        payments.record_cash_on_delivery(order.number, 16800, "", staff_id)
+        (warning,) = reports.build_report("event", reports.ReportFilters()).warnings
+        assert "国家扶贫日" in warning and "商品1" in warning and "¥168.00" in warning
