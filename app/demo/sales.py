@@ -13,7 +13,8 @@ from app.domain import roles
 from app.domain.money import allocate
 from app.events.models import Event
 from app.extensions import db
-from app.impact.models import Attribution
+from app.impact.models import ROLLUP_KEYS, Attribution
+from app.impact.services import county_day, roll_up
 from app.orders.models import Order, OrderLine, OrderStatusChange
 from app.registry.models import BenefitLink, Household, Producer, Village
 
@@ -31,10 +32,12 @@ def seed_sales(scale_name: str, today: date) -> int:
     ids = {t: (db.session.scalar(select(func.coalesce(func.max(m.id), 0))) or 0)
            for t, m in (("order", Order), ("line", OrderLine), ("attribution", Attribution), ("change", OrderStatusChange))}
     buffers: dict = defaultdict(list)
+    rollup: dict[tuple, list[int]] = {}
     lines_left, order_no = LINES[scale_name], 0
     while lines_left > 0:
         order_no += 1
         channel, paid_at, event_id = world.moment(rng)
+        day = county_day(paid_at)
         ids["order"] += 1
         order_id = ids["order"]
         picks = [rng.choice(world.skus) for _ in range(min(lines_left, rng.choice((1, 1, 1, 2, 2, 3))))]
@@ -44,12 +47,18 @@ def seed_sales(scale_name: str, today: date) -> int:
             ids["line"] += 1
             amount = sku["price_fen"] * quantity
             total += amount
+            certified = world.certified(sku["product_id"], day)
             buffers[OrderLine].append(dict(
                 id=ids["line"], order_id=order_id, sku_id=sku["id"], product_id=sku["product_id"],
                 producer_id=sku["producer_id"], product_name=sku["product_name"], sku_code=sku["code"],
                 sku_name=sku["name"], unit=sku["unit"], unit_price_fen=sku["price_fen"], quantity=quantity,
-                line_total_fen=amount, refunded_fen=0, certified=world.certified(sku["product_id"], paid_at.date())))
+                line_total_fen=amount, refunded_fen=0, certified=certified))
             for household_id, link_id, village_id, township_id, part in world.split(sku["producer_id"], amount):
+                key = (day, township_id, village_id or 0, household_id or 0, sku["producer_id"], sku["product_id"],
+                       channel, event_id or 0, certified)
+                totals = rollup.setdefault(key, [0, 0])
+                totals[0] += part
+                totals[1] += 1 if household_id else 0
                 ids["attribution"] += 1
                 buffers[Attribution].append(dict(
                     id=ids["attribution"], order_line_id=ids["line"], order_id=order_id, household_id=household_id,
@@ -71,6 +80,7 @@ def seed_sales(scale_name: str, today: date) -> int:
         if len(buffers[Attribution]) >= BATCH:
             _flush(buffers)
     _flush(buffers)
+    roll_up([dict(zip(ROLLUP_KEYS, key), amount_fen=fen, pairs=pairs) for key, (fen, pairs) in rollup.items()])
     _resync_sequences()
     db.session.commit()
     return LINES[scale_name]

@@ -6,7 +6,7 @@ from sqlalchemy import case, func, select
 
 from app.domain import order_states as states
 from app.extensions import db
-from app.impact.models import Attribution
+from app.impact.models import Attribution, LedgerDay
 from app.orders.models import Order, OrderLine
 
 
@@ -41,4 +41,14 @@ def find_discrepancies() -> list[Discrepancy]:
     found = [Discrepancy(n, i, int(e), int(l)) for n, i, e, l in rows]
     if orphans:
         found.append(Discrepancy("-", 0, 0, int(orphans)))
-    return found
+    return found + _rollup_discrepancies()
+
+
+def _rollup_discrepancies() -> list[Discrepancy]:
+    """The daily roll-up that reports read must sum, per household, to the ledger."""
+    household = func.coalesce(Attribution.household_id, 0)
+    ledger = dict(db.session.execute(select(household, func.sum(Attribution.amount_fen)).group_by(household)).all())
+    rollup = dict(db.session.execute(
+        select(LedgerDay.household_id, func.sum(LedgerDay.amount_fen)).group_by(LedgerDay.household_id)).all())
+    return [Discrepancy("roll-up", 0, int(ledger.get(h, 0)), int(rollup.get(h, 0)))
+            for h in sorted(set(ledger) | set(rollup)) if int(ledger.get(h, 0)) != int(rollup.get(h, 0))]

@@ -12,7 +12,7 @@ from app.clock import COUNTY_TZ
 from app.domain.identity import mask_name
 from app.events.models import Event
 from app.extensions import db
-from app.impact.models import Attribution
+from app.impact.models import Attribution, LedgerDay
 from app.orders.models import OrderLine
 from app.registry.models import Household, Producer, Township, Village
 
@@ -59,18 +59,13 @@ class Report:
     warnings: list[str] = field(default_factory=list)
 
 
-def _bound(day: date, next_day: bool = False) -> datetime:
-    moment = datetime.combine(day + timedelta(days=1) if next_day else day, time.min, COUNTY_TZ)
-    return moment.astimezone(timezone.utc).replace(tzinfo=None) if db.engine.dialect.name == "sqlite" else moment
-
-
 def ledger_filter_clauses(filters: ReportFilters) -> list:
     """WHERE clauses on the ledger for a set of report filters."""
     clauses = []
     if filters.start:
         clauses.append(Attribution.created_at >= _bound(filters.start))
     if filters.end:
-        clauses.append(Attribution.created_at < _bound(filters.end, next_day=True))
+        clauses.append(Attribution.created_at < _bound(filters.end + timedelta(days=1)))
     for column, value in ((Attribution.township_id, filters.township_id), (Attribution.village_id, filters.village_id),
                           (Attribution.producer_id, filters.producer_id), (Attribution.channel, filters.channel),
                           (Attribution.event_id, filters.event_id)):
@@ -79,21 +74,41 @@ def ledger_filter_clauses(filters: ReportFilters) -> list:
     return clauses
 
 
+def _bound(day: date) -> datetime:
+    moment = datetime.combine(day, time.min, COUNTY_TZ)
+    # SQLite keeps naive UTC; PostgreSQL compares aware timestamps itself.
+    return moment.astimezone(timezone.utc).replace(tzinfo=None) if db.engine.dialect.name == "sqlite" else moment
+
+
+def rollup_filter_clauses(filters: ReportFilters) -> list:
+    """The same filters on the daily roll-up, whose days are already county days."""
+    clauses = []
+    if filters.start:
+        clauses.append(LedgerDay.day >= filters.start)
+    if filters.end:
+        clauses.append(LedgerDay.day <= filters.end)
+    for column, value in ((LedgerDay.township_id, filters.township_id), (LedgerDay.village_id, filters.village_id),
+                          (LedgerDay.producer_id, filters.producer_id), (LedgerDay.channel, filters.channel),
+                          (LedgerDay.event_id, filters.event_id)):
+        if value is not None:
+            clauses.append(column == value)
+    return clauses
+
+
 def _month_key():
     if db.engine.dialect.name == "postgresql":
-        return func.to_char(func.timezone("Asia/Shanghai", Attribution.created_at), "YYYY-MM")
-    # SQLite stores UTC; +8 hours gives the county's calendar month.
-    return func.strftime("%Y-%m", Attribution.created_at, "+8 hours")
+        return func.to_char(LedgerDay.day, "YYYY-MM")
+    return func.strftime("%Y-%m", LedgerDay.day)
 
 
 DIMENSIONS = {
-    "township": lambda: Attribution.township_id,
-    "village": lambda: Attribution.village_id,
-    "household": lambda: Attribution.household_id,
-    "producer": lambda: Attribution.producer_id,
-    "product": lambda: OrderLine.product_id,
-    "channel": lambda: Attribution.channel,
-    "event": lambda: Attribution.event_id,
+    "township": lambda: LedgerDay.township_id,
+    "village": lambda: LedgerDay.village_id,
+    "household": lambda: LedgerDay.household_id,
+    "producer": lambda: LedgerDay.producer_id,
+    "product": lambda: LedgerDay.product_id,
+    "channel": lambda: LedgerDay.channel,
+    "event": lambda: LedgerDay.event_id,
     "month": _month_key,
 }
 PUBLIC_DIMENSIONS = ("township", "village", "producer", "product", "channel", "event", "month")
@@ -114,39 +129,33 @@ def build_report(dimension: str, filters: ReportFilters, staff: bool = False) ->
 
 
 def _figures(key, filters: ReportFilters) -> list[dict]:
-    # Level 1: net per (group, order, household); level 2 sums money and counts 户次;
-    # a separate pass counts distinct households and their people per group.
-    per_pair = (
-        select(key.label("k"), Attribution.order_id, Attribution.household_id, Attribution.village_id,
-               func.sum(Attribution.amount_fen).label("net"),
-               func.sum(case((OrderLine.certified.is_(True), Attribution.amount_fen), else_=0)).label("cert"))
-        .join(OrderLine, OrderLine.id == Attribution.order_line_id)
-        .where(*ledger_filter_clauses(filters))
-        .group_by(key, Attribution.order_id, Attribution.household_id, Attribution.village_id)
-        .subquery()
-    )
-    reached = (per_pair.c.household_id.is_not(None)) & (per_pair.c.net > 0)
+    where = rollup_filter_clauses(filters)
+    reached = LedgerDay.household_id != 0
     money = db.session.execute(
-        select(per_pair.c.k, func.sum(per_pair.c.net), func.sum(case((per_pair.c.household_id.is_not(None), per_pair.c.net), else_=0)),
-               func.sum(per_pair.c.cert), func.sum(case((reached, 1), else_=0)),
-               func.count(func.distinct(case((reached, per_pair.c.village_id)))))
-        .group_by(per_pair.c.k)
+        select(key.label("k"), func.sum(LedgerDay.amount_fen),
+               func.sum(case((reached, LedgerDay.amount_fen), else_=0)),
+               func.sum(case((LedgerDay.certified.is_(True), LedgerDay.amount_fen), else_=0)),
+               func.sum(case((reached, LedgerDay.pairs), else_=0)))
+        .where(*where).group_by(key)
     ).all()
+    # Households count where their net share in the group is positive (a refunded sale
+    # reached nobody); people and villages are those households' own.
     per_household = (
-        select(per_pair.c.k, per_pair.c.household_id)
-        .where(per_pair.c.household_id.is_not(None))
-        .group_by(per_pair.c.k, per_pair.c.household_id)
-        .having(func.sum(per_pair.c.net) > 0)
+        select(key.label("k"), LedgerDay.household_id.label("household_id"))
+        .where(reached, *where)
+        .group_by(key, LedgerDay.household_id)
+        .having(func.sum(LedgerDay.amount_fen) > 0)
         .subquery()
     )
-    people = dict((k, (n, p)) for k, n, p in db.session.execute(
-        select(per_household.c.k, func.count(), func.sum(Household.members))
+    people = {k: (n, p, v) for k, n, p, v in db.session.execute(
+        select(per_household.c.k, func.count(), func.sum(Household.members), func.count(func.distinct(Household.village_id)))
         .join(Household, Household.id == per_household.c.household_id)
         .group_by(per_household.c.k)
-    ).all())
+    ).all()}
     return [dict(key=k, sales=int(s or 0), attributed=int(a or 0), certified=int(c or 0), times=int(t or 0),
-                 villages=int(v or 0), households=people.get(k, (0, 0))[0], people=int(people.get(k, (0, 0))[1] or 0))
-            for k, s, a, c, t, v in money]
+                 households=people.get(k, (0, 0, 0))[0], people=int(people.get(k, (0, 0, 0))[1] or 0),
+                 villages=people.get(k, (0, 0, 0))[2])
+            for k, s, a, c, t in money]
 
 
 def _row(figures: dict, label: str) -> ReportRow:
@@ -166,7 +175,7 @@ def _labels(dimension: str, keys: list, staff: bool) -> dict:
                                   .where(Household.id.in_(ids))).all()
         # Reports show the registration number and a masked name; full names stay on the registry pages.
         labels = {i: f"{reg} {mask_name(name)}" for i, reg, name in rows}
-        labels[None] = "（未登记带贫关系的销售）"
+        labels[0] = "（未登记带贫关系的销售）"
         return labels
     if dimension == "producer":
         return dict(db.session.execute(select(Producer.id, Producer.name).where(Producer.id.in_(ids))).all())
@@ -175,7 +184,7 @@ def _labels(dimension: str, keys: list, staff: bool) -> dict:
                                        .where(OrderLine.product_id.in_(ids)).group_by(OrderLine.product_id)).all())
     if dimension == "event":
         labels = dict(db.session.execute(select(Event.id, Event.name).where(Event.id.in_(ids))).all())
-        labels[None] = "（非活动销售）"
+        labels[0] = "（非活动销售）"
         return labels
     if dimension == "channel":
         return {"online": "线上商城", "intent": "单位采购", "booth": "展销展位"}
@@ -184,14 +193,20 @@ def _labels(dimension: str, keys: list, staff: bool) -> dict:
 
 def uncertified_event_warnings(filters: ReportFilters) -> list[str]:
     """Products sold under an event without a valid certification at the time of sale."""
+    sold = (
+        select(LedgerDay.event_id, LedgerDay.product_id, func.sum(LedgerDay.amount_fen).label("fen"))
+        .where(LedgerDay.certified.is_(False), LedgerDay.event_id != 0, *rollup_filter_clauses(filters))
+        .group_by(LedgerDay.event_id, LedgerDay.product_id)
+        .having(func.sum(LedgerDay.amount_fen) != 0)
+        .subquery()
+    )
+    names = select(OrderLine.product_id, func.max(OrderLine.product_name).label("name")) \
+        .group_by(OrderLine.product_id).subquery()
     rows = db.session.execute(
-        select(Event.name, OrderLine.product_name, func.sum(Attribution.amount_fen))
-        .join(OrderLine, OrderLine.id == Attribution.order_line_id)
-        .join(Event, Event.id == Attribution.event_id)
-        .where(OrderLine.certified.is_(False), *ledger_filter_clauses(filters))
-        .group_by(Event.name, OrderLine.product_name)
-        .having(func.sum(Attribution.amount_fen) != 0)
-        .order_by(Event.name, OrderLine.product_name)
+        select(Event.name, names.c.name, sold.c.fen)
+        .join(Event, Event.id == sold.c.event_id)
+        .join(names, names.c.product_id == sold.c.product_id)
+        .order_by(Event.name, names.c.name)
     ).all()
     return [f"{event}：{product} 销售时没有有效的扶贫产品认定（¥{amount / 100:,.2f}）" for event, product, amount in rows]
 

@@ -1,9 +1,15 @@
-"""Writing the ledger: a paid line is split over its producer's households, a refund mirrors it."""
-from datetime import date
+"""Writing the ledger: a paid line is split over its producer's households, a refund mirrors it,
+and the daily roll-up moves in the same transaction."""
+from datetime import date, datetime
 
+from sqlalchemy import func, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from app.clock import COUNTY_TZ
 from app.domain.money import allocate
 from app.extensions import db
-from app.impact.models import Attribution
+from app.impact.models import ROLLUP_KEYS, Attribution, LedgerDay
+from app.models_base import utcnow
 from app.orders.models import Order, OrderLine
 from app.registry.models import BenefitLink, Household, Producer, Village
 from app.registry.queries import active_links_clause
@@ -20,15 +26,18 @@ def _shares(producer_id: int, on: date):
     ).all()
 
 
-def attribute(order: Order, line: OrderLine, amount_fen: int, on: date, kind: str) -> list[Attribution]:
+def attribute(order: Order, line: OrderLine, amount_fen: int, on: date, kind: str,
+              booked_at: datetime | None = None) -> list[Attribution]:
     """Add ledger rows spreading ``amount_fen`` (negative for refunds) over the line's households.
 
     Uses the benefit links valid on ``on`` — the sale's payment date, also for its refunds,
-    so a refund exactly mirrors the sale even after the rules changed. Does not commit.
+    so a refund exactly mirrors the sale even after the rules changed. ``booked_at`` is
+    when the money moved (now, unless history is being loaded). Does not commit.
     """
+    booked_at = booked_at or utcnow()
     shares = _shares(line.producer_id, on)
     common = dict(order_line_id=line.id, order_id=order.id, producer_id=line.producer_id,
-                  channel=order.channel, event_id=order.event_id, kind=kind)
+                  channel=order.channel, event_id=order.event_id, kind=kind, created_at=booked_at)
     if not shares:
         township_id = db.session.get(Producer, line.producer_id).township_id
         rows = [Attribution(**common, household_id=None, township_id=township_id, amount_fen=amount_fen)]
@@ -40,5 +49,57 @@ def attribute(order: Order, line: OrderLine, amount_fen: int, on: date, kind: st
             for s, part in zip(shares, parts)
             if part
         ]
+    deltas = _pair_deltas(line.id, rows, kind)
     db.session.add_all(rows)
+    roll_up([_rollup_row(row, line, booked_at, deltas.get(row.household_id, 0)) for row in rows])
     return rows
+
+
+def _pair_deltas(line_id: int, rows: list[Attribution], kind: str) -> dict[int, int]:
+    """+1 for each household a sale reaches; -1 where a refund brings a household's share of
+    the line back to zero."""
+    if kind == "sale":
+        return {r.household_id: 1 for r in rows if r.household_id is not None and r.amount_fen > 0}
+    before = dict(db.session.execute(
+        select(Attribution.household_id, func.sum(Attribution.amount_fen))
+        .where(Attribution.order_line_id == line_id, Attribution.household_id.is_not(None))
+        .group_by(Attribution.household_id)).all())
+    return {r.household_id: -1 for r in rows
+            if r.household_id is not None and before.get(r.household_id, 0) > 0
+            and before[r.household_id] + r.amount_fen <= 0}
+
+
+def county_day(moment: datetime) -> date:
+    return moment.astimezone(COUNTY_TZ).date()
+
+
+def _rollup_row(row: Attribution, line: OrderLine, booked_at: datetime, pairs: int) -> dict:
+    return dict(day=county_day(booked_at), township_id=row.township_id, village_id=row.village_id or 0,
+                household_id=row.household_id or 0, producer_id=row.producer_id, product_id=line.product_id,
+                channel=row.channel, event_id=row.event_id or 0, certified=bool(line.certified),
+                amount_fen=row.amount_fen, pairs=pairs)
+
+
+def roll_up(rows: list[dict]) -> None:
+    """Add amounts and pairs into the daily roll-up, creating keys as needed. Does not commit."""
+    merged: dict[tuple, dict] = {}
+    for row in rows:
+        key = tuple(row[k] for k in ROLLUP_KEYS)
+        if key in merged:
+            merged[key]["amount_fen"] += row["amount_fen"]
+            merged[key]["pairs"] += row["pairs"]
+        else:
+            merged[key] = dict(row)
+    if not merged:
+        return
+    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+    table = LedgerDay.__table__
+    statement = dialect.insert(table)
+    statement = statement.on_conflict_do_update(
+        index_elements=list(ROLLUP_KEYS),
+        set_={"amount_fen": table.c.amount_fen + statement.excluded.amount_fen,
+              "pairs": table.c.pairs + statement.excluded.pairs})
+    values = list(merged.values())
+    for start in range(0, len(values), 5000):
+        db.session.execute(statement, values[start:start + 5000])
+

@@ -35,3 +35,12 @@ def screenshot():
         return path
 
     return take
+
+
+def sign_in(page, base: str, email: str, password: str = "correct horse battery") -> None:
+    """Sign in through the login form, as a person would."""
+    page.goto(base + "/account/login")
+    page.get_by_label("邮箱").fill(email)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(base + "/")

@@ -3,6 +3,7 @@ import pytest
 
 from app.extensions import db
 from tests import factories
+from tests.e2e.conftest import sign_in
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
@@ -20,11 +21,7 @@ def demo_with_buyer(app, runner, live_server):
 def test_phone_buyer_checks_out_with_pay_on_delivery(browser, demo_with_buyer, screenshot):
     base = demo_with_buyer
     page = browser.new_page(viewport=PHONE)
-    page.goto(base + "/account/login")
-    page.get_by_label("邮箱").fill("phone@example.com")
-    page.get_by_label("密码").fill("correct horse battery")
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(base + "/")
+    sign_in(page, base, "phone@example.com")
 
     page.goto(base + "/products/xuefeng-mandarin")
     page.locator("form.add-to-cart").first.locator("input[name=quantity]").fill("2")

@@ -3,6 +3,7 @@ import pytest
 
 from app.extensions import db
 from tests import factories
+from tests.e2e.conftest import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -23,11 +24,7 @@ def _charts_drawn(page) -> int:
 def test_staff_reports_public_page_and_board(browser, demo_with_staff, screenshot):
     base = demo_with_staff
     page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.goto(base + "/account/login")
-    page.get_by_label("邮箱").fill("office@example.com")
-    page.get_by_label("密码").fill("correct horse battery")
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(base + "/")
+    sign_in(page, base, "office@example.com")
     page.goto(base + "/staff/reports?dimension=township")
     assert _charts_drawn(page) == 2
     assert "合计" in page.locator("table.report-table tfoot").inner_text()

@@ -3,6 +3,7 @@ import pytest
 
 from app.extensions import db
 from tests import factories
+from tests.e2e.conftest import sign_in
 from tests.conftest import serving
 
 pytestmark = pytest.mark.browser
@@ -19,11 +20,7 @@ def test_payment_page_shows_the_amount_and_a_mounted_payment_form(make_app, brow
         slug = product.slug
     with serving(paying) as base:
         page = browser.new_page(viewport={"width": 390, "height": 844})
-        page.goto(base + "/account/login")
-        page.get_by_label("邮箱").fill("phone@example.com")
-        page.get_by_label("密码").fill("correct horse battery")
-        page.get_by_role("button", name="登录").click()
-        page.wait_for_url(base + "/")
+        sign_in(page, base, "phone@example.com")
         page.goto(f"{base}/products/{slug}")
         page.locator("form.add-to-cart input[name=quantity]").fill("2")
         page.locator("form.add-to-cart button").click()

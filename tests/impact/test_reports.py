@@ -6,6 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func
 
+from app.accounts.models import User
 from app.domain import roles
 from app.events.models import Event
 from app.extensions import db
@@ -146,3 +147,12 @@ def test_an_uncertified_product_sold_at_an_event_is_warned_about(app):
         payments.record_cash_on_delivery(order.number, 16800, "", staff_id)
         (warning,) = reports.build_report("event", reports.ReportFilters()).warnings
         assert "国家扶贫日" in warning and "商品1" in warning and "¥168.00" in warning
+
+
+def test_a_full_refund_takes_the_households_and_household_times_back_out(app, sold):
+    with app.app_context():
+        staff_id = db.session.execute(db.select(User.id).where(User.role == roles.STAFF)).scalar_one()
+        payments.refund(sold, payments.RefundRequest({}, "退货"), "staff", staff_id, None)
+        total = reports.build_report("township", reports.ReportFilters(), staff=True).total
+        assert (total.sales_fen, total.households, total.household_times, total.people) == (0, 0, 0, 0)
+        assert find_discrepancies() == []
