@@ -48,11 +48,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     from app.payments import bp as payments_bp
     from app.shop import bp as shop_bp
     from app.site import bp as site_bp
-    from app.site.views import register_error_pages
+    from app.site.views import refuse_nul_bytes, register_error_pages
 
     for blueprint in (site_bp, catalog_bp, accounts_bp, shop_bp, payments_bp, admin_bp, impact_bp):
         app.register_blueprint(blueprint)
     register_error_pages(app)
+    app.before_request(refuse_nul_bytes)
 
     app.jinja_env.filters["fen"] = format_fen
     app.jinja_env.globals["get_locale"] = get_locale

@@ -14,3 +14,4 @@ def test_healthz_answers_503_when_the_database_is_unreachable(test_settings, tmp
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.get_json()["database"] == "unreachable"
+

@@ -1,5 +1,6 @@
 """Health, language and media routes, and the error pages every area shares."""
 from flask import (
+    abort,
     current_app,
     jsonify,
     redirect,
@@ -72,6 +73,15 @@ def _csrf_failed(_error):
     # An expired or missing token is usually a page left open too long: say so plainly.
     return render_template("errors/error.html", code=400, title=_l("页面已过期"),
                            message=_l("页面停留太久或已在别处提交，请刷新页面后重试。")), 400
+
+
+def refuse_nul_bytes():
+    """No person types a NUL byte, and PostgreSQL refuses them in text: answer 400 up front
+    instead of failing deep inside a query."""
+    for values in (request.args, request.form):
+        for value in values.values():
+            if "\x00" in value:
+                abort(400)
 
 
 def register_error_pages(app) -> None:
