@@ -89,6 +89,7 @@ def _template_helpers(app: Flask) -> None:
 def _import_models() -> None:
     # Every model must be imported before migrations compare metadata with the database.
     from app.accounts import models as _accounts  # noqa: F401
+    from app.audit import models as _audit  # noqa: F401
     from app.catalog import models as _catalog  # noqa: F401
     from app.events import models as _events  # noqa: F401
     from app.impact import models as _impact  # noqa: F401

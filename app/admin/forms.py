@@ -1,7 +1,8 @@
 """Back-office forms for order handling."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import StringField
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import HiddenField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 _required = DataRequired(message=_l("请填写此项。"))
@@ -23,3 +24,13 @@ class RefundForm(FlaskForm):
     """Amounts per line come as fields named line-<id>; empty means nothing for that line."""
 
     reason = StringField(_l("退款原因"), validators=[_required, Length(max=200, message=_l("最多 200 个字。"))])
+
+
+class HouseholdImportForm(FlaskForm):
+    file = FileField(_l("建档立卡户名单（CSV 或 Excel）"), validators=[
+        FileRequired(message=_l("请选择要上传的文件。")),
+        FileAllowed(["csv", "xlsx"], message=_l("只接受 .csv 或 .xlsx 文件。"))])
+
+
+class ConfirmImportForm(FlaskForm):
+    token = HiddenField(validators=[DataRequired(message=_l("找不到待导入的文件，请重新上传。"))])

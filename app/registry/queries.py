@@ -3,6 +3,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, or_
+from sqlalchemy.orm import selectinload
 
 from app.domain.identity import mask_name
 from app.extensions import db
@@ -88,3 +89,14 @@ def producers_in_township(township_id: int) -> list[Producer]:
             db.select(Producer).where(Producer.township_id == township_id).order_by(Producer.name)
         ).scalars()
     )
+
+
+def households_page(q: str | None, page: int, per_page: int = 50):
+    """Households for the staff registry list, searchable by registration number or head's name."""
+    query = db.select(Household).join(Village).join(Township).options(
+        selectinload(Household.village).selectinload(Village.township))
+    if q:
+        like = f"%{q.strip()}%"
+        query = query.where(or_(Household.registration_no.like(like), Household.head_name.like(like),
+                                Village.name.like(like), Township.name.like(like)))
+    return db.paginate(query.order_by(Household.registration_no), page=page, per_page=per_page, error_out=False)

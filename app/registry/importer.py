@@ -1,0 +1,206 @@
+"""Import of the registered-household list (建档立卡数据) from CSV or XLSX.
+
+Two steps, both pure over the file's rows until the last: ``preview`` reads and checks every
+row and says what would be created, updated or refused (with row numbers); ``apply``
+refuses unless the whole file is valid, then upserts by registration number in one
+transaction.
+"""
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date
+
+from openpyxl import load_workbook
+from sqlalchemy import insert, select, update
+
+from app.domain.identity import is_valid_id_number, is_valid_mobile
+from app.extensions import db
+from app.registry.models import Household, Township, Village
+
+COLUMNS = {
+    "registration_no": ("户编号", "registration_no"),
+    "head_name": ("户主姓名", "head_name"),
+    "id_number": ("身份证号", "id_number"),
+    "phone": ("联系电话", "phone"),
+    "township": ("乡镇", "township"),
+    "village": ("村", "village"),
+    "members": ("家庭人口", "members"),
+    "status": ("状态", "status"),
+    "lifted_on": ("脱贫日期", "lifted_on"),
+}
+REQUIRED = ("registration_no", "head_name", "id_number", "township", "village", "members")
+STATUS_WORDS = {"未脱贫": "registered", "registered": "registered", "": "registered",
+                "已脱贫": "lifted", "lifted": "lifted"}
+MAX_ROWS = 100_000
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read (type, encoding, headers); the message says why."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int  # as the user sees it in the spreadsheet: the header is row 1
+    reason: str
+
+
+@dataclass
+class ImportPreview:
+    creates: int = 0
+    updates: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    rows: list[dict] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        return not self.errors and bool(self.rows)
+
+
+def read_rows(filename: str, data: bytes) -> list[dict]:
+    """The file's data rows as dicts keyed by our column names; raises ImportFileError."""
+    name = filename.lower()
+    if name.endswith(".csv"):
+        table = _csv_table(data)
+    elif name.endswith(".xlsx"):
+        table = _xlsx_table(data)
+    else:
+        raise ImportFileError("只接受 .csv 或 .xlsx 文件。")
+    if not table:
+        raise ImportFileError("文件是空的。")
+    header = [str(h or "").strip() for h in table[0]]
+    positions = {}
+    for key, names in COLUMNS.items():
+        found = [i for i, h in enumerate(header) if h in names]
+        if found:
+            positions[key] = found[0]
+    missing = [COLUMNS[k][0] for k in REQUIRED if k not in positions]
+    if missing:
+        raise ImportFileError(f"缺少必需的列：{'、'.join(missing)}。第一行应为表头，例如：{'，'.join(c[0] for c in COLUMNS.values())}。")
+    if len(table) - 1 > MAX_ROWS:
+        raise ImportFileError(f"一次最多导入 {MAX_ROWS} 行，请拆分文件。")
+    return [{key: _cell(row, i) for key, i in positions.items()} for row in table[1:]]
+
+
+def _cell(row, index) -> str:
+    value = row[index] if index < len(row) else ""
+    if isinstance(value, date):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return "" if value is None else str(value).strip()
+
+
+def _csv_table(data: bytes) -> list[list]:
+    # Spreadsheets exported on Chinese Windows are often GBK; try UTF-8 (with BOM) first.
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise ImportFileError("无法识别文件编码，请另存为 UTF-8 编码的 CSV。")
+    return [row for row in csv.reader(io.StringIO(text)) if any(c.strip() for c in row)]
+
+
+def _xlsx_table(data: bytes) -> list[list]:
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged or fake file
+        raise ImportFileError("无法读取这个 Excel 文件，请确认它是 .xlsx 格式。") from exc
+    try:
+        return [list(r) for r in book.active.iter_rows(values_only=True) if any(c not in (None, "") for c in r)]
+    finally:
+        book.close()
+
+
+def preview(rows: list[dict]) -> ImportPreview:
+    """Check every row against the registry; nothing is written."""
+    result = ImportPreview()
+    villages = {(t, v): vid for vid, v, t in db.session.execute(
+        select(Village.id, Village.name, Township.name).join(Township)).all()}
+    existing = {reg: (hid, name, idn, phone, vid, members, status, lifted) for hid, reg, name, idn, phone, vid, members, status, lifted in
+                db.session.execute(select(Household.id, Household.registration_no, Household.head_name,
+                                          Household.id_number, Household.phone, Household.village_id,
+                                          Household.members, Household.status, Household.lifted_on)).all()}
+    seen_reg: dict[str, int] = {}
+    seen_id: dict[str, int] = {}
+    for number, raw in enumerate(rows, start=2):
+        reasons, clean = _check(raw, villages)
+        reg, idn = clean.get("registration_no"), clean.get("id_number")
+        if reg and reg in seen_reg:
+            reasons.append(f"户编号 {reg} 与第 {seen_reg[reg]} 行重复")
+        if idn and idn in seen_id:
+            reasons.append(f"身份证号与第 {seen_id[idn]} 行重复")
+        if reg:
+            seen_reg.setdefault(reg, number)
+        if idn:
+            seen_id.setdefault(idn, number)
+        if reasons:
+            result.errors.append(RowError(number, "；".join(reasons)))
+            continue
+        current = existing.get(reg)
+        values = (clean["head_name"], clean["id_number"], clean["phone"], clean["village_id"], clean["members"],
+                  clean["status"], clean["lifted_on"])
+        if current is None:
+            result.creates += 1
+            clean["change"] = "create"
+        elif current[1:] == values:
+            result.unchanged += 1
+            clean["change"] = "none"
+        else:
+            result.updates += 1
+            clean["id"], clean["change"] = current[0], "update"
+        result.rows.append(clean)
+    if not rows:
+        result.errors.append(RowError(2, "文件里没有数据行"))
+    return result
+
+
+def _check(raw: dict, villages: dict) -> tuple[list[str], dict]:
+    reasons = [f"缺少{COLUMNS[k][0]}" for k in REQUIRED if not raw.get(k)]
+    clean = {"registration_no": raw.get("registration_no", "")[:32], "head_name": raw.get("head_name", "")[:64],
+             "id_number": raw.get("id_number", "").upper(), "phone": raw.get("phone", "")}
+    if clean["id_number"] and not is_valid_id_number(clean["id_number"]):
+        reasons.append("身份证号校验不通过（18 位，最后一位为校验码）")
+    if clean["phone"] and not is_valid_mobile(clean["phone"]):
+        reasons.append("联系电话应为 11 位手机号码")
+    village_id = villages.get((raw.get("township", ""), raw.get("village", "")))
+    if raw.get("township") and raw.get("village") and village_id is None:
+        reasons.append(f"找不到 {raw.get('township')}{raw.get('village')}，请先在系统中登记该村")
+    clean["village_id"] = village_id
+    members = raw.get("members", "")
+    clean["members"] = int(members) if members.isdigit() and 0 < int(members) <= 30 else None
+    if members and clean["members"] is None:
+        reasons.append("家庭人口应为 1 到 30 的整数")
+    status = STATUS_WORDS.get(raw.get("status", "").strip())
+    if status is None:
+        reasons.append("状态只能是“未脱贫”或“已脱贫”")
+    clean["status"] = status
+    clean["lifted_on"] = None
+    if status == "lifted":
+        try:
+            clean["lifted_on"] = date.fromisoformat(raw.get("lifted_on", ""))
+        except ValueError:
+            reasons.append("已脱贫的户需要脱贫日期，格式如 2019-12-31")
+    return reasons, clean
+
+
+def apply(rows: list[dict]) -> ImportPreview:
+    """Check again and write: creates and updates by registration number, in one transaction.
+
+    Raises ImportFileError when any row is invalid; then nothing is written. Commits.
+    """
+    result = preview(rows)
+    if not result.valid:
+        raise ImportFileError(f"有 {len(result.errors)} 行不符合要求，未导入任何数据。")
+    fields = ("registration_no", "head_name", "id_number", "phone", "village_id", "members", "status", "lifted_on")
+    creates = [{k: r[k] for k in fields} for r in result.rows if r["change"] == "create"]
+    updates = [{"id": r["id"], **{k: r[k] for k in fields}} for r in result.rows if r["change"] == "update"]
+    for start in range(0, len(creates), 5000):
+        db.session.execute(insert(Household), creates[start:start + 5000])
+    if updates:
+        db.session.execute(update(Household), updates)
+    db.session.commit()
+    return result
