@@ -5,7 +5,7 @@ from datetime import date
 from sqlalchemy import exists, or_
 from sqlalchemy.orm import joinedload, selectinload
 
-from app.catalog.models import Category, Certification, Product, ProductImage, Sku
+from app.catalog.models import Category, Certification, Product, Sku
 from app.extensions import db
 from app.registry.models import Producer, Township
 
@@ -115,6 +115,3 @@ def categories() -> list[Category]:
 def township_by_code(code: str) -> Township | None:
     return db.session.execute(db.select(Township).where(Township.code == code)).scalar_one_or_none()
 
-
-def first_image(product: Product) -> ProductImage | None:
-    return product.images[0] if product.images else None

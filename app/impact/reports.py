@@ -3,7 +3,7 @@ live catalogue or today's benefit rules, so every figure reconciles to paid sale
 
 The report query is kept apart from its HTML, chart and spreadsheet formatters.
 """
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import case, func, literal, select
@@ -56,7 +56,6 @@ class Report:
     filters: ReportFilters
     rows: list[ReportRow]
     total: ReportRow
-    warnings: list[str] = field(default_factory=list)
 
 
 def ledger_filter_clauses(filters: ReportFilters) -> list:
@@ -111,7 +110,6 @@ DIMENSIONS = {
     "event": lambda: LedgerDay.event_id,
     "month": _month_key,
 }
-PUBLIC_DIMENSIONS = ("township", "village", "producer", "product", "channel", "event", "month")
 
 
 def build_report(dimension: str, filters: ReportFilters, staff: bool = False) -> Report:
@@ -124,8 +122,7 @@ def build_report(dimension: str, filters: ReportFilters, staff: bool = False) ->
     report_rows = sorted((_row(r, labels.get(r["key"], str(r["key"]))) for r in rows),
                          key=lambda r: (r.key if dimension == "month" else -r.sales_fen, str(r.label)))
     empty = ReportRow("all", "合计", 0, 0, 0, 0, 0, 0, 0)
-    return Report(dimension, filters, report_rows, _row(total[0], "合计") if total else empty,
-                  uncertified_event_warnings(filters))
+    return Report(dimension, filters, report_rows, _row(total[0], "合计") if total else empty)
 
 
 def _figures(key, filters: ReportFilters) -> list[dict]:
@@ -192,7 +189,10 @@ def _labels(dimension: str, keys: list, staff: bool) -> dict:
 
 
 def uncertified_event_warnings(filters: ReportFilters) -> list[str]:
-    """Products sold under an event without a valid certification at the time of sale."""
+    """Products sold under an event without a valid certification at the time of sale.
+
+    Asked for only by the staff pages that show it, not by every report (the public page
+    and the board build three reports per request)."""
     sold = (
         select(LedgerDay.event_id, LedgerDay.product_id, func.sum(LedgerDay.amount_fen).label("fen"))
         .where(LedgerDay.certified.is_(False), LedgerDay.event_id != 0, *rollup_filter_clauses(filters))
@@ -209,11 +209,3 @@ def uncertified_event_warnings(filters: ReportFilters) -> list[str]:
         .order_by(Event.name, names.c.name)
     ).all()
     return [f"{event}：{product} 销售时没有有效的扶贫产品认定（¥{amount / 100:,.2f}）" for event, product, amount in rows]
-
-
-def event_summary(event_id: int) -> Report:
-    return build_report("township", ReportFilters(event_id=event_id))
-
-
-def with_filters(filters: ReportFilters, **changes) -> ReportFilters:
-    return replace(filters, **changes)

@@ -45,7 +45,8 @@ def staff_reports():
     report = reports.build_report(form.dimension.data or "township", _filters(form), staff=True)
     monthly = reports.build_report("month", _filters(form), staff=True)
     return render_template("impact/reports.html", form=form, report=report, monthly=monthly, events=_events(),
-                           dimension_label=DIMENSION_LABELS[report.dimension])
+                           dimension_label=DIMENSION_LABELS[report.dimension],
+                           warnings=reports.uncertified_event_warnings(report.filters))
 
 
 @bp.get("/staff/reports/export.<fmt>")
@@ -70,7 +71,8 @@ def event_report(code: str):
         abort(404)
     filters = reports.ReportFilters(event_id=event.id)
     return render_template("impact/event.html", event=event, report=reports.build_report("township", filters, staff=True),
-                           by_village=reports.build_report("village", filters, staff=True), filters=filters)
+                           by_village=reports.build_report("village", filters, staff=True), filters=filters,
+                           warnings=reports.uncertified_event_warnings(filters))
 
 
 def _public_figures(event: Event | None) -> dict:

@@ -1,9 +1,8 @@
 """Import of the registered-household list (建档立卡数据) from CSV or XLSX.
 
-Two steps, both pure over the file's rows until the last: ``preview`` reads and checks every
-row and says what would be created, updated or refused (with row numbers); ``apply``
-refuses unless the whole file is valid, then upserts by registration number in one
-transaction.
+Two steps: ``preview`` reads and checks every row and says what would be created, updated
+or refused (with row numbers), writing nothing; ``write`` takes that preview, refuses
+unless the whole file was valid, then upserts by registration number in one transaction.
 """
 import csv
 import io
@@ -187,12 +186,11 @@ def _check(raw: dict, villages: dict) -> tuple[list[str], dict]:
     return reasons, clean
 
 
-def apply(rows: list[dict]) -> ImportPreview:
-    """Check again and write: creates and updates by registration number, in one transaction.
+def write(result: ImportPreview) -> ImportPreview:
+    """Write a checked file: creates and updates by registration number, in one transaction.
 
-    Raises ImportFileError when any row is invalid; then nothing is written. Commits.
+    Raises ImportFileError when any row was invalid; then nothing is written. Commits.
     """
-    result = preview(rows)
     if not result.valid:
         raise ImportFileError(f"有 {len(result.errors)} 行不符合要求，未导入任何数据。")
     fields = ("registration_no", "head_name", "id_number", "phone", "village_id", "members", "status", "lifted_on")

@@ -35,12 +35,12 @@ def confirm_import(token: str, storage: Path, actor: Actor) -> importer.ImportPr
     path = storage / "imports" / token
     if not _TOKEN.match(token) or not path.exists():
         raise importer.ImportFileError("找不到待导入的文件，请重新上传。")
-    rows = importer.read_rows(token, path.read_bytes())
-    result = importer.preview(rows)
+    # Checked again because the registry may have changed since the preview.
+    result = importer.preview(importer.read_rows(token, path.read_bytes()))
     if result.valid:
         record(actor, "import_households", "household_file", token,
                after={"creates": result.creates, "updates": result.updates, "unchanged": result.unchanged})
-    result = importer.apply(rows)
+    importer.write(result)
     os.remove(path)
     return result
 
