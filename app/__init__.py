@@ -6,6 +6,7 @@ from flask import Flask, session
 from flask_babel import get_locale
 
 from app import config
+from app.clock import county_time
 from app.domain.money import format_fen
 from app.extensions import babel, bootstrap, csrf, db, login_manager, migrate
 
@@ -43,19 +44,22 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from app.accounts import bp as accounts_bp
     from app.admin import bp as admin_bp
+    from app.api import bp as api_bp
     from app.catalog import bp as catalog_bp
     from app.impact import bp as impact_bp
     from app.payments import bp as payments_bp
+    from app.pos import bp as pos_bp
     from app.shop import bp as shop_bp
     from app.site import bp as site_bp
     from app.site.views import refuse_nul_bytes, register_error_pages
 
-    for blueprint in (site_bp, catalog_bp, accounts_bp, shop_bp, payments_bp, admin_bp, impact_bp):
+    for blueprint in (site_bp, catalog_bp, accounts_bp, shop_bp, payments_bp, admin_bp, impact_bp, pos_bp, api_bp):
         app.register_blueprint(blueprint)
     register_error_pages(app)
     app.before_request(refuse_nul_bytes)
 
     app.jinja_env.filters["fen"] = format_fen
+    app.jinja_env.filters["county_time"] = county_time
     app.jinja_env.globals["get_locale"] = get_locale
     _template_helpers(app)
 
@@ -96,6 +100,7 @@ def _import_models() -> None:
     from app.orders import models as _orders  # noqa: F401
     from app.outbox import models as _outbox  # noqa: F401
     from app.payments import models as _payments  # noqa: F401
+    from app.pos import models as _pos  # noqa: F401
     from app.registry import models as _registry  # noqa: F401
     from app.shop import models as _shop  # noqa: F401
 

@@ -14,6 +14,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(create_admin_command)
     app.cli.add_command(expire_orders_command)
     app.cli.add_command(verify_ledger_command)
+    app.cli.add_command(issue_device_token_command)
 
 
 @click.command("seed-demo")
@@ -90,3 +91,21 @@ def verify_ledger_command() -> None:
     if found:
         raise click.ClickException(f"{len(found)} discrepancies")
     click.echo("ledger reconciles with paid sales minus refunds")
+
+
+@click.command("issue-device-token")
+@click.option("--booth", "booth_code", required=True, help="the booth's code, e.g. WEEK2026-GAOSHA")
+@click.option("--label", default="", help="a name for the tablet, e.g. 1 号平板")
+@with_appcontext
+def issue_device_token_command(booth_code: str, label: str) -> None:
+    """Print a new API token for one booth tablet (shown once; only its hash is stored)."""
+    from app.audit.services import Actor
+    from app.pos.devices import BoothNotFound, issue_device_token
+
+    try:
+        device, token = issue_device_token(booth_code, label or "命令行签发", Actor(None, "cli"))
+    except BoothNotFound:
+        raise click.ClickException(f"no booth with code {booth_code!r}; staff see the codes under 活动与展位")
+    click.echo(token)
+    click.echo(f"device {device.id} paired with booth {device.booth.code}; pair the tablet at /pos/#token=<token>",
+               err=True)

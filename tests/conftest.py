@@ -5,10 +5,13 @@ import subprocess
 import sys
 import time
 import threading
+import uuid
 from contextlib import contextmanager
 
 import pytest
 import requests
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 from werkzeug.serving import make_server
 
 from app import create_app
@@ -145,3 +148,51 @@ def localstripe():
     process.wait(timeout=10)
 
 
+
+
+PG_ADMIN_URL = os.environ.get("PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+
+
+def _postgres_reachable() -> bool:
+    try:
+        engine = create_engine(PG_ADMIN_URL, connect_args={"connect_timeout": 2})
+        with engine.connect():
+            pass
+        engine.dispose()
+        return True
+    except Exception:
+        return False
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def own_db_app(request, app, make_app, test_settings, tmp_path):
+    """The app on a fresh migrated SQLite file, and on a fresh PostgreSQL database (skipped
+    when none is reachable), with a pool big enough for a crowd of threads. Tests using it
+    are marked own_databases: they give the same answer whatever TEST_DATABASE_URL says."""
+    from flask_migrate import upgrade
+
+    pool = {"pool_size": 30, "max_overflow": 30, "pool_timeout": 60}
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'own.sqlite'}"
+        sqlite_app = make_app({**test_settings, "SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_ENGINE_OPTIONS": pool})
+        with sqlite_app.app_context():
+            upgrade()
+        yield sqlite_app
+        return
+    if not _postgres_reachable():
+        pytest.skip("no PostgreSQL server reachable at " + PG_ADMIN_URL)
+    name = f"dongkou_own_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    pg_app = make_app({**test_settings, "SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_ENGINE_OPTIONS": pool})
+    with pg_app.app_context():
+        upgrade()
+    yield pg_app
+    with pg_app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()

@@ -7,6 +7,8 @@ from app.catalog.models import Category, Certification, Product, ProductImage, S
 from app.domain import roles
 from app.domain.identity import id_check_char
 from app.extensions import db
+from app.events.models import Event
+from app.pos.models import Booth, BoothAllocation
 from app.registry.models import BenefitLink, Household, Producer, Township, Village
 
 _seq = itertools.count(1)
@@ -75,6 +77,25 @@ def user(email=None, role=roles.CONSUMER, password="correct horse battery", name
     u = User(email=email or f"user{next(_seq)}@example.com", name=name, role=role)
     u.set_password(password)
     return _add(u)
+
+
+def event(code=None, starts_on=None, ends_on=None, kind="consumption_week", name="消费扶贫活动周"):
+    from app.clock import today
+
+    starts_on = starts_on or today()
+    return _add(Event(code=code or f"EV{next(_seq)}", name=name, kind=kind, starts_on=starts_on,
+                      ends_on=ends_on or starts_on, venue="蔡锷广场"))
+
+
+def booth(event_, township_, code=None, clerks=(), allocations=(), opening_float_fen=50000):
+    """A booth with its clerks and (sku, quantity) allocations."""
+    b = _add(Booth(code=code or f"B{next(_seq)}", event_id=event_.id, township_id=township_.id,
+                   name=f"{township_.name}展位", opening_float_fen=opening_float_fen, merchant_name="高沙镇橘农合作社"))
+    b.clerks.extend(clerks)
+    for sku, quantity in allocations:
+        _add(BoothAllocation(booth_id=b.id, sku_id=sku.id, allocated=quantity))
+    db.session.flush()
+    return b
 
 
 ADDRESS = {"recipient": "张女士", "mobile": "13812345678", "province": "湖南省", "city": "邵阳市",

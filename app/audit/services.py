@@ -13,7 +13,7 @@ from app.extensions import db
 class Actor:
     """Who did it and from where, passed in by the view (services never read the request)."""
 
-    user_id: int
+    user_id: int | None  # None for the command line
     address: str
 
 

@@ -1,5 +1,6 @@
 """Writing the ledger: a paid line is split over its producer's households, a refund mirrors it,
 and the daily roll-up moves in the same transaction."""
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import func, select
@@ -26,33 +27,61 @@ def _shares(producer_id: int, on: date):
     ).all()
 
 
+@dataclass(frozen=True)
+class LedgerEntry:
+    """Money moving on one order line: ``amount_fen`` (negative for refunds) split by the
+    benefit links valid on ``on`` — the sale's payment date, also for its refunds, so a
+    refund exactly mirrors the sale even after the rules changed. ``booked_at`` is when the
+    money moved (now, unless history is being loaded or a booth synced late)."""
+
+    order: Order
+    line: OrderLine
+    amount_fen: int
+    on: date
+    kind: str
+    booked_at: datetime | None = None
+
+
 def attribute(order: Order, line: OrderLine, amount_fen: int, on: date, kind: str,
               booked_at: datetime | None = None) -> list[Attribution]:
-    """Add ledger rows spreading ``amount_fen`` (negative for refunds) over the line's households.
+    """Add ledger rows spreading ``amount_fen`` over the line's households. Does not commit."""
+    return attribute_lines([LedgerEntry(order, line, amount_fen, on, kind, booked_at)])
 
-    Uses the benefit links valid on ``on`` — the sale's payment date, also for its refunds,
-    so a refund exactly mirrors the sale even after the rules changed. ``booked_at`` is
-    when the money moved (now, unless history is being loaded). Does not commit.
-    """
-    booked_at = booked_at or utcnow()
-    shares = _shares(line.producer_id, on)
-    common = dict(order_line_id=line.id, order_id=order.id, producer_id=line.producer_id,
-                  channel=order.channel, event_id=order.event_id, kind=kind, created_at=booked_at)
-    if not shares:
-        township_id = db.session.get(Producer, line.producer_id).township_id
-        rows = [Attribution(**common, household_id=None, township_id=township_id, amount_fen=amount_fen)]
-    else:
-        parts = allocate(amount_fen, [s.weight for s in shares])
-        rows = [
-            Attribution(**common, household_id=s.household_id, benefit_link_id=s.id, village_id=s.village_id,
-                        township_id=s.township_id, amount_fen=part)
-            for s, part in zip(shares, parts)
-            if part
-        ]
-    deltas = _pair_deltas(line.id, rows, kind)
-    db.session.add_all(rows)
-    roll_up([_rollup_row(row, line, booked_at, deltas.get(row.household_id, 0)) for row in rows])
-    return rows
+
+def attribute_lines(entries: list[LedgerEntry]) -> list[Attribution]:
+    """Ledger rows for many lines at once: each producer's links are read once and the
+    daily roll-up moves in one statement. Does not commit."""
+    now = utcnow()
+    shares_by_producer: dict[tuple[int, date], list] = {}
+    township_of: dict[int, int] = {}
+    all_rows, rollups = [], []
+    for entry in entries:
+        line, order, booked_at = entry.line, entry.order, entry.booked_at or now
+        key = (line.producer_id, entry.on)
+        if key not in shares_by_producer:
+            shares_by_producer[key] = _shares(*key)
+        shares = shares_by_producer[key]
+        common = dict(order_line_id=line.id, order_id=order.id, producer_id=line.producer_id,
+                      channel=order.channel, event_id=order.event_id, kind=entry.kind, created_at=booked_at)
+        if not shares:
+            if line.producer_id not in township_of:
+                township_of[line.producer_id] = db.session.get(Producer, line.producer_id).township_id
+            rows = [Attribution(**common, household_id=None, township_id=township_of[line.producer_id],
+                                amount_fen=entry.amount_fen)]
+        else:
+            parts = allocate(entry.amount_fen, [s.weight for s in shares])
+            rows = [
+                Attribution(**common, household_id=s.household_id, benefit_link_id=s.id, village_id=s.village_id,
+                            township_id=s.township_id, amount_fen=part)
+                for s, part in zip(shares, parts)
+                if part
+            ]
+        deltas = _pair_deltas(line.id, rows, entry.kind)
+        all_rows.extend(rows)
+        rollups.extend(_rollup_row(row, line, booked_at, deltas.get(row.household_id, 0)) for row in rows)
+    db.session.add_all(all_rows)
+    roll_up(rollups)
+    return all_rows
 
 
 def _pair_deltas(line_id: int, rows: list[Attribution], kind: str) -> dict[int, int]:

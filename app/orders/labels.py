@@ -22,4 +22,5 @@ PAYMENT_METHOD = {
     "cod": _l("货到付款"),
     "cash": _l("现金"),
     "bank_transfer": _l("银行转账"),
+    "merchant_qr": _l("展位收款码"),
 }

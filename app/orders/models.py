@@ -10,7 +10,7 @@ from app.extensions import db
 from app.models_base import utcnow
 
 CHANNELS = ("online", "intent", "booth")
-PAYMENT_METHODS = ("stripe", "cod", "cash", "bank_transfer")
+PAYMENT_METHODS = ("stripe", "cod", "cash", "bank_transfer", "merchant_qr")
 
 
 class Order(db.Model):

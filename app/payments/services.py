@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from app.domain import order_states as states
 from app.domain.money import allocate
 from app.extensions import db
-from app.impact.services import attribute
+from app.impact.services import LedgerEntry, attribute, attribute_lines
 from app.models_base import utcnow
 from app.orders.models import Order
 from app.orders.services import cancel_unpaid, get_order, release_stock
@@ -66,8 +66,8 @@ def _succeed(payment: Payment, order: Order, actor: str, actor_user_id: int | No
         set_status(order, states.PAID, actor, f"{payment.method} 支付成功", actor_user_id)
     order.paid_at = order.paid_at or utcnow()
     paid_on = order.paid_at.date()
-    for line in order.lines:
-        attribute(order, line, line.line_total_fen, paid_on, "sale")
+    attribute_lines([LedgerEntry(order, line, line.line_total_fen, paid_on, "sale", order.paid_at)
+                     for line in order.lines])
     if order.user is not None and payment.method == "stripe":
         queue_mail(order.user.email, f"订单 {order.number} 已付款",
                    f"我们已收到您的付款 ¥{payment.amount_fen / 100:.2f}，订单 {order.number} 将尽快发货。\n")

@@ -3,13 +3,10 @@
 Runs on a fresh SQLite file and, when a PostgreSQL server is reachable, on a fresh
 PostgreSQL database, where transactions really run side by side.
 """
-import os
 import threading
-import uuid
 
 import pytest
-from sqlalchemy import create_engine, func, insert, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, insert
 from werkzeug.security import generate_password_hash
 
 from app.accounts.models import User
@@ -20,52 +17,6 @@ from app.shop.models import CartItem
 from tests import factories
 
 BUYERS, STOCK, ROUNDS = 200, 50, 5
-PG_ADMIN_URL = os.environ.get("PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
-
-
-def _postgres_reachable() -> bool:
-    try:
-        engine = create_engine(PG_ADMIN_URL, connect_args={"connect_timeout": 2})
-        with engine.connect():
-            pass
-        engine.dispose()
-        return True
-    except Exception:
-        return False
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def crowd_app(request, app, make_app, test_settings, tmp_path):
-    """The app on a fresh migrated SQLite file, or on a fresh PostgreSQL database."""
-    from flask_migrate import upgrade
-
-    pool = {"pool_size": 30, "max_overflow": 30, "pool_timeout": 60}
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'crowd.sqlite'}"
-        sqlite_app = make_app({**test_settings, "SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_ENGINE_OPTIONS": pool})
-        with sqlite_app.app_context():
-            upgrade()
-        yield sqlite_app
-        return
-    if not _postgres_reachable():
-        pytest.skip("no PostgreSQL server reachable at " + PG_ADMIN_URL)
-    name = f"dongkou_crowd_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-    pg_app = make_app({**test_settings, "SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_ENGINE_OPTIONS": pool})
-    with pg_app.app_context():
-        upgrade()
-    yield pg_app
-    with pg_app.app_context():
-        db.session.remove()
-        db.engine.dispose()
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
 def _crowd(app) -> list[str]:
     # A one-round hash: 200 sign-ins must not spend the test's time in scrypt.
     cheap = generate_password_hash("crowd-password", method="pbkdf2:sha256:1")
@@ -125,27 +76,27 @@ def _round(clients) -> list[tuple[int, str]]:
 # It builds its own databases, so it gives the same answer whatever TEST_DATABASE_URL says;
 # CI's second (PostgreSQL) pass deselects it with -m "not own_databases".
 @pytest.mark.own_databases
-def test_two_hundred_buyers_for_fifty_boxes_never_oversell(crowd_app):
-    clients = _signed_in_clients(crowd_app, _crowd(crowd_app))
+def test_two_hundred_buyers_for_fifty_boxes_never_oversell(own_db_app):
+    clients = _signed_in_clients(own_db_app, _crowd(own_db_app))
     try:
         for round_no in range(ROUNDS):
-            with crowd_app.app_context():
+            with own_db_app.app_context():
                 product = factories.product(f"雪峰蜜橘{round_no}", price_fen=3980, stock=STOCK)
                 db.session.commit()
                 sku_id = product.skus[0].id
-            _fill_carts(crowd_app, sku_id, 3980)
+            _fill_carts(own_db_app, sku_id, 3980)
             results = _round(clients)
             statuses = [status for status, _body in results]
             assert statuses.count(303) == STOCK, f"round {round_no}: {sorted(set(statuses))}"
             assert statuses.count(409) == BUYERS - STOCK
             assert all("已售罄或库存不足" in body for status, body in results if status == 409)
-            with crowd_app.app_context():
+            with own_db_app.app_context():
                 assert db.session.get(Sku, sku_id).stock == 0
                 sold = db.session.scalar(db.select(func.coalesce(func.sum(OrderLine.quantity), 0))
                                          .where(OrderLine.sku_id == sku_id))
                 assert sold == STOCK
     finally:
-        with crowd_app.app_context():
+        with own_db_app.app_context():
             assert db.session.scalar(db.select(func.count(Order.id))) == STOCK * ROUNDS
             db.session.remove()
             db.engine.dispose()

@@ -1,0 +1,85 @@
+"""Read-only questions about booths: the tablet's catalogue, a day's figures, the event board."""
+from datetime import date
+
+from sqlalchemy import func
+from sqlalchemy.orm import selectinload
+
+from app.catalog.models import Product, Sku
+from app.extensions import db
+from app.impact.models import Attribution
+from app.orders.models import Order
+from app.pos.models import Booth, BoothAllocation, BoothClose, BoothSale
+from app.registry.models import Village
+
+
+def booth_catalogue(booth: Booth, image_url) -> dict:
+    """What a tablet caches to sell offline: the booth and every SKU it may sell."""
+    allocations = db.session.execute(
+        db.select(BoothAllocation).where(BoothAllocation.booth_id == booth.id).order_by(BoothAllocation.id)
+        .options(selectinload(BoothAllocation.sku).selectinload(Sku.product).selectinload(Product.images))
+    ).scalars().all()
+    items = []
+    for allocation in allocations:
+        sku = allocation.sku
+        if not sku.is_active or not sku.product.is_active:
+            continue
+        image = sku.product.images[0].path if sku.product.images else None
+        items.append({"sku": sku.code, "product": sku.product.name, "name": sku.name, "unit": sku.unit,
+                      "price_fen": sku.price_fen, "image_url": image_url(image) if image else None,
+                      "allocated": allocation.allocated, "sold": allocation.sold, "remaining": allocation.remaining})
+    return {"booth": {"code": booth.code, "name": booth.name, "township": booth.township.name,
+                      "merchant_name": booth.merchant_name, "opening_float_fen": booth.opening_float_fen,
+                      "event": {"code": booth.event.code, "name": booth.event.name}},
+            "items": items}
+
+
+def booths_for_clerk(user_id: int, include_all: bool) -> list[Booth]:
+    query = db.select(Booth).options(selectinload(Booth.event), selectinload(Booth.township)).order_by(Booth.code)
+    if not include_all:
+        query = query.where(Booth.clerks.any(id=user_id))
+    return db.session.execute(query).scalars().all()
+
+
+def is_clerk_of(booth: Booth, user_id: int) -> bool:
+    return any(clerk.id == user_id for clerk in booth.clerks)
+
+
+def day_summary(booth: Booth, day: date) -> dict:
+    """The Z report's figures for one booth and day, all from stored sales and the ledger."""
+    by_tender = dict.fromkeys(("cash", "merchant_qr"), (0, 0))
+    for tender, count, total in db.session.execute(
+        db.select(BoothSale.tender, func.count(), func.sum(BoothSale.total_fen))
+        .where(BoothSale.booth_id == booth.id, BoothSale.day == day).group_by(BoothSale.tender)
+    ).all():
+        by_tender[tender] = (count, int(total))
+    orders = db.select(BoothSale.order_id).where(BoothSale.booth_id == booth.id, BoothSale.day == day)
+    villages = db.session.execute(
+        db.select(Village.name, func.count(func.distinct(Attribution.household_id)), func.sum(Attribution.amount_fen))
+        .join(Village, Village.id == Attribution.village_id)
+        .where(Attribution.order_id.in_(orders)).group_by(Village.name).order_by(func.sum(Attribution.amount_fen).desc())
+    ).all()
+    households = db.session.scalar(
+        db.select(func.count(func.distinct(Attribution.household_id))).where(Attribution.order_id.in_(orders))) or 0
+    flagged = db.session.scalar(db.select(func.count()).where(
+        BoothSale.booth_id == booth.id, BoothSale.day == day, BoothSale.flags != "")) or 0
+    cash_total = by_tender["cash"][1]
+    return {
+        "count": sum(c for c, _t in by_tender.values()),
+        "total_fen": sum(t for _c, t in by_tender.values()),
+        "by_tender": by_tender,
+        "expected_cash_fen": booth.opening_float_fen + cash_total,
+        "households": households,
+        "villages": [{"name": name, "households": n, "amount_fen": int(amount)} for name, n, amount in villages],
+        "flagged": flagged,
+        "close": db.session.execute(db.select(BoothClose).where(BoothClose.booth_id == booth.id, BoothClose.day == day)
+                                    ).scalar_one_or_none(),
+    }
+
+
+
+def sale_with_order(uuid: str) -> BoothSale | None:
+    return db.session.execute(
+        db.select(BoothSale).where(BoothSale.uuid == uuid)
+        .options(selectinload(BoothSale.order).selectinload(Order.lines),
+                 selectinload(BoothSale.booth).selectinload(Booth.event))
+    ).scalar_one_or_none()

@@ -1,0 +1,201 @@
+"""Booth sales arriving from a tablet: each stored exactly once, whatever the network did.
+
+A tablet resends whatever it has not seen acknowledged, so the same sale may arrive any
+number of times, in any batch, even from two requests at once. The client's UUID decides:
+the first copy is stored, a copy with the same content is answered as a duplicate with the
+same order, and different content under a used UUID is refused as a conflict. A sale is
+money already taken: it is never refused for stock, only flagged for staff to reconcile.
+"""
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+
+from pydantic import ValidationError
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from app.catalog.models import Product, Sku
+from app.clock import COUNTY_TZ
+from app.domain import order_states as states
+from app.domain.money import format_fen
+from app.extensions import db
+from app.impact.services import LedgerEntry, attribute_lines, county_day
+from app.models_base import utcnow
+from app.orders.models import Order, OrderLine, OrderStatusChange
+from app.orders.services import new_order_number
+from app.payments.models import Payment
+from app.pos.models import BoothAllocation, BoothSale, Device
+from app.pos.schemas import CashTender, SaleIn, explain
+
+CREATED, DUPLICATE, CONFLICT, INVALID = "created", "duplicate", "conflict", "invalid"
+# A tablet clock this far ahead of the server, or this far before the event, is wrong;
+# the sale is then dated by the server and flagged.
+CLOCK_AHEAD = timedelta(minutes=10)
+CLOCK_BEHIND_EVENT = timedelta(days=1)
+
+
+@dataclass
+class SaleResult:
+    uuid: str | None
+    outcome: str
+    order_number: str | None = None
+    flags: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def as_json(self, receipt_url) -> dict:
+        answer = {"uuid": self.uuid, "outcome": self.outcome}
+        if self.order_number:
+            answer.update(order_number=self.order_number, receipt_url=receipt_url(self.uuid), flags=self.flags)
+        if self.errors:
+            answer["errors"] = self.errors
+        return answer
+
+
+def record_booth_sales(device: Device, raw_sales: list, now: datetime | None = None) -> list[SaleResult]:
+    """Store a batch from a tablet and answer for every sale in the order sent. Commits.
+
+    Valid sales are stored even when others in the batch are refused. When two requests
+    carry the same new sale at once, the loser's transaction fails on the UUID and the
+    batch is simply run again: the second time the sale is found and answered as a duplicate.
+    """
+    for attempt in range(3):
+        try:
+            results = _record(device.id, raw_sales, now or utcnow())
+            db.session.commit()
+            return results
+        except IntegrityError:
+            db.session.rollback()
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _record(device_id: int, raw_sales: list, now: datetime) -> list[SaleResult]:
+    parsed: list[SaleIn | SaleResult] = [_parse(raw) for raw in raw_sales]
+    valid = [p for p in parsed if isinstance(p, SaleIn)]
+    highest = max((s.device_sequence for s in valid), default=0)
+    # Writing first takes SQLite's write lock before anything is read, so two workers
+    # syncing at once queue instead of failing on a stale snapshot.
+    db.session.execute(update(Device).where(Device.id == device_id).values(
+        last_seen_at=now, last_sequence=db.func.max(Device.last_sequence, highest)
+        if db.engine.dialect.name == "sqlite" else db.func.greatest(Device.last_sequence, highest)))
+    device = db.session.get(Device, device_id)
+    booth = device.booth
+
+    known = {s.uuid: s for s in db.session.execute(
+        db.select(BoothSale).where(BoothSale.uuid.in_([s.uuid for s in valid])).options(
+            selectinload(BoothSale.order))).scalars()} if valid else {}
+    skus = {s.code: s for s in db.session.execute(
+        db.select(Sku).where(Sku.code.in_({line.sku for s in valid for line in s.lines}))
+        .options(selectinload(Sku.product).selectinload(Product.certifications))).scalars()} if valid else {}
+    allocations = {a.sku_id: a for a in db.session.execute(
+        db.select(BoothAllocation).where(BoothAllocation.booth_id == booth.id)
+        .order_by(BoothAllocation.id).with_for_update()).scalars()}
+
+    results, fresh, seen = [], [], {}
+    for item in parsed:
+        if isinstance(item, SaleResult):
+            results.append(item)
+            continue
+        digest = item.payload_hash()
+        earlier = known.get(item.uuid)
+        if earlier is not None:
+            results.append(_repeat(item.uuid, earlier.payload_hash == digest and earlier.device.booth_id == booth.id,
+                                   earlier.order.number, earlier.flags))
+            continue
+        if item.uuid in seen:  # the same sale twice in one batch
+            first = seen[item.uuid]
+            results.append(_repeat(item.uuid, first[1] == digest, first[0].number, first[2]))
+            continue
+        unknown = sorted({line.sku for line in item.lines if line.sku not in skus})
+        if unknown:
+            results.append(SaleResult(item.uuid, INVALID, errors=[f"商品编码不存在：{', '.join(unknown)}"]))
+            continue
+        order, sale = _build(item, digest, device, skus, allocations, now)
+        seen[item.uuid] = (order, digest, sale.flags)
+        fresh.append((item, order, sale))
+        results.append(SaleResult(item.uuid, CREATED, order.number, _flag_list(sale.flags)))
+
+    if fresh:
+        _write(fresh, allocations)
+    return results
+
+
+def _parse(raw) -> SaleIn | SaleResult:
+    uuid = raw.get("uuid") if isinstance(raw, dict) and isinstance(raw.get("uuid"), str) else None
+    try:
+        return SaleIn.model_validate(raw)
+    except ValidationError as error:
+        return SaleResult(uuid, INVALID, errors=explain(error))
+
+
+def _repeat(uuid: str, same: bool, order_number: str, flags: str) -> SaleResult:
+    if same:
+        return SaleResult(uuid, DUPLICATE, order_number, _flag_list(flags))
+    return SaleResult(uuid, CONFLICT, errors=["这个 UUID 已用于另一笔内容不同的销售；原销售保持不变。"
+                                              "请为新销售生成新的 UUID。"])
+
+
+def _flag_list(flags: str) -> list[str]:
+    return [f for f in flags.split("\n") if f]
+
+
+def _sale_time(item: SaleIn, event_start, now: datetime) -> tuple[datetime, list[str]]:
+    sold_at = item.sold_at.astimezone(timezone.utc)
+    earliest = datetime.combine(event_start, datetime.min.time(), tzinfo=COUNTY_TZ) - CLOCK_BEHIND_EVENT
+    if sold_at > now + CLOCK_AHEAD or sold_at < earliest:
+        return now, [f"平板时间异常（{sold_at.isoformat()}），已按服务器收到的时间记账"]
+    return sold_at, []
+
+
+def _build(item: SaleIn, digest: str, device: Device, skus: dict, allocations: dict, now: datetime):
+    booth = device.booth
+    sold_at, flags = _sale_time(item, booth.event.starts_on, now)
+    day = county_day(sold_at)
+    order = Order(number=new_order_number(sold_at), channel="booth", event_id=booth.event_id,
+                  status=states.COMPLETED, payment_status=states.PAYMENT_PAID, payment_method=item.tender.method,
+                  subtotal_fen=item.total_fen, shipping_fen=0, total_fen=item.total_fen, paid_fen=item.total_fen,
+                  created_at=sold_at, paid_at=sold_at, delivered_at=sold_at, note=f"展位 {booth.code}")
+    for line in item.lines:
+        sku = skus[line.sku]
+        order.lines.append(OrderLine(
+            sku_id=sku.id, product_id=sku.product_id, producer_id=sku.product.producer_id,
+            product_name=sku.product.name, sku_code=sku.code, sku_name=sku.name, unit=sku.unit,
+            unit_price_fen=line.unit_price_fen, quantity=line.quantity,
+            line_total_fen=line.unit_price_fen * line.quantity,
+            certified=sku.product.valid_certification(day) is not None))
+        if line.unit_price_fen != sku.price_fen:
+            flags.append(f"{sku.code} 按 {format_fen(line.unit_price_fen)} 收款，目录价 {format_fen(sku.price_fen)}")
+        allocation = allocations.get(sku.id)
+        if allocation is None:
+            allocation = allocations[sku.id] = BoothAllocation(booth_id=booth.id, sku_id=sku.id, allocated=0, sold=0)
+            db.session.add(allocation)
+        allocation.sold += line.quantity
+        if allocation.sold > allocation.allocated:
+            flags.append(f"{sku.code} 超出分配：分配 {allocation.allocated}，已售 {allocation.sold}")
+    cash = item.tender if isinstance(item.tender, CashTender) else None
+    sale = BoothSale(uuid=item.uuid, payload_hash=digest, booth_id=booth.id, device_id=device.id,
+                     device_sequence=item.device_sequence, device_time=item.sold_at, received_at=now, day=day,
+                     tender=item.tender.method, total_fen=item.total_fen,
+                     tendered_fen=cash.tendered_fen if cash else 0, change_fen=cash.change_fen if cash else 0,
+                     reference="" if cash else item.tender.reference, flags="\n".join(flags))
+    return order, sale
+
+
+def _write(fresh: list, allocations: dict) -> None:
+    """Insert the new sales' orders, lines, payments and ledger rows in a few bulk statements."""
+    orders = [order for _item, order, _sale in fresh]
+    db.session.add_all(orders)
+    db.session.flush()
+    for item, order, sale in fresh:
+        sale.order_id = order.id
+        db.session.add(sale)
+        db.session.add(OrderStatusChange(order_id=order.id, from_status=None, to_status=order.status,
+                                         actor="booth", reason=f"展位收款（{sale.booth_id}/{sale.device_sequence}）",
+                                         created_at=order.paid_at))
+        db.session.add(Payment(order_id=order.id, method=item.tender.method, amount_fen=order.total_fen,
+                               status="succeeded", reference=sale.reference, created_at=order.paid_at,
+                               succeeded_at=order.paid_at))
+    db.session.flush()
+    attribute_lines([LedgerEntry(order, line, line.line_total_fen, order.paid_at.date(), "sale", order.paid_at)
+                     for order in orders for line in order.lines])

@@ -1,0 +1,367 @@
+/* The booth till: sells from the cached catalogue, keeps every sale in IndexedDB first,
+   and uploads pending sales in batches with retry and backoff whenever the network lets it. */
+"use strict";
+
+(() => {
+  const body = document.body;
+  const T = JSON.parse(document.getElementById("pos-text").textContent);
+  const $ = (id) => document.getElementById(id);
+  const BATCH = 100;
+  const BACKOFF_SECONDS = [2, 4, 8, 16, 30, 60];
+
+  let token = null;
+  let catalogue = null;
+  const cart = new Map(); // sku code → quantity
+  let failures = 0;
+  let syncTimer = null;
+  let syncing = false;
+
+  const fen = (value) => "¥" + (value / 100).toLocaleString("zh-CN", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  const el = (tag, cls, text) => {
+    const node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  };
+
+  // --- start-up -----------------------------------------------------------------------
+  async function start() {
+    if ("serviceWorker" in navigator) {
+      navigator.serviceWorker.register(body.dataset.sw, { scope: "./" })
+        .then(() => navigator.serviceWorker.ready)
+        .then(() => { body.dataset.swReady = "1"; })
+        .catch(() => { body.dataset.swReady = "failed"; });
+    }
+    const fromLink = new URLSearchParams(location.hash.slice(1)).get("token");
+    if (fromLink) {
+      // A pairing link from the back-office: keep the token, then drop it from the address bar.
+      await PosStore.set("token", fromLink);
+      await PosStore.set("catalogue", null);
+      history.replaceState(null, "", location.pathname);
+    }
+    token = await PosStore.get("token");
+    window.addEventListener("online", () => { failures = 0; showNetwork(); syncSoon(0); loadCatalogue(); });
+    window.addEventListener("offline", showNetwork);
+    showNetwork();
+    await refreshQueue();
+    if (!token) return showPairing();
+    await loadCatalogue();
+    syncSoon(0);
+  }
+
+  function showPairing(message) {
+    $("till").hidden = true;
+    $("pair-panel").hidden = false;
+    $("pair-error").textContent = message || (navigator.onLine ? "" : T.offlineNoCatalogue);
+  }
+
+  async function pair(event) {
+    event.preventDefault();
+    const form = $("pair-form");
+    const data = new FormData(form);
+    data.set("booth", event.submitter.value);
+    try {
+      const response = await fetch(body.dataset.pairUrl, { method: "POST", body: data, credentials: "same-origin" });
+      const answer = await response.json();
+      if (!response.ok) throw new Error(answer.message || response.status);
+      token = answer.token;
+      await PosStore.set("token", token);
+      await PosStore.set("catalogue", null);
+      await loadCatalogue();
+      syncSoon(0);
+    } catch (error) {
+      $("pair-error").textContent = T.pairFailed + error.message;
+    }
+  }
+
+  async function loadCatalogue() {
+    if (!token) return;
+    try {
+      const response = await fetch(body.dataset.catalogueUrl, { headers: { Authorization: "Bearer " + token } });
+      if (response.status === 401) return tokenRejected();
+      if (!response.ok) throw new Error(response.status);
+      catalogue = await response.json();
+      await PosStore.set("catalogue", catalogue);
+    } catch (_networkOrServer) {
+      catalogue = catalogue || await PosStore.get("catalogue");
+    }
+    if (!catalogue) return showPairing(T.offlineNoCatalogue);
+    $("pair-panel").hidden = true;
+    $("till").hidden = false;
+    $("booth-name").textContent = catalogue.booth.name;
+    $("event-name").textContent = catalogue.booth.event.name;
+    $("close-link").href = body.dataset.closeUrl.replace("BOOTH", encodeURIComponent(catalogue.booth.code));
+    await renderTiles();
+    renderCart();
+  }
+
+  async function tokenRejected() {
+    token = null;
+    await PosStore.set("token", null);
+    showPairing(T.tokenInvalid);
+  }
+
+  // --- products and cart --------------------------------------------------------------
+  async function soldHere() {
+    // Sales not yet acknowledged still took boxes off the table.
+    const counts = {};
+    for (const record of await PosStore.salesWithStatus("pending")) {
+      for (const line of record.payload.lines) counts[line.sku] = (counts[line.sku] || 0) + line.quantity;
+    }
+    return counts;
+  }
+
+  async function renderTiles() {
+    if (!catalogue) return;
+    const query = $("search").value.trim().toLowerCase();
+    const pending = await soldHere();
+    const tiles = $("tiles");
+    tiles.replaceChildren();
+    const items = catalogue.items.filter((item) =>
+      !query || item.product.toLowerCase().includes(query) || item.sku.toLowerCase().includes(query) || item.name.toLowerCase().includes(query));
+    for (const item of items) {
+      const left = item.remaining - (pending[item.sku] || 0);
+      const tile = el("button", "pos-tile");
+      tile.type = "button";
+      tile.dataset.sku = item.sku;
+      if (item.image_url) {
+        const img = el("img");
+        img.src = item.image_url;
+        img.alt = "";
+        tile.append(img);
+      } else {
+        tile.append(el("div", "pos-tile-noimg", item.product.slice(0, 2)));
+      }
+      tile.append(el("span", "pos-tile-name", item.product), el("span", "pos-tile-sku", item.name + " · " + item.sku));
+      const foot = el("span", "pos-tile-foot");
+      foot.append(el("strong", "", fen(item.price_fen)), el("small", left > 0 ? "" : "text-danger", left > 0 ? `${T.remaining} ${left}` : T.oversold));
+      tile.append(foot);
+      tile.addEventListener("click", () => { cart.set(item.sku, (cart.get(item.sku) || 0) + 1); renderCart(); });
+      tiles.append(tile);
+    }
+    if (!items.length) tiles.append(el("p", "text-secondary p-3", T.noResults));
+  }
+
+  const itemFor = (sku) => catalogue.items.find((item) => item.sku === sku);
+  const cartTotal = () => [...cart].reduce((sum, [sku, quantity]) => sum + itemFor(sku).price_fen * quantity, 0);
+
+  function renderCart() {
+    const list = $("cart-lines");
+    list.replaceChildren();
+    for (const [sku, quantity] of cart) {
+      const item = itemFor(sku);
+      const row = el("li", "pos-cart-line");
+      const name = el("button", "pos-line-name");
+      name.type = "button";
+      name.append(el("span", "", item.product), el("small", "d-block text-secondary", `${item.name} · ${fen(item.price_fen)}`));
+      name.addEventListener("click", () => askQuantity(sku));
+      const minus = el("button", "btn btn-light", "−");
+      minus.type = "button";
+      minus.setAttribute("aria-label", "−1");
+      minus.addEventListener("click", () => { quantity > 1 ? cart.set(sku, quantity - 1) : cart.delete(sku); renderCart(); });
+      const plus = el("button", "btn btn-light", "+");
+      plus.type = "button";
+      plus.setAttribute("aria-label", "+1");
+      plus.addEventListener("click", () => { cart.set(sku, quantity + 1); renderCart(); });
+      const qty = el("span", "pos-qty", String(quantity));
+      row.append(name, minus, qty, plus, el("strong", "pos-line-total", fen(item.price_fen * quantity)));
+      list.append(row);
+    }
+    if (!cart.size) list.append(el("li", "text-secondary py-4 text-center", T.empty));
+    $("cart-total").textContent = fen(cartTotal());
+    $("pay-cash").disabled = $("pay-qr").disabled = !cart.size;
+  }
+
+  // --- the keypad: quantities, cash tendered, payment references ---------------------------
+  let padDone = null;
+
+  function openPad({ title, due, label, value, quick, mode, check, onOk }) {
+    $("pad-title").textContent = title;
+    $("pad-due").textContent = due || "";
+    $("pad-label").textContent = label;
+    const input = $("pad-value");
+    input.value = value || "";
+    input.inputMode = mode === "text" ? "text" : "decimal";
+    const quickRow = $("pad-quick");
+    quickRow.replaceChildren();
+    for (const [text, fill] of quick || []) {
+      const button = el("button", "btn btn-outline-dark", text);
+      button.type = "button";
+      button.addEventListener("click", () => { input.value = fill; update(); });
+      quickRow.append(button);
+    }
+    const update = () => {
+      const [ok, hint] = check(input.value.trim());
+      $("pad-ok").disabled = !ok;
+      $("pad-hint").textContent = hint;
+    };
+    input.oninput = update;
+    padDone = () => { const v = input.value.trim(); if (check(v)[0]) { closePad(); onOk(v); } };
+    $("pad").hidden = false;
+    update();
+    input.focus();
+  }
+
+  function closePad() { $("pad").hidden = true; padDone = null; }
+
+  function pressKey(key) {
+    const input = $("pad-value");
+    input.value = key === "⌫" ? input.value.slice(0, -1) : input.value + key;
+    input.dispatchEvent(new Event("input"));
+  }
+
+  const toFen = (text) => (/^\d{1,7}(\.\d{1,2})?$/.test(text) ? Math.round(parseFloat(text) * 100) : null);
+
+  function askQuantity(sku) {
+    const item = itemFor(sku);
+    openPad({
+      title: `${item.product} ${item.name}`, label: T.each, value: String(cart.get(sku)), mode: "number",
+      check: (v) => [/^\d{1,3}$/.test(v) && Number(v) >= 0, ""],
+      onOk: (v) => { Number(v) ? cart.set(sku, Number(v)) : cart.delete(sku); renderCart(); },
+    });
+  }
+
+  function askCash() {
+    const due = cartTotal();
+    const roundUp = (step) => Math.ceil(due / step) * step;
+    const quick = [[fen(due), (due / 100).toFixed(2)]];
+    for (const step of [1000, 5000, 10000]) {
+      const amount = roundUp(step);
+      if (!quick.some(([, v]) => v === (amount / 100).toFixed(2))) quick.push([fen(amount), (amount / 100).toFixed(2)]);
+    }
+    openPad({
+      title: T.cash, due: fen(due), label: "¥", quick, mode: "number",
+      check: (v) => {
+        const given = toFen(v);
+        if (given === null) return [false, ""];
+        return given >= due ? [true, `${T.changeDue} ${fen(given - due)}`] : [false, `${T.short} ${fen(due - given)}`];
+      },
+      onOk: (v) => {
+        const given = toFen(v);
+        completeSale({ method: "cash", tendered_fen: given, change_fen: given - due });
+      },
+    });
+  }
+
+  function askReference() {
+    openPad({
+      title: `${T.merchantQr} · ${catalogue.booth.merchant_name || catalogue.booth.name}`, due: fen(cartTotal()),
+      label: T.referenceNeeded, mode: "text",
+      check: (v) => [v.length >= 4 && v.length <= 64, v.length >= 4 ? "" : T.referenceNeeded],
+      onOk: (v) => completeSale({ method: "merchant_qr", reference: v }),
+    });
+  }
+
+  // --- a sale -------------------------------------------------------------------------
+  async function completeSale(tender) {
+    const lines = [...cart].map(([sku, quantity]) => ({ sku, quantity, unit_price_fen: itemFor(sku).price_fen }));
+    const total = cartTotal();
+    const sale = await PosStore.addSale((sequence) => ({
+      uuid: crypto.randomUUID(), device_sequence: sequence, sold_at: new Date().toISOString(),
+      lines, total_fen: total, tender,
+    }));
+    cart.clear();
+    renderCart();
+    showReceipt(sale);
+    await refreshQueue();
+    await renderTiles();
+    syncSoon(0);
+  }
+
+  function showReceipt(sale) {
+    $("receipt-title").textContent = T.saleSaved;
+    const amounts = $("receipt-amounts");
+    amounts.replaceChildren(el("strong", "", fen(sale.total_fen)));
+    if (sale.tender.method === "cash") amounts.append(el("span", "ms-3", `${T.changeDue} ${fen(sale.tender.change_fen)}`));
+    const code = qrcode(0, "M");
+    code.addData(body.dataset.receiptBase.replace("UUID", sale.uuid));
+    code.make();
+    const img = el("img");
+    img.src = code.createDataURL(6, 2);
+    img.alt = body.dataset.receiptBase.replace("UUID", sale.uuid);
+    $("receipt-qr").replaceChildren(img);
+    $("receipt").hidden = false;
+  }
+
+  // --- sync ---------------------------------------------------------------------------
+  function syncSoon(seconds) {
+    clearTimeout(syncTimer);
+    syncTimer = setTimeout(sync, seconds * 1000);
+  }
+
+  async function sync() {
+    if (syncing || !token) return;
+    const batch = await PosStore.salesWithStatus("pending", BATCH);
+    if (!batch.length) { failures = 0; return refreshQueue(); }
+    syncing = true;
+    showQueue(batch.length, T.syncing);
+    try {
+      const response = await fetch(body.dataset.salesUrl, {
+        method: "POST", headers: { "Content-Type": "application/json", Authorization: "Bearer " + token },
+        body: JSON.stringify({ sales: batch.map((record) => record.payload) }),
+      });
+      if (response.status === 401) { syncing = false; return tokenRejected(); }
+      if (![200, 207, 409, 422].includes(response.status)) throw new Error(response.status);
+      const answer = await response.json();
+      await PosStore.settle(answer.results.filter((r) => r.uuid).map((r) => ({
+        uuid: r.uuid,
+        fields: ["created", "duplicate"].includes(r.outcome)
+          ? { status: "synced", orderNumber: r.order_number, flags: r.flags || [] }
+          : { status: "rejected", errors: r.errors || [r.outcome] },
+      })));
+      failures = 0;
+      syncing = false;
+      await refreshQueue();
+      await renderTiles();
+      syncSoon(batch.length === BATCH ? 0 : 15);
+    } catch (_offlineOrServerDown) {
+      syncing = false;
+      const wait = BACKOFF_SECONDS[Math.min(failures, BACKOFF_SECONDS.length - 1)];
+      failures += 1;
+      await refreshQueue(wait);
+      syncSoon(wait);
+    }
+  }
+
+  async function refreshQueue(retryIn) {
+    const pending = await PosStore.countWithStatus("pending");
+    showQueue(pending, pending ? `${T.unsynced} ${pending}${retryIn ? ` · ${retryIn} ${T.retryIn}` : ""}` : T.allSynced);
+    const rejected = await PosStore.salesWithStatus("rejected");
+    const box = $("rejected");
+    box.hidden = !rejected.length;
+    box.replaceChildren(el("strong", "", `${rejected.length} ${T.rejected}`));
+    for (const record of rejected.slice(0, 5)) {
+      box.append(el("div", "", `#${record.payload.device_sequence} ${fen(record.payload.total_fen)}: ${(record.errors || []).join("；")}`));
+    }
+  }
+
+  function showQueue(pending, text) {
+    const badge = $("queue-badge");
+    badge.dataset.unsynced = String(pending);
+    badge.textContent = text;
+    badge.className = "badge rounded-pill " + (pending ? "text-bg-warning" : "text-bg-light");
+  }
+
+  function showNetwork() {
+    const badge = $("net-badge");
+    const online = navigator.onLine;
+    badge.textContent = online ? T.online : T.offline;
+    badge.className = "badge rounded-pill " + (online ? "text-bg-success" : "text-bg-danger");
+    body.classList.toggle("is-offline", !online);
+  }
+
+  // --- wiring -------------------------------------------------------------------------
+  $("pair-form")?.addEventListener("submit", pair);
+  $("search").addEventListener("input", renderTiles);
+  $("pay-cash").addEventListener("click", askCash);
+  $("pay-qr").addEventListener("click", askReference);
+  $("clear-cart").addEventListener("click", () => { cart.clear(); renderCart(); });
+  $("pad-cancel").addEventListener("click", closePad);
+  $("pad-ok").addEventListener("click", () => padDone && padDone());
+  $("pad-value").addEventListener("keydown", (e) => { if (e.key === "Enter" && padDone) padDone(); });
+  document.querySelectorAll("[data-key]").forEach((key) => key.addEventListener("click", () => pressKey(key.dataset.key)));
+  $("next-buyer").addEventListener("click", () => { $("receipt").hidden = true; $("search").value = ""; renderTiles(); });
+  $("repair").addEventListener("click", () => showPairing());
+  setInterval(() => { if (navigator.onLine && !syncing) sync(); }, 20000);
+  start();
+})();

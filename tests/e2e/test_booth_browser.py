@@ -1,0 +1,90 @@
+"""A clerk at a fair on bad Wi-Fi: five cash sales with the network off, a reload while still
+offline, and exactly five sales on the server once the network is back."""
+import pytest
+from sqlalchemy import func
+
+from app.clock import today
+from app.domain import roles
+from app.extensions import db
+from app.pos.models import Booth, BoothSale
+from tests import factories
+from tests.e2e.conftest import sign_in
+
+pytestmark = pytest.mark.browser
+TABLET = {"width": 1024, "height": 768}
+WIDE_TABLET = {"width": 1280, "height": 800}
+
+
+@pytest.fixture()
+def fair(app, runner, live_server):
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    with app.app_context():
+        booth = db.session.execute(db.select(Booth).where(Booth.code == f"WEEK{today().year}-GAOSHA")).scalar_one()
+        booth.clerks.append(factories.user(email="booth-clerk@example.com", role=roles.CLERK, name="店员小陈"))
+        db.session.commit()
+        code = booth.code
+    return live_server, code
+
+
+def _booth_sales(app, code: str) -> int:
+    with app.app_context():
+        return db.session.scalar(db.select(func.count()).select_from(BoothSale).join(Booth).where(Booth.code == code))
+
+
+def _unsynced(page) -> int:
+    return int(page.locator("#queue-badge").get_attribute("data-unsynced"))
+
+
+def _cash_sale(page, tiles: int) -> None:
+    for n in range(tiles):
+        page.locator(".pos-tile").nth(n).click()
+    page.locator("#pay-cash").click()
+    page.locator("#pad-quick button").last.click()  # a round banknote amount: change is due
+    assert "找零" in page.locator("#pad-hint").inner_text()
+    page.locator("#pad-ok").click()
+    page.locator("#receipt").wait_for(state="visible")
+    assert page.locator("#receipt-qr img").count() == 1
+
+
+def test_five_offline_sales_survive_a_reload_and_sync_exactly_once(app, browser, fair, screenshot):
+    base, code = fair
+    before = _booth_sales(app, code)
+    context = browser.new_context(viewport=TABLET)
+    page = context.new_page()
+    sign_in(page, base, "booth-clerk@example.com")
+    page.goto(base + "/pos/")
+    page.get_by_role("button", name="高沙镇展位").click()
+    page.locator(".pos-tile").first.wait_for()
+    # The till must be cached and controlled by its service worker before the Wi-Fi drops.
+    page.wait_for_function("document.body.dataset.swReady === '1' && navigator.serviceWorker.controller !== null")
+    assert page.locator("#booth-name").inner_text() == "高沙镇展位"
+
+    context.set_offline(True)
+    page.locator("#net-badge", has_text="离线").wait_for()
+    for n in range(5):
+        _cash_sale(page, 1 + n % 2)
+        if n == 4:
+            screenshot(page, "pos-receipt-1024")
+        page.locator("#next-buyer").click()
+    page.wait_for_function("document.querySelector('#queue-badge').dataset.unsynced === '5'")
+    page.locator(".pos-tile").first.click()
+    page.locator(".pos-tile").nth(1).click()
+    screenshot(page, "pos-offline-1024")
+
+    page.reload()
+    page.locator(".pos-tile").first.wait_for()
+    page.wait_for_function("document.querySelector('#queue-badge').dataset.unsynced === '5'")
+    assert page.locator("#net-badge").inner_text() == "离线"
+    assert _booth_sales(app, code) == before
+
+    context.set_offline(False)
+    page.wait_for_function("document.querySelector('#queue-badge').dataset.unsynced === '0'", timeout=20000)
+    assert _booth_sales(app, code) == before + 5
+    page.set_viewport_size(WIDE_TABLET)
+    page.locator("#search").fill("蜜橘")
+    screenshot(page, "pos-online-1280")
+
+    page.goto(base + f"/pos/booths/{code}/close")
+    assert "日结报告" in page.locator("main").inner_text()
+    screenshot(page, "pos-close-1280")
+    context.close()
