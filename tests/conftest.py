@@ -17,6 +17,9 @@ from werkzeug.serving import make_server
 from app import create_app
 from app.extensions import db
 
+# The fair (a booth with a paired tablet) is used by the booth tests and the back-office matrix.
+pytest_plugins = ["tests.pos.fixtures"]
+
 
 def _database_url(tmp_path_factory) -> str:
     url = os.environ.get("TEST_DATABASE_URL")

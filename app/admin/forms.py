@@ -1,9 +1,14 @@
-"""Back-office forms for order handling."""
+"""Back-office forms: orders, the household registry, events and booths."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import HiddenField, StringField
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms import DateField, HiddenField, IntegerField, SelectChoice, SelectField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+
+def form_errors(form) -> str:
+    """Every message of a form in one line, for a flash after a redirect."""
+    return "；".join(str(e) for errors in form.errors.values() for e in errors)
+
 
 _required = DataRequired(message=_l("请填写此项。"))
 _yuan = Regexp(r"^\d{1,9}(\.\d{1,2})?$", message=_l("请输入金额，例如 79.60。"))
@@ -34,3 +39,42 @@ class HouseholdImportForm(FlaskForm):
 
 class ConfirmImportForm(FlaskForm):
     token = HiddenField(validators=[DataRequired(message=_l("找不到待导入的文件，请重新上传。"))])
+
+
+EVENT_KIND_LABELS = {"poverty_alleviation_day": _l("国家扶贫日展销"), "consumption_week": _l("消费扶贫活动周"),
+                     "fair": _l("展销会")}
+
+
+class EventForm(FlaskForm):
+    code = StringField(_l("活动编码"), validators=[_required, Regexp(
+        r"^[A-Za-z0-9-]{3,24}$", message=_l("3 到 24 位字母、数字或连字符，例如 PAD2027。"))])
+    name = StringField(_l("活动名称"), validators=[_required, Length(max=128, message=_l("最多 128 个字。"))])
+    kind = SelectField(_l("类型"), choices=[SelectChoice(k, label) for k, label in EVENT_KIND_LABELS.items()])
+    starts_on = DateField(_l("开始日期"), validators=[DataRequired(message=_l("请选择日期。"))])
+    ends_on = DateField(_l("结束日期"), validators=[DataRequired(message=_l("请选择日期。"))])
+    venue = StringField(_l("地点"), validators=[Optional(), Length(max=255, message=_l("最多 255 个字。"))])
+
+
+class BoothForm(FlaskForm):
+    township = SelectField(_l("乡镇"), coerce=int, validators=[DataRequired(message=_l("请选择乡镇。"))])
+    opening_float = StringField(_l("每日备用金（元）"), default="500", validators=[_required, _yuan])
+    merchant_name = StringField(_l("展位收款码名称"), validators=[Optional(), Length(max=128, message=_l("最多 128 个字。"))])
+
+
+class AllocationForm(FlaskForm):
+    sku = StringField(_l("商品编码"), validators=[_required, Length(max=32, message=_l("最多 32 个字。"))])
+    quantity = IntegerField(_l("分配数量"), validators=[
+        InputRequired(message=_l("请填写数量。")),
+        NumberRange(min=0, max=100000, message=_l("数量应在 0 到 100000 之间。"))])
+
+
+class ClerkForm(FlaskForm):
+    email = StringField(_l("店员账号邮箱"), validators=[_required, Length(max=255, message=_l("最多 255 个字。"))])
+
+
+class DeviceForm(FlaskForm):
+    label = StringField(_l("平板名称"), validators=[Optional(), Length(max=64, message=_l("最多 64 个字。"))])
+
+
+class ReconcileForm(FlaskForm):
+    note = StringField(_l("处理说明"), validators=[_required, Length(max=200, message=_l("最多 200 个字。"))])

@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from app.accounts.access import role_required
 from app.admin import bp
-from app.admin.forms import CashForm, RefundForm, ShipForm
+from app.admin.forms import CashForm, RefundForm, ShipForm, form_errors
 from app.domain import order_states as states
 from app.domain import roles
 from app.domain.money import InvalidAmount, parse_yuan
@@ -46,9 +46,6 @@ def order_detail(number: str):
                            confirm_form=ConfirmForm(), transitions=states.TRANSITIONS[order.status])
 
 
-def _form_errors(form) -> str:
-    return "；".join(str(e) for errors in form.errors.values() for e in errors)
-
 
 def _back(number: str):
     return redirect(url_for("admin.order_detail", number=number)), 303
@@ -63,7 +60,7 @@ def _forbidden(order_status: str):
 def ship(number: str):
     form = ShipForm()
     if not form.validate():
-        flash(_form_errors(form), "danger")
+        flash(form_errors(form), "danger")
         return _back(number)
     try:
         orders.mark_shipped(number, form.carrier.data, form.tracking_number.data, current_user.id)
@@ -106,7 +103,7 @@ def _simple_transition(number: str, action, message: str):
 def record_cash(number: str):
     form = CashForm()
     if not form.validate():
-        flash(_form_errors(form), "danger")
+        flash(form_errors(form), "danger")
         return _back(number)
     try:
         payments.record_cash_on_delivery(number, parse_yuan(form.amount.data), form.reference.data or "",
@@ -127,7 +124,7 @@ def refund(number: str):
     form = RefundForm()
     order = _order_or_404(number)
     if not form.validate():
-        flash(_form_errors(form), "danger")
+        flash(form_errors(form), "danger")
         return _back(number)
     try:
         amounts = {line.id: parse_yuan(request.form.get(f"line-{line.id}") or "0") for line in order.lines}

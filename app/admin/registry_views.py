@@ -3,20 +3,16 @@ from pathlib import Path
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
-from app.accounts.access import role_required
+from app.accounts.access import current_actor, role_required
 from app.admin import bp
 from app.admin.forms import ConfirmImportForm, HouseholdImportForm
-from app.audit.services import ACTION_LABELS, Actor, search
+from app.audit.services import ACTION_LABELS, search
 from app.domain import roles
 from app.registry import services
 from app.registry.importer import ImportFileError
 from app.registry.queries import households_page
 
-
-def _actor() -> Actor:
-    return Actor(current_user.id, request.remote_addr or "")
 
 
 def _storage() -> Path:
@@ -33,7 +29,7 @@ def households():
 @bp.get("/households/<int:household_id>")
 @role_required(roles.STAFF)
 def household(household_id: int):
-    found = services.household_for_staff(household_id, _actor())
+    found = services.household_for_staff(household_id, current_actor())
     if found is None:
         abort(404)
     return render_template("admin/household.html", household=found)
@@ -63,7 +59,7 @@ def confirm_import():
     if not form.validate():
         abort(400)
     try:
-        result = services.confirm_import(form.token.data, _storage(), _actor())
+        result = services.confirm_import(form.token.data, _storage(), current_actor())
     except ImportFileError as exc:
         flash(str(exc), "danger")
         return redirect(url_for("admin.import_households")), 303

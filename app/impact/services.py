@@ -3,7 +3,7 @@ and the daily roll-up moves in the same transaction."""
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.clock import COUNTY_TZ
@@ -43,14 +43,17 @@ class LedgerEntry:
 
 
 def attribute(order: Order, line: OrderLine, amount_fen: int, on: date, kind: str,
-              booked_at: datetime | None = None) -> list[Attribution]:
+              booked_at: datetime | None = None) -> int:
     """Add ledger rows spreading ``amount_fen`` over the line's households. Does not commit."""
     return attribute_lines([LedgerEntry(order, line, amount_fen, on, kind, booked_at)])
 
 
-def attribute_lines(entries: list[LedgerEntry]) -> list[Attribution]:
-    """Ledger rows for many lines at once: each producer's links are read once and the
-    daily roll-up moves in one statement. Does not commit."""
+def attribute_lines(entries: list[LedgerEntry]) -> int:
+    """Ledger rows for many lines at once; returns how many were written. Does not commit.
+
+    Each producer's links are read once, and rows go in as one plain multi-row insert (no
+    ids are read back: nothing refers to a ledger row), with the daily roll-up beside it.
+    """
     now = utcnow()
     shares_by_producer: dict[tuple[int, date], list] = {}
     township_of: dict[int, int] = {}
@@ -66,47 +69,46 @@ def attribute_lines(entries: list[LedgerEntry]) -> list[Attribution]:
         if not shares:
             if line.producer_id not in township_of:
                 township_of[line.producer_id] = db.session.get(Producer, line.producer_id).township_id
-            rows = [Attribution(**common, household_id=None, township_id=township_of[line.producer_id],
-                                amount_fen=entry.amount_fen)]
+            rows = [dict(common, household_id=None, benefit_link_id=None, village_id=None,
+                         township_id=township_of[line.producer_id], amount_fen=entry.amount_fen)]
         else:
             parts = allocate(entry.amount_fen, [s.weight for s in shares])
-            rows = [
-                Attribution(**common, household_id=s.household_id, benefit_link_id=s.id, village_id=s.village_id,
-                            township_id=s.township_id, amount_fen=part)
-                for s, part in zip(shares, parts)
-                if part
-            ]
+            rows = [dict(common, household_id=s.household_id, benefit_link_id=s.id, village_id=s.village_id,
+                         township_id=s.township_id, amount_fen=part)
+                    for s, part in zip(shares, parts)
+                    if part]
         deltas = _pair_deltas(line.id, rows, entry.kind)
         all_rows.extend(rows)
-        rollups.extend(_rollup_row(row, line, booked_at, deltas.get(row.household_id, 0)) for row in rows)
-    db.session.add_all(all_rows)
+        rollups.extend(_rollup_row(row, line, booked_at, deltas.get(row["household_id"], 0)) for row in rows)
+    if all_rows:
+        db.session.execute(insert(Attribution), all_rows)
     roll_up(rollups)
-    return all_rows
+    return len(all_rows)
 
 
-def _pair_deltas(line_id: int, rows: list[Attribution], kind: str) -> dict[int, int]:
+def _pair_deltas(line_id: int, rows: list[dict], kind: str) -> dict[int, int]:
     """+1 for each household a sale reaches; -1 where a refund brings a household's share of
     the line back to zero."""
     if kind == "sale":
-        return {r.household_id: 1 for r in rows if r.household_id is not None and r.amount_fen > 0}
+        return {r["household_id"]: 1 for r in rows if r["household_id"] is not None and r["amount_fen"] > 0}
     before = dict(db.session.execute(
         select(Attribution.household_id, func.sum(Attribution.amount_fen))
         .where(Attribution.order_line_id == line_id, Attribution.household_id.is_not(None))
         .group_by(Attribution.household_id)).all())
-    return {r.household_id: -1 for r in rows
-            if r.household_id is not None and before.get(r.household_id, 0) > 0
-            and before[r.household_id] + r.amount_fen <= 0}
+    return {r["household_id"]: -1 for r in rows
+            if r["household_id"] is not None and before.get(r["household_id"], 0) > 0
+            and before[r["household_id"]] + r["amount_fen"] <= 0}
 
 
 def county_day(moment: datetime) -> date:
     return moment.astimezone(COUNTY_TZ).date()
 
 
-def _rollup_row(row: Attribution, line: OrderLine, booked_at: datetime, pairs: int) -> dict:
-    return dict(day=county_day(booked_at), township_id=row.township_id, village_id=row.village_id or 0,
-                household_id=row.household_id or 0, producer_id=row.producer_id, product_id=line.product_id,
-                channel=row.channel, event_id=row.event_id or 0, certified=bool(line.certified),
-                amount_fen=row.amount_fen, pairs=pairs)
+def _rollup_row(row: dict, line: OrderLine, booked_at: datetime, pairs: int) -> dict:
+    return dict(day=county_day(booked_at), township_id=row["township_id"], village_id=row["village_id"] or 0,
+                household_id=row["household_id"] or 0, producer_id=row["producer_id"], product_id=line.product_id,
+                channel=row["channel"], event_id=row["event_id"] or 0, certified=bool(line.certified),
+                amount_fen=row["amount_fen"], pairs=pairs)
 
 
 def roll_up(rows: list[dict]) -> None:

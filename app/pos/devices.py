@@ -38,8 +38,11 @@ def issue_device_token(booth_code: str, label: str, actor: Actor) -> tuple[Devic
     return device, token
 
 
-def revoke_device(device_id: int, actor: Actor) -> Device:
-    device = db.get_or_404(Device, device_id)
+def revoke_device(booth: Booth, device_id: int, actor: Actor) -> Device | None:
+    """Stop a tablet's token working at once (lost or stolen tablet); None when the booth has no such device."""
+    device = db.session.get(Device, device_id)
+    if device is None or device.booth_id != booth.id:
+        return None
     if device.revoked_at is None:
         device.revoked_at = utcnow()
         record(actor, "revoke_device_token", "booth", device.booth.code, before={"device": device.id})

@@ -1,10 +1,11 @@
 """Read-only questions about booths: the tablet's catalogue, a day's figures, the event board."""
 from datetime import date
 
-from sqlalchemy import func
+from sqlalchemy import case, func
 from sqlalchemy.orm import selectinload
 
 from app.catalog.models import Product, Sku
+from app.clock import county_time
 from app.extensions import db
 from app.impact.models import Attribution
 from app.orders.models import Order
@@ -83,3 +84,50 @@ def sale_with_order(uuid: str) -> BoothSale | None:
         .options(selectinload(BoothSale.order).selectinload(Order.lines),
                  selectinload(BoothSale.booth).selectinload(Booth.event))
     ).scalar_one_or_none()
+
+
+def event_booths(event_id: int) -> list[dict]:
+    """Each booth of an event with its clerks and its sales so far."""
+    totals = {booth_id: (count, int(total or 0), int(flagged or 0)) for booth_id, count, total, flagged in db.session.execute(
+        db.select(BoothSale.booth_id, func.count(), func.sum(BoothSale.total_fen),
+                  func.sum(case((BoothSale.flags != "", 1), else_=0)))
+        .join(Booth).where(Booth.event_id == event_id).group_by(BoothSale.booth_id)).all()}
+    booths = db.session.execute(
+        db.select(Booth).where(Booth.event_id == event_id).order_by(Booth.code)
+        .options(selectinload(Booth.township), selectinload(Booth.clerks), selectinload(Booth.allocations))
+    ).scalars().all()
+    return [{"booth": b, "sales": totals.get(b.id, (0, 0, 0))} for b in booths]
+
+
+def event_board(event_id: int) -> dict:
+    """Sales of an event by booth and by county hour, for the live board."""
+    rows = db.session.execute(
+        db.select(Booth.name, Order.paid_at, BoothSale.total_fen)
+        .join(Booth, Booth.id == BoothSale.booth_id).join(Order, Order.id == BoothSale.order_id)
+        .where(Booth.event_id == event_id)).all()
+    by_booth: dict[str, list[int]] = {}
+    by_hour: dict[str, int] = {}
+    for name, paid_at, total in rows:
+        entry = by_booth.setdefault(name, [0, 0])
+        entry[0] += 1
+        entry[1] += total
+        hour = county_time(paid_at, "%m-%d %H:00")
+        by_hour[hour] = by_hour.get(hour, 0) + total
+    ranked = sorted(by_booth.items(), key=lambda item: -item[1][1])
+    return {"count": len(rows), "total_fen": sum(t for *_x, t in rows),
+            "booths": [{"name": n, "count": c, "total_fen": t} for n, (c, t) in ranked],
+            "hours": [{"hour": h, "total_fen": by_hour[h]} for h in sorted(by_hour)]}
+
+
+def reconciliation_list() -> dict:
+    """What staff still have to look at: flagged booth sales and cash counts that did not match."""
+    flagged = db.session.execute(
+        db.select(BoothSale).where(BoothSale.flags != "", BoothSale.reconciled_at.is_(None))
+        .order_by(BoothSale.id.desc()).limit(500)
+        .options(selectinload(BoothSale.order), selectinload(BoothSale.booth), selectinload(BoothSale.device))
+    ).scalars().all()
+    closes = db.session.execute(
+        db.select(BoothClose, Booth).join(Booth, Booth.id == BoothClose.booth_id)
+        .where(BoothClose.over_short_fen != 0).order_by(BoothClose.day.desc(), Booth.code).limit(500)
+        .options(selectinload(BoothClose.closed_by))).all()
+    return {"flagged": flagged, "closes": closes}

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 from pydantic import ValidationError
-from sqlalchemy import update
+from sqlalchemy import insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -112,9 +112,9 @@ def _record(device_id: int, raw_sales: list, now: datetime) -> list[SaleResult]:
             results.append(SaleResult(item.uuid, INVALID, errors=[f"商品编码不存在：{', '.join(unknown)}"]))
             continue
         order, sale = _build(item, digest, device, skus, allocations, now)
-        seen[item.uuid] = (order, digest, sale.flags)
+        seen[item.uuid] = (order, digest, sale["flags"])
         fresh.append((item, order, sale))
-        results.append(SaleResult(item.uuid, CREATED, order.number, _flag_list(sale.flags)))
+        results.append(SaleResult(item.uuid, CREATED, order.number, _flag_list(sale["flags"])))
 
     if fresh:
         _write(fresh, allocations)
@@ -174,28 +174,32 @@ def _build(item: SaleIn, digest: str, device: Device, skus: dict, allocations: d
         if allocation.sold > allocation.allocated:
             flags.append(f"{sku.code} 超出分配：分配 {allocation.allocated}，已售 {allocation.sold}")
     cash = item.tender if isinstance(item.tender, CashTender) else None
-    sale = BoothSale(uuid=item.uuid, payload_hash=digest, booth_id=booth.id, device_id=device.id,
-                     device_sequence=item.device_sequence, device_time=item.sold_at, received_at=now, day=day,
-                     tender=item.tender.method, total_fen=item.total_fen,
-                     tendered_fen=cash.tendered_fen if cash else 0, change_fen=cash.change_fen if cash else 0,
-                     reference="" if cash else item.tender.reference, flags="\n".join(flags))
+    sale = dict(uuid=item.uuid, payload_hash=digest, booth_id=booth.id, device_id=device.id,
+                device_sequence=item.device_sequence, device_time=item.sold_at.astimezone(timezone.utc),
+                received_at=now, day=day, tender=item.tender.method, total_fen=item.total_fen,
+                tendered_fen=cash.tendered_fen if cash else 0, change_fen=cash.change_fen if cash else 0,
+                reference="" if cash else item.tender.reference, flags="\n".join(flags),
+                reconciled_at=None, reconciled_by_id=None, reconciliation_note="")
     return order, sale
 
 
 def _write(fresh: list, allocations: dict) -> None:
-    """Insert the new sales' orders, lines, payments and ledger rows in a few bulk statements."""
+    """Insert the new sales' orders and lines (whose ids the ledger needs), then their status
+    rows, payments, booth records and ledger rows as plain multi-row inserts."""
     orders = [order for _item, order, _sale in fresh]
     db.session.add_all(orders)
     db.session.flush()
+    changes, payments = [], []
     for item, order, sale in fresh:
-        sale.order_id = order.id
-        db.session.add(sale)
-        db.session.add(OrderStatusChange(order_id=order.id, from_status=None, to_status=order.status,
-                                         actor="booth", reason=f"展位收款（{sale.booth_id}/{sale.device_sequence}）",
-                                         created_at=order.paid_at))
-        db.session.add(Payment(order_id=order.id, method=item.tender.method, amount_fen=order.total_fen,
-                               status="succeeded", reference=sale.reference, created_at=order.paid_at,
-                               succeeded_at=order.paid_at))
-    db.session.flush()
+        sale["order_id"] = order.id
+        changes.append(dict(order_id=order.id, from_status=None, to_status=order.status, actor="booth",
+                            actor_user_id=None, created_at=order.paid_at,
+                            reason=f"展位收款（{sale['booth_id']}/{sale['device_sequence']}）"))
+        payments.append(dict(order_id=order.id, method=item.tender.method, attempt=1, amount_fen=order.total_fen,
+                             currency="CNY", status="succeeded", refunded_fen=0, flag="", reference=sale["reference"],
+                             created_at=order.paid_at, succeeded_at=order.paid_at))
+    db.session.execute(insert(BoothSale), [sale for _item, _order, sale in fresh])
+    db.session.execute(insert(OrderStatusChange), changes)
+    db.session.execute(insert(Payment), payments)
     attribute_lines([LedgerEntry(order, line, line.line_total_fen, order.paid_at.date(), "sale", order.paid_at)
                      for order in orders for line in order.lines])

@@ -5,8 +5,7 @@ from flask import abort, current_app, flash, jsonify, redirect, render_template,
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.accounts.access import role_required
-from app.audit.services import Actor
+from app.accounts.access import current_actor, role_required
 from app.clock import today
 from app.domain import roles
 from app.domain.money import parse_yuan
@@ -21,9 +20,6 @@ from app.pos.models import Booth
 
 BOOTH_ROLES = (roles.CLERK, roles.STAFF)
 
-
-def _actor() -> Actor:
-    return Actor(current_user.id, request.remote_addr or "")
 
 
 def _booth_for_current_user(code: str) -> Booth:
@@ -72,7 +68,7 @@ def pair():
     if not form.validate_on_submit():
         return jsonify(error="bad_form", message="；".join(e for errs in form.errors.values() for e in errs)), 400
     booth = _booth_for_current_user(form.booth.data)
-    _device, token = issue_device_token(booth.code, form.label.data or f"{current_user.name} 的平板", _actor())
+    _device, token = issue_device_token(booth.code, form.label.data or f"{current_user.name} 的平板", current_actor())
     return jsonify(token=token, booth=booth.code)
 
 
@@ -95,7 +91,7 @@ def close_day(code: str):
     form = CloseDayForm()
     if form.validate_on_submit():
         try:
-            closing = close_booth_day(booth, day, parse_yuan(form.counted.data), form.note.data or "", _actor())
+            closing = close_booth_day(booth, day, parse_yuan(form.counted.data), form.note.data or "", current_actor())
         except AlreadyClosed:
             db.session.rollback()
             flash(_("这一天已经日结过了，不能重复日结。"), "warning")

@@ -1,5 +1,5 @@
 """Catalogue pages through HTTP: what a shopper sees, filters, search, paging and errors."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 

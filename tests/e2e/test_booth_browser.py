@@ -21,6 +21,7 @@ def fair(app, runner, live_server):
     with app.app_context():
         booth = db.session.execute(db.select(Booth).where(Booth.code == f"WEEK{today().year}-GAOSHA")).scalar_one()
         booth.clerks.append(factories.user(email="booth-clerk@example.com", role=roles.CLERK, name="店员小陈"))
+        factories.user(email="fair-staff@example.com", role=roles.STAFF, name="王干事")
         db.session.commit()
         code = booth.code
     return live_server, code
@@ -88,3 +89,19 @@ def test_five_offline_sales_survive_a_reload_and_sync_exactly_once(app, browser,
     assert "日结报告" in page.locator("main").inner_text()
     screenshot(page, "pos-close-1280")
     context.close()
+
+
+def test_staff_watch_the_board_and_pair_a_tablet(browser, fair, screenshot):
+    base, code = fair
+    page = browser.new_page(viewport=WIDE_TABLET)
+    sign_in(page, base, "fair-staff@example.com")
+    page.goto(base + f"/staff/events/WEEK{today().year}/board")
+    page.locator("#booths-chart").wait_for()
+    page.wait_for_function("document.getElementById('board-updated').textContent !== ''")
+    screenshot(page, "staff-event-board-1280")
+    page.goto(base + f"/staff/booths/{code}")
+    page.get_by_label("平板名称").fill("2 号平板")
+    page.get_by_role("button", name="签发令牌").click()
+    assert "只显示这一次" in page.locator("main").inner_text()
+    screenshot(page, "staff-booth-token-1280")
+    page.close()

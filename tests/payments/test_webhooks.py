@@ -10,7 +10,7 @@ from app.extensions import db
 from app.impact.models import Attribution
 from app.orders.models import Order, OrderStatusChange
 from app.payments.models import Payment, ProcessedEvent
-from tests.payments.conftest import WEBHOOK_SECRET, event, intent, sign
+from tests.payments.conftest import event, intent, sign
 
 URL = "/payments/stripe/webhook"
 

@@ -10,7 +10,7 @@ from app.impact.ledger_check import find_discrepancies
 from app.pos.devices import issue_device_token
 from app.pos.models import BoothAllocation, BoothSale
 from tests import factories
-from tests.pos.conftest import sale, sync
+from tests.pos.fixtures import sale, sync
 
 TABLETS, SALES = 6, 40
 
@@ -21,7 +21,7 @@ def test_the_same_batch_from_several_requests_at_once_is_stored_once(own_db_app)
         gaosha = factories.township()
         producer = factories.producer(gaosha, [factories.household(factories.village(gaosha))])
         mandarin = factories.product(producer_=producer)
-        booth = factories.booth(factories.event(), gaosha, "RUSH", allocations=[(mandarin.skus[0], 1000)])
+        factories.booth(factories.event(), gaosha, "RUSH", allocations=[(mandarin.skus[0], 1000)])
         db.session.commit()
         code = mandarin.skus[0].code
         tokens = [issue_device_token("RUSH", f"平板{n}", Actor(None, "test"))[1] for n in range(2)]

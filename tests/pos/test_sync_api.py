@@ -9,7 +9,7 @@ from app.impact.ledger_check import find_discrepancies
 from app.impact.models import Attribution
 from app.orders.models import Order, OrderLine
 from app.pos.models import BoothAllocation, BoothSale
-from tests.pos.conftest import sale, sync
+from tests.pos.fixtures import sale, sync
 
 
 def _count(model) -> int:
