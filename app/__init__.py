@@ -50,10 +50,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     from app.payments import bp as payments_bp
     from app.pos import bp as pos_bp
     from app.shop import bp as shop_bp
+    from app.trace import bp as trace_bp
     from app.site import bp as site_bp
     from app.site.views import refuse_nul_bytes, register_error_pages
 
-    for blueprint in (site_bp, catalog_bp, accounts_bp, shop_bp, payments_bp, admin_bp, impact_bp, pos_bp, api_bp):
+    for blueprint in (site_bp, catalog_bp, accounts_bp, shop_bp, payments_bp, admin_bp, impact_bp, pos_bp, api_bp,
+                      trace_bp):
         app.register_blueprint(blueprint)
     register_error_pages(app)
     app.before_request(refuse_nul_bytes)
@@ -103,6 +105,7 @@ def _import_models() -> None:
     from app.pos import models as _pos  # noqa: F401
     from app.registry import models as _registry  # noqa: F401
     from app.shop import models as _shop  # noqa: F401
+    from app.trace import models as _trace  # noqa: F401
 
 
 def _init_login(app: Flask) -> None:

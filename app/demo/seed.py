@@ -12,6 +12,7 @@ from app.accounts.services import create_user
 from app.catalog.models import Category, Certification, Product, ProductImage, Sku
 from app.demo import data
 from app.demo.booths import seed_booths
+from app.demo.lots import seed_lots
 from app.demo.pictures import draw_product_picture
 from app.demo.sales import seed_sales
 from app.domain import roles
@@ -63,6 +64,7 @@ def seed_demo(scale_name: str, media_root: Path, today: date) -> SeedReport:
     _events(today, report)
     _users(report)
     report.count("order_lines", seed_sales(scale_name, today))
+    report.count("lots", seed_lots(today))
     booths, booth_sales = seed_booths(today)
     report.count("booths", booths)
     report.count("booth_sales", booth_sales)

@@ -84,6 +84,8 @@ class OrderLine(db.Model):
     # Whether the product held a valid 扶贫 certification when sold: reports must not
     # judge past sales by today's certificates.
     certified: Mapped[bool] = mapped_column(default=False)
+    # The production lot, when the box was scanned or its lot code typed at a booth.
+    lot_id: Mapped[Optional[int]] = mapped_column(ForeignKey("lots.id"), index=True)
 
     order: Mapped[Order] = relationship(back_populates="lines")
 

@@ -11,14 +11,21 @@ from app.impact.models import Attribution
 from app.orders.models import Order
 from app.pos.models import Booth, BoothAllocation, BoothClose, BoothSale
 from app.registry.models import Village
+from app.trace.models import Lot
 
 
 def booth_catalogue(booth: Booth, image_url) -> dict:
-    """What a tablet caches to sell offline: the booth and every SKU it may sell."""
+    """What a tablet caches to sell offline: the booth, every SKU it may sell and the SKUs'
+    lot codes (a scanned or typed label finds its SKU without the network)."""
     allocations = db.session.execute(
         db.select(BoothAllocation).where(BoothAllocation.booth_id == booth.id).order_by(BoothAllocation.id)
         .options(selectinload(BoothAllocation.sku).selectinload(Sku.product).selectinload(Product.images))
     ).scalars().all()
+    lots: dict[int, list[str]] = {}
+    for sku_id, code in db.session.execute(
+        db.select(Lot.sku_id, Lot.code).where(Lot.sku_id.in_([a.sku_id for a in allocations])).order_by(Lot.id)
+    ).all():
+        lots.setdefault(sku_id, []).append(code)
     items = []
     for allocation in allocations:
         sku = allocation.sku
@@ -27,7 +34,8 @@ def booth_catalogue(booth: Booth, image_url) -> dict:
         image = sku.product.images[0].path if sku.product.images else None
         items.append({"sku": sku.code, "product": sku.product.name, "name": sku.name, "unit": sku.unit,
                       "price_fen": sku.price_fen, "image_url": image_url(image) if image else None,
-                      "allocated": allocation.allocated, "sold": allocation.sold, "remaining": allocation.remaining})
+                      "allocated": allocation.allocated, "sold": allocation.sold, "remaining": allocation.remaining,
+                      "lots": lots.get(sku.id, [])})
     return {"booth": {"code": booth.code, "name": booth.name, "township": booth.township.name,
                       "merchant_name": booth.merchant_name, "opening_float_fen": booth.opening_float_fen,
                       "event": {"code": booth.event.code, "name": booth.event.name}},

@@ -26,6 +26,7 @@ from app.orders.services import new_order_number
 from app.payments.models import Payment
 from app.pos.models import BoothAllocation, BoothSale, Device
 from app.pos.schemas import CashTender, SaleIn, explain
+from app.trace.models import Lot
 
 CREATED, DUPLICATE, CONFLICT, INVALID = "created", "duplicate", "conflict", "invalid"
 # A tablet clock this far ahead of the server, or this far before the event, is wrong;
@@ -88,6 +89,9 @@ def _record(device_id: int, raw_sales: list, now: datetime) -> list[SaleResult]:
     skus = {s.code: s for s in db.session.execute(
         db.select(Sku).where(Sku.code.in_({line.sku for s in valid for line in s.lines}))
         .options(selectinload(Sku.product).selectinload(Product.certifications))).scalars()} if valid else {}
+    lots = {lot.code: lot for lot in db.session.execute(
+        db.select(Lot).where(Lot.code.in_({line.lot.upper() for s in valid for line in s.lines if line.lot}))
+    ).scalars()} if valid else {}
     allocations = {a.sku_id: a for a in db.session.execute(
         db.select(BoothAllocation).where(BoothAllocation.booth_id == booth.id)
         .order_by(BoothAllocation.id).with_for_update()).scalars()}
@@ -111,7 +115,7 @@ def _record(device_id: int, raw_sales: list, now: datetime) -> list[SaleResult]:
         if unknown:
             results.append(SaleResult(item.uuid, INVALID, errors=[f"商品编码不存在：{', '.join(unknown)}"]))
             continue
-        order, sale = _build(item, digest, device, skus, allocations, now)
+        order, sale = _build(item, digest, device, skus, lots, allocations, now)
         seen[item.uuid] = (order, digest, sale["flags"])
         fresh.append((item, order, sale))
         results.append(SaleResult(item.uuid, CREATED, order.number, _flag_list(sale["flags"])))
@@ -148,7 +152,7 @@ def _sale_time(item: SaleIn, event_start, now: datetime) -> tuple[datetime, list
     return sold_at, []
 
 
-def _build(item: SaleIn, digest: str, device: Device, skus: dict, allocations: dict, now: datetime):
+def _build(item: SaleIn, digest: str, device: Device, skus: dict, lots: dict, allocations: dict, now: datetime):
     booth = device.booth
     sold_at, flags = _sale_time(item, booth.event.starts_on, now)
     day = county_day(sold_at)
@@ -158,7 +162,11 @@ def _build(item: SaleIn, digest: str, device: Device, skus: dict, allocations: d
                   created_at=sold_at, paid_at=sold_at, delivered_at=sold_at, note=f"展位 {booth.code}")
     for line in item.lines:
         sku = skus[line.sku]
-        order.lines.append(OrderLine(
+        lot = lots.get(line.lot.upper()) if line.lot else None
+        if line.lot and (lot is None or lot.sku_id != sku.id):
+            flags.append(f"批次 {line.lot} 不是 {sku.code} 的批次，销售已记账但未记批次")
+            lot = None
+        order.lines.append(OrderLine(lot_id=lot.id if lot else None,
             sku_id=sku.id, product_id=sku.product_id, producer_id=sku.product.producer_id,
             product_name=sku.product.name, sku_code=sku.code, sku_name=sku.name, unit=sku.unit,
             unit_price_fen=line.unit_price_fen, quantity=line.quantity,

@@ -11,7 +11,7 @@
 
   let token = null;
   let catalogue = null;
-  const cart = new Map(); // sku code → quantity
+  const cart = new Map(); // "sku|lot" → quantity; the lot is known when a label was scanned or typed
   let failures = 0;
   let syncTimer = null;
   let syncing = false;
@@ -136,14 +136,31 @@
       const foot = el("span", "pos-tile-foot");
       foot.append(el("strong", "", fen(item.price_fen)), el("small", left > 0 ? "" : "text-danger", left > 0 ? `${T.remaining} ${left}` : T.oversold));
       tile.append(foot);
-      tile.addEventListener("click", () => { cart.set(item.sku, (cart.get(item.sku) || 0) + 1); renderCart(); });
+      tile.addEventListener("click", () => addToCart(item.sku, ""));
       tiles.append(tile);
     }
     if (!items.length) tiles.append(el("p", "text-secondary p-3", T.noResults));
   }
 
-  const itemFor = (sku) => catalogue.items.find((item) => item.sku === sku);
-  const cartTotal = () => [...cart].reduce((sum, [sku, quantity]) => sum + itemFor(sku).price_fen * quantity, 0);
+  const itemFor = (key) => catalogue.items.find((item) => item.sku === key.split("|")[0]);
+  const lotOf = (key) => key.split("|")[1] || "";
+  const cartTotal = () => [...cart].reduce((sum, [key, quantity]) => sum + itemFor(key).price_fen * quantity, 0);
+
+  function addToCart(sku, lot) {
+    const key = `${sku}|${lot}`;
+    cart.set(key, (cart.get(key) || 0) + 1);
+    renderCart();
+  }
+
+  /* A label's QR code holds its trace URL (…/t/LOT); a clerk may also type the lot code.
+     Both find the SKU in the cached catalogue, so this works offline. */
+  function addByLabel(text) {
+    const code = text.trim().replace(/^.*\/t\//, "").replace(/[?#].*$/, "").toUpperCase();
+    const item = code && catalogue.items.find((i) => (i.lots || []).includes(code));
+    if (!item) return false;
+    addToCart(item.sku, code);
+    return true;
+  }
 
   function renderCart() {
     const list = $("cart-lines");
@@ -153,7 +170,9 @@
       const row = el("li", "pos-cart-line");
       const name = el("button", "pos-line-name");
       name.type = "button";
-      name.append(el("span", "", item.product), el("small", "d-block text-secondary", `${item.name} · ${fen(item.price_fen)}`));
+      const lot = lotOf(sku);
+      name.append(el("span", "", item.product),
+        el("small", "d-block text-secondary", `${item.name} · ${fen(item.price_fen)}${lot ? ` · ${T.lot} ${lot}` : ""}`));
       name.addEventListener("click", () => askQuantity(sku));
       const minus = el("button", "btn btn-light", "−");
       minus.type = "button";
@@ -254,7 +273,11 @@
 
   // --- a sale -------------------------------------------------------------------------
   async function completeSale(tender) {
-    const lines = [...cart].map(([sku, quantity]) => ({ sku, quantity, unit_price_fen: itemFor(sku).price_fen }));
+    const lines = [...cart].map(([key, quantity]) => {
+      const line = { sku: itemFor(key).sku, quantity, unit_price_fen: itemFor(key).price_fen };
+      if (lotOf(key)) line.lot = lotOf(key);
+      return line;
+    });
     const total = cartTotal();
     const sale = await PosStore.addSale((sequence) => ({
       uuid: crypto.randomUUID(), device_sequence: sequence, sold_at: new Date().toISOString(),
@@ -350,9 +373,63 @@
     body.classList.toggle("is-offline", !online);
   }
 
+  // --- scanning labels with the camera ------------------------------------------------
+  let stream = null;
+  let scanning = false;
+
+  async function startScan() {
+    $("scanner").hidden = false;
+    $("scan-hint").textContent = T.scanHint;
+    try {
+      stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } });
+    } catch (_noCamera) {
+      $("scan-hint").textContent = T.noCamera;
+      return;
+    }
+    const video = $("scan-video");
+    video.srcObject = stream;
+    await video.play();
+    const detector = "BarcodeDetector" in window ? new BarcodeDetector({ formats: ["qr_code"] }) : null;
+    const canvas = document.createElement("canvas");
+    const context = canvas.getContext("2d", { willReadFrequently: true });
+    scanning = true;
+    const frame = async () => {
+      if (!scanning) return;
+      let text = null;
+      if (detector) {
+        const found = await detector.detect(video).catch(() => []);
+        text = found.length ? found[0].rawValue : null;
+      } else if (video.videoWidth) {
+        canvas.width = video.videoWidth;
+        canvas.height = video.videoHeight;
+        context.drawImage(video, 0, 0);
+        const found = jsQR(context.getImageData(0, 0, canvas.width, canvas.height).data, canvas.width, canvas.height);
+        text = found ? found.data : null;
+      }
+      if (text && addByLabel(text)) return stopScan();
+      if (text) $("scan-hint").textContent = T.unknownLabel;
+      requestAnimationFrame(frame);
+    };
+    requestAnimationFrame(frame);
+  }
+
+  function stopScan() {
+    scanning = false;
+    if (stream) stream.getTracks().forEach((track) => track.stop());
+    stream = null;
+    $("scanner").hidden = true;
+  }
+
   // --- wiring -------------------------------------------------------------------------
   $("pair-form")?.addEventListener("submit", pair);
   $("search").addEventListener("input", renderTiles);
+  $("search").addEventListener("keydown", (e) => {
+    if (e.key !== "Enter") return;
+    if (addByLabel($("search").value)) { $("search").value = ""; renderTiles(); }
+    else if ($("tiles").querySelectorAll(".pos-tile").length === 1) $("tiles").querySelector(".pos-tile").click();
+  });
+  $("scan").addEventListener("click", startScan);
+  $("scan-close").addEventListener("click", stopScan);
   $("pay-cash").addEventListener("click", askCash);
   $("pay-qr").addEventListener("click", askReference);
   $("clear-cart").addEventListener("click", () => { cart.clear(); renderCart(); });

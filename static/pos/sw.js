@@ -4,7 +4,7 @@
    touched here: sales live in IndexedDB and are synced by the page. */
 "use strict";
 
-const SHELL = "dongkou-pos-shell-v1";
+const SHELL = "dongkou-pos-shell-v2";
 const PHOTOS = "dongkou-pos-photos-v1";
 const ASSETS = [
   "/pos/",
@@ -12,6 +12,7 @@ const ASSETS = [
   "/static/pos/store.js",
   "/static/pos/pos.js",
   "/static/vendor/qrcode-generator/qrcode.js",
+  "/static/vendor/jsqr/jsQR.js",
   "/static/pos/icon-192.png",
   "/bootstrap/static/css/bootstrap.min.css",
   "/bootstrap/static/css/font/bootstrap-icons.min.css",

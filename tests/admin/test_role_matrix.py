@@ -20,7 +20,8 @@ def back_office(app, fair):
         booth_sale = db.session.execute(db.select(BoothSale)).scalar_one()
         values = {"number": answer.json["results"][0]["order_number"], "household_id": fair["households"][0],
                   "user_id": 1, "device_id": db.session.execute(db.select(Device.id)).scalar(),
-                  "sale_id": booth_sale.id, "fmt": "csv", "event": "WEEK2026", "booth": fair["booth"]}
+                  "sale_id": booth_sale.id, "fmt": "csv", "event": "WEEK2026", "booth": fair["booth"],
+                  "lot": fair["lot"]}
         for role in OUTSIDERS:
             factories.user(email=f"matrix-{role}@example.com", role=role)
         db.session.commit()
@@ -34,7 +35,8 @@ def staff_requests(app, values) -> list[tuple[str, str]]:
             continue
         arguments = {name: values[name] for name in rule.arguments if name != "code"}
         if "code" in rule.arguments:
-            arguments["code"] = values["booth"] if "/booths/" in rule.rule else values["event"]
+            arguments["code"] = (values["booth"] if "/booths/" in rule.rule
+                                 else values["lot"] if "/lots/" in rule.rule else values["event"])
         path = rule.rule
         for name, value in arguments.items():
             path = path.replace(f"<int:{name}>", str(value)).replace(f"<{name}>", str(value))

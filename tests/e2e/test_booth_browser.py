@@ -1,12 +1,16 @@
 """A clerk at a fair on bad Wi-Fi: five cash sales with the network off, a reload while still
-offline, and exactly five sales on the server once the network is back."""
+offline, and exactly five sales on the server once the network is back; then a box rung up
+by its typed lot code, offline too."""
 import pytest
 from sqlalchemy import func
 
+from app.catalog.models import Sku
 from app.clock import today
 from app.domain import roles
 from app.extensions import db
+from app.orders.models import OrderLine
 from app.pos.models import Booth, BoothSale
+from app.trace.models import Lot
 from tests import factories
 from tests.e2e.conftest import sign_in
 
@@ -36,9 +40,18 @@ def _unsynced(page) -> int:
     return int(page.locator("#queue-badge").get_attribute("data-unsynced"))
 
 
+def _lot_of(app, sku_code: str) -> str:
+    with app.app_context():
+        return db.session.scalar(db.select(Lot.code).join(Sku).where(Sku.code == sku_code).order_by(Lot.id))
+
+
 def _cash_sale(page, tiles: int) -> None:
     for n in range(tiles):
         page.locator(".pos-tile").nth(n).click()
+    _pay_cash(page)
+
+
+def _pay_cash(page) -> None:
     page.locator("#pay-cash").click()
     page.locator("#pad-quick button").last.click()  # a round banknote amount: change is due
     assert "找零" in page.locator("#pad-hint").inner_text()
@@ -85,6 +98,20 @@ def test_five_offline_sales_survive_a_reload_and_sync_exactly_once(app, browser,
     page.locator("#search").fill("蜜橘")
     screenshot(page, "pos-online-1280")
 
+    # A box's label typed in while the Wi-Fi is down again: the cached catalogue knows its lot.
+    context.set_offline(True)
+    lot = _lot_of(app, "XFMJ-5")
+    page.locator("#search").fill(lot.lower())
+    page.locator("#search").press("Enter")
+    assert f"批次 {lot}" in page.locator("#cart-lines").inner_text()
+    _pay_cash(page)
+    page.locator("#next-buyer").click()
+    context.set_offline(False)
+    page.wait_for_function("document.querySelector('#queue-badge').dataset.unsynced === '0'", timeout=20000)
+    with app.app_context():
+        assert db.session.scalar(db.select(func.count()).select_from(OrderLine).join(Lot)
+                                 .where(Lot.code == lot)) == 1
+
     page.goto(base + f"/pos/booths/{code}/close")
     assert "日结报告" in page.locator("main").inner_text()
     screenshot(page, "pos-close-1280")
@@ -104,4 +131,14 @@ def test_staff_watch_the_board_and_pair_a_tablet(browser, fair, screenshot):
     page.get_by_role("button", name="签发令牌").click()
     assert "只显示这一次" in page.locator("main").inner_text()
     screenshot(page, "staff-booth-token-1280")
+    page.close()
+
+
+def test_a_buyer_scans_a_box_and_reads_its_story_on_a_phone(app, browser, fair, screenshot):
+    base, _code = fair
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(base + f"/t/{_lot_of(app, 'XFMJ-5')}")
+    assert "它帮到了谁" in page.locator("main").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "trace-390")
     page.close()

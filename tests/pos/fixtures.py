@@ -1,4 +1,5 @@
-"""A fair: one booth of 高沙镇 selling two SKUs whose producer supports three households."""
+"""A fair: one booth of 高沙镇 selling two SKUs whose producer supports three households, and a
+labelled lot of the mandarins."""
 import itertools
 import uuid as uuidlib
 from datetime import date, datetime, timedelta, timezone
@@ -9,6 +10,7 @@ from app.audit.services import Actor
 from app.domain import roles
 from app.extensions import db
 from app.pos.devices import issue_device_token
+from app.trace.services import LotDraft, create_lot
 from tests import factories
 
 _sequence = itertools.count(1)
@@ -31,8 +33,10 @@ def fair(app):
                                 allocations=[(mandarin.skus[0], 50), (tea.skus[0], 20)])
         db.session.commit()
         _device, token = issue_device_token(booth.code, "1 号平板", Actor(None, "test"))
+        lot = create_lot(LotDraft(mandarin.skus[0].code, date(2026, 11, 10), 300, code="XF-261110A",
+                                  inspection_note="农残快检合格"), Actor(None, "test"))
         return {"token": token, "booth": booth.code, "mandarin": mandarin.skus[0].code, "tea": tea.skus[0].code,
-                "households": [h.id for h in households]}
+                "households": [h.id for h in households], "lot": lot.code}
 
 
 def sale(sku: str, quantity: int = 1, price_fen: int = 3980, tender: str = "cash", sold_at: datetime | None = None,

@@ -1,0 +1,42 @@
+"""Printable label sheets for a lot: the product, lot code, price and a QR code to its trace page."""
+from dataclasses import dataclass
+
+import segno
+from flask import render_template
+from weasyprint import HTML
+
+from app.trace.models import Lot
+
+
+@dataclass(frozen=True)
+class Layout:
+    name: str
+    page: str  # CSS @page size
+    columns: int
+    rows: int
+    width_mm: float
+    height_mm: float
+    margin_top_mm: float = 0
+    margin_left_mm: float = 0
+    qr_mm: float = 24
+
+    @property
+    def per_page(self) -> int:
+        return self.columns * self.rows
+
+
+LAYOUTS = {
+    # The common A4 sheet of 24 self-adhesive labels, 70 × 37 mm, no gaps.
+    "a4-3x8": Layout("A4 3×8（70×37 mm）", "210mm 297mm", 3, 8, 70, 37, margin_top_mm=0.5),
+    # One label per page on a 60 × 40 mm thermal roll, as packing stations print them.
+    "thermal-60x40": Layout("热敏 60×40 mm", "60mm 40mm", 1, 1, 60, 40, qr_mm=26),
+}
+MAX_LABELS = 2400
+
+
+def render_sheet(lot: Lot, layout: Layout, count: int, trace_url: str) -> bytes:
+    """A PDF of ``count`` labels for the lot, laid out for ``layout``."""
+    qr = segno.make(trace_url, error="m").svg_data_uri(scale=4, border=1)
+    pages = [range(start, min(start + layout.per_page, count)) for start in range(0, count, layout.per_page)]
+    html = render_template("trace/labels.html", lot=lot, layout=layout, pages=pages, qr=qr, trace_url=trace_url)
+    return HTML(string=html).write_pdf()
