@@ -33,6 +33,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_mapping(test_config)
     Path(app.config["MEDIA_ROOT"]).mkdir(parents=True, exist_ok=True)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # WeasyPrint and fontTools narrate every step of a PDF at INFO: keep their warnings only.
+    for chatty in ("weasyprint", "fontTools"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)
 
     _import_models()
     db.init_app(app)
@@ -45,6 +48,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from app.accounts import bp as accounts_bp
     from app.admin import bp as admin_bp
     from app.api import bp as api_bp
+    from app.bulk import bp as bulk_bp
     from app.catalog import bp as catalog_bp
     from app.impact import bp as impact_bp
     from app.payments import bp as payments_bp
@@ -55,7 +59,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from app.site.views import refuse_nul_bytes, register_error_pages
 
     for blueprint in (site_bp, catalog_bp, accounts_bp, shop_bp, payments_bp, admin_bp, impact_bp, pos_bp, api_bp,
-                      trace_bp):
+                      trace_bp, bulk_bp):
         app.register_blueprint(blueprint)
     register_error_pages(app)
     app.before_request(refuse_nul_bytes)
@@ -74,10 +78,11 @@ def create_app(test_config: dict | None = None) -> Flask:
 def _template_helpers(app: Flask) -> None:
     from flask_login import current_user
 
+    from app.bulk.labels import INTENT_STATUS
     from app.orders import labels
 
     app.jinja_env.globals.update(order_status=labels.ORDER_STATUS, payment_status=labels.PAYMENT_STATUS,
-                                 payment_method=labels.PAYMENT_METHOD)
+                                 payment_method=labels.PAYMENT_METHOD, intent_status=INTENT_STATUS)
 
     @app.context_processor
     def cart_count():
@@ -96,6 +101,7 @@ def _import_models() -> None:
     # Every model must be imported before migrations compare metadata with the database.
     from app.accounts import models as _accounts  # noqa: F401
     from app.audit import models as _audit  # noqa: F401
+    from app.bulk import models as _bulk  # noqa: F401
     from app.catalog import models as _catalog  # noqa: F401
     from app.events import models as _events  # noqa: F401
     from app.impact import models as _impact  # noqa: F401

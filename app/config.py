@@ -33,6 +33,8 @@ def load(instance_path: str) -> dict:
         "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "MEDIA_ROOT": env("MEDIA_ROOT") or str(Path(instance_path) / "media"),
+        # Issued contracts and delivery notes: private, served only to their unit and to staff.
+        "DOCUMENT_ROOT": env("DOCUMENT_ROOT") or str(Path(instance_path) / "documents"),
         "MAX_CONTENT_LENGTH": int(env("MAX_UPLOAD_BYTES", 8 * 1024 * 1024)),
         "BABEL_DEFAULT_LOCALE": "zh_CN",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",

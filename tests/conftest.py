@@ -35,6 +35,7 @@ def test_settings(tmp_path_factory):
         "SECRET_KEY": "test-secret-key-not-for-production",
         "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path_factory),
         "MEDIA_ROOT": str(tmp_path_factory.mktemp("media")),
+        "DOCUMENT_ROOT": str(tmp_path_factory.mktemp("documents")),
         "WTF_CSRF_ENABLED": False,
     }
 

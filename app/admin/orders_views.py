@@ -106,13 +106,13 @@ def record_cash(number: str):
         flash(form_errors(form), "danger")
         return _back(number)
     try:
-        payments.record_cash_on_delivery(number, parse_yuan(form.amount.data), form.reference.data or "",
+        payments.record_offline_payment(number, parse_yuan(form.amount.data), form.reference.data or "",
                                          current_user.id)
     except orders.OrderNotFound:
         abort(404)
     except payments.PaymentError as exc:
         flash({"amount_mismatch": _("收款金额必须等于订单金额。"),
-               "not_collectable": _("这个订单不是待收款的货到付款订单。")}[exc.code], "danger")
+               "not_collectable": _("这个订单不是待收款的货到付款或银行转账订单。")}[exc.code], "danger")
     else:
         flash(_("已记录收款，销售已计入受益贫困户。"), "success")
     return _back(number)

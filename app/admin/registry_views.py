@@ -10,7 +10,7 @@ from app.admin.forms import ConfirmImportForm, HouseholdImportForm
 from app.audit.services import ACTION_LABELS, search
 from app.domain import roles
 from app.registry import services
-from app.registry.importer import ImportFileError
+from app.spreadsheets import ImportFileError
 from app.registry.queries import households_page
 
 

@@ -13,6 +13,7 @@ from app.catalog.models import Category, Certification, Product, ProductImage, S
 from app.demo import data
 from app.demo.booths import seed_booths
 from app.demo.lots import seed_lots
+from app.demo.units import seed_units
 from app.demo.pictures import draw_product_picture
 from app.demo.sales import seed_sales
 from app.domain import roles
@@ -65,6 +66,7 @@ def seed_demo(scale_name: str, media_root: Path, today: date) -> SeedReport:
     _users(report)
     report.count("order_lines", seed_sales(scale_name, today))
     report.count("lots", seed_lots(today))
+    report.count("supporting_units", seed_units(today))
     booths, booth_sales = seed_booths(today)
     report.count("booths", booths)
     report.count("booth_sales", booth_sales)

@@ -3,6 +3,9 @@
 Order status (fulfilment) and payment status are separate: a pay-on-delivery order is
 shipped while unpaid, and a refund changes payment status before it ends the order.
 """
+# Callers catch states.ForbiddenTransition; it is shared with the other state machines.
+from app.domain.transitions import ForbiddenTransition, check  # noqa: F401
+
 PENDING_PAYMENT = "pending_payment"  # paying online; stock reserved until it expires
 CONFIRMED = "confirmed"  # pay on delivery: accepted for shipping, paid at the door
 PAID = "paid"
@@ -35,13 +38,6 @@ PAYMENT_REFUNDED = "refunded"
 PAYMENT_STATUSES = (UNPAID, PAYMENT_PAID, PARTIALLY_REFUNDED, PAYMENT_REFUNDED)
 
 
-class ForbiddenTransition(Exception):
-    def __init__(self, current: str, wanted: str):
-        super().__init__(f"order cannot go from {current} to {wanted}")
-        self.current, self.wanted = current, wanted
-
-
 def check_transition(current: str, wanted: str) -> None:
     """Raise ForbiddenTransition unless ``wanted`` may follow ``current``."""
-    if wanted not in TRANSITIONS.get(current, frozenset()):
-        raise ForbiddenTransition(current, wanted)
+    check(TRANSITIONS, current, wanted, "order")

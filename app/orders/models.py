@@ -21,6 +21,8 @@ class Order(db.Model):
     channel: Mapped[str] = mapped_column(String(16), default="online")
     user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"), index=True)
     event_id: Mapped[Optional[int]] = mapped_column(ForeignKey("events.id"), index=True)
+    # Set on the intent channel: the purchase-intent contract this delivery fulfils.
+    purchase_intent_id: Mapped[Optional[int]] = mapped_column(ForeignKey("purchase_intents.id"), index=True)
     status: Mapped[str] = mapped_column(String(20))
     payment_status: Mapped[str] = mapped_column(String(20), default=states.UNPAID)
     payment_method: Mapped[str] = mapped_column(String(16))

@@ -115,7 +115,7 @@ def place_order(user_id: int, items: list[CartItem], address: Address, note: str
     sold_out = []
     for item in items:
         sku = skus[item.sku_id]
-        if not _take_stock(sku.id, item.quantity):
+        if not take_stock(sku.id, item.quantity):
             sold_out.append(_label(sku))
             continue
         db.session.add(OrderLine(
@@ -137,7 +137,8 @@ def _label(sku: Sku) -> str:
     return f"{sku.product.name} {sku.name}"
 
 
-def _take_stock(sku_id: int, quantity: int) -> bool:
+def take_stock(sku_id: int, quantity: int) -> bool:
+    """Take stock with one conditional UPDATE; False when there is not enough. Does not commit."""
     result = db.session.execute(
         update(Sku).where(Sku.id == sku_id, Sku.stock >= quantity, Sku.is_active.is_(True))
         .values(stock=Sku.stock - quantity).execution_options(synchronize_session=False))

@@ -177,10 +177,14 @@ def refresh_from_gateway(number: str, user_id: int, gateway: StripeGateway) -> O
     return get_order(number, user_id)
 
 
-def record_cash_on_delivery(number: str, amount_fen: int, reference: str, staff_id: int) -> Order:
-    """Staff record the cash collected at the door; it must equal the order total. Commits."""
+OFFLINE_METHODS = ("cod", "bank_transfer")
+
+
+def record_offline_payment(number: str, amount_fen: int, reference: str, staff_id: int) -> Order:
+    """Staff record money that did not come through Stripe: cash at the door, or a unit's bank
+    transfer for a delivery (with its reference). It must equal the order total. Commits."""
     order = get_order(number, for_update=True)
-    if order.payment_method != "cod" or order.payment_status != states.UNPAID:
+    if order.payment_method not in OFFLINE_METHODS or order.payment_status != states.UNPAID:
         db.session.rollback()
         raise PaymentError("not_collectable")
     if order.status not in (states.SHIPPED, states.DELIVERED, states.CONFIRMED):
@@ -190,7 +194,7 @@ def record_cash_on_delivery(number: str, amount_fen: int, reference: str, staff_
         db.session.rollback()
         raise PaymentError("amount_mismatch")
     attempt = 1 + db.session.scalar(db.select(func.count(Payment.id)).where(Payment.order_id == order.id))
-    payment = Payment(order_id=order.id, method="cod", attempt=attempt, amount_fen=amount_fen,
+    payment = Payment(order_id=order.id, method=order.payment_method, attempt=attempt, amount_fen=amount_fen,
                       currency=order.currency, recorded_by_id=staff_id, reference=reference.strip()[:128])
     db.session.add(payment)
     db.session.flush()

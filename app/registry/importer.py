@@ -4,17 +4,15 @@ Two steps: ``preview`` reads and checks every row and says what would be created
 or refused (with row numbers), writing nothing; ``write`` takes that preview, refuses
 unless the whole file was valid, then upserts by registration number in one transaction.
 """
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import date
 
-from openpyxl import load_workbook
 from sqlalchemy import insert, select, update
 
 from app.domain.identity import is_valid_id_number, is_valid_mobile
 from app.extensions import db
 from app.registry.models import Household, Township, Village
+from app.spreadsheets import ImportFileError, RowError, read_table
 
 COLUMNS = {
     "registration_no": ("户编号", "registration_no"),
@@ -33,16 +31,6 @@ STATUS_WORDS = {"未脱贫": "registered", "registered": "registered", "": "regi
 MAX_ROWS = 100_000
 
 
-class ImportFileError(Exception):
-    """The file as a whole cannot be read (type, encoding, headers); the message says why."""
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int  # as the user sees it in the spreadsheet: the header is row 1
-    reason: str
-
-
 @dataclass
 class ImportPreview:
     creates: int = 0
@@ -58,60 +46,7 @@ class ImportPreview:
 
 def read_rows(filename: str, data: bytes) -> list[dict]:
     """The file's data rows as dicts keyed by our column names; raises ImportFileError."""
-    name = filename.lower()
-    if name.endswith(".csv"):
-        table = _csv_table(data)
-    elif name.endswith(".xlsx"):
-        table = _xlsx_table(data)
-    else:
-        raise ImportFileError("只接受 .csv 或 .xlsx 文件。")
-    if not table:
-        raise ImportFileError("文件是空的。")
-    header = [str(h or "").strip() for h in table[0]]
-    positions = {}
-    for key, names in COLUMNS.items():
-        found = [i for i, h in enumerate(header) if h in names]
-        if found:
-            positions[key] = found[0]
-    missing = [COLUMNS[k][0] for k in REQUIRED if k not in positions]
-    if missing:
-        raise ImportFileError(f"缺少必需的列：{'、'.join(missing)}。第一行应为表头，例如：{'，'.join(c[0] for c in COLUMNS.values())}。")
-    if len(table) - 1 > MAX_ROWS:
-        raise ImportFileError(f"一次最多导入 {MAX_ROWS} 行，请拆分文件。")
-    return [{key: _cell(row, i) for key, i in positions.items()} for row in table[1:]]
-
-
-def _cell(row, index) -> str:
-    value = row[index] if index < len(row) else ""
-    if isinstance(value, date):
-        return value.strftime("%Y-%m-%d")
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return "" if value is None else str(value).strip()
-
-
-def _csv_table(data: bytes) -> list[list]:
-    # Spreadsheets exported on Chinese Windows are often GBK; try UTF-8 (with BOM) first.
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise ImportFileError("无法识别文件编码，请另存为 UTF-8 编码的 CSV。")
-    return [row for row in csv.reader(io.StringIO(text)) if any(c.strip() for c in row)]
-
-
-def _xlsx_table(data: bytes) -> list[list]:
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged or fake file
-        raise ImportFileError("无法读取这个 Excel 文件，请确认它是 .xlsx 格式。") from exc
-    try:
-        return [list(r) for r in book.active.iter_rows(values_only=True) if any(c not in (None, "") for c in r)]
-    finally:
-        book.close()
+    return read_table(filename, data, COLUMNS, REQUIRED, MAX_ROWS)
 
 
 def preview(rows: list[dict]) -> ImportPreview:

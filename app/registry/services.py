@@ -10,6 +10,7 @@ from app.audit.services import Actor, record
 from app.extensions import db
 from app.registry import importer
 from app.registry.models import Household, Village
+from app.spreadsheets import ImportFileError
 
 _TOKEN = re.compile(r"^[0-9a-f]{32}\.(csv|xlsx)$")
 
@@ -34,7 +35,7 @@ def confirm_import(token: str, storage: Path, actor: Actor) -> importer.ImportPr
     """
     path = storage / "imports" / token
     if not _TOKEN.match(token) or not path.exists():
-        raise importer.ImportFileError("找不到待导入的文件，请重新上传。")
+        raise ImportFileError("找不到待导入的文件，请重新上传。")
     # Checked again because the registry may have changed since the preview.
     result = importer.preview(importer.read_rows(token, path.read_bytes()))
     if result.valid:

@@ -1,4 +1,6 @@
 """Every back-office route, every role: only county staff get in."""
+import re
+
 import pytest
 
 from app.domain import roles
@@ -21,7 +23,7 @@ def back_office(app, fair):
         values = {"number": answer.json["results"][0]["order_number"], "household_id": fair["households"][0],
                   "user_id": 1, "device_id": db.session.execute(db.select(Device.id)).scalar(),
                   "sale_id": booth_sale.id, "fmt": "csv", "event": "WEEK2026", "booth": fair["booth"],
-                  "lot": fair["lot"]}
+                  "lot": fair["lot"], "unit_id": 1, "order_number": "0", "document_id": 1, "action": "confirm"}
         for role in OUTSIDERS:
             factories.user(email=f"matrix-{role}@example.com", role=role)
         db.session.commit()
@@ -39,7 +41,7 @@ def staff_requests(app, values) -> list[tuple[str, str]]:
                                  else values["lot"] if "/lots/" in rule.rule else values["event"])
         path = rule.rule
         for name, value in arguments.items():
-            path = path.replace(f"<int:{name}>", str(value)).replace(f"<{name}>", str(value))
+            path = re.sub(rf"<(?:[^<>]+:)?{name}>", str(value), path)
         found += [(method, path) for method in sorted(rule.methods - {"HEAD", "OPTIONS"})]
     return found
 

@@ -72,6 +72,9 @@ def test_five_offline_sales_survive_a_reload_and_sync_exactly_once(app, browser,
     # The till must be cached and controlled by its service worker before the Wi-Fi drops.
     page.wait_for_function("document.body.dataset.swReady === '1' && navigator.serviceWorker.controller !== null")
     assert page.locator("#booth-name").inner_text() == "高沙镇展位"
+    # Let the product photos finish loading: a request cut off by the switch below would
+    # leave the test server holding an open file.
+    page.wait_for_load_state("networkidle")
 
     context.set_offline(True)
     page.locator("#net-badge", has_text="离线").wait_for()

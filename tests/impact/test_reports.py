@@ -69,7 +69,7 @@ def test_every_report_total_equals_paid_sales_minus_refunds(app, plans):
                                            "cod", 99, 30)
                 if not plan["paid"]:
                     continue
-                payments.record_cash_on_delivery(order.number, order.total_fen, "", staff_id)
+                payments.record_offline_payment(order.number, order.total_fen, "", staff_id)
                 lines = sorted(order.lines, key=lambda l: l.id)
                 for index, percent in plan["refunds"]:
                     line = lines[index % len(lines)]
@@ -99,7 +99,7 @@ def sold(app):
     with app.app_context():
         skus, buyer_id, staff_id = _world()
         paid = orders.place_order(buyer_id, [orders.CartItem(skus[0].id, 2, 3980)], ADDRESS, "", "PAD2026", "cod", 99, 30)
-        payments.record_cash_on_delivery(paid.number, 7960, "", staff_id)
+        payments.record_offline_payment(paid.number, 7960, "", staff_id)
         orders.place_order(buyer_id, [orders.CartItem(skus[0].id, 1, 3980)], ADDRESS, "", None, "cod", 99, 30)
         return paid.number
 
@@ -144,7 +144,7 @@ def test_an_uncertified_product_sold_at_an_event_is_warned_about(app):
     with app.app_context():
         skus, buyer_id, staff_id = _world()
         order = orders.place_order(buyer_id, [orders.CartItem(skus[1].id, 1, 16800)], ADDRESS, "", "PAD2026", "cod", 99, 30)
-        payments.record_cash_on_delivery(order.number, 16800, "", staff_id)
+        payments.record_offline_payment(order.number, 16800, "", staff_id)
         (warning,) = reports.uncertified_event_warnings(reports.ReportFilters())
         assert "国家扶贫日" in warning and "商品1" in warning and "¥168.00" in warning
 

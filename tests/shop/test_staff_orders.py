@@ -31,7 +31,7 @@ def test_cash_on_delivery_flow_writes_the_ledger_once(app, buyer, staff, shop):
     assert ledger(app) == {}
     assert staff.post(f"/staff/orders/{number}/cash", data={"amount": "79.60", "reference": "现金"}).status_code == 303
     again = staff.post(f"/staff/orders/{number}/cash", data={"amount": "79.60"}, follow_redirects=True)
-    assert "不是待收款的货到付款订单" in again.get_data(as_text=True)
+    assert "不是待收款的货到付款或银行转账订单" in again.get_data(as_text=True)
     h1, h2, h3 = shop["households"]
     assert ledger(app) == {h1: 3980, h2: 1990, h3: 1990}  # 7960 split 2:1:1
     assert staff.post(f"/staff/orders/{number}/complete").status_code == 303

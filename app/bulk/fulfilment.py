@@ -1,0 +1,115 @@
+"""Deliveries against a confirmed contract: each is an order on the ``intent`` channel at the
+agreed prices, with its stock reserved atomically; the unit confirms receipt (验收); the
+money comes per delivery (bank transfer recorded by staff, or Stripe) and is attributed to
+households exactly as online sales are."""
+from dataclasses import dataclass
+
+from app.audit.services import Actor, record
+from app.bulk.models import IntentLine, PurchaseIntent
+from app.bulk.workflow import set_intent_status
+from app.domain import intent_states
+from app.domain import order_states as states
+from app.domain.identity import is_valid_mobile
+from app.extensions import db
+from app.models_base import utcnow
+from app.orders.models import Order, OrderLine
+from app.orders.services import get_order, new_order_number, take_stock
+from app.orders.workflow import record_creation, set_status
+
+
+class DeliveryError(Exception):
+    """Why a delivery cannot be made or changed; the message says so in Chinese."""
+
+
+@dataclass(frozen=True)
+class DeliveryDraft:
+    quantities: dict[int, int]  # intent line id → boxes in this delivery
+    recipient: str
+    mobile: str
+    address: str
+
+
+def create_delivery(intent: PurchaseIntent, draft: DeliveryDraft, actor: Actor) -> Order:
+    """One delivery of part (or the rest) of the contract. Commits, or raises DeliveryError and
+    leaves stock, lines and contract as they were."""
+    if intent.status not in intent_states.DELIVERABLE:
+        raise DeliveryError("只有已确认或履约中的合同可以安排交付。")
+    if not is_valid_mobile(draft.mobile):
+        raise DeliveryError("收货人手机号应为 11 位。")
+    lines = {line.id: line for line in intent.lines}
+    wanted = {line_id: q for line_id, q in draft.quantities.items() if q}
+    if not wanted:
+        raise DeliveryError("请至少为一种商品填写本次交付数量。")
+    problems = [f"{lines[i].sku.code} 最多还能交付 {lines[i].quantity - lines[i].delivered}"
+                for i, q in wanted.items() if i not in lines or q < 0 or q > lines[i].quantity - lines[i].delivered]
+    if problems:
+        raise DeliveryError("交付数量超出合同剩余数量：" + "；".join(problems))
+    stripe = intent.payment_terms == "prepay_stripe"
+    total = sum(lines[i].unit_price_fen * q for i, q in wanted.items())
+    order = Order(number=new_order_number(utcnow()), channel="intent", user_id=intent.created_by_id,
+                  event_id=intent.event_id, purchase_intent_id=intent.id,
+                  status=states.PENDING_PAYMENT if stripe else states.CONFIRMED,
+                  payment_method="stripe" if stripe else "bank_transfer",
+                  subtotal_fen=total, shipping_fen=0, total_fen=total, recipient=draft.recipient.strip()[:64],
+                  mobile=draft.mobile.strip(), street=draft.address.strip()[:255],
+                  note=f"合同 {intent.number}" + (f"，采购单号 {intent.po_number}" if intent.po_number else ""))
+    db.session.add(order)
+    db.session.flush()
+    short = []
+    for line_id in sorted(wanted, key=lambda i: lines[i].sku_id):  # SKU order: no deadlocks on PostgreSQL
+        line, quantity = lines[line_id], wanted[line_id]
+        if not take_stock(line.sku_id, quantity):
+            short.append(line.sku.code)
+            continue
+        line.delivered += quantity
+        sku = line.sku
+        db.session.add(OrderLine(
+            order_id=order.id, sku_id=sku.id, product_id=sku.product_id, producer_id=sku.product.producer_id,
+            product_name=sku.product.name, sku_code=sku.code, sku_name=sku.name, unit=sku.unit,
+            unit_price_fen=line.unit_price_fen, quantity=quantity, line_total_fen=line.unit_price_fen * quantity,
+            certified=sku.product.valid_certification(utcnow().date()) is not None))
+    if short:
+        db.session.rollback()
+        raise DeliveryError(f"库存不足：{'、'.join(short)}。请补充库存或减少本次交付数量。")
+    record_creation(order, "staff", actor.user_id, f"合同 {intent.number} 交付")
+    if intent.status == intent_states.CONFIRMED:
+        set_intent_status(intent, intent_states.IN_FULFILMENT, actor, f"第一次交付 {order.number}")
+    record(actor, "create_delivery", "purchase_intent", intent.number,
+           after={"order": order.number, "lines": {lines[i].sku.code: q for i, q in wanted.items()}})
+    db.session.commit()
+    return order
+
+
+def ship_delivery(number: str, carrier: str, tracking: str, actor: Actor) -> Order:
+    """Hand a delivery to the carrier; prepaid terms mean it must be paid first. Commits."""
+    order = get_order(number, for_update=True)
+    intent = db.session.get(PurchaseIntent, order.purchase_intent_id)
+    if intent.payment_terms != "pay_by_due" and order.payment_status != states.PAYMENT_PAID:
+        db.session.rollback()
+        raise DeliveryError("合同约定先付款后发货：这次交付还没有收到货款。")
+    set_status(order, states.SHIPPED, "staff", f"{carrier} {tracking}".strip(), actor.user_id)
+    order.carrier, order.tracking_number = carrier.strip()[:64], tracking.strip()[:64]
+    db.session.commit()
+    return order
+
+
+def accept_delivery(order: Order, actor: Actor) -> Order:
+    """The unit confirms it received the delivery (验收); the last one fulfils the contract. Commits."""
+    set_status(order, states.DELIVERED, "unit", "单位验收", actor.user_id)
+    intent = db.session.get(PurchaseIntent, order.purchase_intent_id)
+    record(actor, "accept_delivery", "purchase_intent", intent.number, after={"order": order.number})
+    db.session.flush()
+    if _complete(intent):
+        set_intent_status(intent, intent_states.FULFILLED, actor, "全部交付并验收")
+    db.session.commit()
+    return order
+
+
+def _complete(intent: PurchaseIntent) -> bool:
+    if any(line.delivered < line.quantity for line in db.session.execute(
+            db.select(IntentLine).where(IntentLine.intent_id == intent.id)).scalars()):
+        return False
+    open_deliveries = db.session.scalar(db.select(db.func.count()).where(
+        Order.purchase_intent_id == intent.id,
+        Order.status.not_in((states.DELIVERED, states.COMPLETED, states.CANCELLED, states.REFUNDED))))
+    return open_deliveries == 0

@@ -1,0 +1,237 @@
+"""Units and their contracts: registration, approval, pledges, members, drafting a contract
+(quantity grid or spreadsheet) and moving it through its life. Each function commits once or
+raises and leaves the database as it was."""
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.orm import selectinload
+
+from app.accounts.models import User
+from app.audit.services import Actor, record
+from app.bulk.models import IntentLine, PlannedDelivery, Pledge, PurchaseIntent, SupportingUnit, UnitMember
+from app.bulk.pricing import agreed_price
+from app.bulk.upload import UploadRow
+from app.bulk.workflow import set_intent_status
+from app.catalog.models import Sku
+from app.domain import intent_states as states
+from app.domain import roles
+from app.domain.identity import is_valid_credit_code, is_valid_mobile
+from app.events.models import Event
+from app.extensions import db
+from app.models_base import utcnow
+
+
+class UnitError(Exception):
+    """A request about a unit or contract that cannot be done; the message says why, in Chinese."""
+
+
+@dataclass(frozen=True)
+class UnitDraft:
+    name: str
+    kind: str
+    credit_code: str
+    contact_name: str
+    contact_phone: str
+    address: str
+
+
+def register_unit(draft: UnitDraft, user_id: int, actor: Actor) -> SupportingUnit:
+    """A new unit, pending county approval, with the registering user as its admin. Commits."""
+    code = draft.credit_code.strip().upper()
+    if not is_valid_credit_code(code):
+        raise UnitError("统一社会信用代码不正确：应为 18 位，最后一位是校验码，请对照营业执照或登记证书核对。")
+    if db.session.scalar(db.select(SupportingUnit.id).where(SupportingUnit.credit_code == code)):
+        raise UnitError("这个统一社会信用代码已经注册过单位，请联系本单位管理员把您加为成员。")
+    if db.session.scalar(db.select(UnitMember.id).where(UnitMember.user_id == user_id)):
+        raise UnitError("您的账号已经属于一个单位。")
+    if not is_valid_mobile(draft.contact_phone):
+        raise UnitError("联系电话请填写 11 位手机号码。")
+    unit = SupportingUnit(name=draft.name.strip(), kind=draft.kind, credit_code=code,
+                          contact_name=draft.contact_name.strip(), contact_phone=draft.contact_phone.strip(),
+                          address=draft.address.strip())
+    db.session.add(unit)
+    db.session.flush()
+    _join(unit, db.session.get(User, user_id), "admin")
+    record(actor, "register_unit", "unit", unit.id, after={"name": unit.name, "credit_code": code})
+    db.session.commit()
+    return unit
+
+
+def _join(unit: SupportingUnit, user: User, role: str) -> None:
+    db.session.add(UnitMember(unit_id=unit.id, user_id=user.id, role=role))
+    if user.role == roles.CONSUMER:
+        user.role = roles.UNIT_MEMBER
+
+
+def approve_unit(unit: SupportingUnit, actor: Actor) -> None:
+    if unit.approved_at is None:
+        unit.approved_at = utcnow()
+        record(actor, "approve_unit", "unit", unit.id, after={"name": unit.name})
+    db.session.commit()
+
+
+def add_member(unit: SupportingUnit, email: str, role: str, actor: Actor) -> UnitMember:
+    user = db.session.execute(db.select(User).where(User.email == email.strip().lower())).scalar_one_or_none()
+    if user is None or user.role not in (roles.CONSUMER, roles.UNIT_MEMBER):
+        raise UnitError(f"没有可加入单位的账号 {email}：请同事先在商城注册，再来添加。")
+    if db.session.scalar(db.select(UnitMember.id).where(UnitMember.user_id == user.id)):
+        raise UnitError(f"{user.name} 已经属于一个单位。")
+    _join(unit, user, role)
+    record(actor, "add_unit_member", "unit", unit.id, after={"member": user.email, "role": role})
+    db.session.commit()
+    return db.session.execute(db.select(UnitMember).where(UnitMember.user_id == user.id)).scalar_one()
+
+
+def set_pledge(unit: SupportingUnit, year: int, amount_fen: int, actor: Actor) -> Pledge:
+    pledge = db.session.execute(db.select(Pledge).where(Pledge.unit_id == unit.id, Pledge.year == year)
+                                ).scalar_one_or_none()
+    before = pledge.amount_fen if pledge else None
+    if pledge is None:
+        pledge = Pledge(unit_id=unit.id, year=year, amount_fen=amount_fen)
+        db.session.add(pledge)
+    pledge.amount_fen = amount_fen
+    record(actor, "set_pledge", "unit", unit.id, before={"year": year, "amount_fen": before},
+           after={"year": year, "amount_fen": amount_fen})
+    db.session.commit()
+    return pledge
+
+
+@dataclass(frozen=True)
+class IntentDraft:
+    po_number: str
+    payment_terms: str
+    due_days: int
+    delivery_from: date
+    delivery_to: date
+    event_code: str
+    note: str
+
+
+def create_intent(unit: SupportingUnit, draft: IntentDraft, actor: Actor) -> PurchaseIntent:
+    """A draft contract for the unit; its number is fixed now and printed on every document. Commits."""
+    if draft.delivery_to < draft.delivery_from:
+        raise UnitError("交付截止日期不能早于开始日期。")
+    event_id = None
+    if draft.event_code.strip():
+        event_id = db.session.scalar(db.select(Event.id).where(Event.code == draft.event_code.strip().upper()))
+        if event_id is None:
+            raise UnitError(f"没有编码为 {draft.event_code} 的活动。")
+    intent = PurchaseIntent(number="pending", unit_id=unit.id, year=draft.delivery_from.year,
+                            po_number=draft.po_number.strip(), payment_terms=draft.payment_terms,
+                            due_days=draft.due_days if draft.payment_terms == "pay_by_due" else 0,
+                            delivery_from=draft.delivery_from, delivery_to=draft.delivery_to, event_id=event_id,
+                            note=draft.note.strip(), created_by_id=actor.user_id)
+    db.session.add(intent)
+    db.session.flush()
+    intent.number = f"DKYX{draft.delivery_from.year}{intent.id:05d}"
+    record(actor, "create_intent", "purchase_intent", intent.number, after={"unit": unit.name})
+    db.session.commit()
+    return intent
+
+
+def _editable(intent: PurchaseIntent) -> None:
+    if intent.status not in states.EDITABLE:
+        raise UnitError("只有草稿状态的合同可以修改；已提交的合同请先撤回。")
+
+
+def set_lines(intent: PurchaseIntent, quantities: dict[int, int], actor: Actor) -> None:
+    """Replace the contract's lines from the quantity grid (SKU id → quantity; 0 drops it). Commits."""
+    _editable(intent)
+    skus = {s.id: s for s in db.session.execute(db.select(Sku).where(Sku.id.in_(quantities))).scalars()}
+    unknown = [str(k) for k in quantities if k not in skus]
+    if unknown:
+        raise UnitError("有商品已下架，请刷新页面后重试。")
+    _replace_lines(intent, {skus[k]: q for k, q in quantities.items() if q > 0})
+    record(actor, "set_intent_lines", "purchase_intent", intent.number,
+           after={skus[k].code: q for k, q in quantities.items() if q > 0})
+    db.session.commit()
+
+
+def _replace_lines(intent: PurchaseIntent, wanted: dict[Sku, int]) -> None:
+    intent.lines.clear()
+    db.session.flush()
+    for sku, quantity in sorted(wanted.items(), key=lambda item: item[0].id):
+        intent.lines.append(IntentLine(sku_id=sku.id, quantity=quantity, unit_price_fen=agreed_price(sku, quantity)))
+
+
+def import_lines(intent: PurchaseIntent, rows: list[UploadRow], actor: Actor) -> None:
+    """Replace lines and planned deliveries from a checked upload (quantities per SKU are
+    summed; each distinct date and address becomes a planned delivery). Commits."""
+    _editable(intent)
+    skus = {s.code: s for s in db.session.execute(
+        db.select(Sku).where(Sku.code.in_({r.sku_code for r in rows}))).scalars()}
+    totals: dict[Sku, int] = {}
+    for row in rows:
+        totals[skus[row.sku_code]] = totals.get(skus[row.sku_code], 0) + row.quantity
+    _replace_lines(intent, totals)
+    planned = sorted({(r.delivery_date, r.address) for r in rows if r.delivery_date and r.address})
+    if planned:
+        intent.deliveries.clear()
+        intent.deliveries.extend(PlannedDelivery(planned_on=d, address=a) for d, a in planned)
+    record(actor, "import_intent_lines", "purchase_intent", intent.number,
+           after={"rows": len(rows), "skus": len(totals), "planned_deliveries": len(planned)})
+    db.session.commit()
+
+
+def add_planned_delivery(intent: PurchaseIntent, planned_on: date, address: str, recipient: str, mobile: str,
+                         actor: Actor) -> None:
+    _editable(intent)
+    if not intent.delivery_from <= planned_on <= intent.delivery_to:
+        raise UnitError(f"计划交付日期应在合同交付期 {intent.delivery_from} 至 {intent.delivery_to} 之内。")
+    intent.deliveries.append(PlannedDelivery(planned_on=planned_on, address=address.strip(),
+                                             recipient=recipient.strip(), mobile=mobile.strip()))
+    record(actor, "add_planned_delivery", "purchase_intent", intent.number,
+           after={"planned_on": planned_on, "address": address.strip()})
+    db.session.commit()
+
+
+def submit_intent(intent: PurchaseIntent, actor: Actor) -> None:
+    if not intent.lines:
+        raise UnitError("合同还没有商品，请先填写数量或上传清单。")
+    if not intent.deliveries:
+        raise UnitError("请至少填写一次计划交付（日期和地址）。")
+    set_intent_status(intent, states.SUBMITTED, actor, "单位提交")
+    db.session.commit()
+
+
+def withdraw_intent(intent: PurchaseIntent, actor: Actor) -> None:
+    set_intent_status(intent, states.DRAFT, actor, "单位撤回修改")
+    db.session.commit()
+
+
+def cancel_intent(intent: PurchaseIntent, actor: Actor, reason: str) -> None:
+    set_intent_status(intent, states.CANCELLED, actor, reason or "取消")
+    db.session.commit()
+
+
+def confirm_intent(intent: PurchaseIntent, actor: Actor) -> None:
+    if intent.unit.approved_at is None:
+        raise UnitError("这个单位还没有通过审核，请先在“帮扶单位”中审核。")
+    set_intent_status(intent, states.CONFIRMED, actor, "县扶贫办确认")
+    db.session.commit()
+
+
+def decline_intent(intent: PurchaseIntent, actor: Actor, reason: str) -> None:
+    if not reason.strip():
+        raise UnitError("请写明不予确认的原因，单位会看到它。")
+    set_intent_status(intent, states.DECLINED, actor, reason)
+    db.session.commit()
+
+
+def expire_intents(today: date, actor: Actor) -> list[str]:
+    """Confirmed contracts whose delivery window ended with nothing delivered. Commits."""
+    due = db.session.execute(db.select(PurchaseIntent).where(
+        PurchaseIntent.status == states.CONFIRMED, PurchaseIntent.delivery_to < today)).scalars().all()
+    for intent in due:
+        set_intent_status(intent, states.EXPIRED, actor, "交付期已过，未开始交付")
+    db.session.commit()
+    return [i.number for i in due]
+
+
+def intent_for_unit(unit_id: int, number: str) -> PurchaseIntent | None:
+    """The unit's own contract by number; None for another unit's, so they look the same as missing."""
+    return db.session.execute(
+        db.select(PurchaseIntent).where(PurchaseIntent.number == number, PurchaseIntent.unit_id == unit_id)
+        .options(selectinload(PurchaseIntent.lines).selectinload(IntentLine.sku).selectinload(Sku.product),
+                 selectinload(PurchaseIntent.deliveries))
+    ).scalar_one_or_none()

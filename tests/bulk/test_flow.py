@@ -1,0 +1,117 @@
+"""A unit's year through the pages: register, contract, confirm, deliver, pay, accept, report."""
+import io
+from datetime import date
+
+import pypdfium2
+from sqlalchemy import func
+
+from app.bulk.models import Document, IntentLine, PurchaseIntent, SupportingUnit
+from app.catalog.models import Sku
+from app.extensions import db
+from app.impact.ledger_check import find_discrepancies
+from app.impact.models import Attribution
+from app.orders.models import Order
+from tests import factories
+from tests.bulk.conftest import draft_intent, signed_in
+from tests.e2e.conftest import SHOTS
+
+
+def test_registration_checks_the_credit_code_and_waits_for_approval(app, units):
+    with app.app_context():
+        factories.user(email="new@factory.example", name="赵经理")
+        db.session.commit()
+    client = signed_in(app, "new@factory.example")
+    form = {"name": "洞口县某食品有限公司", "kind": "company", "credit_code": "91430525MA4L000001",
+            "contact_name": "赵经理", "contact_phone": "13612345678", "address": "洞口县工业园"}
+    wrong = client.post("/units/register", data=form)
+    assert wrong.status_code == 400 and "校验码" in wrong.get_data(as_text=True)
+    from tests.bulk.conftest import credit_code
+
+    made = client.post("/units/register", data={**form, "credit_code": credit_code("91430525MA4L00000")})
+    assert made.status_code == 303
+    page = client.get(made.location).get_data(as_text=True)
+    assert "等待县扶贫办审核" in page
+    with app.app_context():
+        assert db.session.execute(db.select(SupportingUnit.approved_at).where(
+            SupportingUnit.name == "洞口县某食品有限公司")).scalar_one() is None
+
+
+def test_a_contract_from_draft_to_fulfilled_with_bank_transfers(app, units):
+    client, number, url = draft_intent(app, units)
+    buyer = signed_in(app, "buyer@hospital.example")
+    buyer.post(f"{url}/submit")
+    with app.app_context():
+        assert db.session.execute(db.select(PurchaseIntent.status)).scalar_one() == "draft"  # only the admin submits
+        prices = dict(db.session.execute(db.select(IntentLine.sku_id, IntentLine.unit_price_fen)).all())
+        assert prices == {units["mandarin"]: 3980 * 95 // 100, units["oil"]: 12800}  # 120 boxes: the 100+ tier
+    assert client.post(f"{url}/submit").status_code == 303
+
+    staff = signed_in(app, "staff@example.com")
+    assert staff.post(f"/staff/intents/{number}/confirm").status_code == 303
+    with app.app_context():
+        line_ids = dict(db.session.execute(db.select(IntentLine.sku_id, IntentLine.id)).all())
+    delivery = {"recipient": "小周", "mobile": "13700001111", "address": "洞口县人民医院食堂",
+                f"q-{line_ids[units['mandarin']]}": "70", f"q-{line_ids[units['oil']]}": "10"}
+    assert staff.post(f"/staff/intents/{number}/deliveries", data=delivery).status_code == 303
+    with app.app_context():
+        first = db.session.execute(db.select(Order).where(Order.channel == "intent")).scalar_one()
+        assert (first.total_fen, first.status, first.payment_method) == (70 * 3781 + 10 * 12800, "confirmed", "bank_transfer")
+        assert db.session.get(Sku, units["mandarin"]).stock == 1000 - 70
+        assert db.session.execute(db.select(PurchaseIntent.status)).scalar_one() == "in_fulfilment"
+
+    ship = {"carrier": "县邮政", "tracking_number": "YZ20261201001"}
+    refused = staff.post(f"/staff/intents/{number}/deliveries/{first.number}/ship", data=ship, follow_redirects=True)
+    assert "还没有收到货款" in refused.get_data(as_text=True)
+    paid = staff.post(f"/staff/orders/{first.number}/cash", data={"amount": f"{first.total_fen / 100:.2f}",
+                                                                 "reference": "工行转账 20261201-0001"})
+    assert paid.status_code in (302, 303)
+    staff.post(f"/staff/intents/{number}/deliveries/{first.number}/ship", data=ship)
+    assert client.post(f"/units/{units['hospital']}/deliveries/{first.number}/accept").status_code == 303
+
+    staff.post(f"/staff/intents/{number}/deliveries", data={**delivery, f"q-{line_ids[units['mandarin']]}": "50",
+                                                            f"q-{line_ids[units['oil']]}": "0"})
+    with app.app_context():
+        second = db.session.execute(db.select(Order).where(Order.channel == "intent").order_by(Order.id.desc())).scalars().first()
+    staff.post(f"/staff/orders/{second.number}/cash", data={"amount": f"{second.total_fen / 100:.2f}", "reference": "0002"})
+    staff.post(f"/staff/intents/{number}/deliveries/{second.number}/ship", data=ship)
+    client.post(f"/units/{units['hospital']}/deliveries/{second.number}/accept")
+    with app.app_context():
+        assert db.session.execute(db.select(PurchaseIntent.status)).scalar_one() == "fulfilled"
+        assert db.session.scalar(db.select(func.sum(Attribution.amount_fen))) == first.total_fen + second.total_fen
+        assert find_discrepancies() == []
+
+    board = client.get(f"/units/{units['hospital']}?year=2026").get_data(as_text=True)
+    assert "¥" + f"{(first.total_fen + second.total_fen) / 100:,.2f}" in board
+    assert "林田村" in board
+
+
+def _pdf(client, url: str) -> bytes:
+    with client.get(url) as answer:
+        assert answer.status_code == 200 and answer.mimetype == "application/pdf"
+        return answer.data
+
+
+def test_documents_are_numbered_and_a_change_makes_a_new_version(app, units):
+    client, number, url = draft_intent(app, units)
+    first = _pdf(client, f"{url}/contract.pdf")
+    assert _pdf(client, f"{url}/contract.pdf") == first  # nothing changed: the same issued document
+    client.post(f"{url}/lines", data={f"q-{units['mandarin']}": "600"})
+    _pdf(client, f"{url}/contract.pdf")
+    with app.app_context():
+        versions = db.session.execute(db.select(Document.number, Document.version)).all()
+        assert versions == [(number, 1), (number, 2)]
+    page = pypdfium2.PdfDocument(io.BytesIO(first))[0]
+    text = page.get_textpage().get_text_range().replace(" ", "")
+    assert "消费扶贫购销意向合同" in text and number in text and "洞口县人民医院" in text
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.render(scale=1.5).to_pil().save(SHOTS / "contract-pdf.png")
+
+
+def test_the_leaderboard_lists_only_units_that_opted_in(app, units):
+    client = signed_in(app, "admin@hospital.example")
+    assert "洞口县人民医院" not in app.test_client().get("/impact/units").get_data(as_text=True)
+    client.post(f"/units/{units['hospital']}/pledge", data={"year": date.today().year, "amount": "200000",
+                                                             "on_leaderboard": "y"})
+    board = app.test_client().get("/impact/units").get_data(as_text=True)
+    assert "洞口县人民医院" in board and "¥200,000.00" in board
+    assert "洞口县第一中学" not in board
