@@ -1,5 +1,4 @@
 """The Dongkou consumption-assistance marketplace (洞口消费扶贫商城): the application factory."""
-import logging
 from pathlib import Path
 
 from flask import Flask, session
@@ -8,6 +7,7 @@ from flask_babel import get_locale
 from app import config
 from app.clock import county_time
 from app.domain.money import format_fen
+from app.security import check_production_settings, configure_logging, init_security
 from app.extensions import babel, bootstrap, csrf, db, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,11 +31,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(config.load(app.instance_path))
     if test_config:
         app.config.from_mapping(test_config)
+    check_production_settings(app.config)
     Path(app.config["MEDIA_ROOT"]).mkdir(parents=True, exist_ok=True)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # WeasyPrint and fontTools narrate every step of a PDF at INFO: keep their warnings only.
-    for chatty in ("weasyprint", "fontTools"):
-        logging.getLogger(chatty).setLevel(logging.WARNING)
+    configure_logging()
 
     _import_models()
     db.init_app(app)
@@ -44,6 +42,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     bootstrap.init_app(app)
     babel.init_app(app, locale_selector=select_locale, default_translation_directories=str(ROOT / "app" / "translations"))
     _init_login(app)
+    init_security(app)
 
     from app.accounts import bp as accounts_bp
     from app.admin import bp as admin_bp

@@ -15,6 +15,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(expire_orders_command)
     app.cli.add_command(verify_ledger_command)
     app.cli.add_command(issue_device_token_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 @click.command("seed-demo")
@@ -109,3 +111,38 @@ def issue_device_token_command(booth_code: str, label: str) -> None:
     click.echo(token)
     click.echo(f"device {device.id} paired with booth {device.booth.code}; pair the tablet at /pos/#token=<token>",
                err=True)
+
+
+@click.command("backup")
+@click.option("--to", "folder", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="folder for the backup file (default: instance/backups)")
+@with_appcontext
+def backup_command(folder: Path | None) -> None:
+    """Copy the whole database to a file: SQLite's online backup, or pg_dump for PostgreSQL."""
+    from app.backup import BackupError, backup
+
+    try:
+        target = backup(current_app.config["SQLALCHEMY_DATABASE_URI"], folder or Path(current_app.instance_path) / "backups")
+    except BackupError as exc:
+        raise click.ClickException(str(exc))
+    click.echo(str(target))
+
+
+@click.command("restore")
+@click.argument("backup_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="really replace the database's contents")
+@with_appcontext
+def restore_command(backup_file: Path, yes: bool) -> None:
+    """Replace the database's contents with a backup made by `backup`. Stop the app first."""
+    from app.backup import BackupError, restore
+    from app.extensions import db
+
+    if not yes:
+        raise click.ClickException("restoring replaces every row in the database; add --yes to go ahead")
+    db.session.remove()
+    db.engine.dispose()
+    try:
+        restore(current_app.config["SQLALCHEMY_DATABASE_URI"], backup_file)
+    except BackupError as exc:
+        raise click.ClickException(str(exc))
+    click.echo(f"restored {backup_file}")

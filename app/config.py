@@ -28,8 +28,15 @@ def database_url(instance_path: str) -> str:
 def load(instance_path: str) -> dict:
     """Return the settings for an app whose instance folder is ``instance_path``."""
     env = os.environ.get
+    production = env("APP_ENV", "development") == "production"
     return {
+        # production: a real SECRET_KEY is required, cookies are Secure and HSTS is sent.
+        "APP_ENV": "production" if production else "development",
         "SECRET_KEY": env("SECRET_KEY") or _instance_secret(instance_path),
+        "SECRET_KEY_FROM_ENV": env("SECRET_KEY", ""),
+        "REDIS_URL": env("REDIS_URL"),
+        "RATELIMIT_ENABLED": env("RATELIMIT_ENABLED", "1") == "1",
+        "FORCE_HTTPS": env("FORCE_HTTPS", "0") == "1",
         "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "MEDIA_ROOT": env("MEDIA_ROOT") or str(Path(instance_path) / "media"),
@@ -55,7 +62,8 @@ def load(instance_path: str) -> dict:
         "CART_MAX_QUANTITY": int(env("CART_MAX_QUANTITY", 99)),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": env("SESSION_COOKIE_SECURE", "0") == "1",
+        "SESSION_COOKIE_SECURE": env("SESSION_COOKIE_SECURE", "1" if production else "0") == "1",
+        "REMEMBER_COOKIE_SECURE": env("SESSION_COOKIE_SECURE", "1" if production else "0") == "1",
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
     }

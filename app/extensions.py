@@ -1,9 +1,12 @@
 """The Flask extensions, created unbound and initialised by the application factory."""
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_bootstrap import Bootstrap5
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from flask_talisman import Talisman
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
@@ -23,6 +26,9 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 bootstrap = Bootstrap5()
+# Limits are declared on the views that need them (sign-in); storage is set per app.
+limiter = Limiter(key_func=get_remote_address)
+talisman = Talisman()
 
 
 @event.listens_for(Engine, "connect")

@@ -37,6 +37,8 @@ def test_settings(tmp_path_factory):
         "MEDIA_ROOT": str(tmp_path_factory.mktemp("media")),
         "DOCUMENT_ROOT": str(tmp_path_factory.mktemp("documents")),
         "WTF_CSRF_ENABLED": False,
+        # Sign-in limits have their own test; the rest of the suite signs in freely.
+        "RATELIMIT_ENABLED": False,
     }
 
 

@@ -13,7 +13,9 @@ from app.accounts.forms import (
     RegisterForm,
     ResetPasswordForm,
 )
+from app.extensions import limiter
 from app.outbox.services import deliver_pending
+from app.security import rotate_session
 
 
 def _message(code: str) -> str:
@@ -34,7 +36,29 @@ def _safe_next(target: str | None) -> str:
     return url_for("catalog.home")
 
 
+def _login_failed(response) -> bool:
+    return response.status_code == 400
+
+
+def _account_key() -> str:
+    return "login-account:" + (request.form.get("email") or "").strip().lower()[:255]
+
+
+def _address_key() -> str:
+    return "login-address:" + (request.remote_addr or "")
+
+
+def sign_in(user) -> None:
+    """Sign in on a fresh session (see rotate_session)."""
+    rotate_session()
+    login_user(user)
+
+
+# Five failed sign-ins per account and per address in a minute; the sixth gets 429. Only
+# failures count, so a shared office address is not locked out by its colleagues' successes.
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit("5 per minute", key_func=_account_key, methods=["POST"], deduct_when=_login_failed)
+@limiter.limit("5 per minute", key_func=_address_key, methods=["POST"], deduct_when=_login_failed)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("catalog.home"))
@@ -45,7 +69,7 @@ def login():
         except services.AccountError as exc:
             form.password.errors.append(_message(exc.code))
         else:
-            login_user(user)
+            sign_in(user)
             flash(_("欢迎回来，%(name)s。", name=user.name), "success")
             return redirect(_safe_next(request.args.get("next")))
     status = 400 if form.errors else 200
@@ -61,7 +85,7 @@ def register():
         except services.AccountError as exc:
             form.email.errors.append(_message(exc.code))
         else:
-            login_user(user)
+            sign_in(user)
             flash(_("注册成功，欢迎来到洞口消费扶贫商城。"), "success")
             return redirect(url_for("catalog.home"))
     status = 400 if form.errors else 200
@@ -87,7 +111,7 @@ def change_password():
             form.current.errors.append(_message(exc.code))
         else:
             # The version bump ended every session, this one included; sign in again here.
-            login_user(current_user._get_current_object())
+            sign_in(current_user._get_current_object())
             flash(_("密码已修改，其他设备上的登录已失效。"), "success")
             return redirect(url_for("accounts.change_password"))
     status = 400 if form.errors else 200

@@ -8,7 +8,8 @@ from wtforms import SelectChoice
 from app.accounts.access import current_actor, role_required
 from app.admin import bp
 from app.admin.forms import (EVENT_KIND_LABELS, AllocationForm, BoothForm, ClerkForm, DeviceForm, EventForm,
-                             ReconcileForm, form_errors)
+                             ReconcileForm)
+from app.forms import form_errors
 from app.domain import roles
 from app.domain.money import parse_yuan
 from app.events.models import Event

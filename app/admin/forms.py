@@ -5,11 +5,6 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import DateField, HiddenField, IntegerField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
-def form_errors(form) -> str:
-    """Every message of a form in one line, for a flash after a redirect."""
-    return "；".join(str(e) for errors in form.errors.values() for e in errors)
-
-
 _required = DataRequired(message=_l("请填写此项。"))
 _yuan = Regexp(r"^\d{1,9}(\.\d{1,2})?$", message=_l("请输入金额，例如 79.60。"))
 

@@ -5,7 +5,8 @@ from flask_login import current_user
 
 from app.accounts.access import role_required
 from app.admin import bp
-from app.admin.forms import CashForm, RefundForm, ShipForm, form_errors
+from app.admin.forms import CashForm, RefundForm, ShipForm
+from app.forms import form_errors
 from app.domain import order_states as states
 from app.domain import roles
 from app.domain.money import InvalidAmount, parse_yuan

@@ -20,9 +20,10 @@ def pos_catalogue():
 @device_required
 def pos_sales():
     body = request.get_json(silent=True)
-    sales = body.get("sales") if isinstance(body, dict) else None
+    sales = body.get("sales") if isinstance(body, dict) and set(body) == {"sales"} else None
     if not isinstance(sales, list) or not 1 <= len(sales) <= MAX_SALES_PER_BATCH:
-        return problem(400, "bad_batch", f'请求体应为 JSON 对象 {{"sales": [...]}}，包含 1 到 {MAX_SALES_PER_BATCH} 笔销售。')
+        return problem(400, "bad_batch",
+                       f'请求体应为只含 sales 一项的 JSON 对象 {{"sales": [...]}}，包含 1 到 {MAX_SALES_PER_BATCH} 笔销售。')
     results = record_booth_sales(g.device, sales)
     answers = [r.as_json(lambda uuid: url_for("pos.receipt_page", uuid=uuid, _external=True)) for r in results]
     stored = sum(r.outcome in (CREATED, DUPLICATE) for r in results)

@@ -6,7 +6,8 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 
 from app.accounts.access import current_actor, role_required
-from app.admin.forms import ShipForm, form_errors
+from app.admin.forms import ShipForm
+from app.forms import form_errors
 from app.bulk import bp, documents, fulfilment, queries, services
 from app.bulk.forms import TERMS_LABELS, UNIT_KIND_LABELS, DeliveryForm, ReasonForm
 from app.bulk.models import Document, SupportingUnit

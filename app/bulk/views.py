@@ -19,6 +19,7 @@ from app.domain import roles
 from app.domain.money import parse_yuan
 from app.domain.transitions import ForbiddenTransition
 from app.extensions import db
+from app.forms import form_errors
 from app.orders.models import Order
 from app.spreadsheets import ImportFileError
 
@@ -99,7 +100,7 @@ def pledge(unit_id: int):
         db.session.commit()
         flash(_("年度采购承诺已保存。"), "success")
     else:
-        flash("；".join(e for errors in form.errors.values() for e in errors), "danger")
+        flash(form_errors(form), "danger")
     return redirect(url_for("bulk.dashboard", unit_id=unit.id, year=form.year.data or today().year)), 303
 
 
@@ -117,7 +118,7 @@ def add_member(unit_id: int):
         else:
             flash(_("已加入本单位。"), "success")
     else:
-        flash("；".join(e for errors in form.errors.values() for e in errors), "danger")
+        flash(form_errors(form), "danger")
     return redirect(url_for("bulk.dashboard", unit_id=unit.id)), 303
 
 
@@ -253,12 +254,15 @@ def intent_action(unit_id: int, number: str, action: str):
     return redirect(url_for("bulk.intent", unit_id=unit.id, number=intent.number)), 303
 
 
-@bp.get("/units/<int:unit_id>/intents/<number>/contract.pdf")
+@bp.post("/units/<int:unit_id>/intents/<number>/contract")
 @login_required
-def contract_pdf(unit_id: int, number: str):
-    _unit, intent = _my_intent(unit_id, number)
+def issue_contract(unit_id: int, number: str):
+    """Issue the contract PDF (a new version only if the contract changed) and open it."""
+    unit, intent = _my_intent(unit_id, number)
+    if not ReasonForm().validate_on_submit():
+        abort(400)
     document = documents.issue("contract", intent, None, _storage(), current_actor())
-    return send_from_directory(_storage(), document.path, mimetype="application/pdf", max_age=0)
+    return redirect(url_for("bulk.document", unit_id=unit.id, document_id=document.id)), 303
 
 
 def _my_delivery(unit_id: int, order_number: str):
@@ -286,12 +290,14 @@ def accept_delivery(unit_id: int, order_number: str):
     return redirect(url_for("bulk.intent", unit_id=unit.id, number=intent.number)), 303
 
 
-@bp.get("/units/<int:unit_id>/deliveries/<order_number>/note.pdf")
+@bp.post("/units/<int:unit_id>/deliveries/<order_number>/note")
 @login_required
-def delivery_note_pdf(unit_id: int, order_number: str):
-    _unit, intent, order = _my_delivery(unit_id, order_number)
+def issue_delivery_note(unit_id: int, order_number: str):
+    unit, intent, order = _my_delivery(unit_id, order_number)
+    if not ReasonForm().validate_on_submit():
+        abort(400)
     document = documents.issue("delivery_note", intent, order, _storage(), current_actor())
-    return send_from_directory(_storage(), document.path, mimetype="application/pdf", max_age=0)
+    return redirect(url_for("bulk.document", unit_id=unit.id, document_id=document.id)), 303
 
 
 @bp.get("/impact/units")

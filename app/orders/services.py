@@ -1,4 +1,5 @@
 """Order use cases. Each commits exactly once, or raises and leaves the database as it was."""
+import logging
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -16,6 +17,8 @@ from app.models_base import utcnow
 from app.orders.models import Order, OrderLine
 from app.orders.workflow import record_creation, set_status
 from app.outbox.services import queue_mail
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -130,6 +133,8 @@ def place_order(user_id: int, items: list[CartItem], address: Address, note: str
     if not online:
         _queue_confirmation(order)
     db.session.commit()
+    # Business events are logged by number and amount only: never names, phones or addresses.
+    log.info("order placed: %s, %d line(s), %d fen, %s", order.number, len(items), order.total_fen, payment_method)
     return order
 
 

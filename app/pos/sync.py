@@ -6,6 +6,7 @@ the first copy is stored, a copy with the same content is answered as a duplicat
 same order, and different content under a used UUID is refused as a conflict. A sale is
 money already taken: it is never refused for stock, only flagged for staff to reconcile.
 """
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
@@ -29,6 +30,7 @@ from app.pos.schemas import CashTender, SaleIn, explain
 from app.trace.models import Lot
 
 CREATED, DUPLICATE, CONFLICT, INVALID = "created", "duplicate", "conflict", "invalid"
+log = logging.getLogger(__name__)
 # A tablet clock this far ahead of the server, or this far before the event, is wrong;
 # the sale is then dated by the server and flagged.
 CLOCK_AHEAD = timedelta(minutes=10)
@@ -63,6 +65,8 @@ def record_booth_sales(device: Device, raw_sales: list, now: datetime | None = N
         try:
             results = _record(device.id, raw_sales, now or utcnow())
             db.session.commit()
+            log.info("booth sync from device %s: %s", device.id,
+                     {o: sum(r.outcome == o for r in results) for o in (CREATED, DUPLICATE, CONFLICT, INVALID)})
             return results
         except IntegrityError:
             db.session.rollback()

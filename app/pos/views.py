@@ -10,6 +10,7 @@ from app.clock import today
 from app.domain import roles
 from app.domain.money import parse_yuan
 from app.extensions import db
+from app.forms import form_errors
 from app.impact.queries import order_impact
 from app.pos import bp
 from app.pos.closeout import AlreadyClosed, close_booth_day
@@ -66,7 +67,7 @@ def pair():
     """Pair this tablet with one of the clerk's booths; the token goes back once, to the app."""
     form = PairForm()
     if not form.validate_on_submit():
-        return jsonify(error="bad_form", message="；".join(e for errs in form.errors.values() for e in errs)), 400
+        return jsonify(error="bad_form", message=form_errors(form)), 400
     booth = _booth_for_current_user(form.booth.data)
     _device, token = issue_device_token(booth.code, form.label.data or f"{current_user.name} 的平板", current_actor())
     return jsonify(token=token, booth=booth.code)

@@ -1,4 +1,5 @@
 """Registry use cases for county staff; each records itself in the audit log and commits once."""
+import logging
 import os
 import re
 import uuid
@@ -11,6 +12,8 @@ from app.extensions import db
 from app.registry import importer
 from app.registry.models import Household, Village
 from app.spreadsheets import ImportFileError
+
+log = logging.getLogger(__name__)
 
 _TOKEN = re.compile(r"^[0-9a-f]{32}\.(csv|xlsx)$")
 
@@ -43,6 +46,8 @@ def confirm_import(token: str, storage: Path, actor: Actor) -> importer.ImportPr
                after={"creates": result.creates, "updates": result.updates, "unchanged": result.unchanged})
     importer.write(result)
     os.remove(path)
+    log.info("household import by user %s: %d created, %d updated, %d unchanged", actor.user_id, result.creates,
+             result.updates, result.unchanged)
     return result
 
 

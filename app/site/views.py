@@ -1,17 +1,21 @@
 """Health, language and media routes, and the error pages every area shares."""
+import mimetypes
+import os
+
 from flask import (
     abort,
     current_app,
     jsonify,
+    make_response,
     redirect,
     render_template,
     request,
-    send_from_directory,
     session,
     url_for,
 )
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from werkzeug.security import safe_join
 from sqlalchemy import text
 
 from app.extensions import db
@@ -42,8 +46,17 @@ def set_language():
 
 @bp.get("/media/<path:filename>")
 def media(filename: str):
-    response = send_from_directory(current_app.config["MEDIA_ROOT"], filename, max_age=86400)
-    return response
+    # Product photos are small: read them whole, so a client that hangs up mid-download
+    # (a tablet losing Wi-Fi) never leaves an open file behind in the worker.
+    path = safe_join(current_app.config["MEDIA_ROOT"], filename)
+    if path is None or not os.path.isfile(path):
+        abort(404)
+    with open(path, "rb") as picture:
+        response = make_response(picture.read())
+    response.mimetype = mimetypes.guess_type(path)[0] or "application/octet-stream"
+    response.cache_control.public, response.cache_control.max_age = True, 86400
+    response.add_etag()
+    return response.make_conditional(request)
 
 
 ERRORS = {
@@ -52,6 +65,7 @@ ERRORS = {
     404: (_l("页面不存在"), _l("您要找的页面不存在或已下架。")),
     405: (_l("请求方式不对"), _l("这个地址不接受这种请求，请从页面上的按钮操作。")),
     413: (_l("文件太大"), _l("上传的文件超过了大小限制，请压缩后重试。")),
+    429: (_l("尝试太频繁"), _l("短时间内失败的尝试太多。为保护您的账号，请一分钟后再试。")),
     500: (_l("出错了"), _l("服务器暂时出了问题，我们已经记录下来。请稍后再试。")),
 }
 

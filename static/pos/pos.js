@@ -27,9 +27,12 @@
   // --- start-up -----------------------------------------------------------------------
   async function start() {
     if ("serviceWorker" in navigator) {
+      // "Ready" once the worker controls this page: only then will a reload work offline.
+      const controlled = () => { if (navigator.serviceWorker.controller) body.dataset.swReady = "1"; };
+      navigator.serviceWorker.addEventListener("controllerchange", controlled);
       navigator.serviceWorker.register(body.dataset.sw, { scope: "./" })
         .then(() => navigator.serviceWorker.ready)
-        .then(() => { body.dataset.swReady = "1"; })
+        .then(controlled)
         .catch(() => { body.dataset.swReady = "failed"; });
     }
     const fromLink = new URLSearchParams(location.hash.slice(1)).get("token");

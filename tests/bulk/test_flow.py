@@ -86,17 +86,19 @@ def test_a_contract_from_draft_to_fulfilled_with_bank_transfers(app, units):
 
 
 def _pdf(client, url: str) -> bytes:
-    with client.get(url) as answer:
+    issued = client.post(url)
+    assert issued.status_code == 303
+    with client.get(issued.location) as answer:
         assert answer.status_code == 200 and answer.mimetype == "application/pdf"
         return answer.data
 
 
 def test_documents_are_numbered_and_a_change_makes_a_new_version(app, units):
     client, number, url = draft_intent(app, units)
-    first = _pdf(client, f"{url}/contract.pdf")
-    assert _pdf(client, f"{url}/contract.pdf") == first  # nothing changed: the same issued document
+    first = _pdf(client, f"{url}/contract")
+    assert _pdf(client, f"{url}/contract") == first  # nothing changed: the same issued document
     client.post(f"{url}/lines", data={f"q-{units['mandarin']}": "600"})
-    _pdf(client, f"{url}/contract.pdf")
+    _pdf(client, f"{url}/contract")
     with app.app_context():
         versions = db.session.execute(db.select(Document.number, Document.version)).all()
         assert versions == [(number, 1), (number, 2)]
