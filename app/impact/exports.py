@@ -38,11 +38,13 @@ def ledger_rows(filters: ReportFilters) -> Iterator[list]:
         .order_by(Attribution.id)
         .execution_options(yield_per=BATCH)
     )
-    for (at, number, channel, event, township, village, reg, name, producer, product, sku, certified, kind,
-         fen) in db.session.execute(query):
-        yield [at.strftime("%Y-%m-%d %H:%M:%S"), number, CHANNEL_NAMES.get(channel, channel), event or "",
-               township, village or "", reg or "", mask_name(name) if name else "", producer, product, sku,
-               "是" if certified else "否", "销售" if kind == "sale" else "退款", f"{fen / 100:.2f}"]
+    # Closed even when the download is abandoned half-way, so no server-side cursor lingers.
+    with db.session.execute(query) as result:
+        for (at, number, channel, event, township, village, reg, name, producer, product, sku, certified, kind,
+             fen) in result:
+            yield [at.strftime("%Y-%m-%d %H:%M:%S"), number, CHANNEL_NAMES.get(channel, channel), event or "",
+                   township, village or "", reg or "", mask_name(name) if name else "", producer, product, sku,
+                   "是" if certified else "否", "销售" if kind == "sale" else "退款", f"{fen / 100:.2f}"]
 
 
 def csv_stream(filters: ReportFilters) -> Iterator[str]:
