@@ -1,6 +1,7 @@
 """Two supporting units: 县人民医院 (approved, admin 李主任 and buyer 小周) and 县一中 (another unit)."""
 import pytest
 
+from app.accounts.models import User
 from app.audit.services import Actor
 from app.bulk import services
 from app.domain import roles
@@ -19,7 +20,7 @@ def credit_code(first17: str) -> str:
 @pytest.fixture()
 def units(app):
     with app.app_context():
-        gaosha = factories.township(name="高沙镇", code="gaosha")
+        gaosha = factories.township(name="高沙镇")
         village = factories.village(gaosha, "林田村")
         households = [factories.household(village, head_name=n) for n in ("李四光", "王秀英")]
         producer = factories.producer(gaosha, households, [1, 1])
@@ -28,7 +29,8 @@ def units(app):
         admin = factories.user(email="admin@hospital.example", name="李主任")
         factories.user(email="buyer@hospital.example", name="小周")
         other = factories.user(email="admin@school.example", name="王校长")
-        factories.user(email="staff@example.com", role=roles.STAFF, name="王干事")
+        if not db.session.scalar(db.select(User.id).where(User.email == "staff@example.com")):
+            factories.user(email="staff@example.com", role=roles.STAFF, name="王干事")
         db.session.commit()
         hospital = services.register_unit(services.UnitDraft("洞口县人民医院", "agency", CREDIT_A, "李主任", "13812345678",
                                                              "洞口县文昌街道"), admin.id, Actor(admin.id, "test"))
