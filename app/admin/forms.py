@@ -73,3 +73,59 @@ class DeviceForm(FlaskForm):
 
 class ReconcileForm(FlaskForm):
     note = StringField(_l("处理说明"), validators=[_required, Length(max=200, message=_l("最多 200 个字。"))])
+
+
+class PriceForm(FlaskForm):
+    price = StringField(_l("新价格（元）"), validators=[_required, _yuan])
+
+
+class StockForm(FlaskForm):
+    delta = IntegerField(_l("调整数量（增加为正，减少为负）"), validators=[
+        InputRequired(message=_l("请填写调整数量。")),
+        NumberRange(min=-1_000_000, max=1_000_000, message=_l("一次最多调整 1000000 件。"))])
+    reason = StringField(_l("原因"), validators=[_required, Length(max=200, message=_l("最多 200 个字。"))])
+
+
+class ImageForm(FlaskForm):
+    image = FileField(_l("商品图片（JPEG、PNG 或 WebP，最大 3 MB）"), validators=[
+        FileRequired(message=_l("请选择图片。")),
+        FileAllowed(["jpg", "jpeg", "png", "webp"], message=_l("只接受 JPEG、PNG 或 WebP 图片。"))])
+    alt = StringField(_l("图片说明"), validators=[Optional(), Length(max=128, message=_l("最多 128 个字。"))])
+
+
+class CertificationForm(FlaskForm):
+    number = StringField(_l("认定证书编号"), validators=[_required, Length(max=64, message=_l("最多 64 个字。"))])
+    issuer = StringField(_l("认定单位"), validators=[_required, Length(max=128, message=_l("最多 128 个字。"))])
+    valid_from = DateField(_l("有效期开始"), validators=[DataRequired(message=_l("请选择日期。"))])
+    valid_to = DateField(_l("有效期结束"), validators=[DataRequired(message=_l("请选择日期。"))])
+
+
+class LinkForm(FlaskForm):
+    registration_no = StringField(_l("户编号"), validators=[_required, Length(max=32, message=_l("最多 32 个字。"))])
+    weight = IntegerField(_l("权重"), default=1, validators=[
+        InputRequired(message=_l("请填写权重。")), NumberRange(min=1, max=1000, message=_l("权重应为 1 到 1000。"))])
+    valid_from = DateField(_l("生效日期"), validators=[DataRequired(message=_l("请选择日期。"))])
+
+
+class WeightForm(FlaskForm):
+    weight = IntegerField(_l("新权重"), validators=[
+        InputRequired(message=_l("请填写权重。")), NumberRange(min=1, max=1000, message=_l("权重应为 1 到 1000。"))])
+    from_date = DateField(_l("自哪天起"), validators=[DataRequired(message=_l("请选择日期。"))])
+
+
+class EndLinkForm(FlaskForm):
+    last_day = DateField(_l("最后一天"), validators=[DataRequired(message=_l("请选择日期。"))])
+
+
+ROLE_LABELS = {"consumer": _l("消费者"), "unit_member": _l("帮扶单位成员"), "clerk": _l("展位店员"), "staff": _l("县扶贫办")}
+
+
+class InviteForm(FlaskForm):
+    email = StringField(_l("邮箱"), validators=[_required, Length(max=255, message=_l("最多 255 个字。")),
+                                               Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("请输入有效的邮箱地址。"))])
+    name = StringField(_l("姓名"), validators=[_required, Length(max=64, message=_l("最多 64 个字。"))])
+    role = SelectField(_l("角色"), choices=[SelectChoice(k, v) for k, v in ROLE_LABELS.items()])
+
+
+class RoleForm(FlaskForm):
+    role = SelectField(_l("角色"), choices=[SelectChoice(k, v) for k, v in ROLE_LABELS.items()])

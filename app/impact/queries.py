@@ -2,11 +2,12 @@
 from dataclasses import dataclass
 
 from sqlalchemy import func
+from sqlalchemy.orm import selectinload
 
 from app.domain.identity import mask_name
 from app.extensions import db
-from app.impact.models import Attribution
-from app.registry.models import Household, Township, Village
+from app.impact.models import Attribution, LedgerDay
+from app.registry.models import BenefitLink, Household, Producer, Township, Village
 
 
 @dataclass(frozen=True)
@@ -40,3 +41,21 @@ def order_impact(order_id: int, sample_size: int = 6) -> OrderImpact:
     townships = tuple(dict.fromkeys(r[3] for r in rows))
     sample = tuple(f"{mask_name(r[0])} · {r[2]}" for r in rows[:sample_size])
     return OrderImpact(int(amount), len(rows), sum(r[1] for r in rows), villages, townships, sample)
+
+
+def producer_overview(producer_id: int) -> dict | None:
+    """A producer with its benefit links (current and ended) and, per household, what its
+    sales have brought so far (from the ledger's daily roll-up)."""
+    producer = db.session.get(Producer, producer_id)
+    if producer is None:
+        return None
+    links = db.session.execute(
+        db.select(BenefitLink).where(BenefitLink.producer_id == producer_id)
+        .options(selectinload(BenefitLink.household).selectinload(Household.village))
+        .order_by(BenefitLink.household_id, BenefitLink.valid_from)).scalars().all()
+    brought = dict(db.session.execute(
+        db.select(LedgerDay.household_id, func.sum(LedgerDay.amount_fen))
+        .where(LedgerDay.producer_id == producer_id).group_by(LedgerDay.household_id)).all())
+    return {"producer": producer, "links": links, "brought": {k: int(v) for k, v in brought.items()},
+            "total_fen": int(sum(brought.values()))}
+

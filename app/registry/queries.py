@@ -100,3 +100,10 @@ def households_page(q: str | None, page: int, per_page: int = 50):
         query = query.where(or_(Household.registration_no.like(like), Household.head_name.like(like),
                                 Village.name.like(like), Township.name.like(like)))
     return db.paginate(query.order_by(Household.registration_no), page=page, per_page=per_page, error_out=False)
+
+
+def producers_page(q: str | None, page: int, per_page: int = 50):
+    query = db.select(Producer).options(selectinload(Producer.township)).order_by(Producer.township_id, Producer.name)
+    if q:
+        query = query.where(Producer.name.like(f"%{q.strip()}%"))
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)

@@ -1,0 +1,121 @@
+"""County staff keep the catalogue: prices, stock adjustments with a reason, photos and
+certifications. Each change is one transaction with one audit row (before and after)."""
+import io
+import secrets
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+from PIL import Image, UnidentifiedImageError
+from sqlalchemy import update
+
+from app.audit.services import Actor, record
+from app.catalog.models import Certification, Product, ProductImage, Sku, StockAdjustment
+from app.extensions import db
+
+MAX_IMAGE_BYTES = 3 * 1024 * 1024
+IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+MAX_IMAGE_SIDE = 1600
+
+
+class CatalogueError(Exception):
+    """Why a catalogue change was refused, in Chinese."""
+
+
+def change_price(sku: Sku, price_fen: int, actor: Actor) -> None:
+    if not 0 < price_fen <= 10_000_000:
+        raise CatalogueError("价格应在 0.01 到 100000 元之间。")
+    before = sku.price_fen
+    if before == price_fen:
+        return
+    sku.price_fen = price_fen
+    product = sku.product
+    product.price_from_fen = min(s.price_fen for s in product.skus)
+    record(actor, "change_price", "sku", sku.code, before={"price_fen": before}, after={"price_fen": price_fen})
+    db.session.commit()
+
+
+def adjust_stock(sku: Sku, delta: int, reason: str, actor: Actor) -> StockAdjustment:
+    """Add or remove stock with a reason (harvest arrived, boxes damaged, count corrected).
+
+    A conditional UPDATE, like checkout, so an adjustment racing a sale never takes stock
+    below zero; a removal of more than is there is refused."""
+    if delta == 0 or abs(delta) > 1_000_000:
+        raise CatalogueError("调整数量应为非零整数，一次最多 1000000 件。")
+    if not reason.strip():
+        raise CatalogueError("请写明调整原因，例如“新到一批货”或“运输损坏”。")
+    moved = db.session.execute(
+        update(Sku).where(Sku.id == sku.id, Sku.stock + delta >= 0).values(stock=Sku.stock + delta)
+        .execution_options(synchronize_session=False)).rowcount
+    if not moved:
+        db.session.rollback()
+        raise CatalogueError(f"库存不足：{sku.code} 现有 {sku.stock} 件，不能减少 {-delta} 件。")
+    after = db.session.scalar(db.select(Sku.stock).where(Sku.id == sku.id))
+    adjustment = StockAdjustment(sku_id=sku.id, delta=delta, reason=reason.strip()[:200], stock_after=after,
+                                 actor_user_id=actor.user_id)
+    db.session.add(adjustment)
+    record(actor, "adjust_stock", "sku", sku.code, before={"stock": after - delta},
+           after={"stock": after, "delta": delta, "reason": adjustment.reason})
+    db.session.commit()
+    db.session.refresh(sku)
+    return adjustment
+
+
+def add_image(product: Product, data: bytes, alt: str, media_root: Path, actor: Actor) -> ProductImage:
+    """A product photo: a real JPEG, PNG or WebP under the size limit, re-encoded and resized,
+    so nothing but pixels from the upload reaches the media folder."""
+    if len(data) > MAX_IMAGE_BYTES:
+        raise CatalogueError(f"图片不能超过 {MAX_IMAGE_BYTES // 1024 // 1024} MB。")
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            kind = probe.format
+            probe.verify()
+        if kind not in IMAGE_FORMATS:
+            raise CatalogueError("只接受 JPEG、PNG 或 WebP 图片。")
+        with Image.open(io.BytesIO(data)) as picture:
+            picture = picture.convert("RGB")
+            picture.thumbnail((MAX_IMAGE_SIDE, MAX_IMAGE_SIDE))
+            relative = f"products/{product.slug}-{secrets.token_hex(4)}.jpg"
+            target = media_root / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            picture.save(target, "JPEG", quality=85, optimize=True)
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
+        raise CatalogueError("无法识别这个图片文件，请上传 JPEG、PNG 或 WebP 图片。") from exc
+    image = ProductImage(product_id=product.id, path=relative, alt=alt.strip()[:128] or product.name,
+                         sort_order=len(product.images))
+    db.session.add(image)
+    record(actor, "add_product_image", "product", product.slug, after={"path": relative})
+    db.session.commit()
+    return image
+
+
+@dataclass(frozen=True)
+class CertificationDraft:
+    number: str
+    issuer: str
+    valid_from: date
+    valid_to: date
+
+
+def add_certification(product: Product, draft: CertificationDraft, actor: Actor) -> Certification:
+    if draft.valid_to < draft.valid_from:
+        raise CatalogueError("有效期结束日期不能早于开始日期。")
+    certification = Certification(product_id=product.id, number=draft.number.strip(), issuer=draft.issuer.strip(),
+                                  valid_from=draft.valid_from, valid_to=draft.valid_to)
+    db.session.add(certification)
+    record(actor, "add_certification", "product", product.slug,
+           after={"number": certification.number, "valid_to": draft.valid_to})
+    db.session.commit()
+    return certification
+
+
+def expiring_certifications(on: date, within_days: int = 45) -> list[tuple[Product, Certification | None]]:
+    """Active products whose newest certification has lapsed or lapses within ``within_days``."""
+    horizon = on + timedelta(days=within_days)
+    warnings = []
+    for product in db.session.execute(db.select(Product).where(Product.is_active.is_(True)).order_by(Product.name)
+                                      ).scalars():
+        latest = max(product.certifications, key=lambda c: c.valid_to, default=None)
+        if latest is None or latest.valid_to <= horizon:
+            warnings.append((product, latest))
+    return warnings

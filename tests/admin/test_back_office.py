@@ -1,0 +1,152 @@
+"""The rest of the back-office: prices and stock with their audit trail, photos, certifications,
+benefit rules that never rewrite the past, accounts, and the registry export."""
+import io
+from datetime import date, timedelta
+
+import pytest
+from openpyxl import load_workbook
+from PIL import Image
+from sqlalchemy import func
+
+from app.accounts.models import User
+from app.audit.models import AuditEntry
+from app.catalog.models import ProductImage, Sku, StockAdjustment
+from app.clock import today
+from app.domain import roles
+from app.extensions import db
+from app.outbox.models import OutboxMessage
+from app.registry.models import BenefitLink
+from tests import factories
+
+
+@pytest.fixture()
+def office(app):
+    with app.app_context():
+        village = factories.village(factories.township(name="高沙镇"), "林田村")
+        households = [factories.household(village, head_name=n) for n in ("李四光", "王秀英")]
+        producer = factories.producer(village.township, households[:1], [1], valid_from=date(2020, 1, 1))
+        product = factories.product("雪峰蜜橘", producer, price_fen=3980, stock=20, certified_until=today() + timedelta(days=10))
+        staff = factories.user(email="office@example.com", role=roles.STAFF, name="王干事")
+        factories.user(email="buyer@example.com", name="张女士")
+        db.session.commit()
+        ids = {"product": product.id, "sku": product.skus[0].id, "producer": producer.id, "staff": staff.id,
+               "households": [h.id for h in households], "registration": households[1].registration_no}
+    client = app.test_client()
+    factories.login(client, "office@example.com")
+    return client, ids
+
+
+def _audit(action: str) -> list[AuditEntry]:
+    return db.session.execute(db.select(AuditEntry).where(AuditEntry.action == action)).scalars().all()
+
+
+def test_a_price_change_and_a_stock_adjustment_each_leave_one_audit_row(app, office):
+    client, ids = office
+    base = f"/staff/products/{ids['product']}/skus/{ids['sku']}"
+    assert client.post(f"{base}/price", data={"price": "42.50"}).status_code == 303
+    assert client.post(f"{base}/stock", data={"delta": "-5", "reason": "运输途中压坏"}).status_code == 303
+    refused = client.post(f"{base}/stock", data={"delta": "-99", "reason": "盘点"})
+    assert refused.status_code == 400 and "不能减少 99 件" in refused.get_data(as_text=True)
+    no_reason = client.post(f"{base}/stock", data={"delta": "3", "reason": ""})
+    assert no_reason.status_code == 400 and "请填写此项" in no_reason.get_data(as_text=True)
+    with app.app_context():
+        (price,) = _audit("change_price")
+        assert (price.actor_user_id, price.before, price.after) == (ids["staff"], '{"price_fen": 3980}', '{"price_fen": 4250}')
+        (stock,) = _audit("adjust_stock")
+        assert stock.actor_user_id == ids["staff"] and '"stock": 20' in stock.before and '"stock": 15' in stock.after
+        assert db.session.get(Sku, ids["sku"]).stock == 15
+        assert db.session.scalar(db.select(func.count()).select_from(StockAdjustment)) == 1
+
+
+def test_a_household_page_view_leaves_one_audit_row(app, office):
+    client, ids = office
+    assert client.get(f"/staff/households/{ids['households'][0]}").status_code == 200
+    with app.app_context():
+        (view,) = _audit("view_household")
+        assert view.actor_user_id == ids["staff"] and view.target_id.startswith("REG")
+
+
+def _png(size=(64, 64)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, "#ff922b").save(out, "PNG")
+    return out.getvalue()
+
+
+def test_photos_must_be_real_images_under_the_limit(app, office):
+    client, ids = office
+    url = f"/staff/products/{ids['product']}/images"
+    ok = client.post(url, data={"image": (io.BytesIO(_png()), "orange.png")}, content_type="multipart/form-data")
+    assert ok.status_code == 303
+    fake = client.post(url, data={"image": (io.BytesIO(b"<?php echo 1; ?>"), "evil.png")},
+                       content_type="multipart/form-data")
+    assert fake.status_code == 400 and "无法识别这个图片文件" in fake.get_data(as_text=True)
+    wrong_type = client.post(url, data={"image": (io.BytesIO(b"GIF89a"), "a.gif")}, content_type="multipart/form-data")
+    assert wrong_type.status_code == 400 and "只接受 JPEG、PNG 或 WebP" in wrong_type.get_data(as_text=True)
+    with app.app_context():
+        images = db.session.execute(db.select(ProductImage.path).where(ProductImage.product_id == ids["product"])).scalars().all()
+        assert len(images) == 2 and images[-1].endswith(".jpg")  # re-encoded, whatever was uploaded
+
+
+def test_certifications_about_to_lapse_are_flagged(office):
+    client, _ids = office
+    page = client.get("/staff/products").get_data(as_text=True)
+    assert "扶贫产品认定即将到期或已过期" in page and "将于" in page
+
+
+def test_a_new_weight_starts_a_new_rule_and_leaves_past_attributions_alone(app, office):
+    client, ids = office
+    buyer = app.test_client()
+    factories.login(buyer, "buyer@example.com")
+    before_sale = factories.buy(buyer, ids["sku"])
+    assert before_sale.status_code == 303
+    with app.app_context():
+        link = db.session.execute(db.select(BenefitLink)).scalar_one()
+    past = client.post(f"/staff/producers/{ids['producer']}/links",
+                       data={"registration_no": ids["registration"], "weight": "1", "valid_from": "2020-01-01"})
+    assert past.status_code == 400 and "不能早于今天" in past.get_data(as_text=True)
+    tomorrow = today() + timedelta(days=1)
+    assert client.post(f"/staff/producers/{ids['producer']}/links/{link.id}/weight",
+                       data={"weight": "3", "from_date": tomorrow.isoformat()}).status_code == 303
+    assert client.post(f"/staff/producers/{ids['producer']}/links",
+                       data={"registration_no": ids["registration"], "weight": "1",
+                             "valid_from": tomorrow.isoformat()}).status_code == 303
+    with app.app_context():
+        rules = db.session.execute(db.select(BenefitLink.weight, BenefitLink.valid_from, BenefitLink.valid_to)
+                                   .order_by(BenefitLink.id)).all()
+        assert rules == [(1, date(2020, 1, 1), today()), (3, tomorrow, None), (1, tomorrow, None)]
+        assert len(_audit("change_benefit_weight")) == 1
+    page = client.get(f"/staff/producers/{ids['producer']}").get_data(as_text=True)
+    assert "李四光" in page and "王秀英" in page
+
+
+def test_staff_invite_disable_and_change_roles(app, office):
+    client, _ids = office
+    assert client.post("/staff/users", data={"email": "clerk2@example.com", "name": "小李", "role": "clerk"}).status_code == 303
+    taken = client.post("/staff/users", data={"email": "clerk2@example.com", "name": "小李", "role": "clerk"})
+    assert taken.status_code == 400 and "已经有账号" in taken.get_data(as_text=True)
+    buyer = app.test_client()
+    factories.login(buyer, "buyer@example.com")
+    assert buyer.get("/account/").status_code == 200
+    with app.app_context():
+        assert db.session.scalar(db.select(func.count()).where(OutboxMessage.recipient == "clerk2@example.com")) == 1
+        buyer_id = db.session.scalar(db.select(User.id).where(User.email == "buyer@example.com"))
+    client.post(f"/staff/users/{buyer_id}/disable")
+    assert buyer.get("/account/").status_code == 302  # the open session ended at once
+    client.post(f"/staff/users/{buyer_id}/enable")
+    client.post(f"/staff/users/{buyer_id}/role", data={"role": "unit_member"})
+    with app.app_context():
+        assert db.session.get(User, buyer_id).role == "unit_member"
+        assert {e.action for e in db.session.execute(db.select(AuditEntry)).scalars()} >= {
+            "invite_user", "disable_user", "enable_user", "set_role"}
+
+
+def test_the_registry_exports_to_a_workbook_the_import_reads(app, office):
+    client, _ids = office
+    with client.get("/staff/households/export.xlsx") as answer:
+        assert answer.status_code == 200
+        data = answer.data
+    sheet = load_workbook(io.BytesIO(data)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("户编号", "户主姓名", "身份证号") and len(rows) == 3
+    with app.app_context():
+        assert len(_audit("export_households")) == 1
