@@ -5,6 +5,7 @@ from pathlib import Path
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
+from wtforms import SelectChoice
 
 from app.accounts import administration
 from app.accounts.access import current_actor, role_required
@@ -12,10 +13,10 @@ from app.accounts.models import User
 from app.accounts.services import AccountError
 from app.admin import bp
 from app.admin.forms import (ROLE_LABELS, CertificationForm, EndLinkForm, ImageForm, InviteForm, LinkForm, PriceForm,
-                             RoleForm, StockForm, WeightForm)
+                             ProductForm, RoleForm, SkuForm, StockForm, WeightForm)
 from app.audit.services import record
 from app.catalog import management
-from app.catalog.models import Product, Sku, StockAdjustment
+from app.catalog.models import Category, Product, Sku, StockAdjustment
 from app.clock import today
 from app.domain import roles
 from app.domain.money import parse_yuan
@@ -24,7 +25,7 @@ from app.forms import form_errors
 from app.impact.queries import producer_overview
 from app.registry import management as links
 from app.registry.exports import households_xlsx
-from app.registry.models import BenefitLink
+from app.registry.models import BenefitLink, Producer
 from app.registry.queries import producers_page
 
 
@@ -44,13 +45,36 @@ def _sku_of(product: Product, sku_id: int) -> Sku:
     return sku
 
 
-@bp.get("/products")
+def _product_form() -> ProductForm:
+    form = ProductForm()
+    form.category.choices = [SelectChoice(c.id, c.name) for c in db.session.execute(
+        db.select(Category).order_by(Category.sort_order)).scalars()]
+    form.producer.choices = [SelectChoice(p.id, f"{p.township.name} · {p.name}") for p in db.session.execute(
+        db.select(Producer).options(selectinload(Producer.township)).order_by(Producer.township_id, Producer.name)
+    ).scalars()]
+    return form
+
+
+@bp.route("/products", methods=["GET", "POST"])
 @role_required(roles.STAFF)
 def products():
+    form = _product_form()
+    if form.validate_on_submit():
+        try:
+            made = management.create_product(management.ProductDraft(
+                form.name.data, form.subtitle.data or "", form.description.data or "", form.category.data,
+                form.producer.data), current_actor())
+        except management.CatalogueError as exc:
+            db.session.rollback()
+            form.name.errors.append(str(exc))
+        else:
+            flash(_("商品已创建：添加规格（价格和库存）后即可上架。"), "success")
+            return redirect(url_for("admin.product", product_id=made.id)), 303
     listing = db.session.execute(db.select(Product).order_by(Product.township_id, Product.name).options(
         selectinload(Product.skus), selectinload(Product.township))).scalars().all()
-    return render_template("admin/products.html", products=listing,
-                           warnings=management.expiring_certifications(today()), today=today())
+    return render_template("admin/products.html", products=listing, form=form,
+                           warnings=management.expiring_certifications(today()), today=today()), \
+        400 if form.errors else 200
 
 
 def _product_page(product: Product, status: int = 200, **forms):
@@ -58,7 +82,7 @@ def _product_page(product: Product, status: int = 200, **forms):
         db.select(StockAdjustment).where(StockAdjustment.sku_id.in_([s.id for s in product.skus]))
         .order_by(StockAdjustment.id.desc()).limit(20)).scalars().all()
     forms = {"price_form": PriceForm(), "stock_form": StockForm(), "image_form": ImageForm(),
-             "cert_form": CertificationForm(), **forms}
+             "cert_form": CertificationForm(), "sku_form": SkuForm(), **forms}
     return render_template("admin/product.html", product=product, adjustments=adjustments, today=today(),
                            skus={s.id: s for s in product.skus}, **forms), status
 
@@ -121,6 +145,29 @@ def product_certification(product_id: int):
                                  form.number.data, form.issuer.data, form.valid_from.data, form.valid_to.data),
                                  current_actor()),
                              _("认定记录已添加。"))
+
+
+@bp.post("/products/<int:product_id>/skus")
+@role_required(roles.STAFF)
+def product_sku(product_id: int):
+    product, form = _product_or_404(product_id), SkuForm()
+    return _catalogue_change(product, form, "sku_form", lambda: management.add_sku(product, management.SkuDraft(
+        form.code.data, form.name.data, form.unit.data, form.net_weight_g.data or 0, parse_yuan(form.price.data),
+        form.stock.data), current_actor()), _("规格已添加。"))
+
+
+@bp.post("/products/<int:product_id>/<any(list, withdraw):action>")
+@role_required(roles.STAFF)
+def product_on_sale(product_id: int, action: str):
+    product = _product_or_404(product_id)
+    try:
+        management.set_on_sale(product, action == "list", current_actor())
+    except management.CatalogueError as exc:
+        db.session.rollback()
+        flash(str(exc), "danger")
+    else:
+        flash(_("商品已上架。") if action == "list" else _("商品已下架。"), "success")
+    return redirect(url_for("admin.product", product_id=product.id)), 303
 
 
 @bp.get("/producers")

@@ -2,7 +2,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import DateField, HiddenField, IntegerField, SelectChoice, SelectField, StringField
+from wtforms import DateField, HiddenField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 _required = DataRequired(message=_l("请填写此项。"))
@@ -129,3 +129,23 @@ class InviteForm(FlaskForm):
 
 class RoleForm(FlaskForm):
     role = SelectField(_l("角色"), choices=[SelectChoice(k, v) for k, v in ROLE_LABELS.items()])
+
+
+class ProductForm(FlaskForm):
+    name = StringField(_l("商品名称"), validators=[_required, Length(max=128, message=_l("最多 128 个字。"))])
+    subtitle = StringField(_l("一句话介绍"), validators=[Optional(), Length(max=255, message=_l("最多 255 个字。"))])
+    description = TextAreaField(_l("详细介绍"), validators=[Optional(), Length(max=5000, message=_l("最多 5000 个字。"))])
+    category = SelectField(_l("品类"), coerce=int, validators=[DataRequired(message=_l("请选择品类。"))])
+    producer = SelectField(_l("生产主体"), coerce=int, validators=[DataRequired(message=_l("请选择生产主体。"))])
+
+
+class SkuForm(FlaskForm):
+    code = StringField(_l("商品编码"), validators=[_required, Regexp(
+        r"^[A-Za-z0-9-]{2,32}$", message=_l("2 到 32 位字母、数字或连字符，例如 XFMJ-5。"))])
+    name = StringField(_l("规格名称"), validators=[_required, Length(max=64, message=_l("最多 64 个字。"))])
+    unit = StringField(_l("单位"), default="箱", validators=[_required, Length(max=16, message=_l("最多 16 个字。"))])
+    net_weight_g = IntegerField(_l("净重（克）"), default=0, validators=[
+        Optional(), NumberRange(min=0, max=1_000_000, message=_l("净重应在 0 到 1000000 克之间。"))])
+    price = StringField(_l("价格（元）"), validators=[_required, _yuan])
+    stock = IntegerField(_l("初始库存"), default=0, validators=[
+        InputRequired(message=_l("请填写库存。")), NumberRange(min=0, max=1_000_000, message=_l("库存应在 0 到 1000000 之间。"))])

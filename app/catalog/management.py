@@ -10,8 +10,9 @@ from PIL import Image, UnidentifiedImageError
 from sqlalchemy import update
 
 from app.audit.services import Actor, record
-from app.catalog.models import Certification, Product, ProductImage, Sku, StockAdjustment
+from app.catalog.models import Category, Certification, Product, ProductImage, Sku, StockAdjustment
 from app.extensions import db
+from app.registry.models import Producer
 
 MAX_IMAGE_BYTES = 3 * 1024 * 1024
 IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
@@ -119,3 +120,63 @@ def expiring_certifications(on: date, within_days: int = 45) -> list[tuple[Produ
         if latest is None or latest.valid_to <= horizon:
             warnings.append((product, latest))
     return warnings
+
+
+@dataclass(frozen=True)
+class ProductDraft:
+    name: str
+    subtitle: str
+    description: str
+    category_id: int
+    producer_id: int
+
+
+def create_product(draft: ProductDraft, actor: Actor) -> Product:
+    """A new product of a producer, in the producer's township; not on sale until it has a SKU. Commits."""
+    producer = db.session.get(Producer, draft.producer_id)
+    if producer is None or db.session.get(Category, draft.category_id) is None:
+        raise CatalogueError("请选择品类和生产主体。")
+    slug = f"p-{secrets.token_hex(4)}"
+    product = Product(slug=slug, name=draft.name.strip(), subtitle=draft.subtitle.strip(),
+                      description=draft.description.strip(), category_id=draft.category_id, producer_id=producer.id,
+                      township_id=producer.township_id, village_id=producer.village_id, is_active=False)
+    db.session.add(product)
+    db.session.flush()
+    record(actor, "create_product", "product", slug, after={"name": product.name, "producer": producer.name})
+    db.session.commit()
+    return product
+
+
+@dataclass(frozen=True)
+class SkuDraft:
+    code: str
+    name: str
+    unit: str
+    net_weight_g: int
+    price_fen: int
+    stock: int
+
+
+def add_sku(product: Product, draft: SkuDraft, actor: Actor) -> Sku:
+    code = draft.code.strip().upper()
+    if db.session.scalar(db.select(Sku.id).where(Sku.code == code)):
+        raise CatalogueError(f"商品编码 {code} 已被使用，请换一个。")
+    if not 0 < draft.price_fen <= 10_000_000:
+        raise CatalogueError("价格应在 0.01 到 100000 元之间。")
+    sku = Sku(product_id=product.id, code=code, name=draft.name.strip(), unit=draft.unit.strip(),
+              net_weight_g=draft.net_weight_g, price_fen=draft.price_fen, stock=draft.stock)
+    db.session.add(sku)
+    db.session.flush()
+    product.price_from_fen = min(s.price_fen for s in product.skus) if product.skus else draft.price_fen
+    record(actor, "add_sku", "sku", code, after={"product": product.slug, "price_fen": draft.price_fen,
+                                                 "stock": draft.stock})
+    db.session.commit()
+    return sku
+
+
+def set_on_sale(product: Product, on_sale: bool, actor: Actor) -> None:
+    if on_sale and not product.skus:
+        raise CatalogueError("请先添加至少一个规格（价格和库存），再上架。")
+    before, product.is_active = product.is_active, on_sale
+    record(actor, "set_on_sale", "product", product.slug, before={"on_sale": before}, after={"on_sale": on_sale})
+    db.session.commit()

@@ -150,3 +150,33 @@ def test_the_registry_exports_to_a_workbook_the_import_reads(app, office):
     assert rows[0][:3] == ("户编号", "户主姓名", "身份证号") and len(rows) == 3
     with app.app_context():
         assert len(_audit("export_households")) == 1
+
+
+def test_staff_create_a_product_add_a_sku_and_put_it_on_sale(app, office):
+    client, ids = office
+    with app.app_context():
+        from app.catalog.models import Category, Product
+
+        category = db.session.scalar(db.select(Category.id))
+    bad = client.post("/staff/products", data={"name": "", "category": category, "producer": ids["producer"]})
+    assert bad.status_code == 400 and "请填写此项" in bad.get_data(as_text=True)
+    made = client.post("/staff/products", data={"name": "高沙腊肉", "subtitle": "柴火熏制", "category": category,
+                                                "producer": ids["producer"]})
+    assert made.status_code == 303
+    product_id = int(made.location.rsplit("/", 1)[1])
+    early = client.post(f"/staff/products/{product_id}/list", follow_redirects=True)
+    assert "请先添加至少一个规格" in early.get_data(as_text=True)
+    first = client.post(f"/staff/products/{product_id}/skus", data={
+        "code": "SKU-X", "name": "500 克", "unit": "袋",
+        "price": "68", "stock": "30", "net_weight_g": "500"})
+    assert first.status_code == 303
+    again = client.post(f"/staff/products/{product_id}/skus", data={"code": "SKU-X", "name": "1 斤", "unit": "袋",
+                                                                    "price": "68", "stock": "1"})
+    assert again.status_code == 400 and "已被使用" in again.get_data(as_text=True)
+    client.post(f"/staff/products/{product_id}/list")
+    with app.app_context():
+        product = db.session.get(Product, product_id)
+        assert product.is_active and product.price_from_fen == 6800 and product.skus[0].stock == 30
+        assert {"create_product", "add_sku", "set_on_sale"} <= {e.action for e in db.session.execute(
+            db.select(AuditEntry)).scalars()}
+    assert "高沙腊肉" in app.test_client().get("/products?q=腊肉").get_data(as_text=True)
