@@ -12,7 +12,7 @@ from app.extensions import db
 from tests import factories
 from tests.test_security import EXEMPT_FROM_CSRF, WRITES
 
-EXAMPLES_PER_ROUTE = 12
+EXAMPLES_PER_ROUTE = 8
 
 
 def _field_names() -> list[str]:

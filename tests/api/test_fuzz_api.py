@@ -10,7 +10,7 @@ from sqlalchemy import func
 from app.extensions import db
 from app.pos.models import BoothSale
 
-EXAMPLES_PER_OPERATION = 80
+EXAMPLES_PER_OPERATION = 50
 
 
 def _sales(app) -> int:

@@ -1,0 +1,29 @@
+"""Accounts the load run signs in with: one county-staff account and 16 buyers, with a password
+given on the command line (hashed cheaply: 17 scrypt sign-ins would only measure scrypt)."""
+import sys
+
+from werkzeug.security import generate_password_hash
+
+from app import create_app
+from app.accounts.models import User
+from app.domain import roles
+from app.extensions import db
+
+
+def main() -> None:
+    password = sys.argv[1]
+    cheap = generate_password_hash(password, method="pbkdf2:sha256:1000")
+    app = create_app()
+    with app.app_context():
+        wanted = [("bench-staff@example.com", roles.STAFF)] + [(f"bench{n}@example.com", roles.CONSUMER) for n in range(16)]
+        for email, role in wanted:
+            user = db.session.execute(db.select(User).where(User.email == email)).scalar_one_or_none()
+            if user is None:
+                user = User(email=email, name="基准测试", role=role)
+                db.session.add(user)
+            user.password_hash, user.active = cheap, True
+        db.session.commit()
+
+
+if __name__ == "__main__":
+    main()

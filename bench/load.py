@@ -1,0 +1,105 @@
+"""Drive a running shop and the bare-Flask floor with wrk (GET pages) and with threads of real
+sessions (add to cart + checkout paying on delivery), and print requests/s, p50, p99 and the
+ratio to the floor measured in the same run. Every load run is bounded and hits 127.0.0.1 only.
+
+    python bench/load.py SHOP_URL FLOOR_URL STAFF_EMAIL STAFF_PASSWORD BUYER_PASSWORD
+"""
+import re
+import statistics
+import subprocess  # nosec B404 - runs wrk against 127.0.0.1
+import sys
+import threading
+import time
+
+import requests
+
+SECONDS, CONNECTIONS = 10, 16
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def wrk(url: str) -> dict:
+    out = subprocess.run(["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency", url],  # nosec B603 B607
+                         check=True, capture_output=True, text=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    latency = {p: float(v) * UNITS[u] for p, v, u in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)}
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {"rps": rps, "p50": latency.get("50"), "p99": latency.get("99"), "errors": int(errors.group(1)) if errors else 0}
+
+
+def _csrf(html: str) -> str:
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+
+
+def signed_in(base: str, email: str, password: str) -> requests.Session:
+    session = requests.Session()
+    token = _csrf(session.get(f"{base}/account/login").text)
+    answer = session.post(f"{base}/account/login", data={"email": email, "password": password, "csrf_token": token},
+                          allow_redirects=False)
+    assert answer.status_code == 302, f"sign-in failed for {email}: {answer.status_code}"
+    return session
+
+
+def checkout_load(base: str, emails: list[str], password: str, sku_id: int) -> dict:
+    """Each thread is one buyer: add a box, open checkout, place the order (pay on delivery)."""
+    address = {"recipient": "基准测试", "mobile": "13800000000", "province": "湖南省", "city": "邵阳市",
+               "county": "洞口县", "street": "文昌街道 1 号", "payment_method": "cod", "note": ""}
+    timings, failures, lock = [], [], threading.Lock()
+    deadline = time.monotonic() + SECONDS
+    sessions = [signed_in(base, email, password) for email in emails]
+
+    def buyer(session: requests.Session):
+        while time.monotonic() < deadline:
+            began = time.perf_counter()
+            token = _csrf(session.get(f"{base}/cart").text)
+            session.post(f"{base}/cart/add", data={"sku_id": sku_id, "quantity": 1, "csrf_token": token})
+            token = _csrf(session.get(f"{base}/checkout").text)
+            answer = session.post(f"{base}/checkout", data={**address, "csrf_token": token}, allow_redirects=False)
+            with lock:
+                (timings if answer.status_code == 303 else failures).append(time.perf_counter() - began)
+
+    threads = [threading.Thread(target=buyer, args=(s,)) for s in sessions]
+    start = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - start
+    timings.sort()
+    return {"rps": len(timings) / elapsed, "p50": statistics.median(timings) * 1000 if timings else None,
+            "p99": timings[int(len(timings) * 0.99) - 1] * 1000 if timings else None, "errors": len(failures)}
+
+
+def report_time(base: str, staff: requests.Session) -> dict:
+    times = []
+    for _ in range(5):
+        began = time.perf_counter()
+        assert staff.get(f"{base}/staff/reports?dimension=township").status_code == 200
+        times.append(time.perf_counter() - began)
+    times.sort()
+    return {"rps": 1 / statistics.median(times), "p50": statistics.median(times) * 1000, "p99": times[-1] * 1000,
+            "errors": 0}
+
+
+def main() -> None:
+    shop, floor, staff_email, staff_password, buyer_password = sys.argv[1:6]
+    staff = signed_in(shop, staff_email, staff_password)
+    product = re.search(r'href="/products/([a-z0-9-]+)"', staff.get(f"{shop}/products").text).group(1)
+    sku_id = int(re.search(r'name="sku_id" type="hidden" value="(\d+)"', staff.get(f"{shop}/products/{product}").text).group(1))
+    floor_figures = wrk(floor + "/")
+    rows = [("floor: bare Flask, 24 products", floor_figures)]
+    for label, path in [("home", "/"), ("product list, filtered, page 1", "/products?category=fruit"),
+                        ("product list, deep page", "/products?page=3"), ("product page", f"/products/{product}"),
+                        ("search", "/products?q=%E8%9C%9C%E6%A9%98")]:
+        rows.append((label, wrk(shop + path)))
+    rows.append(("add to cart + checkout (pay on delivery), orders/s",
+                 checkout_load(shop, [f"bench{n}@example.com" for n in range(CONNECTIONS)], buyer_password, sku_id)))
+    rows.append(("township report (staff), reports/s", report_time(shop, staff)))
+    print(f"\n{'page':<52}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'÷ floor':>9}{'errors':>8}")
+    for label, f in rows:
+        p50 = f"{f['p50']:.1f}" if f["p50"] is not None else "-"
+        p99 = f"{f['p99']:.1f}" if f["p99"] is not None else "-"
+        print(f"{label:<52}{f['rps']:>9.1f}{p50:>9}{p99:>9}{f['rps'] / floor_figures['rps']:>9.2f}{f['errors']:>8}")
+
+
+if __name__ == "__main__":
+    main()
