@@ -27,7 +27,8 @@ def wrk(url: str) -> dict:
 
 
 def _csrf(html: str) -> str:
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+    # Forms render the token as <input ... name="csrf_token" ... value="...">, attributes in either order.
+    return re.search(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
 
 
 def signed_in(base: str, email: str, password: str) -> requests.Session:
@@ -39,7 +40,7 @@ def signed_in(base: str, email: str, password: str) -> requests.Session:
     return session
 
 
-def checkout_load(base: str, emails: list[str], password: str, sku_id: int) -> dict:
+def checkout_load(base: str, emails: list[str], password: str, sku_id: int, product: str) -> dict:
     """Each thread is one buyer: add a box, open checkout, place the order (pay on delivery)."""
     address = {"recipient": "基准测试", "mobile": "13800000000", "province": "湖南省", "city": "邵阳市",
                "county": "洞口县", "street": "文昌街道 1 号", "payment_method": "cod", "note": ""}
@@ -50,7 +51,7 @@ def checkout_load(base: str, emails: list[str], password: str, sku_id: int) -> d
     def buyer(session: requests.Session):
         while time.monotonic() < deadline:
             began = time.perf_counter()
-            token = _csrf(session.get(f"{base}/cart").text)
+            token = _csrf(session.get(f"{base}/products/{product}").text)
             session.post(f"{base}/cart/add", data={"sku_id": sku_id, "quantity": 1, "csrf_token": token})
             token = _csrf(session.get(f"{base}/checkout").text)
             answer = session.post(f"{base}/checkout", data={**address, "csrf_token": token}, allow_redirects=False)
@@ -84,7 +85,7 @@ def main() -> None:
     shop, floor, staff_email, staff_password, buyer_password = sys.argv[1:6]
     staff = signed_in(shop, staff_email, staff_password)
     product = re.search(r'href="/products/([a-z0-9-]+)"', staff.get(f"{shop}/products").text).group(1)
-    sku_id = int(re.search(r'name="sku_id" type="hidden" value="(\d+)"', staff.get(f"{shop}/products/{product}").text).group(1))
+    sku_id = int(re.search(r'name="sku_id" value="(\d+)"', staff.get(f"{shop}/products/{product}").text).group(1))
     floor_figures = wrk(floor + "/")
     rows = [("floor: bare Flask, 24 products", floor_figures)]
     for label, path in [("home", "/"), ("product list, filtered, page 1", "/products?category=fruit"),
@@ -92,7 +93,8 @@ def main() -> None:
                         ("search", "/products?q=%E8%9C%9C%E6%A9%98")]:
         rows.append((label, wrk(shop + path)))
     rows.append(("add to cart + checkout (pay on delivery), orders/s",
-                 checkout_load(shop, [f"bench{n}@example.com" for n in range(CONNECTIONS)], buyer_password, sku_id)))
+                 checkout_load(shop, [f"bench{n}@example.com" for n in range(CONNECTIONS)], buyer_password, sku_id,
+                               product)))
     rows.append(("township report (staff), reports/s", report_time(shop, staff)))
     print(f"\n{'page':<52}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'÷ floor':>9}{'errors':>8}")
     for label, f in rows:
