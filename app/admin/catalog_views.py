@@ -21,7 +21,7 @@ from app.clock import today
 from app.domain import roles
 from app.domain.money import parse_yuan
 from app.extensions import db
-from app.forms import form_errors
+from app.forms import apply_form, form_errors
 from app.impact.queries import producer_overview
 from app.registry import management as links
 from app.registry.exports import households_xlsx
@@ -94,16 +94,9 @@ def product(product_id: int):
 
 
 def _catalogue_change(product: Product, form, form_name: str, change, done: str):
-    if form.validate_on_submit():
-        try:
-            change()
-        except management.CatalogueError as exc:
-            db.session.rollback()
-            next(iter(form._fields.values())).errors.append(str(exc))
-        else:
-            flash(done, "success")
-            return redirect(url_for("admin.product", product_id=product.id)), 303
-    return _product_page(_product_or_404(product.id), 400, **{form_name: form})
+    return (apply_form(form, change, management.CatalogueError, done,
+                       url_for("admin.product", product_id=product.id))
+            or _product_page(_product_or_404(product.id), 400, **{form_name: form}))
 
 
 @bp.post("/products/<int:product_id>/skus/<int:sku_id>/price")
@@ -193,16 +186,8 @@ def producer(producer_id: int):
 
 
 def _link_change(producer_id: int, form, form_name: str, change, done: str):
-    if form.validate_on_submit():
-        try:
-            change()
-        except links.LinkError as exc:
-            db.session.rollback()
-            next(iter(form._fields.values())).errors.append(str(exc))
-        else:
-            flash(done, "success")
-            return redirect(url_for("admin.producer", producer_id=producer_id)), 303
-    return _producer_page(producer_id, 400, **{form_name: form})
+    return (apply_form(form, change, links.LinkError, done, url_for("admin.producer", producer_id=producer_id))
+            or _producer_page(producer_id, 400, **{form_name: form}))
 
 
 @bp.post("/producers/<int:producer_id>/links")

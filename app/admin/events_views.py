@@ -9,7 +9,7 @@ from app.accounts.access import current_actor, role_required
 from app.admin import bp
 from app.admin.forms import (EVENT_KIND_LABELS, AllocationForm, BoothForm, ClerkForm, DeviceForm, EventForm,
                              ReconcileForm)
-from app.forms import form_errors
+from app.forms import apply_form, form_errors
 from app.domain import roles
 from app.domain.money import parse_yuan
 from app.events.models import Event
@@ -110,16 +110,9 @@ def booth_detail(code: str):
 def _change_booth(code: str, form, form_name: str, change, done: str):
     """Apply one set-up change from a booth page form; on a refusal show the page again with the reason."""
     booth = _booth_or_404(code)
-    if form.validate_on_submit():
-        try:
-            change(booth)
-        except management.SetupError as exc:
-            db.session.rollback()
-            next(iter(form._fields.values())).errors.append(str(exc))
-        else:
-            flash(done, "success")
-            return redirect(url_for("admin.booth_detail", code=booth.code)), 303
-    return _booth_page(booth, 400, **{form_name: form})
+    return (apply_form(form, lambda: change(booth), management.SetupError, done,
+                       url_for("admin.booth_detail", code=booth.code))
+            or _booth_page(booth, 400, **{form_name: form}))
 
 
 @bp.post("/booths/<code>/allocations")
