@@ -8,7 +8,7 @@ from app import config
 from app.clock import county_time
 from app.domain.money import format_fen
 from app.security import check_production_settings, configure_logging, init_security
-from app.extensions import babel, bootstrap, csrf, db, login_manager, migrate
+from app.extensions import babel, bootstrap, cache, csrf, db, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -39,6 +39,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
+    cache.init_app(app)
     bootstrap.init_app(app)
     babel.init_app(app, locale_selector=select_locale, default_translation_directories=str(ROOT / "app" / "translations"))
     _init_login(app)
@@ -101,6 +102,7 @@ def _import_models() -> None:
     from app.accounts import models as _accounts  # noqa: F401
     from app.audit import models as _audit  # noqa: F401
     from app.bulk import models as _bulk  # noqa: F401
+    from app.catalog import cache as _catalogue_cache  # noqa: F401
     from app.catalog import models as _catalog  # noqa: F401
     from app.events import models as _events  # noqa: F401
     from app.impact import models as _impact  # noqa: F401

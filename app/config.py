@@ -35,6 +35,11 @@ def load(instance_path: str) -> dict:
         "SECRET_KEY": env("SECRET_KEY") or _instance_secret(instance_path),
         "SECRET_KEY_FROM_ENV": env("SECRET_KEY", ""),
         "REDIS_URL": env("REDIS_URL"),
+        # Rendered catalogue pages: in Redis when there is one (shared by every worker), else per process.
+        "CACHE_TYPE": "RedisCache" if env("REDIS_URL") else "SimpleCache",
+        "CACHE_REDIS_URL": env("REDIS_URL"),
+        "CACHE_KEY_PREFIX": "dongkou:",
+        "CATALOGUE_CACHE_SECONDS": int(env("CATALOGUE_CACHE_SECONDS", 3600)),
         "RATELIMIT_ENABLED": env("RATELIMIT_ENABLED", "1") == "1",
         "FORCE_HTTPS": env("FORCE_HTTPS", "0") == "1",
         "SQLALCHEMY_DATABASE_URI": database_url(instance_path),

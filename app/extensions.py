@@ -1,5 +1,6 @@
 """The Flask extensions, created unbound and initialised by the application factory."""
 from flask_babel import Babel
+from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_bootstrap import Bootstrap5
@@ -29,6 +30,7 @@ bootstrap = Bootstrap5()
 # Limits are declared on the views that need them (sign-in); storage is set per app.
 limiter = Limiter(key_func=get_remote_address)
 talisman = Talisman()
+cache = Cache()
 
 
 @event.listens_for(Engine, "connect")

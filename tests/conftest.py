@@ -39,6 +39,8 @@ def test_settings(tmp_path_factory):
         "WTF_CSRF_ENABLED": False,
         # Sign-in limits have their own test; the rest of the suite signs in freely.
         "RATELIMIT_ENABLED": False,
+        # Tests change the catalogue behind the app's back (factories); the cache has its own test.
+        "CACHE_TYPE": "NullCache",
     }
 
 

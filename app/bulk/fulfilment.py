@@ -13,7 +13,7 @@ from app.domain.identity import is_valid_mobile
 from app.extensions import db
 from app.models_base import utcnow
 from app.orders.models import Order, OrderLine
-from app.orders.services import get_order, new_order_number, take_stock
+from app.orders.services import fresh_order_number, get_order, take_stock
 from app.orders.workflow import record_creation, set_status
 
 
@@ -46,7 +46,7 @@ def create_delivery(intent: PurchaseIntent, draft: DeliveryDraft, actor: Actor) 
         raise DeliveryError("交付数量超出合同剩余数量：" + "；".join(problems))
     stripe = intent.payment_terms == "prepay_stripe"
     total = sum(lines[i].unit_price_fen * q for i, q in wanted.items())
-    order = Order(number=new_order_number(utcnow()), channel="intent", user_id=intent.created_by_id,
+    order = Order(number=fresh_order_number(utcnow()), channel="intent", user_id=intent.created_by_id,
                   event_id=intent.event_id, purchase_intent_id=intent.id,
                   status=states.PENDING_PAYMENT if stripe else states.CONFIRMED,
                   payment_method="stripe" if stripe else "bank_transfer",

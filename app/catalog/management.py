@@ -10,6 +10,7 @@ from PIL import Image, UnidentifiedImageError
 from sqlalchemy import update
 
 from app.audit.services import Actor, record
+from app.catalog.cache import bump_catalogue_version
 from app.catalog.models import Category, Certification, Product, ProductImage, Sku, StockAdjustment
 from app.extensions import db
 from app.registry.models import Producer
@@ -33,6 +34,7 @@ def change_price(sku: Sku, price_fen: int, actor: Actor) -> None:
     product = sku.product
     product.price_from_fen = min(s.price_fen for s in product.skus)
     record(actor, "change_price", "sku", sku.code, before={"price_fen": before}, after={"price_fen": price_fen})
+    bump_catalogue_version()
     db.session.commit()
 
 
@@ -86,6 +88,7 @@ def add_image(product: Product, data: bytes, alt: str, media_root: Path, actor: 
                          sort_order=len(product.images))
     db.session.add(image)
     record(actor, "add_product_image", "product", product.slug, after={"path": relative})
+    bump_catalogue_version()
     db.session.commit()
     return image
 
@@ -106,6 +109,7 @@ def add_certification(product: Product, draft: CertificationDraft, actor: Actor)
     db.session.add(certification)
     record(actor, "add_certification", "product", product.slug,
            after={"number": certification.number, "valid_to": draft.valid_to})
+    bump_catalogue_version()
     db.session.commit()
     return certification
 
@@ -143,6 +147,7 @@ def create_product(draft: ProductDraft, actor: Actor) -> Product:
     db.session.add(product)
     db.session.flush()
     record(actor, "create_product", "product", slug, after={"name": product.name, "producer": producer.name})
+    bump_catalogue_version()
     db.session.commit()
     return product
 
@@ -170,6 +175,7 @@ def add_sku(product: Product, draft: SkuDraft, actor: Actor) -> Sku:
     product.price_from_fen = min(s.price_fen for s in product.skus) if product.skus else draft.price_fen
     record(actor, "add_sku", "sku", code, after={"product": product.slug, "price_fen": draft.price_fen,
                                                  "stock": draft.stock})
+    bump_catalogue_version()
     db.session.commit()
     return sku
 
@@ -179,4 +185,5 @@ def set_on_sale(product: Product, on_sale: bool, actor: Actor) -> None:
         raise CatalogueError("请先添加至少一个规格（价格和库存），再上架。")
     before, product.is_active = product.is_active, on_sale
     record(actor, "set_on_sale", "product", product.slug, before={"on_sale": before}, after={"on_sale": on_sale})
+    bump_catalogue_version()
     db.session.commit()

@@ -1,9 +1,13 @@
 """Public shop pages: home, product list, product page, township page."""
+from urllib.parse import urlencode
+
 from flask import abort, current_app, render_template, request
 from flask_babel import gettext as _
+from markupsafe import Markup
 from wtforms import SelectChoice
 
 from app.catalog import bp, queries
+from app.catalog.cache import cached, cached_body, catalogue_version
 from app.catalog.forms import ProductFilterForm
 from app.clock import today
 from app.events.queries import current_event
@@ -12,26 +16,29 @@ from app.registry.queries import all_townships, producers_in_township, public_be
 
 @bp.get("/")
 def home():
-    return render_template(
-        "catalog/home.html",
+    body = cached_body("home", "", lambda: render_template(
+        "catalog/_home_body.html",
         featured=queries.featured_products(8),
         townships=townships_with_counts(),
         categories=queries.categories(),
         event=current_event(today()),
         today=today(),
-    )
+    ))
+    return render_template("catalog/home.html", body=body)
 
 
 @bp.get("/products")
 def product_list():
     form = ProductFilterForm(request.args)
-    townships = all_townships()
-    form.township.choices = [SelectChoice("", _("全部乡镇"))] + [SelectChoice(t.code, t.name) for t in townships]
-    form.category.choices = [SelectChoice("", _("全部品类"))] + [
-        SelectChoice(c.slug, c.name) for c in queries.categories()
-    ]
+    version = catalogue_version()
+    townships, categories = cached("filter-choices", "", lambda: (
+        [(t.code, t.name) for t in all_townships()], [(c.slug, c.name) for c in queries.categories()]), version)
+    form.township.choices = [SelectChoice("", _("全部乡镇"))] + [SelectChoice(code, name) for code, name in townships]
+    form.category.choices = [SelectChoice("", _("全部品类"))] + [SelectChoice(slug, name) for slug, name in categories]
     if request.args and not form.validate():
-        return render_template("catalog/list.html", form=form, page=None, today=today()), 400
+        body = render_template("catalog/_list_body.html", form=form, page=None, today=today())
+        # Our own autoescaped template's output, shown as it is.
+        return render_template("catalog/list.html", body=Markup(body), form=form), 400  # nosec B704
     filters = queries.ProductFilters(
         township=form.township.data or None,
         category=form.category.data or None,
@@ -39,9 +46,12 @@ def product_list():
         q=(form.q.data or "").strip() or None,
         sort=form.sort.data or "featured",
     )
-    page_no = request.args.get("page", 1, type=int)
-    page = queries.list_products(filters, today(), max(page_no, 1), current_app.config["PRODUCTS_PER_PAGE"])
-    return render_template("catalog/list.html", form=form, page=page, today=today())
+    page_no = max(request.args.get("page", 1, type=int), 1)
+    variant = urlencode(sorted((k, v) for k, v in request.args.items(multi=True) if k != "page")) + f"&page={page_no}"
+    body = cached_body("list", variant, lambda: render_template(
+        "catalog/_list_body.html", form=form, today=today(),
+        page=queries.list_products(filters, today(), page_no, current_app.config["PRODUCTS_PER_PAGE"])), version)
+    return render_template("catalog/list.html", body=body, form=form)
 
 
 @bp.get("/products/<slug>")

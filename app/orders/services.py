@@ -58,6 +58,19 @@ def new_order_number(now: datetime) -> str:
     return f"{now:%y%m%d}{secrets.randbelow(10**8):08d}"
 
 
+def fresh_order_number(now: datetime, attempts: int = 5) -> str:
+    """A random order number no order has yet.
+
+    Random tails collide now and then once a day holds many orders (a fair, a rush): a taken
+    number is drawn again instead of failing the buyer's order on the unique constraint. (A
+    savepoint would not do: SQLite's Python driver commits at RELEASE.)"""
+    for _ in range(attempts):
+        number = new_order_number(now)
+        if db.session.scalar(db.select(Order.id).where(Order.number == number)) is None:
+            return number
+    raise RuntimeError(f"no free order number after {attempts} draws")
+
+
 def get_order(number: str, user_id: int | None = None, for_update: bool = False) -> Order:
     """The order with this number (owned by ``user_id`` when given), or OrderNotFound."""
     query = db.select(Order).where(Order.number == number).options(selectinload(Order.lines))
@@ -107,7 +120,7 @@ def place_order(user_id: int, items: list[CartItem], address: Address, note: str
     online = payment_method == "stripe"
     subtotal = sum(skus[i.sku_id].price_fen * i.quantity for i in items)
     order = Order(
-        number=new_order_number(now), channel="online", user_id=user_id, event_id=event_id,
+        number=fresh_order_number(now), channel="online", user_id=user_id, event_id=event_id,
         status=states.PENDING_PAYMENT if online else states.CONFIRMED, payment_method=payment_method,
         subtotal_fen=subtotal, shipping_fen=0, total_fen=subtotal, note=note.strip()[:500],
         expires_at=now + timedelta(minutes=payment_timeout_minutes) if online else None,

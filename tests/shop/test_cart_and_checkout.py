@@ -136,3 +136,16 @@ def test_other_buyers_cannot_see_or_cancel_an_order(app, buyer, shop):
     assert other.get(f"/orders/{number}").status_code == 404
     assert other.post(f"/orders/{number}/cancel").status_code == 404
     assert stock(app, shop["sku_id"]) == 9
+
+
+def test_a_taken_order_number_is_drawn_again(app, shop, buyer, monkeypatch):
+    """Random order numbers collide now and then on a busy day; the buyer's order still goes through."""
+    from app.orders import services as order_services
+
+    taken = iter(["26112900000001", "26112900000001", "26112900000002"])
+    monkeypatch.setattr(order_services, "new_order_number", lambda _now: next(taken))
+    assert factories.buy(buyer, shop["sku_id"]).status_code == 303
+    assert factories.buy(buyer, shop["sku_id"]).status_code == 303  # drew …01 again, then …02
+    with app.app_context():
+        numbers = sorted(db.session.execute(db.select(Order.number)).scalars())
+        assert numbers == ["26112900000001", "26112900000002"]
