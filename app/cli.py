@@ -13,6 +13,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_admin_command)
     app.cli.add_command(expire_orders_command)
+    app.cli.add_command(expire_intents_command)
     app.cli.add_command(verify_ledger_command)
     app.cli.add_command(issue_device_token_command)
     app.cli.add_command(backup_command)
@@ -79,6 +80,20 @@ def expire_orders_command() -> None:
     for number in expired:
         cancel_open_intents(get_order(number).id, gateway)
     click.echo(f"expired {len(expired)} unpaid order(s){': ' + ', '.join(expired) if expired else ''}")
+
+
+@click.command("expire-intents")
+@with_appcontext
+def expire_intents_command() -> None:
+    """Expire confirmed purchase-intent contracts whose delivery window ended before any delivery.
+
+    Safe to run any number of times; run it daily from cron.
+    """
+    from app.audit.services import Actor
+    from app.bulk.services import expire_intents
+
+    expired = expire_intents(today(), Actor(None, "cli"))
+    click.echo(f"expired {len(expired)} contract(s){': ' + ', '.join(expired) if expired else ''}")
 
 
 @click.command("verify-ledger")

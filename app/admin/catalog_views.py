@@ -59,17 +59,12 @@ def _product_form() -> ProductForm:
 @role_required(roles.STAFF)
 def products():
     form = _product_form()
-    if form.validate_on_submit():
-        try:
-            made = management.create_product(management.ProductDraft(
-                form.name.data, form.subtitle.data or "", form.description.data or "", form.category.data,
-                form.producer.data), current_actor())
-        except management.CatalogueError as exc:
-            db.session.rollback()
-            form.name.errors.append(str(exc))
-        else:
-            flash(_("商品已创建：添加规格（价格和库存）后即可上架。"), "success")
-            return redirect(url_for("admin.product", product_id=made.id)), 303
+    done = apply_form(form, lambda: management.create_product(management.ProductDraft(
+        form.name.data, form.subtitle.data or "", form.description.data or "", form.category.data, form.producer.data),
+        current_actor()), management.CatalogueError, _("商品已创建：添加规格（价格和库存）后即可上架。"),
+        lambda made: url_for("admin.product", product_id=made.id))
+    if done:
+        return done
     listing = db.session.execute(db.select(Product).order_by(Product.township_id, Product.name).options(
         selectinload(Product.skus), selectinload(Product.township))).scalars().all()
     return render_template("admin/products.html", products=listing, form=form,

@@ -41,17 +41,12 @@ def _booth_or_404(code: str):
 @role_required(roles.STAFF)
 def events():
     form = EventForm()
-    if form.validate_on_submit():
-        try:
-            event = management.create_event(management.EventDraft(
-                form.code.data, form.name.data, form.kind.data, form.starts_on.data, form.ends_on.data,
-                form.venue.data or ""), current_actor())
-        except management.SetupError as exc:
-            db.session.rollback()
-            form.code.errors.append(str(exc))
-        else:
-            flash(_("活动已创建，现在可以为它开设展位。"), "success")
-            return redirect(url_for("admin.event_detail", code=event.code)), 303
+    done = apply_form(form, lambda: management.create_event(management.EventDraft(
+        form.code.data, form.name.data, form.kind.data, form.starts_on.data, form.ends_on.data, form.venue.data or ""),
+        current_actor()), management.SetupError, _("活动已创建，现在可以为它开设展位。"),
+        lambda event: url_for("admin.event_detail", code=event.code))
+    if done:
+        return done
     listing = db.session.execute(db.select(Event).order_by(Event.starts_on.desc())).scalars().all()
     return render_template("admin/events.html", events=listing, form=form, kinds=EVENT_KIND_LABELS), \
         400 if form.errors else 200
@@ -63,16 +58,12 @@ def event_detail(code: str):
     event = _event_or_404(code)
     form = BoothForm()
     form.township.choices = [SelectChoice(t.id, t.name) for t in all_townships()]
-    if form.validate_on_submit():
-        try:
-            booth = management.create_booth(event, form.township.data, parse_yuan(form.opening_float.data),
-                                            form.merchant_name.data or "", current_actor())
-        except management.SetupError as exc:
-            db.session.rollback()
-            form.township.errors.append(str(exc))
-        else:
-            flash(_("展位已开设：请分配商品、添加店员并为平板签发令牌。"), "success")
-            return redirect(url_for("admin.booth_detail", code=booth.code)), 303
+    done = apply_form(form, lambda: management.create_booth(
+        event, form.township.data, parse_yuan(form.opening_float.data), form.merchant_name.data or "",
+        current_actor()), management.SetupError, _("展位已开设：请分配商品、添加店员并为平板签发令牌。"),
+        lambda booth: url_for("admin.booth_detail", code=booth.code), field=form.township)
+    if done:
+        return done
     return render_template("admin/event.html", event=event, booths=event_booths(event.id), form=form,
                            kinds=EVENT_KIND_LABELS), 400 if form.errors else 200
 

@@ -5,7 +5,7 @@ from functools import cache
 from pydantic.json_schema import models_json_schema
 
 from app.api import bp
-from app.pos.schemas import SaleIn
+from app.pos.schemas import MAX_SALES_PER_BATCH, SaleIn
 
 _ERROR = {"type": "object", "required": ["error", "message"],
           "properties": {"error": {"type": "string"}, "message": {"type": "string"}}}
@@ -59,7 +59,7 @@ def document() -> dict:
                 "summary": "Store a batch of booth sales exactly once (idempotent on each sale's uuid)",
                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
                     "type": "object", "required": ["sales"], "additionalProperties": False,
-                    "properties": {"sales": {"type": "array", "minItems": 1, "maxItems": 500,
+                    "properties": {"sales": {"type": "array", "minItems": 1, "maxItems": MAX_SALES_PER_BATCH,
                                              "items": {"$ref": "#/components/schemas/SaleIn"}}}}}}},
                 "responses": {
                     "200": _json(batch_answer, "every sale stored, now or earlier"),

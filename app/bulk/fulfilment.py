@@ -4,6 +4,8 @@ money comes per delivery (bank transfer recorded by staff, or Stripe) and is att
 households exactly as online sales are."""
 from dataclasses import dataclass
 
+from sqlalchemy import update
+
 from app.audit.services import Actor, record
 from app.bulk.models import IntentLine, PurchaseIntent
 from app.bulk.workflow import set_intent_status
@@ -32,6 +34,8 @@ class DeliveryDraft:
 def create_delivery(intent: PurchaseIntent, draft: DeliveryDraft, actor: Actor) -> Order:
     """One delivery of part (or the rest) of the contract. Commits, or raises DeliveryError and
     leaves stock, lines and contract as they were."""
+    # One delivery of a contract at a time (PostgreSQL): its status moves on the first one.
+    db.session.execute(db.select(PurchaseIntent.id).where(PurchaseIntent.id == intent.id).with_for_update())
     if intent.status not in intent_states.DELIVERABLE:
         raise DeliveryError("只有已确认或履约中的合同可以安排交付。")
     if not is_valid_mobile(draft.mobile):
@@ -55,19 +59,24 @@ def create_delivery(intent: PurchaseIntent, draft: DeliveryDraft, actor: Actor) 
                   note=f"合同 {intent.number}" + (f"，采购单号 {intent.po_number}" if intent.po_number else ""))
     db.session.add(order)
     db.session.flush()
-    short = []
+    short, over = [], []
     for line_id in sorted(wanted, key=lambda i: lines[i].sku_id):  # SKU order: no deadlocks on PostgreSQL
         line, quantity = lines[line_id], wanted[line_id]
+        if not _count_delivered(line.id, quantity):
+            over.append(line.sku.code)
+            continue
         if not take_stock(line.sku_id, quantity):
             short.append(line.sku.code)
             continue
-        line.delivered += quantity
         sku = line.sku
         db.session.add(OrderLine(
             order_id=order.id, sku_id=sku.id, product_id=sku.product_id, producer_id=sku.product.producer_id,
             product_name=sku.product.name, sku_code=sku.code, sku_name=sku.name, unit=sku.unit,
             unit_price_fen=line.unit_price_fen, quantity=quantity, line_total_fen=line.unit_price_fen * quantity,
             certified=sku.product.valid_certification(utcnow().date()) is not None))
+    if over:
+        db.session.rollback()
+        raise DeliveryError(f"交付数量超出合同剩余数量：{'、'.join(over)}（可能刚有另一次交付）。请刷新后重试。")
     if short:
         db.session.rollback()
         raise DeliveryError(f"库存不足：{'、'.join(short)}。请补充库存或减少本次交付数量。")
@@ -78,6 +87,15 @@ def create_delivery(intent: PurchaseIntent, draft: DeliveryDraft, actor: Actor) 
            after={"order": order.number, "lines": {lines[i].sku.code: q for i, q in wanted.items()}})
     db.session.commit()
     return order
+
+
+def _count_delivered(line_id: int, quantity: int) -> bool:
+    """Add to a contract line's delivered count with one conditional UPDATE, never past the
+    contracted quantity, whatever another delivery does at the same moment."""
+    return db.session.execute(
+        update(IntentLine).where(IntentLine.id == line_id, IntentLine.delivered + quantity <= IntentLine.quantity)
+        .values(delivered=IntentLine.delivered + quantity).execution_options(synchronize_session=False)
+    ).rowcount == 1
 
 
 def ship_delivery(number: str, carrier: str, tracking: str, actor: Actor) -> Order:

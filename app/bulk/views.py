@@ -19,7 +19,7 @@ from app.domain import roles
 from app.domain.money import parse_yuan
 from app.domain.transitions import ForbiddenTransition
 from app.extensions import db
-from app.forms import form_errors
+from app.forms import apply_form, form_errors
 from app.orders.models import Order
 from app.spreadsheets import ImportFileError
 
@@ -60,17 +60,13 @@ def register():
     if member is not None:
         return redirect(url_for("bulk.dashboard", unit_id=member.unit_id))
     form = UnitForm()
-    if form.validate_on_submit():
-        try:
-            unit = services.register_unit(services.UnitDraft(
-                form.name.data, form.kind.data, form.credit_code.data, form.contact_name.data,
-                form.contact_phone.data, form.address.data), current_user.id, current_actor())
-        except services.UnitError as exc:
-            db.session.rollback()
-            form.credit_code.errors.append(str(exc))
-        else:
-            flash(_("单位已登记，县扶贫办审核后即可签订购销意向合同。"), "success")
-            return redirect(url_for("bulk.dashboard", unit_id=unit.id)), 303
+    done = apply_form(form, lambda: services.register_unit(services.UnitDraft(
+        form.name.data, form.kind.data, form.credit_code.data, form.contact_name.data, form.contact_phone.data,
+        form.address.data), current_user.id, current_actor()), services.UnitError,
+        _("单位已登记，县扶贫办审核后即可签订购销意向合同。"), lambda unit: url_for("bulk.dashboard", unit_id=unit.id),
+        field=form.credit_code)
+    if done:
+        return done
     return render_template("bulk/register.html", form=form), 400 if form.errors else 200
 
 
@@ -127,16 +123,13 @@ def add_member(unit_id: int):
 def new_intent(unit_id: int):
     unit = _my_unit(unit_id)
     form = IntentForm()
-    if form.validate_on_submit():
-        try:
-            intent = services.create_intent(unit, services.IntentDraft(
-                form.po_number.data or "", form.payment_terms.data, form.due_days.data or 0, form.delivery_from.data,
-                form.delivery_to.data, form.event_code.data or "", form.note.data or ""), current_actor())
-        except services.UnitError as exc:
-            db.session.rollback()
-            form.delivery_to.errors.append(str(exc))
-        else:
-            return redirect(url_for("bulk.intent", unit_id=unit.id, number=intent.number)), 303
+    done = apply_form(form, lambda: services.create_intent(unit, services.IntentDraft(
+        form.po_number.data or "", form.payment_terms.data, form.due_days.data or 0, form.delivery_from.data,
+        form.delivery_to.data, form.event_code.data or "", form.note.data or ""), current_actor()), services.UnitError,
+        _("合同草稿已建立：请填写商品数量和计划交付。"),
+        lambda intent: url_for("bulk.intent", unit_id=unit.id, number=intent.number), field=form.delivery_to)
+    if done:
+        return done
     return render_template("bulk/intent_new.html", unit=unit, form=form), 400 if form.errors else 200
 
 
@@ -211,17 +204,11 @@ def intent_upload(unit_id: int, number: str):
 def intent_planned(unit_id: int, number: str):
     unit, intent = _my_intent(unit_id, number)
     form = PlannedDeliveryForm()
-    if form.validate_on_submit():
-        try:
-            services.add_planned_delivery(intent, form.planned_on.data, form.address.data, form.recipient.data or "",
-                                          form.mobile.data or "", current_actor())
-        except services.UnitError as exc:
-            db.session.rollback()
-            form.planned_on.errors.append(str(exc))
-        else:
-            flash(_("计划交付已添加。"), "success")
-            return redirect(url_for("bulk.intent", unit_id=unit.id, number=intent.number)), 303
-    return _intent_page(unit, intent, 400, planned_form=form)
+    return (apply_form(form, lambda: services.add_planned_delivery(
+        intent, form.planned_on.data, form.address.data, form.recipient.data or "", form.mobile.data or "",
+        current_actor()), services.UnitError, _("计划交付已添加。"),
+        url_for("bulk.intent", unit_id=unit.id, number=intent.number))
+        or _intent_page(unit, intent, 400, planned_form=form))
 
 
 ACTIONS = {

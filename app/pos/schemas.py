@@ -81,11 +81,6 @@ class SaleIn(_Strict):
         return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-class SalesBatch(_Strict):
-    sales: list[dict] = Field(min_length=1, max_length=MAX_SALES_PER_BATCH,
-                              json_schema_extra={"items": {"$ref": "#/components/schemas/SaleIn"}})
-
-
 _MESSAGES = {
     "missing": "缺少此项",
     "extra_forbidden": "不认识的字段，请删除",

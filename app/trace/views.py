@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from app.accounts.access import current_actor, role_required
 from app.clock import today
 from app.domain import roles
-from app.extensions import db
+from app.forms import apply_form
 from app.trace import bp
 from app.trace.forms import LotForm
 from app.trace.labels import LAYOUTS, MAX_LABELS, render_sheet
@@ -32,16 +32,13 @@ def trace_page(code: str):
 @role_required(roles.STAFF)
 def lots():
     form = LotForm()
-    if form.validate_on_submit():
-        try:
-            lot = create_lot(LotDraft(form.sku.data, form.harvested_on.data, form.quantity.data, form.packed_on.data,
-                                      form.inspection_note.data or "", form.code.data or ""), current_actor())
-        except LotError as exc:
-            db.session.rollback()
-            form.sku.errors.append(str(exc))
-        else:
-            flash(_("批次 %(code)s 已创建，可以打印标签了。", code=lot.code), "success")
-            return redirect(url_for("trace.lot_detail", code=lot.code)), 303
+    done = apply_form(form, lambda: create_lot(LotDraft(
+        form.sku.data, form.harvested_on.data, form.quantity.data, form.packed_on.data, form.inspection_note.data or "",
+        form.code.data or ""), current_actor()), LotError,
+        lambda lot: _("批次 %(code)s 已创建，可以打印标签了。", code=lot.code),
+        lambda lot: url_for("trace.lot_detail", code=lot.code))
+    if done:
+        return done
     page = lots_page(max(request.args.get("page", 1, type=int), 1))
     return render_template("trace/lots.html", page=page, form=form), 400 if form.errors else 200
 

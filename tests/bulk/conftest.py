@@ -66,3 +66,26 @@ def draft_intent(app, units, quantities=None):
     client.post(f"{url}/planned", data={"planned_on": "2026-12-10", "address": "洞口县人民医院食堂",
                                         "recipient": "小周", "mobile": "13700001111"})
     return client, number, url
+
+
+def contract_in_delivery(app, units, quantity: int = 5, terms: str = "prepay_transfer", issue: bool = True) -> dict:
+    """The hospital's contract, confirmed, with one delivery of ``quantity`` boxes of its first
+    line, and (``issue``) its contract PDF issued."""
+    from pathlib import Path
+
+    from app.bulk import documents, fulfilment
+    from app.bulk.models import IntentLine, PurchaseIntent
+    from app.domain import intent_states
+
+    _client, number, _url = draft_intent(app, units)
+    with app.test_request_context():
+        intent = db.session.execute(db.select(PurchaseIntent).where(PurchaseIntent.number == number)).scalar_one()
+        intent.status, intent.payment_terms = intent_states.CONFIRMED, terms
+        db.session.commit()
+        line = db.session.execute(db.select(IntentLine).where(IntentLine.intent_id == intent.id)
+                                  .order_by(IntentLine.id)).scalars().first()
+        order = fulfilment.create_delivery(intent, fulfilment.DeliveryDraft(
+            {line.id: quantity}, "小周", "13700001111", "医院食堂"), Actor(None, "test"))
+        document = (documents.issue("contract", intent, None, Path(app.config["DOCUMENT_ROOT"]), Actor(None, "test"))
+                    if issue else None)
+        return {"number": number, "order_number": order.number, "document_id": document.id if document else None}

@@ -1,30 +1,16 @@
 """Members of one unit cannot reach another unit's contracts, deliveries, documents or orders:
 every route that takes such an id answers 403 or 404 to them."""
 import io
-from pathlib import Path
 
-from app.audit.services import Actor
-from app.bulk import documents, fulfilment
-from app.bulk.models import Document, IntentLine, PurchaseIntent
-from app.domain import intent_states
+from app.bulk.models import Document, PurchaseIntent
 from app.extensions import db
-from tests.bulk.conftest import draft_intent, signed_in
+from tests.bulk.conftest import contract_in_delivery, draft_intent, signed_in
 
 ID_ARGUMENTS = {"unit_id", "number", "order_number", "document_id"}
 
 
 def _hospital_objects(app, units) -> dict:
-    client, number, _url = draft_intent(app, units)
-    with app.test_request_context():
-        intent = db.session.execute(db.select(PurchaseIntent).where(PurchaseIntent.number == number)).scalar_one()
-        intent.status = intent_states.CONFIRMED
-        db.session.commit()
-        line = db.session.execute(db.select(IntentLine).where(IntentLine.intent_id == intent.id)).scalars().first()
-        order = fulfilment.create_delivery(intent, fulfilment.DeliveryDraft({line.id: 5}, "小周", "13700001111", "食堂"),
-                                           Actor(None, "test"))
-        document = documents.issue("contract", intent, None, Path(app.config["DOCUMENT_ROOT"]), Actor(None, "test"))
-        return {"unit_id": units["hospital"], "number": number, "order_number": order.number,
-                "document_id": document.id, "action": "cancel"}
+    return {**contract_in_delivery(app, units), "unit_id": units["hospital"], "action": "cancel"}
 
 
 def _requests(app, values) -> list[tuple[str, str]]:

@@ -1,6 +1,7 @@
 """Every contract transition the state table allows works and is recorded; every other one
 raises and leaves the database exactly as it was. Deliveries likewise."""
 import itertools
+from datetime import date
 
 import pytest
 from sqlalchemy import func
@@ -14,7 +15,7 @@ from app.domain import intent_states as states
 from app.domain.transitions import ForbiddenTransition
 from app.extensions import db
 from app.orders.models import Order, OrderStatusChange
-from tests.bulk.conftest import draft_intent
+from tests.bulk.conftest import contract_in_delivery, draft_intent
 
 PAIRS = list(itertools.product(states.ALL, states.ALL))
 
@@ -54,14 +55,7 @@ def test_each_contract_transition_is_allowed_or_refused_without_a_trace(app, uni
 
 
 def _confirmed_with_delivery(app, units, terms="prepay_transfer"):
-    client, number, url = draft_intent(app, units)
-    with app.app_context():
-        intent = db.session.execute(db.select(PurchaseIntent).where(PurchaseIntent.number == number)).scalar_one()
-        intent.status, intent.payment_terms = states.CONFIRMED, terms
-        db.session.commit()
-        order = fulfilment.create_delivery(intent, fulfilment.DeliveryDraft(
-            {intent.lines[0].id: 10}, "小周", "13700001111", "医院食堂"), Actor(None, "test"))
-        return order.number
+    return contract_in_delivery(app, units, quantity=10, terms=terms, issue=False)["order_number"]
 
 
 def _delivery_snapshot(number: str) -> tuple:
@@ -116,3 +110,17 @@ def test_a_delivery_beyond_the_contract_or_the_stock_changes_nothing(app, units)
             assert [line.delivered for line in intent.lines] == [10, 0]
             assert db.session.scalar(db.select(func.count()).select_from(Order)) == orders
     assert number
+
+
+def test_a_confirmed_contract_past_its_window_expires_from_the_command_line(app, units, runner):
+    _client, number, _url = draft_intent(app, units)
+    with app.app_context():
+        intent = db.session.execute(db.select(PurchaseIntent).where(PurchaseIntent.number == number)).scalar_one()
+        intent.status = states.CONFIRMED
+        intent.delivery_from, intent.delivery_to = date(2020, 1, 1), date(2020, 2, 1)
+        db.session.commit()
+    result = runner.invoke(args=["expire-intents"])
+    assert result.exit_code == 0 and number in result.output
+    assert "expired 0" in runner.invoke(args=["expire-intents"]).output
+    with app.app_context():
+        assert db.session.execute(db.select(PurchaseIntent.status)).scalar_one() == states.EXPIRED

@@ -2,17 +2,14 @@
 delivery and documents, a booth, a household, the reports — and five visitors: nobody, another
 consumer, another unit's member, a clerk of another booth, and county staff. Everyone but the
 owner (and staff, where staff work) is turned away with 403 or 404, or sent to sign in."""
-from pathlib import Path
 
 import pytest
 
-from app.audit.services import Actor
-from app.bulk import documents, fulfilment
-from app.bulk.models import IntentLine, PurchaseIntent
-from app.domain import intent_states, roles
+from app.bulk.models import IntentLine
+from app.domain import roles
 from app.extensions import db
 from tests import factories
-from tests.bulk.conftest import draft_intent, signed_in
+from tests.bulk.conftest import contract_in_delivery, signed_in
 
 REFUSED = (403, 404)
 
@@ -21,21 +18,15 @@ REFUSED = (403, 404)
 def owned(app, fair, units):
     """Objects with owners: the hospital's contract, delivery and document; a consumer's order;
     the 高沙镇 booth; a household."""
-    _client, number, _url = draft_intent(app, units)
-    with app.test_request_context():
-        intent = db.session.execute(db.select(PurchaseIntent).where(PurchaseIntent.number == number)).scalar_one()
-        intent.status = intent_states.CONFIRMED
-        db.session.commit()
-        line = db.session.execute(db.select(IntentLine).where(IntentLine.intent_id == intent.id)).scalars().first()
-        delivery = fulfilment.create_delivery(intent, fulfilment.DeliveryDraft({line.id: 2}, "小周", "13700001111", "食堂"),
-                                              Actor(None, "test"))
-        document = documents.issue("contract", intent, None, Path(app.config["DOCUMENT_ROOT"]), Actor(None, "test"))
+    contract = contract_in_delivery(app, units, quantity=2)
+    with app.app_context():
         for email, role in (("owner@example.com", roles.CONSUMER), ("nosy@example.com", roles.CONSUMER),
                             ("clerk-b@example.com", roles.CLERK)):
             factories.user(email=email, role=role)
         db.session.commit()
         sku_id = db.session.scalar(db.select(IntentLine.sku_id).limit(1))
-        values = {"unit": units["hospital"], "intent": number, "delivery": delivery.number, "document": document.id,
+        values = {"unit": units["hospital"], "intent": contract["number"], "delivery": contract["order_number"],
+                  "document": contract["document_id"],
                   "booth": fair["booth"], "household": fair["households"][0]}
     owner = signed_in(app, "owner@example.com")
     placed = factories.buy(owner, sku_id)
