@@ -40,23 +40,31 @@ def signed_in(base: str, email: str, password: str) -> requests.Session:
     return session
 
 
-def checkout_load(base: str, emails: list[str], password: str, sku_id: int, product: str) -> dict:
-    """Each thread is one buyer: add a box, open checkout, place the order (pay on delivery)."""
+def checkout_load(base: str, emails: list[str], password: str, sku_id: int, product: str, journey: bool) -> dict:
+    """Each thread is one buyer placing orders (pay on delivery) until the time is up. A buyer
+    submits the add-to-cart form and the checkout form for every order (2 requests, the session's
+    form token read once); with ``journey`` they also open the product page and the checkout
+    page each time, as a person does (4 requests)."""
     address = {"recipient": "基准测试", "mobile": "13800000000", "province": "湖南省", "city": "邵阳市",
                "county": "洞口县", "street": "文昌街道 1 号", "payment_method": "cod", "note": ""}
     timings, failures, lock = [], [], threading.Lock()
-    deadline = time.monotonic() + SECONDS
     sessions = [signed_in(base, email, password) for email in emails]
+    deadline = time.monotonic() + SECONDS
 
     def buyer(session: requests.Session):
+        token = _csrf(session.get(f"{base}/products/{product}").text)
         while time.monotonic() < deadline:
             began = time.perf_counter()
-            token = _csrf(session.get(f"{base}/products/{product}").text)
-            session.post(f"{base}/cart/add", data={"sku_id": sku_id, "quantity": 1, "csrf_token": token})
-            token = _csrf(session.get(f"{base}/checkout").text)
+            if journey:
+                token = _csrf(session.get(f"{base}/products/{product}").text)
+            added = session.post(f"{base}/cart/add", data={"sku_id": sku_id, "quantity": 1, "csrf_token": token},
+                                 allow_redirects=False)
+            if journey:
+                token = _csrf(session.get(f"{base}/checkout").text)
             answer = session.post(f"{base}/checkout", data={**address, "csrf_token": token}, allow_redirects=False)
             with lock:
-                (timings if answer.status_code == 303 else failures).append(time.perf_counter() - began)
+                ok = added.status_code == 303 and answer.status_code == 303
+                (timings if ok else failures).append(time.perf_counter() - began)
 
     threads = [threading.Thread(target=buyer, args=(s,)) for s in sessions]
     start = time.perf_counter()
@@ -92,9 +100,11 @@ def main() -> None:
                         ("product list, deep page", "/products?page=3"), ("product page", f"/products/{product}"),
                         ("search", "/products?q=%E8%9C%9C%E6%A9%98")]:
         rows.append((label, wrk(shop + path)))
+    buyers = [f"bench{n}@example.com" for n in range(CONNECTIONS)]
     rows.append(("add to cart + checkout (pay on delivery), orders/s",
-                 checkout_load(shop, [f"bench{n}@example.com" for n in range(CONNECTIONS)], buyer_password, sku_id,
-                               product)))
+                 checkout_load(shop, buyers, buyer_password, sku_id, product, journey=False)))
+    rows.append(("  the same with product and checkout pages, orders/s",
+                 checkout_load(shop, buyers, buyer_password, sku_id, product, journey=True)))
     rows.append(("township report (staff), reports/s", report_time(shop, staff)))
     print(f"\n{'page':<52}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'÷ floor':>9}{'errors':>8}")
     for label, f in rows:

@@ -5,7 +5,7 @@ from datetime import date
 from sqlalchemy import exists, or_
 from sqlalchemy.orm import joinedload, selectinload
 
-from app.catalog.models import Category, Certification, Product, Sku
+from app.catalog.models import Category, Certification, Product
 from app.extensions import db
 from app.registry.models import Producer, Township
 
@@ -96,16 +96,11 @@ def product_by_slug(slug: str) -> Product | None:
             joinedload(Product.village),
             joinedload(Product.category),
             joinedload(Product.producer),
-            selectinload(Product.skus),
             selectinload(Product.images),
             selectinload(Product.certifications),
         )
     )
     return db.session.execute(query).scalar_one_or_none()
-
-
-def active_skus(product: Product) -> list[Sku]:
-    return [s for s in product.skus if s.is_active]
 
 
 def categories() -> list[Category]:

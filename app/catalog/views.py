@@ -6,12 +6,12 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 from wtforms import SelectChoice
 
-from app.catalog import bp, queries
+from app.catalog import bp, product_parts, queries
 from app.catalog.cache import cached, cached_body, catalogue_version
 from app.catalog.forms import ProductFilterForm
 from app.clock import today
 from app.events.queries import current_event
-from app.registry.queries import all_townships, producers_in_township, public_benefit_summary, townships_with_counts
+from app.registry.queries import all_townships, producers_in_township, townships_with_counts
 
 
 @bp.get("/")
@@ -56,18 +56,10 @@ def product_list():
 
 @bp.get("/products/<slug>")
 def product_page(slug: str):
-    product = queries.product_by_slug(slug)
-    if product is None:
+    parts = cached("product", slug, lambda: product_parts.render_parts(slug, today()))
+    if parts is None:
         abort(404)
-    on = today()
-    return render_template(
-        "catalog/product.html",
-        product=product,
-        skus=queries.active_skus(product),
-        certification=product.valid_certification(on),
-        benefit=public_benefit_summary(product.producer_id, on),
-        today=on,
-    )
+    return render_template("catalog/product.html", page=parts, skus=product_parts.offers(parts.product_id))
 
 
 @bp.get("/townships/<code>")

@@ -89,8 +89,22 @@ def seed_sales(scale_name: str, today: date) -> int:
 def _flush(buffers) -> None:
     for model in (Order, OrderStatusChange, OrderLine, Attribution):
         if buffers[model]:
-            db.session.execute(insert(model), buffers[model])
+            if db.engine.dialect.name == "postgresql":
+                _copy(model.__tablename__, buffers[model])
+            else:
+                db.session.execute(insert(model), buffers[model])
             buffers[model].clear()
+
+
+def _copy(table: str, rows: list[dict]) -> None:
+    # COPY loads the county's millions of ledger rows several times faster than multi-row
+    # INSERTs, on the session's own connection and inside its transaction.
+    columns = list(rows[0])
+    cursor = db.session.connection().connection.driver_connection.cursor()
+    # The table and column names come from our models, never from input.
+    with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:  # nosec B608
+        for row in rows:
+            copy.write_row([row[c] for c in columns])
 
 
 def _resync_sequences() -> None:

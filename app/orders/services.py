@@ -1,11 +1,12 @@
 """Order use cases. Each commits exactly once, or raises and leaves the database as it was."""
 import logging
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import update
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.catalog.models import Product, Sku
 from app.clock import today
@@ -85,12 +86,15 @@ def get_order(number: str, user_id: int | None = None, for_update: bool = False)
 
 
 def place_order(user_id: int, items: list[CartItem], address: Address, note: str, event_code: str | None,
-                payment_method: str, max_quantity: int, payment_timeout_minutes: int) -> Order:
+                payment_method: str, max_quantity: int, payment_timeout_minutes: int,
+                also: Callable[[], None] | None = None) -> Order:
     """Create an order with its lines and reserve stock, all in one transaction. Commits.
 
     Stock is taken with a conditional UPDATE per SKU (never read-then-write), in SKU id
     order so two buyers of the same SKUs cannot deadlock on PostgreSQL. Raises
     CheckoutError and leaves nothing behind when any SKU falls short or changed price.
+    ``also`` runs inside the same transaction: the shop empties the cart there, so a placed
+    order and a cart still holding it never both exist.
     """
     if not items:
         raise CheckoutError("empty_cart")
@@ -101,7 +105,7 @@ def place_order(user_id: int, items: list[CartItem], address: Address, note: str
     items = sorted(items, key=lambda i: i.sku_id)
     skus = {s.id: s for s in db.session.execute(
         db.select(Sku).where(Sku.id.in_([i.sku_id for i in items]))
-        .options(selectinload(Sku.product).selectinload(Product.certifications))
+        .options(joinedload(Sku.product).selectinload(Product.certifications))
     ).scalars()}
     unavailable = [str(i.sku_id) for i in items
                    if i.sku_id not in skus or not skus[i.sku_id].is_active or not skus[i.sku_id].product.is_active]
@@ -128,13 +132,13 @@ def place_order(user_id: int, items: list[CartItem], address: Address, note: str
     )
     db.session.add(order)
     db.session.flush()
-    sold_out = []
+    sold_out, lines = [], []
     for item in items:
         sku = skus[item.sku_id]
         if not take_stock(sku.id, item.quantity):
             sold_out.append(_label(sku))
             continue
-        db.session.add(OrderLine(
+        lines.append(OrderLine(
             order_id=order.id, sku_id=sku.id, product_id=sku.product_id, producer_id=sku.product.producer_id,
             product_name=sku.product.name, sku_code=sku.code, sku_name=sku.name, unit=sku.unit,
             unit_price_fen=sku.price_fen, quantity=item.quantity, line_total_fen=sku.price_fen * item.quantity,
@@ -142,12 +146,16 @@ def place_order(user_id: int, items: list[CartItem], address: Address, note: str
     if sold_out:
         db.session.rollback()
         raise CheckoutError("sold_out", sold_out)
+    db.session.add_all(lines)
     record_creation(order, "user", user_id, "下单（在线支付）" if online else "下单（货到付款）")
     if not online:
-        _queue_confirmation(order)
+        _queue_confirmation(order, lines)
+    if also is not None:
+        also()
+    number, total = order.number, order.total_fen
     db.session.commit()
     # Business events are logged by number and amount only: never names, phones or addresses.
-    log.info("order placed: %s, %d line(s), %d fen, %s", order.number, len(items), order.total_fen, payment_method)
+    log.info("order placed: %s, %d line(s), %d fen, %s", number, len(lines), total, payment_method)
     return order
 
 
@@ -169,12 +177,12 @@ def release_stock(order: Order) -> None:
                            .execution_options(synchronize_session=False))
 
 
-def _queue_confirmation(order: Order) -> None:
+def _queue_confirmation(order: Order, lines: list[OrderLine]) -> None:
     if order.user is None:
         return
-    lines = "\n".join(f"  {l.product_name} {l.sku_name} × {l.quantity}" for l in order.lines)
+    listed = "\n".join(f"  {l.product_name} {l.sku_name} × {l.quantity}" for l in lines)
     queue_mail(order.user.email, f"订单 {order.number} 已确认",
-               f"您好，您的订单 {order.number} 已确认，我们会尽快发货。\n{lines}\n"
+               f"您好，您的订单 {order.number} 已确认，我们会尽快发货。\n{listed}\n"
                f"合计：¥{order.total_fen / 100:.2f}\n收货地址：{order.address_line} {order.recipient}\n"
                "每一笔购买都会按带贫协议记到受益的贫困户。谢谢您的支持！\n")
 

@@ -1,7 +1,7 @@
 """Cart use cases over two stores: the guest's session dict and the signed-in buyer's rows."""
 from dataclasses import dataclass
 
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.catalog.models import Product, Sku
 from app.extensions import db
@@ -114,7 +114,7 @@ def set_quantity(cart, sku_id: int, quantity: int, max_quantity: int, add: bool 
 
     Raises CartError('unavailable'|'bad_quantity'|'exceeds_stock') and changes nothing.
     """
-    sku = _skus([sku_id]).get(sku_id)
+    sku = db.session.execute(db.select(Sku).where(Sku.id == sku_id).options(joinedload(Sku.product))).scalar()
     if sku is None or not sku.is_active or not sku.product.is_active:
         raise CartError("unavailable")
     current = cart.items().get(sku_id, (0, 0))[0]

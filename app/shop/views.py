@@ -106,13 +106,11 @@ def checkout():
             order = orders.place_order(
                 current_user.id, carts.checkout_items(cart), address, form.note.data or "", form.event_code.data,
                 form.payment_method.data, current_app.config["CART_MAX_QUANTITY"],
-                current_app.config["ORDER_PAYMENT_TIMEOUT_MINUTES"])
+                current_app.config["ORDER_PAYMENT_TIMEOUT_MINUTES"], also=cart.clear)
         except orders.CheckoutError as error:
             flash(checkout_error_message(error), "danger")
             status = 409 if error.code in ("sold_out", "price_changed", "unavailable") else 400
         else:
-            cart.clear()
-            cart.save()
             if order.payment_method == "stripe":
                 return redirect(url_for("payments.pay", number=order.number)), 303
             flash(_("下单成功！我们会尽快发货，送达时付款即可。"), "success")

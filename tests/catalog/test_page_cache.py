@@ -1,6 +1,7 @@
 """Catalogue pages are served from the cache until the catalogue changes, and a change shows at once."""
 from sqlalchemy import event
 
+from app.clock import today
 from app.domain import roles
 from app.extensions import db
 from tests import factories
@@ -42,3 +43,36 @@ def test_the_cached_part_does_not_carry_the_visitors_identity(make_app, test_set
     factories.login(first, "first@example.com")
     assert "第一位顾客" in first.get("/").get_data(as_text=True)
     assert "第一位顾客" not in app.test_client().get("/").get_data(as_text=True)
+
+
+def test_the_product_page_shows_live_stock_and_a_new_benefit_link_at_once(make_app, test_settings):
+    app = make_app({**test_settings, "CACHE_TYPE": "SimpleCache"})
+    with app.app_context():
+        township = factories.township(name="高沙镇")
+        village = factories.village(township, name="花园村")
+        producer = factories.producer(township, [factories.household(village, head_name="王大明")])
+        newcomer = factories.household(village, head_name="李小红")
+        product = factories.product("雪峰蜜橘", producer, stock=25)
+        factories.user(email="cache-staff@example.com", role=roles.STAFF)
+        factories.user(email="buyer@example.com")
+        db.session.commit()
+        slug, product_id, sku_id = product.slug, product.id, product.skus[0].id
+        producer_id, registration_no = producer.id, newcomer.registration_no
+    visitor = app.test_client()
+    page = visitor.get(f"/products/{slug}").get_data(as_text=True)
+    assert "有货" in page and "1 户" in page
+
+    buyer = app.test_client()
+    factories.login(buyer, "buyer@example.com")
+    assert factories.buy(buyer, sku_id, quantity=10).status_code == 303
+    assert "仅剩 15" in visitor.get(f"/products/{slug}").get_data(as_text=True)  # stock is never cached
+
+    staff = app.test_client()
+    factories.login(staff, "cache-staff@example.com")
+    assert staff.post(f"/staff/producers/{producer_id}/links", data={
+        "registration_no": registration_no, "weight": 1, "valid_from": today().isoformat()}).status_code == 303
+    page = visitor.get(f"/products/{slug}").get_data(as_text=True)
+    assert "2 户" in page and "李*" in page
+
+    assert staff.post(f"/staff/products/{product_id}/withdraw").status_code == 303
+    assert visitor.get(f"/products/{slug}").status_code == 404
