@@ -76,25 +76,11 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def _template_helpers(app: Flask) -> None:
-    from flask_login import current_user
-
     from app.bulk.labels import INTENT_STATUS
     from app.orders import labels
 
     app.jinja_env.globals.update(order_status=labels.ORDER_STATUS, payment_status=labels.PAYMENT_STATUS,
                                  payment_method=labels.PAYMENT_METHOD, intent_status=INTENT_STATUS)
-
-    @app.context_processor
-    def cart_count():
-        # Lazy: only pages whose header shows the badge pay for the count.
-        def count() -> int:
-            from app.shop.cart import UserCart
-
-            if current_user.is_authenticated:
-                return sum(q for q, _p in UserCart(current_user.id).items().values())
-            return sum(int(v[0]) for v in session.get("cart", {}).values())
-
-        return {"cart_count": count}
 
 
 def _import_models() -> None:

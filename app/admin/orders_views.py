@@ -42,7 +42,7 @@ def _order_or_404(number: str):
 @role_required(roles.STAFF)
 def order_detail(number: str):
     order = _order_or_404(number)
-    return render_template("admin/order.html", order=order, impact=order_impact(order.id), ship_form=ShipForm(),
+    return render_template("admin/order.html", order=order, impact=order_impact(order), ship_form=ShipForm(),
                            cash_form=CashForm(amount=f"{order.total_fen / 100:.2f}"), refund_form=RefundForm(),
                            confirm_form=ConfirmForm(), transitions=states.TRANSITIONS[order.status])
 

@@ -7,6 +7,7 @@ from sqlalchemy.orm import selectinload
 from app.domain.identity import mask_name
 from app.extensions import db
 from app.impact.models import Attribution, LedgerDay
+from app.orders.models import Order
 from app.registry.models import BenefitLink, Household, Producer, Township, Village
 
 
@@ -20,8 +21,12 @@ class OrderImpact:
     sample: tuple[str, ...]  # "李** · 林田村"
 
 
-def order_impact(order_id: int, sample_size: int = 6) -> OrderImpact:
-    """Net attributed amount and the households it reached; reads the ledger only."""
+def order_impact(order: Order, sample_size: int = 6) -> OrderImpact:
+    """Net attributed amount and the households it reached; reads the ledger only. The ledger
+    is written when money arrives, so an order never paid is answered without reading it."""
+    if not order.paid_fen:
+        return OrderImpact(0, 0, 0, (), (), ())
+    order_id = order.id
     per_household = (
         db.select(Attribution.household_id, func.sum(Attribution.amount_fen).label("net"))
         .where(Attribution.order_id == order_id)

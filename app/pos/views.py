@@ -78,7 +78,7 @@ def receipt_page(uuid: str):
     sale = sale_with_order(uuid.lower())
     if sale is None:
         abort(404)
-    return render_template("pos/receipt.html", sale=sale, order=sale.order, impact=order_impact(sale.order_id))
+    return render_template("pos/receipt.html", sale=sale, order=sale.order, impact=order_impact(sale.order))
 
 
 @bp.route("/pos/booths/<code>/close", methods=["GET", "POST"])

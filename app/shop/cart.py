@@ -105,7 +105,7 @@ class CartView:
 
 def _skus(ids) -> dict[int, Sku]:
     query = db.select(Sku).where(Sku.id.in_(list(ids))).options(
-        selectinload(Sku.product).selectinload(Product.images))
+        joinedload(Sku.product).selectinload(Product.images))
     return {s.id: s for s in db.session.execute(query).scalars()}
 
 

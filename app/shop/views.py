@@ -1,5 +1,5 @@
 """Cart, checkout and "my orders": thin views over the cart, order and payment services."""
-from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, user_logged_in
 from wtforms import SelectChoice
@@ -16,10 +16,24 @@ from app.shop.forms import CartLineForm, CheckoutForm, ConfirmForm
 
 def _cart():
     if current_user.is_authenticated:
-        return carts.UserCart(current_user.id)
+        # One cart per request, so the header's badge reuses the rows the page already read.
+        if "cart" not in g:
+            g.cart = carts.UserCart(current_user.id)
+        return g.cart
     session.setdefault("cart", {})
     session.modified = True  # the dict inside the session changes in place
     return carts.SessionCart(session["cart"])
+
+
+@bp.app_context_processor
+def cart_count():
+    # Lazy: only pages whose header shows the badge pay for the count.
+    def count() -> int:
+        if current_user.is_authenticated:
+            return sum(q for q, _p in _cart().items().values())
+        return sum(int(v[0]) for v in session.get("cart", {}).values())
+
+    return {"cart_count": count}
 
 
 @user_logged_in.connect
@@ -137,7 +151,7 @@ def order_page(number: str):
         order = orders.get_order(number, current_user.id)
     except orders.OrderNotFound:
         abort(404)
-    return render_template("shop/order.html", order=order, impact=order_impact(order.id), form=ConfirmForm(),
+    return render_template("shop/order.html", order=order, impact=order_impact(order), form=ConfirmForm(),
                            cancellable=order.status in (states.PENDING_PAYMENT, states.CONFIRMED, states.PAID))
 
 
