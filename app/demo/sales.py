@@ -4,7 +4,7 @@ import random
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta, timezone
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, select, text
 
 from app.accounts.models import User
 from app.catalog.models import Certification, Product, Sku
@@ -15,6 +15,7 @@ from app.events.models import Event
 from app.extensions import db
 from app.impact.models import ROLLUP_KEYS, Attribution
 from app.impact.services import county_day, roll_up
+from app.models_base import insert_rows
 from app.orders.models import Order, OrderLine, OrderStatusChange
 from app.registry.models import BenefitLink, Household, Producer, Village
 
@@ -88,23 +89,8 @@ def seed_sales(scale_name: str, today: date) -> int:
 
 def _flush(buffers) -> None:
     for model in (Order, OrderStatusChange, OrderLine, Attribution):
-        if buffers[model]:
-            if db.engine.dialect.name == "postgresql":
-                _copy(model.__tablename__, buffers[model])
-            else:
-                db.session.execute(insert(model), buffers[model])
-            buffers[model].clear()
-
-
-def _copy(table: str, rows: list[dict]) -> None:
-    # COPY loads the county's millions of ledger rows several times faster than multi-row
-    # INSERTs, on the session's own connection and inside its transaction.
-    columns = list(rows[0])
-    cursor = db.session.connection().connection.driver_connection.cursor()
-    # The table and column names come from our models, never from input.
-    with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:  # nosec B608
-        for row in rows:
-            copy.write_row([row[c] for c in columns])
+        insert_rows(model, buffers[model])
+        buffers[model].clear()
 
 
 def _resync_sequences() -> None:

@@ -3,14 +3,14 @@ and the daily roll-up moves in the same transaction."""
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.clock import COUNTY_TZ
 from app.domain.money import allocate
 from app.extensions import db
 from app.impact.models import ROLLUP_KEYS, Attribution, LedgerDay
-from app.models_base import utcnow
+from app.models_base import insert_rows, utcnow
 from app.orders.models import Order, OrderLine
 from app.registry.models import BenefitLink, Household, Producer, Village
 from app.registry.queries import active_links_clause
@@ -80,8 +80,7 @@ def attribute_lines(entries: list[LedgerEntry]) -> int:
         deltas = _pair_deltas(line.id, rows, entry.kind)
         all_rows.extend(rows)
         rollups.extend(_rollup_row(row, line, booked_at, deltas.get(row["household_id"], 0)) for row in rows)
-    if all_rows:
-        db.session.execute(insert(Attribution), all_rows)
+    insert_rows(Attribution, all_rows)
     roll_up(rollups)
     return len(all_rows)
 
@@ -123,14 +122,18 @@ def roll_up(rows: list[dict]) -> None:
             merged[key] = dict(row)
     if not merged:
         return
-    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+    on_postgresql = db.engine.dialect.name == "postgresql"
     table = LedgerDay.__table__
-    statement = dialect.insert(table)
-    statement = statement.on_conflict_do_update(
-        index_elements=list(ROLLUP_KEYS),
-        set_={"amount_fen": table.c.amount_fen + statement.excluded.amount_fen,
-              "pairs": table.c.pairs + statement.excluded.pairs})
     values = list(merged.values())
-    for start in range(0, len(values), 5000):
-        db.session.execute(statement, values[start:start + 5000])
+    # PostgreSQL gets one multi-row statement per 1,000 keys (psycopg would send an executemany
+    # as one statement per row); SQLite's executemany is fast already.
+    step = 1000 if on_postgresql else 5000
+    for start in range(0, len(values), step):
+        chunk = values[start:start + step]
+        statement = postgresql.insert(table).values(chunk) if on_postgresql else sqlite.insert(table)
+        statement = statement.on_conflict_do_update(
+            index_elements=list(ROLLUP_KEYS),
+            set_={"amount_fen": table.c.amount_fen + statement.excluded.amount_fen,
+                  "pairs": table.c.pairs + statement.excluded.pairs})
+        db.session.execute(statement) if on_postgresql else db.session.execute(statement, chunk)
 
