@@ -9,6 +9,7 @@ from app.clock import county_time
 from app.domain.money import format_fen
 from app.security import check_production_settings, configure_logging, init_security
 from app.extensions import babel, bootstrap, cache, csrf, db, login_manager, migrate
+from app.forms import share_wtforms_messages
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -63,6 +64,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.register_blueprint(blueprint)
     register_error_pages(app)
     app.before_request(refuse_nul_bytes)
+    app.before_request(share_wtforms_messages)
 
     app.jinja_env.filters["fen"] = format_fen
     app.jinja_env.filters["county_time"] = county_time

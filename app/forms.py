@@ -1,7 +1,25 @@
 """What all our forms share."""
-from flask import flash, redirect
+from functools import cache
+
+from babel import support
+from flask import flash, redirect, request
+from flask_babel import get_locale
+from wtforms.i18n import messages_path
 
 from app.extensions import db
+
+
+@cache
+def _wtforms_catalogue(locale: str) -> support.Translations:
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+def share_wtforms_messages() -> None:
+    """Before each request: hand Flask-WTF the WTForms message catalogue of the request's
+    language. Left alone it parses the catalogue from disk for every request that builds a
+    form (about a millisecond); the catalogue never changes, so each language's is parsed once
+    per process."""
+    request.wtforms_translations = _wtforms_catalogue(str(get_locale()))
 
 
 def form_errors(form) -> str:
