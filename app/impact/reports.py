@@ -114,15 +114,46 @@ DIMENSIONS = {
 
 def build_report(dimension: str, filters: ReportFilters, staff: bool = False) -> Report:
     """Sales, amount reaching households, households, 户次 and people, grouped by ``dimension``."""
-    if dimension not in DIMENSIONS or (dimension == "household" and not staff):
-        raise ValueError(f"unknown report dimension {dimension!r}")
-    rows = _figures(DIMENSIONS[dimension](), filters)
-    total = _figures(literal("all"), filters)
-    labels = _labels(dimension, [r["key"] for r in rows], staff)
-    report_rows = sorted((_row(r, labels.get(r["key"], str(r["key"]))) for r in rows),
-                         key=lambda r: (r.key if dimension == "month" else -r.sales_fen, str(r.label)))
-    empty = ReportRow("all", "合计", 0, 0, 0, 0, 0, 0, 0)
-    return Report(dimension, filters, report_rows, _row(total[0], "合计") if total else empty)
+    return build_reports((dimension,), filters, staff)[0]
+
+
+def build_reports(dimensions: tuple[str, ...], filters: ReportFilters, staff: bool = False) -> list[Report]:
+    """The same filtered figures grouped several ways. Their totals row is the same for all of
+    them, so it is read once: its money adds up from any grouping (every roll-up row falls in
+    exactly one group); only the households reached need their own count."""
+    for dimension in dimensions:
+        if dimension not in DIMENSIONS or (dimension == "household" and not staff):
+            raise ValueError(f"unknown report dimension {dimension!r}")
+    grouped = [_figures(DIMENSIONS[dimension](), filters) for dimension in dimensions]
+    reach = _reach(literal("all"), filters).get("all", (0, 0, 0))
+    total = ReportRow("all", "合计", *(sum(r[f] for r in grouped[0]) for f in ("sales", "attributed", "certified")),
+                      reach[0], sum(r["times"] for r in grouped[0]), int(reach[1] or 0), reach[2])
+    reports = []
+    for dimension, rows in zip(dimensions, grouped):
+        labels = _labels(dimension, [r["key"] for r in rows], staff)
+        report_rows = sorted((_row(r, labels.get(r["key"], str(r["key"]))) for r in rows),
+                             key=lambda r, d=dimension: (r.key if d == "month" else -r.sales_fen, str(r.label)))
+        reports.append(Report(dimension, filters, report_rows, total))
+    return reports
+
+
+@dataclass(frozen=True)
+class SalesPoint:
+    label: str
+    sales_fen: int
+
+
+def sales_by(dimension: str, filters: ReportFilters) -> list[SalesPoint]:
+    """Sales alone, grouped by ``dimension``: what the charts draw, without the households
+    reached (the costliest figure to count)."""
+    if dimension not in DIMENSIONS or dimension == "household":
+        raise ValueError(f"unknown chart dimension {dimension!r}")
+    key = DIMENSIONS[dimension]()
+    rows = db.session.execute(
+        select(key, func.sum(LedgerDay.amount_fen)).where(*rollup_filter_clauses(filters)).group_by(key)).all()
+    labels = _labels(dimension, [k for k, _s in rows], staff=False)
+    rows = sorted(rows, key=lambda r: (r[0] if dimension == "month" else -(r[1] or 0), str(labels.get(r[0], r[0]))))
+    return [SalesPoint(labels.get(k, str(k)), int(s or 0)) for k, s in rows]
 
 
 def _figures(key, filters: ReportFilters) -> list[dict]:
@@ -135,24 +166,29 @@ def _figures(key, filters: ReportFilters) -> list[dict]:
                func.sum(case((reached, LedgerDay.pairs), else_=0)))
         .where(*where).group_by(key)
     ).all()
-    # Households count where their net share in the group is positive (a refunded sale
-    # reached nobody); people and villages are those households' own.
-    per_household = (
-        select(key.label("k"), LedgerDay.household_id.label("household_id"))
-        .where(reached, *where)
-        .group_by(key, LedgerDay.household_id)
-        .having(func.sum(LedgerDay.amount_fen) > 0)
-        .subquery()
-    )
-    people = {k: (n, p, v) for k, n, p, v in db.session.execute(
-        select(per_household.c.k, func.count(), func.sum(Household.members), func.count(func.distinct(Household.village_id)))
-        .join(Household, Household.id == per_household.c.household_id)
-        .group_by(per_household.c.k)
-    ).all()}
+    people = _reach(key, filters)
     return [dict(key=k, sales=int(s or 0), attributed=int(a or 0), certified=int(c or 0), times=int(t or 0),
                  households=people.get(k, (0, 0, 0))[0], people=int(people.get(k, (0, 0, 0))[1] or 0),
                  villages=people.get(k, (0, 0, 0))[2])
             for k, s, a, c, t in money]
+
+
+def _reach(key, filters: ReportFilters) -> dict:
+    """Per group: households, people and villages reached. A household counts where its net
+    share in the group is positive (a refunded sale reached nobody); people and villages are
+    those households' own."""
+    per_household = (
+        select(key.label("k"), LedgerDay.household_id.label("household_id"))
+        .where(LedgerDay.household_id != 0, *rollup_filter_clauses(filters))
+        .group_by(key, LedgerDay.household_id)
+        .having(func.sum(LedgerDay.amount_fen) > 0)
+        .subquery()
+    )
+    return {k: (n, p, v) for k, n, p, v in db.session.execute(
+        select(per_household.c.k, func.count(), func.sum(Household.members), func.count(func.distinct(Household.village_id)))
+        .join(Household, Household.id == per_household.c.household_id)
+        .group_by(per_household.c.k)
+    ).all()}
 
 
 def _row(figures: dict, label: str) -> ReportRow:

@@ -43,7 +43,7 @@ def staff_reports():
     if request.args and not form.validate():
         return render_template("impact/reports.html", form=form, report=None, events=_events()), 400
     report = reports.build_report(form.dimension.data or "township", _filters(form), staff=True)
-    monthly = reports.build_report("month", _filters(form), staff=True)
+    monthly = reports.sales_by("month", _filters(form))
     return render_template("impact/reports.html", form=form, report=report, monthly=monthly, events=_events(),
                            dimension_label=DIMENSION_LABELS[report.dimension],
                            warnings=reports.uncertified_event_warnings(report.filters))
@@ -70,24 +70,22 @@ def event_report(code: str):
     if event is None:
         abort(404)
     filters = reports.ReportFilters(event_id=event.id)
-    return render_template("impact/event.html", event=event, report=reports.build_report("township", filters, staff=True),
-                           by_village=reports.build_report("village", filters, staff=True), filters=filters,
-                           warnings=reports.uncertified_event_warnings(filters))
+    by_township, by_village = reports.build_reports(("township", "village"), filters, staff=True)
+    return render_template("impact/event.html", event=event, report=by_township, by_village=by_village,
+                           filters=filters, warnings=reports.uncertified_event_warnings(filters))
 
 
 def _public_figures(event: Event | None) -> dict:
     filters = reports.ReportFilters(event_id=event.id if event else None)
     by_township = reports.build_report("township", filters)
-    by_month = reports.build_report("month", filters)
-    by_channel = reports.build_report("channel", filters)
     total = by_township.total
     return {
         "event": event.name if event else None,
         "sales_fen": total.sales_fen, "attributed_fen": total.attributed_fen, "households": total.households,
         "people": total.people, "villages": total.villages, "household_times": total.household_times,
         "townships": [{"label": r.label, "sales_fen": r.sales_fen, "households": r.households} for r in by_township.rows],
-        "months": [{"label": r.label, "sales_fen": r.sales_fen} for r in by_month.rows],
-        "channels": [{"label": r.label, "sales_fen": r.sales_fen} for r in by_channel.rows],
+        "months": [{"label": p.label, "sales_fen": p.sales_fen} for p in reports.sales_by("month", filters)],
+        "channels": [{"label": p.label, "sales_fen": p.sales_fen} for p in reports.sales_by("channel", filters)],
     }
 
 
