@@ -88,3 +88,21 @@ PRODUCER_KIND_NAMES = {
     "cooperative": "{town}{crop}种植专业合作社",
     "enterprise": "洞口县{crop}农业开发有限公司",
 }
+
+# At county scale every cooperative sells what it grows, so the catalogue has the size of the
+# county's (one product per producer) and a product list runs to several pages.
+# crop: (slug stem, product name, subtitle, category, picture, skus[(name, unit, grams, fen, stock)])
+CROP_PRODUCTS = {
+    "蜜橘": ("mandarin", "蜜橘", "合作社果园直供，现摘现发", "fruit", "orange", [("5 斤装", "箱", 2500, 3680, 400)]),
+    "脐橙": ("navel", "脐橙", "果肉脆甜，产地直发", "fruit", "orange", [("5 斤装", "箱", 2500, 4280, 300)]),
+    "油茶": ("camellia", "山茶油", "冷榨茶籽油，一年一榨", "oil-grain", "oil", [("2.5 升", "桶", 2300, 15800, 120)]),
+    "水稻": ("rice", "大米", "当季新米，真空包装", "oil-grain", "rice", [("10 斤装", "袋", 5000, 5580, 400)]),
+    "生猪": ("pork", "腊肉", "土猪五花，柴火熏制", "cured-meat", "pork", [("1 斤", "块", 500, 6580, 150)]),
+    "楠竹": ("bamboo", "笋干", "山林鲜笋晒制", "mountain", "bamboo", [("半斤装", "袋", 250, 4280, 150)]),
+    "香菇": ("mushroom", "香菇", "椴木栽培，肉厚味浓", "mountain", "mushroom", [("半斤装", "袋", 250, 3680, 150)]),
+    "茶叶": ("tea", "绿茶", "高山茶园，明前采摘", "tea", "tea", [("100 克", "罐", 100, 8800, 120)]),
+    "蜂蜜": ("honey", "土蜂蜜", "中华蜂百花蜜", "eggs-honey", "honey", [("500 克", "瓶", 500, 6580, 120)]),
+    "蔬菜": ("beans", "干豆角", "农家晾晒，炖肉最香", "mountain", "chili", [("1 斤", "袋", 500, 2980, 200)]),
+    "中药材": ("yuzhu", "玉竹", "林下种植，切片晒干", "mountain", "bamboo", [("250 克", "袋", 250, 5800, 100)]),
+    "红薯": ("sweet-potato", "红薯粉丝", "手工晾晒，无添加", "oil-grain", "noodles", [("2 斤装", "袋", 1000, 2680, 200)]),
+}

@@ -32,12 +32,13 @@ class Scale:
     villages: int
     households_per_village: int
     producers: int
+    every_producer_sells: bool = False
 
 
 SCALES = {
     "demo": Scale(villages=96, households_per_village=6, producers=24),
     # Figures from the county report: 334 villages, 32,043 registered households, 169 producers.
-    "county": Scale(villages=334, households_per_village=96, producers=169),
+    "county": Scale(villages=334, households_per_village=96, producers=169, every_producer_sells=True),
 }
 
 CROPS = ["蜜橘", "脐橙", "油茶", "水稻", "生猪", "楠竹", "香菇", "茶叶", "蜂蜜", "蔬菜", "中药材", "红薯"]
@@ -63,6 +64,8 @@ def seed_demo(scale_name: str, media_root: Path, today: date) -> SeedReport:
     producers = _producers(townships, scale, report)
     _benefit_links(producers, report)
     _catalogue(townships, producers, media_root, today, report)
+    if scale.every_producer_sells:
+        _cooperative_products(townships, producers, media_root, today, report)
     _events(today, report)
     _users(report)
     report.count("order_lines", seed_sales(scale_name, today))
@@ -73,7 +76,7 @@ def seed_demo(scale_name: str, media_root: Path, today: date) -> SeedReport:
     booths, booth_sales = seed_booths(today)
     report.count("booths", booths)
     report.count("booth_sales", booth_sales)
-    if db.engine.dialect.name == "postgresql" and report.created.get("order_lines"):
+    if report.created.get("order_lines"):
         # Millions of rows just arrived: give the planner their statistics now rather than
         # whenever autovacuum gets round to it, or the first reports plan for empty tables.
         db.session.execute(text("ANALYZE"))
@@ -229,28 +232,59 @@ def _catalogue(townships, producers, media_root: Path, today: date, report: Seed
         village = db.session.execute(
             db.select(Village).where(Village.township_id == township.id).order_by(Village.id).limit(1)
         ).scalar_one()
-        product = Product(
-            slug=slug, name=name, subtitle=subtitle, category_id=categories[category].id,
-            producer_id=producer.id, township_id=township.id, village_id=village.id,
-            is_featured=featured, price_from_fen=min(s[4] for s in skus),
-            description=f"{name}产自洞口县{township.name}{village.name}，由{producer.name}组织生产。"
-                        f"每卖出一份，收益按带贫协议分配到合作的建档立卡户。{subtitle}。",
-        )
-        db.session.add(product)
-        db.session.flush()
-        for code, sku_name, unit, grams, fen, stock in skus:
-            db.session.add(Sku(product_id=product.id, code=code, name=sku_name, unit=unit,
-                               net_weight_g=grams, price_fen=fen, stock=stock))
-        # Uncertified products get a certificate that lapsed, so the "certified only" filter has work to do.
-        valid_to = date(today.year + 1, 12, 31) if certified else date(today.year - 1, 6, 30)
-        db.session.add(Certification(product_id=product.id, number=f"湘扶认字〔2020〕第{1000 + index:04d}号",
-                                     issuer="湖南省扶贫开发办公室", valid_from=date(2020, 6, 1), valid_to=valid_to))
-        for n in range(2):
-            relative = f"products/{slug}-{n}.jpg"
-            draw_product_picture(picture, index * 10 + n, media_root / relative)
-            db.session.add(ProductImage(product_id=product.id, path=relative, alt=name, sort_order=n))
+        _add_product(slug, name, subtitle, categories[category], producer, township, village, featured, certified,
+                     skus, picture, index, media_root, today)
         report.count("products", 1)
     db.session.commit()
+
+
+def _cooperative_products(townships, producers: dict[str, Producer], media_root: Path, today: date,
+                          report: SeedReport) -> None:
+    """One product for each cooperative that has none yet, from what it grows."""
+    categories = {c.slug: c for c in db.session.execute(db.select(Category)).scalars()}
+    selling = set(db.session.execute(db.select(Product.producer_id)).scalars())
+    by_id = {t.id: t for t in townships}
+    for index, producer in enumerate(sorted(producers.values(), key=lambda p: p.id), start=len(data.PRODUCTS)):
+        crop = producer.name[2:].removesuffix("种植专业合作社")
+        if producer.id in selling or crop not in data.CROP_PRODUCTS:
+            continue
+        stem, product_name, subtitle, category, picture, skus = data.CROP_PRODUCTS[crop]
+        township = by_id[producer.township_id]
+        village = db.session.execute(db.select(Village).where(Village.township_id == township.id)
+                                     .order_by(Village.id).limit(1)).scalar_one()
+        rng = random.Random(producer.name)
+        code = f"{stem.upper()[:4]}-{township.code.upper()}"
+        _add_product(f"{stem}-{township.code}", f"{township.name[:2]}{product_name}", subtitle, categories[category],
+                     producer, township, village, False, rng.random() < 0.8,
+                     [(f"{code}-{n}", name, unit, grams, fen + 100 * rng.randint(-5, 5), stock)
+                      for n, (name, unit, grams, fen, stock) in enumerate(skus, start=1)],
+                     picture, index, media_root, today, pictures=1)
+        report.count("products", 1)
+    db.session.commit()
+
+
+def _add_product(slug, name, subtitle, category, producer, township, village, featured, certified, skus, picture,
+                 index, media_root: Path, today: date, pictures: int = 2) -> None:
+    product = Product(
+        slug=slug, name=name, subtitle=subtitle, category_id=category.id,
+        producer_id=producer.id, township_id=township.id, village_id=village.id,
+        is_featured=featured, price_from_fen=min(s[4] for s in skus),
+        description=f"{name}产自洞口县{township.name}{village.name}，由{producer.name}组织生产。"
+                    f"每卖出一份，收益按带贫协议分配到合作的建档立卡户。{subtitle}。",
+    )
+    db.session.add(product)
+    db.session.flush()
+    for code, sku_name, unit, grams, fen, stock in skus:
+        db.session.add(Sku(product_id=product.id, code=code, name=sku_name, unit=unit,
+                           net_weight_g=grams, price_fen=fen, stock=stock))
+    # Uncertified products get a certificate that lapsed, so the "certified only" filter has work to do.
+    valid_to = date(today.year + 1, 12, 31) if certified else date(today.year - 1, 6, 30)
+    db.session.add(Certification(product_id=product.id, number=f"湘扶认字〔2020〕第{1000 + index:04d}号",
+                                 issuer="湖南省扶贫开发办公室", valid_from=date(2020, 6, 1), valid_to=valid_to))
+    for n in range(pictures):
+        relative = f"products/{slug}-{n}.jpg"
+        draw_product_picture(picture, index * 10 + n, media_root / relative)
+        db.session.add(ProductImage(product_id=product.id, path=relative, alt=name, sort_order=n))
 
 
 def _events(today: date, report: SeedReport) -> None:
