@@ -6,7 +6,7 @@ The report query is kept apart from its HTML, chart and spreadsheet formatters.
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
-from sqlalchemy import case, func, literal, select
+from sqlalchemy import case, func, null, select, union_all
 
 from app.clock import COUNTY_TZ
 from app.domain.identity import mask_name
@@ -120,16 +120,16 @@ def build_report(dimension: str, filters: ReportFilters, staff: bool = False) ->
 def build_reports(dimensions: tuple[str, ...], filters: ReportFilters, staff: bool = False) -> list[Report]:
     """The same filtered figures grouped several ways. Their totals row is the same for all of
     them, so it is read once: its money adds up from any grouping (every roll-up row falls in
-    exactly one group); only the households reached need their own count."""
+    exactly one group), and the households reached come with the first grouping's count."""
     for dimension in dimensions:
         if dimension not in DIMENSIONS or (dimension == "household" and not staff):
             raise ValueError(f"unknown report dimension {dimension!r}")
     grouped = [_figures(DIMENSIONS[dimension](), filters) for dimension in dimensions]
-    reach = _reach(literal("all"), filters).get("all", (0, 0, 0))
-    total = ReportRow("all", "合计", *(sum(r[f] for r in grouped[0]) for f in ("sales", "attributed", "certified")),
-                      reach[0], sum(r["times"] for r in grouped[0]), int(reach[1] or 0), reach[2])
+    first, (households, people, villages) = grouped[0]
+    total = ReportRow("all", "合计", *(sum(r[f] for r in first) for f in ("sales", "attributed", "certified")),
+                      households, sum(r["times"] for r in first), people, villages)
     reports = []
-    for dimension, rows in zip(dimensions, grouped):
+    for dimension, (rows, _overall) in zip(dimensions, grouped):
         labels = _labels(dimension, [r["key"] for r in rows], staff)
         report_rows = sorted((_row(r, labels.get(r["key"], str(r["key"]))) for r in rows),
                              key=lambda r, d=dimension: (r.key if d == "month" else -r.sales_fen, str(r.label)))
@@ -156,7 +156,8 @@ def sales_by(dimension: str, filters: ReportFilters) -> list[SalesPoint]:
     return [SalesPoint(labels.get(k, str(k)), int(s or 0)) for k, s in rows]
 
 
-def _figures(key, filters: ReportFilters) -> list[dict]:
+def _figures(key, filters: ReportFilters) -> tuple[list[dict], tuple[int, int, int]]:
+    """Each group's figures, and the households, people and villages reached by all groups together."""
     where = rollup_filter_clauses(filters)
     reached = LedgerDay.household_id != 0
     money = db.session.execute(
@@ -166,29 +167,37 @@ def _figures(key, filters: ReportFilters) -> list[dict]:
                func.sum(case((reached, LedgerDay.pairs), else_=0)))
         .where(*where).group_by(key)
     ).all()
-    people = _reach(key, filters)
+    people, overall = _reach(key, filters)
     return [dict(key=k, sales=int(s or 0), attributed=int(a or 0), certified=int(c or 0), times=int(t or 0),
-                 households=people.get(k, (0, 0, 0))[0], people=int(people.get(k, (0, 0, 0))[1] or 0),
+                 households=people.get(k, (0, 0, 0))[0], people=people.get(k, (0, 0, 0))[1],
                  villages=people.get(k, (0, 0, 0))[2])
-            for k, s, a, c, t in money]
+            for k, s, a, c, t in money], overall
 
 
-def _reach(key, filters: ReportFilters) -> dict:
-    """Per group: households, people and villages reached. A household counts where its net
-    share in the group is positive (a refunded sale reached nobody); people and villages are
-    those households' own."""
-    per_household = (
-        select(key.label("k"), LedgerDay.household_id.label("household_id"))
+def _reach(key, filters: ReportFilters) -> tuple[dict, tuple[int, int, int]]:
+    """Households, people and villages reached, per group and by all groups together, in one
+    pass over the roll-up. A household counts where its net share is positive (a refunded sale
+    reached nobody), once in the total even when it is in several groups; people and villages
+    are those households' own."""
+    net = (
+        select(key.label("k"), LedgerDay.household_id.label("household_id"),
+               func.sum(LedgerDay.amount_fen).label("net"))
         .where(LedgerDay.household_id != 0, *rollup_filter_clauses(filters))
         .group_by(key, LedgerDay.household_id)
-        .having(func.sum(LedgerDay.amount_fen) > 0)
-        .subquery()
+        .cte("net")
     )
-    return {k: (n, p, v) for k, n, p, v in db.session.execute(
-        select(per_household.c.k, func.count(), func.sum(Household.members), func.count(func.distinct(Household.village_id)))
-        .join(Household, Household.id == per_household.c.household_id)
-        .group_by(per_household.c.k)
-    ).all()}
+    in_group = select(net.c.k, net.c.household_id).where(net.c.net > 0).subquery()
+    anywhere = select(net.c.household_id).group_by(net.c.household_id).having(func.sum(net.c.net) > 0).subquery()
+
+    def counted(k, reached):
+        return (select(k, func.count(), func.sum(Household.members), func.count(func.distinct(Household.village_id)))
+                .select_from(reached).join(Household, Household.id == reached.c.household_id))
+
+    # The total comes back as the group without a key (no grouping has a NULL key).
+    rows = db.session.execute(union_all(counted(in_group.c.k, in_group).group_by(in_group.c.k),
+                                        counted(null(), anywhere))).all()
+    figures = {k: (n, int(p or 0), v) for k, n, p, v in rows}
+    return {k: f for k, f in figures.items() if k is not None}, figures.get(None, (0, 0, 0))
 
 
 def _row(figures: dict, label: str) -> ReportRow:
