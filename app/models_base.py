@@ -1,7 +1,7 @@
 """Shared helpers for the models: column defaults, and writing many rows at once."""
 from datetime import datetime, timezone
 
-from sqlalchemy import insert
+from sqlalchemy import insert, inspect
 from sqlalchemy.exc import DBAPIError
 
 from app.extensions import db
@@ -10,6 +10,21 @@ from app.extensions import db
 def utcnow() -> datetime:
     # A callable default, so each row gets its own time rather than the import time.
     return datetime.now(timezone.utc)
+
+
+def column_values(obj) -> dict:
+    """The row a new ORM object would insert: its attributes, and each column's default where
+    an attribute was not set. For insert_rows, which bypasses the ORM."""
+    row = {}
+    for attribute in inspect(type(obj)).column_attrs:
+        column = attribute.columns[0]
+        if attribute.key in obj.__dict__:
+            row[column.name] = obj.__dict__[attribute.key]
+        elif column.default is None:
+            row[column.name] = None
+        else:
+            row[column.name] = column.default.arg(None) if column.default.is_callable else column.default.arg
+    return row
 
 
 def insert_rows(model, rows: list[dict]) -> None:

@@ -21,7 +21,7 @@ from app.domain import order_states as states
 from app.domain.money import format_fen
 from app.extensions import db
 from app.impact.services import LedgerEntry, attribute_lines, county_day
-from app.models_base import insert_rows, utcnow
+from app.models_base import column_values, insert_rows, utcnow
 from app.orders.models import Order, OrderLine, OrderStatusChange
 from app.orders.services import new_order_number
 from app.payments.models import Payment
@@ -199,9 +199,7 @@ def _write(fresh: list, allocations: dict) -> None:
     """Insert the new sales' orders and lines (whose ids the ledger needs), then their status
     rows, payments, booth records and ledger rows as plain multi-row inserts."""
     orders = [order for _item, order, _sale in fresh]
-    _take_ids(orders)
-    db.session.add_all(orders)
-    db.session.flush()
+    _insert_orders(orders)
     changes, payments = [], []
     for item, order, sale in fresh:
         sale["order_id"] = order.id
@@ -218,11 +216,16 @@ def _write(fresh: list, allocations: dict) -> None:
                      for order in orders for line in order.lines])
 
 
-def _take_ids(orders: list[Order]) -> None:
-    """On PostgreSQL the new orders and lines draw their ids from the sequences first, so the
-    flush reads nothing back: psycopg parses a large INSERT … RETURNING in Python, which was the
-    costliest step of a batch."""
+def _insert_orders(orders: list[Order]) -> None:
+    """Write the new orders and their lines, giving them ids.
+
+    On PostgreSQL the ids are drawn from the sequences first and the rows go in with COPY:
+    psycopg would otherwise parse a large INSERT … RETURNING in Python (the costliest step of a
+    batch), or send an executemany one statement per row. The objects stay outside the session:
+    nothing else in the batch changes them. SQLite reads its ids back cheaply in a flush."""
     if db.engine.dialect.name != "postgresql":
+        db.session.add_all(orders)
+        db.session.flush()
         return
     lines = [line for order in orders for line in order.lines]
     for model, objects in ((Order, orders), (OrderLine, lines)):
@@ -230,3 +233,8 @@ def _take_ids(orders: list[Order]) -> None:
                                  {"table": model.__tablename__, "n": len(objects)}).all()
         for obj, new_id in zip(objects, ids, strict=True):
             obj.id = new_id
+    for order in orders:
+        for line in order.lines:
+            line.order_id = order.id
+    insert_rows(Order, [column_values(order) for order in orders])
+    insert_rows(OrderLine, [column_values(line) for line in lines])
