@@ -41,7 +41,7 @@ def insert_rows(model, rows: list[dict]) -> None:
         return
     columns = list(rows[0])
     # The table and column names come from our models, never from input.
-    statement = f"COPY {model.__tablename__} ({', '.join(columns)}) FROM STDIN"  # nosec B608
+    statement = f"COPY {model.__tablename__} ({', '.join(columns)}) FROM STDIN"
     cursor = db.session.connection().connection.driver_connection.cursor()
     dbapi = db.engine.dialect.dbapi
     try:

@@ -2,7 +2,7 @@
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.domain import order_states as states
@@ -95,6 +95,8 @@ class OrderLine(db.Model):
         CheckConstraint("quantity > 0", name="quantity_positive"),
         CheckConstraint("line_total_fen = unit_price_fen * quantity", name="total_is_price_times_quantity"),
         CheckConstraint("refunded_fen >= 0 AND refunded_fen <= line_total_fen", name="refund_within_line"),
+        # What the ledger's rows point at: a row's order and producer must be its line's own.
+        UniqueConstraint("id", "order_id", "producer_id", name="uq_order_lines_ledger_key"),
     )
 
 

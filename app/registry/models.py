@@ -2,7 +2,7 @@
 from datetime import date, datetime
 from typing import Optional
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -104,6 +104,8 @@ class BenefitLink(db.Model):
 
     __table_args__ = (
         CheckConstraint("weight > 0", name="weight_positive"),
+        # What the ledger's rows point at: a row's household and producer must be its link's own.
+        UniqueConstraint("id", "household_id", "producer_id", name="uq_benefit_links_ledger_key"),
         CheckConstraint("valid_to IS NULL OR valid_to >= valid_from", name="valid_range"),
         Index("ix_benefit_links_producer_valid", "producer_id", "valid_from"),
     )

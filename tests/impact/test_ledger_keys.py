@@ -1,0 +1,57 @@
+"""The columns the ledger copies onto each row for reporting are held to their source by the
+database itself: a row whose order, producer or household is not its line's or link's is refused."""
+import pytest
+from sqlalchemy.exc import IntegrityError
+
+from app.domain import roles
+from app.extensions import db
+from app.impact.models import Attribution
+from app.models_base import insert_rows
+from app.orders import services as orders
+from app.payments import services as payments
+from app.registry.models import BenefitLink
+from tests import factories
+
+
+@pytest.fixture()
+def ledger_row(app):
+    """One paid order's first ledger row, as a dict of its columns."""
+    with app.app_context():
+        township = factories.township()
+        producer = factories.producer(township, [factories.household(factories.village(township))])
+        other = factories.producer(township, [factories.household(factories.village(township, name="另一村"))])
+        product = factories.product("雪峰蜜橘", producer)
+        buyer = factories.user(email="ledger-buyer@example.com")
+        staff = factories.user(email="ledger-staff@example.com", role=roles.STAFF)
+        db.session.commit()
+        order = orders.place_order(buyer.id, [orders.CartItem(product.skus[0].id, 1, 3980)],
+                                   orders.Address(**factories.ADDRESS), "", None, "cod", 99, 30)
+        payments.record_offline_payment(order.number, 3980, "", staff.id)
+        row = db.session.execute(db.select(Attribution).where(Attribution.order_id == order.id)).scalars().first()
+        other_link = db.session.execute(db.select(BenefitLink).where(BenefitLink.producer_id == other.id)).scalar_one()
+        values = {c.name: getattr(row, c.key) for c in Attribution.__table__.columns if c.name != "id"}
+        return values, other.id, other_link
+
+
+@pytest.mark.parametrize("change", ["another producer", "another order", "another link's household",
+                                    "a household without its link"])
+def test_a_row_that_does_not_match_its_line_or_link_is_refused(app, ledger_row, change):
+    values, other_producer_id, other_link = ledger_row
+    wrong = dict(values)
+    if change == "another producer":
+        wrong["producer_id"] = other_producer_id
+    elif change == "another order":
+        wrong["order_id"] = values["order_id"] + 1000
+    elif change == "another link's household":
+        wrong["household_id"] = other_link.household_id
+    else:
+        wrong["benefit_link_id"] = None
+    with app.app_context():
+        before = db.session.scalar(db.select(db.func.count(Attribution.id)))
+        with pytest.raises(IntegrityError):
+            insert_rows(Attribution, [wrong])
+            db.session.flush()
+        db.session.rollback()
+        insert_rows(Attribution, [dict(values, amount_fen=0)])  # the same row as written is accepted
+        db.session.rollback()
+        assert db.session.scalar(db.select(db.func.count(Attribution.id))) == before
