@@ -22,6 +22,13 @@ def run_migrations_online() -> None:
             directives[:] = []
 
     with migrate_ext.db.engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # Batch mode rebuilds a SQLite table by copy and drop; with foreign keys on, dropping
+            # a table that others point at checks every referencing row (minutes on county data).
+            # Keys are checked once at the end instead.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()  # so the migrations below run in their own transaction, and commit
         context.configure(
             connection=connection,
             target_metadata=target_metadata,
@@ -30,6 +37,12 @@ def run_migrations_online() -> None:
         )
         with context.begin_transaction():
             context.run_migrations()
+        if sqlite:
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
+            if broken:
+                raise RuntimeError(f"foreign keys broken after migrating: {broken[:10]}")
 
 
 if context.is_offline_mode():
