@@ -34,7 +34,14 @@ cache = Cache()
 
 
 @event.listens_for(Engine, "connect")
-def _sqlite_pragmas(dbapi_connection, _record):
+def _session_settings(dbapi_connection, _record):
+    if type(dbapi_connection).__module__.startswith("psycopg"):
+        # Times are stored as UTC without a zone. PostgreSQL turns the aware datetimes we send
+        # into its session's zone, and COPY (bulk writes) takes them as written: a UTC session
+        # makes both the same whatever the server's TimeZone.
+        dbapi_connection.execute("SET TIME ZONE 'UTC'")
+        dbapi_connection.commit()
+        return
     # SQLite ignores foreign keys unless asked, and WAL lets readers run beside a writer.
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         cursor = dbapi_connection.cursor()

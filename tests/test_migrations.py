@@ -50,3 +50,14 @@ def test_sqlite_runs_with_foreign_keys_and_wal(app):
         with db.engine.connect() as conn:
             assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
             assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+
+
+def test_postgresql_sessions_store_times_in_utc_whatever_the_server_zone(make_app, test_settings):
+    """Bulk writes (COPY) and ORM writes agree only in a UTC session: the app sets one even when
+    the server or database says otherwise."""
+    if not test_settings["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        pytest.skip("PostgreSQL sessions only")
+    app = make_app({**test_settings, "SQLALCHEMY_ENGINE_OPTIONS": {
+        "connect_args": {"options": "-c TimeZone=Asia/Shanghai"}}})
+    with app.app_context(), db.engine.connect() as conn:
+        assert conn.execute(text("SHOW TimeZone")).scalar() == "UTC"
