@@ -124,7 +124,9 @@ def build_reports(dimensions: tuple[str, ...], filters: ReportFilters, staff: bo
     for dimension in dimensions:
         if dimension not in DIMENSIONS or (dimension == "household" and not staff):
             raise ValueError(f"unknown report dimension {dimension!r}")
-    grouped = [_figures(DIMENSIONS[dimension](), filters) for dimension in dimensions]
+    # Only the first grouping also counts the households reached overall: the total is shared.
+    grouped = [_figures(DIMENSIONS[dimension](), filters, with_total=index == 0)
+               for index, dimension in enumerate(dimensions)]
     first, (households, people, villages) = grouped[0]
     total = ReportRow("all", "合计", *(sum(r[f] for r in first) for f in ("sales", "attributed", "certified")),
                       households, sum(r["times"] for r in first), people, villages)
@@ -156,8 +158,9 @@ def sales_by(dimension: str, filters: ReportFilters) -> list[SalesPoint]:
     return [SalesPoint(labels.get(k, str(k)), int(s or 0)) for k, s in rows]
 
 
-def _figures(key, filters: ReportFilters) -> tuple[list[dict], tuple[int, int, int]]:
-    """Each group's figures, and the households, people and villages reached by all groups together."""
+def _figures(key, filters: ReportFilters, with_total: bool) -> tuple[list[dict], tuple[int, int, int] | None]:
+    """Each group's figures, and (``with_total``) the households, people and villages reached by
+    all groups together."""
     where = rollup_filter_clauses(filters)
     reached = LedgerDay.household_id != 0
     money = db.session.execute(
@@ -167,14 +170,16 @@ def _figures(key, filters: ReportFilters) -> tuple[list[dict], tuple[int, int, i
                func.sum(case((reached, LedgerDay.pairs), else_=0)))
         .where(*where).group_by(key)
     ).all()
-    people, overall = _reach(key, filters)
-    return [dict(key=k, sales=int(s or 0), attributed=int(a or 0), certified=int(c or 0), times=int(t or 0),
-                 households=people.get(k, (0, 0, 0))[0], people=people.get(k, (0, 0, 0))[1],
-                 villages=people.get(k, (0, 0, 0))[2])
-            for k, s, a, c, t in money], overall
+    reach, overall = _reach(key, filters, with_total)
+    rows = []
+    for k, s, a, c, t in money:
+        households, people, villages = reach.get(k, (0, 0, 0))
+        rows.append(dict(key=k, sales=int(s or 0), attributed=int(a or 0), certified=int(c or 0), times=int(t or 0),
+                         households=households, people=people, villages=villages))
+    return rows, overall
 
 
-def _reach(key, filters: ReportFilters) -> tuple[dict, tuple[int, int, int]]:
+def _reach(key, filters: ReportFilters, with_total: bool) -> tuple[dict, tuple[int, int, int] | None]:
     """Households, people and villages reached, per group and by all groups together, in one
     pass over the roll-up. A household counts where its net share is positive (a refunded sale
     reached nobody), once in the total even when it is in several groups; people and villages
@@ -194,10 +199,12 @@ def _reach(key, filters: ReportFilters) -> tuple[dict, tuple[int, int, int]]:
                 .select_from(reached).join(Household, Household.id == reached.c.household_id))
 
     # The total comes back as the group without a key (no grouping has a NULL key).
-    rows = db.session.execute(union_all(counted(in_group.c.k, in_group).group_by(in_group.c.k),
-                                        counted(null(), anywhere))).all()
-    figures = {k: (n, int(p or 0), v) for k, n, p, v in rows}
-    return {k: f for k, f in figures.items() if k is not None}, figures.get(None, (0, 0, 0))
+    statement = counted(in_group.c.k, in_group).group_by(in_group.c.k)
+    if with_total:
+        statement = union_all(statement, counted(null(), anywhere))
+    figures = {k: (n, int(p or 0), v) for k, n, p, v in db.session.execute(statement).all()}
+    total = figures.get(None, (0, 0, 0)) if with_total else None
+    return {k: f for k, f in figures.items() if k is not None}, total
 
 
 def _row(figures: dict, label: str) -> ReportRow:
