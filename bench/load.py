@@ -1,6 +1,7 @@
-"""Drive a running shop and the bare-Flask floor with wrk (GET pages) and with threads of real
-sessions (add to cart + checkout paying on delivery), and print requests/s, p50, p99 and the
-ratio to the floor measured just before each figure. Every load run is bounded and hits
+"""Drive a running shop and the bare-Flask floor with wrk (pages, and signed-in buyers adding to
+the cart and checking out paying on delivery through bench/checkout.lua), and print requests/s,
+p50, p99 and the ratio to the floor measured just before each figure (checkout rows: orders/s,
+with the latency of their requests). Every load run is bounded and hits
 127.0.0.1 only.
 
     python bench/load.py SHOP_URL FLOOR_URL STAFF_EMAIL STAFF_PASSWORD BUYER_PASSWORD
@@ -9,8 +10,8 @@ import re
 import statistics
 import subprocess  # nosec B404 - runs wrk against 127.0.0.1
 import sys
-import threading
 import time
+from urllib.parse import urlencode
 
 import requests
 
@@ -22,7 +23,7 @@ def wrk(url: str) -> dict:
     out = subprocess.run(["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency", url],  # nosec B603 B607
                          check=True, capture_output=True, text=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    latency = {p: float(v) * UNITS[u] for p, v, u in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)}
+    latency = {p: float(v) * UNITS[u] for p, v, u in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", out, re.MULTILINE)}
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return {"rps": rps, "p50": latency.get("50"), "p99": latency.get("99"), "errors": int(errors.group(1)) if errors else 0}
 
@@ -42,40 +43,23 @@ def signed_in(base: str, email: str, password: str) -> requests.Session:
 
 
 def checkout_load(base: str, emails: list[str], password: str, sku_id: int, product: str, journey: bool) -> dict:
-    """Each thread is one buyer placing orders (pay on delivery) until the time is up: submit the
-    add-to-cart form and the checkout form, each answer followed to the page it leads to (the cart,
-    then the order), as a browser does (4 requests, the session's form token read once). With
-    ``journey`` the buyer also opens the product page and the checkout page every time (6 requests)."""
+    """Buyers placing orders paid on delivery, driven by wrk (bench/checkout.lua: one signed-in
+    buyer per connection, every answer followed as a browser does: 4 requests per order, or 6
+    with ``journey``). Signing in happens before the timed run."""
     address = {"recipient": "基准测试", "mobile": "13800000000", "province": "湖南省", "city": "邵阳市",
                "county": "洞口县", "street": "文昌街道 1 号", "payment_method": "cod", "note": ""}
-    timings, failures, lock = [], [], threading.Lock()
-    sessions = [signed_in(base, email, password) for email in emails]
-    deadline = time.monotonic() + SECONDS
-
-    def buyer(session: requests.Session):
+    buyers = []
+    for email in emails:
+        session = signed_in(base, email, password)
         token = _csrf(session.get(f"{base}/products/{product}").text)
-        while time.monotonic() < deadline:
-            began = time.perf_counter()
-            if journey:
-                token = _csrf(session.get(f"{base}/products/{product}").text)
-            added = session.post(f"{base}/cart/add", data={"sku_id": sku_id, "quantity": 1, "csrf_token": token})
-            if journey:
-                token = _csrf(session.get(f"{base}/checkout").text)
-            placed = session.post(f"{base}/checkout", data={**address, "csrf_token": token})
-            with lock:
-                ok = added.url.endswith("/cart") and "/orders/" in placed.url and placed.status_code == 200
-                (timings if ok else failures).append(time.perf_counter() - began)
-
-    threads = [threading.Thread(target=buyer, args=(s,)) for s in sessions]
-    start = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    elapsed = time.perf_counter() - start
-    timings.sort()
-    return {"rps": len(timings) / elapsed, "p50": statistics.median(timings) * 1000 if timings else None,
-            "p99": timings[int(len(timings) * 0.99) - 1] * 1000 if timings else None, "errors": len(failures)}
+        buyers += [session.cookies["session"], token]
+    out = subprocess.run(  # nosec B603 B607 - wrk against 127.0.0.1
+        ["wrk", f"-t{len(emails)}", f"-c{len(emails)}", f"-d{SECONDS}s", "-s", "bench/checkout.lua", base, "--",
+         f"/products/{product}", str(sku_id), "1" if journey else "0", urlencode(address), *buyers],
+        check=True, capture_output=True, text=True).stdout
+    figures = dict(re.findall(r"(\w+) ([\d.]+)", re.search(r"^orders .*$", out, re.MULTILINE).group(0)))
+    return {"rps": float(figures["orders"]) / float(figures["seconds"]), "p50": float(figures["p50_ms"]),
+            "p99": float(figures["p99_ms"]), "errors": int(figures["unexpected"])}
 
 
 def report_time(base: str, staff: requests.Session) -> dict:

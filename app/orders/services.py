@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import update
 from sqlalchemy.orm import joinedload, selectinload
 
-from app.catalog.models import Product, Sku
+from app.catalog.models import Certification, Sku
 from app.clock import today
 from app.domain import order_states as states
 from app.domain.identity import is_valid_mobile
@@ -50,6 +50,16 @@ class CheckoutError(Exception):
         return f"{self.code}: {', '.join(self.items)}"
 
 
+@dataclass(frozen=True)
+class PlacedOrder:
+    """What checkout needs once the order is committed, read before the commit expires the row."""
+
+    id: int
+    number: str
+    total_fen: int
+    payment_method: str
+
+
 class OrderNotFound(Exception):
     pass
 
@@ -87,7 +97,7 @@ def get_order(number: str, user_id: int | None = None, for_update: bool = False)
 
 def place_order(user_id: int, items: list[CartItem], address: Address, note: str, event_code: str | None,
                 payment_method: str, max_quantity: int, payment_timeout_minutes: int,
-                also: Callable[[], None] | None = None) -> Order:
+                also: Callable[[], None] | None = None) -> PlacedOrder:
     """Create an order with its lines and reserve stock, all in one transaction. Commits.
 
     Stock is taken with a conditional UPDATE per SKU (never read-then-write), in SKU id
@@ -103,10 +113,17 @@ def place_order(user_id: int, items: list[CartItem], address: Address, note: str
     if any(not 0 < i.quantity <= max_quantity for i in items):
         raise CheckoutError("bad_quantity")
     items = sorted(items, key=lambda i: i.sku_id)
-    skus = {s.id: s for s in db.session.execute(
-        db.select(Sku).where(Sku.id.in_([i.sku_id for i in items]))
-        .options(joinedload(Sku.product).selectinload(Product.certifications))
-    ).scalars()}
+    # Whether each product is certified today comes with its SKU, not from a second query.
+    certified_today = db.select(Certification.id).where(
+        Certification.product_id == Sku.product_id, Certification.valid_from <= today(),
+        Certification.valid_to >= today()).exists()
+    rows = db.session.execute(
+        db.select(Sku, certified_today).where(Sku.id.in_([i.sku_id for i in items])).options(joinedload(Sku.product)))
+    skus, certified = {}, set()
+    for sku, is_certified in rows:
+        skus[sku.id] = sku
+        if is_certified:
+            certified.add(sku.id)
     unavailable = [str(i.sku_id) for i in items
                    if i.sku_id not in skus or not skus[i.sku_id].is_active or not skus[i.sku_id].product.is_active]
     if unavailable:
@@ -142,7 +159,7 @@ def place_order(user_id: int, items: list[CartItem], address: Address, note: str
             order_id=order.id, sku_id=sku.id, product_id=sku.product_id, producer_id=sku.product.producer_id,
             product_name=sku.product.name, sku_code=sku.code, sku_name=sku.name, unit=sku.unit,
             unit_price_fen=sku.price_fen, quantity=item.quantity, line_total_fen=sku.price_fen * item.quantity,
-            certified=sku.product.valid_certification(today()) is not None))
+            certified=sku.id in certified))
     if sold_out:
         db.session.rollback()
         raise CheckoutError("sold_out", sold_out)
@@ -152,11 +169,11 @@ def place_order(user_id: int, items: list[CartItem], address: Address, note: str
         _queue_confirmation(order, lines)
     if also is not None:
         also()
-    number, total = order.number, order.total_fen
+    placed = PlacedOrder(order.id, order.number, order.total_fen, payment_method)
     db.session.commit()
     # Business events are logged by number and amount only: never names, phones or addresses.
-    log.info("order placed: %s, %d line(s), %d fen, %s", number, len(lines), total, payment_method)
-    return order
+    log.info("order placed: %s, %d line(s), %d fen, %s", placed.number, len(lines), placed.total_fen, payment_method)
+    return placed
 
 
 def _label(sku: Sku) -> str:

@@ -68,7 +68,9 @@ class UserCart:
         self._changed()
 
     def clear(self) -> None:
-        db.session.execute(db.delete(CartItem).where(CartItem.user_id == self.user_id))
+        # The rows are dropped from the cache below; no need for the ORM to find them in the session.
+        db.session.execute(db.delete(CartItem).where(CartItem.user_id == self.user_id)
+                           .execution_options(synchronize_session=False))
         self._changed()
 
     def _changed(self) -> None:
@@ -114,8 +116,11 @@ def set_quantity(cart, sku_id: int, quantity: int, max_quantity: int, add: bool 
 
     Raises CartError('unavailable'|'bad_quantity'|'exceeds_stock') and changes nothing.
     """
-    sku = db.session.execute(db.select(Sku).where(Sku.id == sku_id).options(joinedload(Sku.product))).scalar()
-    if sku is None or not sku.is_active or not sku.product.is_active:
+    # Plain columns, not entities: this runs on every "add to cart" and needs two values.
+    sku = db.session.execute(
+        db.select(Sku.stock, Sku.price_fen).join(Product)
+        .where(Sku.id == sku_id, Sku.is_active.is_(True), Product.is_active.is_(True))).first()
+    if sku is None:
         raise CartError("unavailable")
     current = cart.items().get(sku_id, (0, 0))[0]
     wanted = current + quantity if add else quantity
