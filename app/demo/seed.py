@@ -77,11 +77,23 @@ def seed_demo(scale_name: str, media_root: Path, today: date) -> SeedReport:
     report.count("booths", booths)
     report.count("booth_sales", booth_sales)
     if report.created.get("order_lines"):
-        # Millions of rows just arrived: give the planner their statistics now rather than
-        # whenever autovacuum gets round to it, or the first reports plan for empty tables.
+        _settle_bulk_load()
+    return report
+
+
+def _settle_bulk_load() -> None:
+    """Millions of rows just arrived: give the planner their statistics now rather than whenever
+    autovacuum gets round to it, or the first reports plan for empty tables. On PostgreSQL a
+    VACUUM also marks the new pages all-visible, so reports can read the roll-up from its
+    indexes alone (the township report: ~0.9 s before, see #9)."""
+    db.session.commit()
+    if db.engine.dialect.name == "postgresql":
+        # VACUUM refuses to run inside a transaction.
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("VACUUM (ANALYZE)"))
+    else:
         db.session.execute(text("ANALYZE"))
         db.session.commit()
-    return report
 
 
 def _townships(report: SeedReport) -> list[Township]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import update
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from app.catalog.models import Certification, Sku
 from app.clock import today
@@ -84,12 +84,13 @@ def fresh_order_number(now: datetime, attempts: int = 5) -> str:
 
 def get_order(number: str, user_id: int | None = None, for_update: bool = False) -> Order:
     """The order with this number (owned by ``user_id`` when given), or OrderNotFound."""
-    query = db.select(Order).where(Order.number == number).options(selectinload(Order.lines))
+    # The lines come in the same query: an order has a handful of them.
+    query = db.select(Order).where(Order.number == number).options(joinedload(Order.lines))
     if user_id is not None:
         query = query.where(Order.user_id == user_id)
     if for_update:
         query = query.with_for_update(of=Order)
-    order = db.session.execute(query).scalar_one_or_none()
+    order = db.session.execute(query).unique().scalar_one_or_none()
     if order is None:
         raise OrderNotFound(number)
     return order

@@ -1,9 +1,9 @@
 """Cart use cases over two stores: the guest's session dict and the signed-in buyer's rows."""
 from dataclasses import dataclass
 
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
-from app.catalog.models import Product, Sku
+from app.catalog.models import Product, ProductImage, Sku
 from app.extensions import db
 from app.orders.services import CartItem as CheckoutItem
 from app.shop.models import CartItem
@@ -87,6 +87,7 @@ class UserCart:
 class CartLine:
     sku: Sku
     product: Product
+    image: str | None  # the product's first picture, relative to MEDIA_ROOT
     quantity: int
     price_fen: int
     subtotal_fen: int
@@ -105,10 +106,13 @@ class CartView:
         return any(l.short_of_stock for l in self.lines)
 
 
-def _skus(ids) -> dict[int, Sku]:
-    query = db.select(Sku).where(Sku.id.in_(list(ids))).options(
-        joinedload(Sku.product).selectinload(Product.images))
-    return {s.id: s for s in db.session.execute(query).scalars()}
+def _skus(ids) -> dict[int, tuple[Sku, str | None]]:
+    """Each SKU with the product fields a cart shows and the product's first picture: one query."""
+    first_image = (db.select(ProductImage.path).where(ProductImage.product_id == Sku.product_id)
+                   .order_by(ProductImage.sort_order, ProductImage.id).limit(1).scalar_subquery())
+    query = db.select(Sku, first_image).where(Sku.id.in_(list(ids))).options(
+        joinedload(Sku.product).load_only(Product.name, Product.slug, Product.is_active))
+    return {sku.id: (sku, image) for sku, image in db.session.execute(query)}
 
 
 def set_quantity(cart, sku_id: int, quantity: int, max_quantity: int, add: bool = False) -> None:
@@ -142,11 +146,11 @@ def view_cart(cart, acknowledge_prices: bool = False) -> CartView:
     skus = _skus(items)
     lines = []
     for sku_id, (quantity, seen) in items.items():
-        sku = skus.get(sku_id)
+        sku, image = skus.get(sku_id, (None, None))
         if sku is None or not sku.is_active or not sku.product.is_active:
             cart.remove(sku_id)
             continue
-        lines.append(CartLine(sku, sku.product, quantity, sku.price_fen, sku.price_fen * quantity,
+        lines.append(CartLine(sku, sku.product, image, quantity, sku.price_fen, sku.price_fen * quantity,
                               seen if seen != sku.price_fen else None, quantity > sku.stock))
         if acknowledge_prices and seen != sku.price_fen:
             cart.put(sku_id, quantity, sku.price_fen)
@@ -164,7 +168,7 @@ def merge_guest_cart(guest: SessionCart, user_cart: UserCart, max_quantity: int)
     stored = user_cart.items()
     skus = _skus(guest.items())
     for sku_id, (quantity, seen) in guest.items().items():
-        sku = skus.get(sku_id)
+        sku, _image = skus.get(sku_id, (None, None))
         if sku is None:
             continue
         total = min(stored.get(sku_id, (0, 0))[0] + quantity, max_quantity, max(sku.stock, 1))
