@@ -91,6 +91,9 @@ def test_every_report_total_equals_paid_sales_minus_refunds(app, plans):
                 assert sum(r.certified_fen + r.uncertified_fen for r in report.rows) == expected
                 if dimension != "household":
                     assert sum(p.sales_fen for p in reports.sales_by(dimension, reports.ReportFilters())) == expected
+            # The monthly chart groups days first, then months: the same months and sums as the report.
+            assert ([(p.label, p.sales_fen) for p in reports.sales_by("month", reports.ReportFilters())]
+                    == [(r.label, r.sales_fen) for r in reports.build_report("month", reports.ReportFilters()).rows])
             # Reports grouped several ways share one totals row: households are counted once, not per group.
             by_township, by_month = reports.build_reports(("township", "month"), reports.ReportFilters(), staff=True)
             assert by_month.total == by_township.total == reports.build_report("village", reports.ReportFilters()).total
