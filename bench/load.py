@@ -16,6 +16,8 @@ from urllib.parse import urlencode
 import requests
 
 SECONDS, CONNECTIONS = 10, 16
+ADDRESS = {"recipient": "基准测试", "mobile": "13800000000", "province": "湖南省", "city": "邵阳市",
+           "county": "洞口县", "street": "文昌街道 1 号", "payment_method": "cod", "note": ""}
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
@@ -46,8 +48,6 @@ def checkout_load(base: str, emails: list[str], password: str, sku_id: int, prod
     """Buyers placing orders paid on delivery, driven by wrk (bench/checkout.lua, one signed-in
     buyer per connection; ``mode`` forms, browser or journey: 2, 4 or 6 requests per order).
     Signing in happens before the timed run."""
-    address = {"recipient": "基准测试", "mobile": "13800000000", "province": "湖南省", "city": "邵阳市",
-               "county": "洞口县", "street": "文昌街道 1 号", "payment_method": "cod", "note": ""}
     buyers = []
     for email in emails:
         session = signed_in(base, email, password)
@@ -55,7 +55,7 @@ def checkout_load(base: str, emails: list[str], password: str, sku_id: int, prod
         buyers += [session.cookies["session"], token]
     out = subprocess.run(  # nosec B603 B607 - wrk against 127.0.0.1
         ["wrk", f"-t{len(emails)}", f"-c{len(emails)}", f"-d{SECONDS}s", "-s", "bench/checkout.lua", base, "--",
-         f"/products/{product}", str(sku_id), mode, urlencode(address), *buyers],
+         f"/products/{product}", str(sku_id), mode, urlencode(ADDRESS), *buyers],
         check=True, capture_output=True, text=True).stdout
     figures = dict(re.findall(r"(\w+) ([\d.]+)", re.search(r"^orders .*$", out, re.MULTILINE).group(0)))
     return {"rps": float(figures["orders"]) / float(figures["seconds"]), "p50": float(figures["p50_ms"]),

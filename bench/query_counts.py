@@ -1,6 +1,7 @@
 """Print the SQL statements each shop page costs on the benchmark's database, for a signed-in
 buyer with one box in the cart: first with the page cache cold, then warm (as nearly every
-visitor finds it). tests/catalog/test_query_counts.py holds the same pages to fixed limits.
+visitor finds it); then what adding to the cart, placing the order (pay on delivery) and its
+page cost. tests/catalog/test_query_counts.py holds the same to fixed limits.
 
     python bench/query_counts.py BUYER_EMAIL BUYER_PASSWORD
 """
@@ -11,6 +12,7 @@ from sqlalchemy import event
 
 from app import create_app
 from app.extensions import cache, db
+from load import ADDRESS  # bench/load.py: the benchmark buyers' address
 
 
 def main() -> None:
@@ -36,6 +38,16 @@ def main() -> None:
     print(f"{'SQL statements per page':<28}{'cache cold':>12}{'cache warm':>12}")
     for name, by_state in counts.items():
         print(f"{name:<28}{by_state['cold']:>12}{by_state['warm']:>12}")
+    statements.clear()
+    client.post("/cart/add", data={"sku_id": sku_id, "quantity": 1})
+    added = len(statements)
+    statements.clear()
+    placed = client.post("/checkout", data=ADDRESS)
+    assert placed.status_code == 303, placed.status_code
+    ordered = len(statements)
+    statements.clear()
+    assert client.get(placed.headers["Location"]).status_code == 200
+    print(f"add to cart {added}, place the order {ordered}, the order's page {len(statements)}")
 
 
 if __name__ == "__main__":
