@@ -173,51 +173,51 @@ def sales_by(dimension: str, filters: ReportFilters) -> list[SalesPoint]:
 
 def _figures(key, filters: ReportFilters, with_total: bool) -> tuple[list[dict], tuple[int, int, int] | None]:
     """Each group's figures, and (``with_total``) the households, people and villages reached by
-    all groups together."""
-    where = rollup_filter_clauses(filters)
-    reached = LedgerDay.household_id != 0
-    money = db.session.execute(
-        select(key.label("k"), func.sum(LedgerDay.amount_fen),
-               func.sum(case((reached, LedgerDay.amount_fen), else_=0)),
-               func.sum(case((LedgerDay.certified.is_(True), LedgerDay.amount_fen), else_=0)),
-               func.sum(case((reached, LedgerDay.pairs), else_=0)))
-        .where(*where).group_by(key)
-    ).all()
-    reach, overall = _reach(key, filters, with_total)
-    rows = []
-    for k, s, a, c, t in money:
-        households, people, villages = reach.get(k, (0, 0, 0))
-        rows.append(dict(key=k, sales=int(s or 0), attributed=int(a or 0), certified=int(c or 0), times=int(t or 0),
-                         households=households, people=people, villages=villages))
-    return rows, overall
+    all groups together, from one pass over the roll-up.
 
-
-def _reach(key, filters: ReportFilters, with_total: bool) -> tuple[dict, tuple[int, int, int] | None]:
-    """Households, people and villages reached, per group and by all groups together, in one
-    pass over the roll-up. A household counts where its net share is positive (a refunded sale
-    reached nobody), once in the total even when it is in several groups; people and villages
-    are those households' own."""
-    net = (
+    The roll-up is first summed per household and group (a few thousand rows however many
+    days it holds); money, 户次 and the households reached are all read from that. A household
+    counts where its net share is positive (a refunded sale reached nobody), once in the total
+    even when it is in several groups; people and villages are those households' own."""
+    base = (
         select(key.label("k"), LedgerDay.household_id.label("household_id"),
-               func.sum(LedgerDay.amount_fen).label("net"))
-        .where(LedgerDay.household_id != 0, *rollup_filter_clauses(filters))
-        .group_by(key, LedgerDay.household_id)
-        .cte("net")
+               func.sum(LedgerDay.amount_fen).label("fen"),
+               func.sum(case((LedgerDay.certified.is_(True), LedgerDay.amount_fen), else_=0)).label("certified"),
+               func.sum(LedgerDay.pairs).label("pairs"))
+        .where(*rollup_filter_clauses(filters))
+        # Household first: SQLite otherwise walks the township index and fetches every row by it.
+        .group_by(LedgerDay.household_id, key)
+        .cte("base")
     )
-    in_group = select(net.c.k, net.c.household_id).where(net.c.net > 0).subquery()
-    anywhere = select(net.c.household_id).group_by(net.c.household_id).having(func.sum(net.c.net) > 0).subquery()
-
-    def counted(k, reached):
-        return (select(k, func.count(), func.sum(Household.members), func.count(func.distinct(Household.village_id)))
-                .select_from(reached).join(Household, Household.id == reached.c.household_id))
-
-    # The total comes back as the group without a key (no grouping has a NULL key).
-    statement = counted(in_group.c.k, in_group).group_by(in_group.c.k)
+    household = base.c.household_id != 0
+    # Only households with money left in this group join: the others reached nobody here.
+    statement = (
+        select(base.c.k, func.sum(base.c.fen), func.sum(case((household, base.c.fen), else_=0)),
+               func.sum(base.c.certified), func.sum(case((household, base.c.pairs), else_=0)),
+               func.count(Household.id), func.sum(Household.members), func.count(func.distinct(Household.village_id)))
+        .select_from(base)
+        .outerjoin(Household, (Household.id == base.c.household_id) & household & (base.c.fen > 0))
+        .group_by(base.c.k)
+    )
     if with_total:
-        statement = union_all(statement, counted(null(), anywhere))
-    figures = {k: (n, int(p or 0), v) for k, n, p, v in db.session.execute(statement).all()}
-    total = figures.get(None, (0, 0, 0)) if with_total else None
-    return {k: f for k, f in figures.items() if k is not None}, total
+        anywhere = (select(base.c.household_id).where(household).group_by(base.c.household_id)
+                    .having(func.sum(base.c.fen) > 0).subquery())
+        # The total comes back as the group without a key (no grouping has a NULL key).
+        statement = union_all(statement, select(
+            null(), null(), null(), null(), null(),
+            func.count(), func.sum(Household.members), func.count(func.distinct(Household.village_id)))
+            .select_from(anywhere).join(Household, Household.id == anywhere.c.household_id))
+    rows, overall = [], None
+    for k, sales, attributed, certified, times, households, people, villages in db.session.execute(statement):
+        if k is None:
+            overall = (households, int(people or 0), villages)
+            continue
+        rows.append(dict(key=k, sales=int(sales or 0), attributed=int(attributed or 0),
+                         certified=int(certified or 0), times=int(times or 0), households=households,
+                         people=int(people or 0), villages=villages))
+    if with_total and overall is None:
+        overall = (0, 0, 0)
+    return rows, overall
 
 
 def _row(figures: dict, label: str) -> ReportRow:
