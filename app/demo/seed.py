@@ -83,9 +83,9 @@ def seed_demo(scale_name: str, media_root: Path, today: date) -> SeedReport:
 
 def _settle_bulk_load() -> None:
     """Millions of rows just arrived: give the planner their statistics now rather than whenever
-    autovacuum gets round to it, or the first reports plan for empty tables. On PostgreSQL a
-    VACUUM also marks the new pages all-visible, so reports can read the roll-up from its
-    indexes alone (the township report: ~0.9 s before, see #9)."""
+    autovacuum gets round to it, or the first reports plan for empty tables. On PostgreSQL the
+    VACUUM also marks the new pages all-visible, which index-only scans of the roll-up's
+    covering index (day, amount_fen) need."""
     db.session.commit()
     if db.engine.dialect.name == "postgresql":
         # VACUUM refuses to run inside a transaction.
