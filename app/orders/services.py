@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from app.catalog.models import Certification, Sku
@@ -141,15 +142,24 @@ def place_order(user_id: int, items: list[CartItem], address: Address, note: str
     now = utcnow()
     online = payment_method == "stripe"
     subtotal = sum(skus[i.sku_id].price_fen * i.quantity for i in items)
-    order = Order(
-        number=fresh_order_number(now), channel="online", user_id=user_id, event_id=event_id,
-        status=states.PENDING_PAYMENT if online else states.CONFIRMED, payment_method=payment_method,
-        subtotal_fen=subtotal, shipping_fen=0, total_fen=subtotal, note=note.strip()[:500],
-        expires_at=now + timedelta(minutes=payment_timeout_minutes) if online else None,
-        **address.__dict__,
-    )
-    db.session.add(order)
-    db.session.flush()
+    # The number is checked by the unique key as the order goes in, not by a query first: a taken
+    # one (rare) rolls back the order alone, since nothing else is written yet, and is drawn again.
+    for attempt in range(5):
+        order = Order(
+            number=new_order_number(now), channel="online", user_id=user_id, event_id=event_id,
+            status=states.PENDING_PAYMENT if online else states.CONFIRMED, payment_method=payment_method,
+            subtotal_fen=subtotal, shipping_fen=0, total_fen=subtotal, note=note.strip()[:500],
+            expires_at=now + timedelta(minutes=payment_timeout_minutes) if online else None,
+            **address.__dict__,
+        )
+        db.session.add(order)
+        try:
+            db.session.flush()
+            break
+        except IntegrityError as error:
+            db.session.rollback()
+            if attempt == 4 or not _number_taken(error):
+                raise
     sold_out, lines = [], []
     for item in items:
         sku = skus[item.sku_id]
@@ -175,6 +185,11 @@ def place_order(user_id: int, items: list[CartItem], address: Address, note: str
     # Business events are logged by number and amount only: never names, phones or addresses.
     log.info("order placed: %s, %d line(s), %d fen, %s", placed.number, len(lines), placed.total_fen, payment_method)
     return placed
+
+
+def _number_taken(error: IntegrityError) -> bool:
+    constraint = getattr(getattr(error.orig, "diag", None), "constraint_name", None)  # PostgreSQL
+    return constraint == "uq_orders_number" or "orders.number" in str(error.orig)  # or SQLite's message
 
 
 def _label(sku: Sku) -> str:
