@@ -100,10 +100,6 @@ def _month_of(day):
     return func.strftime("%Y-%m", day)
 
 
-def _month_key():
-    return _month_of(LedgerDay.day)
-
-
 DIMENSIONS = {
     "township": lambda: LedgerDay.township_id,
     "village": lambda: LedgerDay.village_id,
@@ -112,7 +108,7 @@ DIMENSIONS = {
     "product": lambda: LedgerDay.product_id,
     "channel": lambda: LedgerDay.channel,
     "event": lambda: LedgerDay.event_id,
-    "month": _month_key,
+    "month": lambda: _month_of(LedgerDay.day),
 }
 
 
@@ -215,8 +211,6 @@ def _figures(key, filters: ReportFilters, with_total: bool) -> tuple[list[dict],
         rows.append(dict(key=k, sales=int(sales or 0), attributed=int(attributed or 0),
                          certified=int(certified or 0), times=int(times or 0), households=households,
                          people=int(people or 0), villages=villages))
-    if with_total and overall is None:
-        overall = (0, 0, 0)
     return rows, overall
 
 

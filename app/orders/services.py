@@ -71,16 +71,43 @@ def new_order_number(now: datetime) -> str:
 
 
 def fresh_order_number(now: datetime, attempts: int = 5) -> str:
-    """A random order number no order has yet.
+    """A random order number no order has yet, checked by a query.
 
     Random tails collide now and then once a day holds many orders (a fair, a rush): a taken
-    number is drawn again instead of failing the buyer's order on the unique constraint. (A
-    savepoint would not do: SQLite's Python driver commits at RELEASE.)"""
+    number is drawn again instead of failing the order on the unique constraint. This is for
+    callers already holding locks, which a rollback would release (a contract's delivery);
+    checkout, which holds none, uses _add_with_fresh_number. (A savepoint would serve both, but
+    SQLite's Python driver commits at RELEASE.)"""
     for _ in range(attempts):
         number = new_order_number(now)
         if db.session.scalar(db.select(Order.id).where(Order.number == number)) is None:
             return number
     raise RuntimeError(f"no free order number after {attempts} draws")
+
+
+def _add_with_fresh_number(build: Callable[[str], Order], now: datetime, attempts: int = 5) -> Order:
+    """Add and flush the order ``build(number)`` makes, with a random number no order has.
+
+    The unique key checks the number as the row goes in, with no query first; a taken one
+    (rare) rolls the transaction back and is drawn again, so a concurrent order taking the
+    same number between a check and an insert cannot fail this one either. Only for callers
+    that have written nothing and locked nothing yet in this transaction."""
+    for _ in range(attempts):
+        order = build(new_order_number(now))
+        db.session.add(order)
+        try:
+            db.session.flush()
+            return order
+        except IntegrityError as error:
+            db.session.rollback()
+            if not _number_taken(error):
+                raise
+    raise RuntimeError(f"no free order number after {attempts} draws")
+
+
+def _number_taken(error: IntegrityError) -> bool:
+    constraint = getattr(getattr(error.orig, "diag", None), "constraint_name", None)  # PostgreSQL
+    return constraint == "uq_orders_number" or "orders.number" in str(error.orig)  # or SQLite's message
 
 
 def get_order(number: str, user_id: int | None = None, for_update: bool = False) -> Order:
@@ -142,24 +169,14 @@ def place_order(user_id: int, items: list[CartItem], address: Address, note: str
     now = utcnow()
     online = payment_method == "stripe"
     subtotal = sum(skus[i.sku_id].price_fen * i.quantity for i in items)
-    # The number is checked by the unique key as the order goes in, not by a query first: a taken
-    # one (rare) rolls back the order alone, since nothing else is written yet, and is drawn again.
-    for attempt in range(5):
-        order = Order(
-            number=new_order_number(now), channel="online", user_id=user_id, event_id=event_id,
-            status=states.PENDING_PAYMENT if online else states.CONFIRMED, payment_method=payment_method,
-            subtotal_fen=subtotal, shipping_fen=0, total_fen=subtotal, note=note.strip()[:500],
-            expires_at=now + timedelta(minutes=payment_timeout_minutes) if online else None,
-            **address.__dict__,
-        )
-        db.session.add(order)
-        try:
-            db.session.flush()
-            break
-        except IntegrityError as error:
-            db.session.rollback()
-            if attempt == 4 or not _number_taken(error):
-                raise
+    # Nothing is written or locked yet: the number can be checked by the unique key as it goes in.
+    order = _add_with_fresh_number(lambda number: Order(
+        number=number, channel="online", user_id=user_id, event_id=event_id,
+        status=states.PENDING_PAYMENT if online else states.CONFIRMED, payment_method=payment_method,
+        subtotal_fen=subtotal, shipping_fen=0, total_fen=subtotal, note=note.strip()[:500],
+        expires_at=now + timedelta(minutes=payment_timeout_minutes) if online else None,
+        **address.__dict__,
+    ), now)
     sold_out, lines = [], []
     for item in items:
         sku = skus[item.sku_id]
@@ -185,11 +202,6 @@ def place_order(user_id: int, items: list[CartItem], address: Address, note: str
     # Business events are logged by number and amount only: never names, phones or addresses.
     log.info("order placed: %s, %d line(s), %d fen, %s", placed.number, len(lines), placed.total_fen, payment_method)
     return placed
-
-
-def _number_taken(error: IntegrityError) -> bool:
-    constraint = getattr(getattr(error.orig, "diag", None), "constraint_name", None)  # PostgreSQL
-    return constraint == "uq_orders_number" or "orders.number" in str(error.orig)  # or SQLite's message
 
 
 def _label(sku: Sku) -> str:
