@@ -40,6 +40,16 @@ def test_staff_reports_public_page_and_board(browser, demo_with_staff, screensho
     assert _charts_drawn(phone) == 3
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(phone, "impact-390")
+    # An officer on a phone sees the figures first; the demo's warnings about uncertified
+    # products at events stay one line until opened.
+    sign_in(phone, base, "office@example.com")
+    phone.goto(base + "/staff/reports")
+    warnings = phone.locator("#uncertified-warnings")
+    assert warnings.locator("li").count() > 0 and not warnings.locator("li").first.is_visible()
+    assert phone.locator("#report-figures").bounding_box()["y"] < 844
+    warnings.locator("summary").click()
+    assert warnings.locator("li").first.is_visible()
+    screenshot(phone, "reports-390")
 
     board = browser.new_page(viewport={"width": 1920, "height": 1080})
     board.goto(base + "/impact/board")
