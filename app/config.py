@@ -43,7 +43,8 @@ def load(instance_path: str) -> dict:
         "RATELIMIT_ENABLED": env("RATELIMIT_ENABLED", "1") == "1",
         "FORCE_HTTPS": env("FORCE_HTTPS", "0") == "1",
         "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # No pool_pre_ping: app.extensions replaces connections the server closed without a round trip.
+        "SQLALCHEMY_ENGINE_OPTIONS": {},
         "MEDIA_ROOT": env("MEDIA_ROOT") or str(Path(instance_path) / "media"),
         # Issued contracts and delivery notes: private, served only to their unit and to staff.
         "DOCUMENT_ROOT": env("DOCUMENT_ROOT") or str(Path(instance_path) / "documents"),

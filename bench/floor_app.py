@@ -6,6 +6,7 @@ import os
 from flask import Flask, render_template_string
 from sqlalchemy import create_engine, text
 
+from app import extensions as _shop_connection_settings  # noqa: F401  - the same liveness check, like for like
 from app.config import database_url
 
 PAGE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>floor</title></head><body><ul>
@@ -13,7 +14,7 @@ PAGE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>f
 </ul></body></html>"""
 
 app = Flask(__name__)
-engine = create_engine(database_url(os.path.join(os.path.dirname(__file__), "..", "instance")), pool_pre_ping=True)
+engine = create_engine(database_url(os.path.join(os.path.dirname(__file__), "..", "instance")))
 
 
 @app.get("/")
