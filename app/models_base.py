@@ -2,6 +2,7 @@
 from datetime import datetime, timezone
 
 from sqlalchemy import insert, inspect
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 
 from app.extensions import db
@@ -25,6 +26,12 @@ def column_values(obj) -> dict:
         else:
             row[column.name] = column.default.arg(None) if column.default.is_callable else column.default.arg
     return row
+
+
+def upsert(table, dialect: str):
+    """An INSERT on ``table`` that can take ON CONFLICT DO UPDATE, for the database kind named
+    (PostgreSQL and SQLite spell it alike, but SQLAlchemy builds it per dialect)."""
+    return (postgresql if dialect == "postgresql" else sqlite).insert(table)
 
 
 def insert_rows(model, rows: list[dict]) -> None:

@@ -4,13 +4,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from app.clock import COUNTY_TZ
 from app.domain.money import allocate
 from app.extensions import db
 from app.impact.models import ROLLUP_KEYS, Attribution, LedgerDay
-from app.models_base import insert_rows, utcnow
+from app.models_base import insert_rows, upsert, utcnow
 from app.orders.models import Order, OrderLine
 from app.registry.models import BenefitLink, Household, Producer, Village
 from app.registry.queries import active_links_clause
@@ -126,8 +125,7 @@ def roll_up(rows: list[dict]) -> None:
     # One statement, compiled once and sent as an executemany. A multi-row VALUES built per call
     # made SQLAlchemy compile up to 11,000 bound parameters every time (the PostgreSQL demo seed
     # took 18 s, 13 of them here; 10 s after; the booth sync's time did not move).
-    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(table)
+    statement = upsert(table, db.engine.dialect.name)
     statement = statement.on_conflict_do_update(
         index_elements=list(ROLLUP_KEYS),
         set_={"amount_fen": table.c.amount_fen + statement.excluded.amount_fen,

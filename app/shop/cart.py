@@ -1,10 +1,13 @@
 """Cart use cases over two stores: the guest's session dict and the signed-in buyer's rows."""
+import functools
 from dataclasses import dataclass
 
+from sqlalchemy import bindparam
 from sqlalchemy.orm import joinedload
 
 from app.catalog.models import Product, ProductImage, Sku
 from app.extensions import db
+from app.models_base import upsert, utcnow
 from app.orders.services import CartItem as CheckoutItem
 from app.shop.models import CartItem
 
@@ -26,6 +29,14 @@ class SessionCart:
 
     def put(self, sku_id: int, quantity: int, price_fen: int) -> None:
         self.data[str(sku_id)] = [quantity, price_fen]
+
+    def add(self, sku_id: int, quantity: int, price_fen: int, most: int) -> bool:
+        """Add ``quantity`` to the line unless it would then hold more than ``most``."""
+        held = int(self.data.get(str(sku_id), [0])[0])
+        if held + quantity > most:
+            return False
+        self.put(sku_id, held + quantity, price_fen)
+        return True
 
     def remove(self, sku_id: int) -> None:
         self.data.pop(str(sku_id), None)
@@ -63,6 +74,16 @@ class UserCart:
             row.quantity, row.price_seen_fen = quantity, price_fen
         self._changed()
 
+    def add(self, sku_id: int, quantity: int, price_fen: int, most: int) -> bool:
+        """Add ``quantity`` to the line unless it would then hold more than ``most``, in one
+        statement: "add to cart" is the busiest write, and two tabs adding at once can neither
+        lose an addition nor trip over the unique line. Callers ensure ``quantity <= most``."""
+        added = db.session.execute(_adding(db.engine.dialect.name), {
+            "user_id": self.user_id, "sku_id": sku_id, "quantity": quantity, "price_seen_fen": price_fen,
+            "updated_at": utcnow(), "most": most}).first() is not None
+        self._changed()
+        return added
+
     def remove(self, sku_id: int) -> None:
         db.session.execute(db.delete(CartItem).where(CartItem.user_id == self.user_id, CartItem.sku_id == sku_id))
         self._changed()
@@ -81,6 +102,18 @@ class UserCart:
         if self.dirty:
             db.session.commit()
             self.dirty = False
+
+
+@functools.cache
+def _adding(dialect: str):
+    # Built once per database kind: building it on every "add to cart" cost more than it saved.
+    table = CartItem.__table__
+    statement = upsert(table, dialect)
+    return statement.on_conflict_do_update(
+        index_elements=[table.c.user_id, table.c.sku_id],
+        set_={"quantity": table.c.quantity + statement.excluded.quantity,
+              "price_seen_fen": statement.excluded.price_seen_fen, "updated_at": statement.excluded.updated_at},
+        where=table.c.quantity + statement.excluded.quantity <= bindparam("most")).returning(table.c.id)
 
 
 @dataclass(frozen=True)
@@ -126,16 +159,22 @@ def set_quantity(cart, sku_id: int, quantity: int, max_quantity: int, add: bool 
         .where(Sku.id == sku_id, Sku.is_active.is_(True), Product.is_active.is_(True))).first()
     if sku is None:
         raise CartError("unavailable")
-    current = cart.items().get(sku_id, (0, 0))[0]
-    wanted = current + quantity if add else quantity
-    if quantity < 0 or (add and quantity == 0) or wanted > max_quantity:
+    if add:
+        most = min(max_quantity, sku.stock)
+        if not (0 < quantity <= most and cart.add(sku_id, quantity, sku.price_fen, most)):
+            # Only a refused addition reads the line, to say which limit it hit.
+            held = cart.items().get(sku_id, (0, 0))[0]
+            if quantity <= 0 or held + quantity > max_quantity:
+                raise CartError("bad_quantity", max_quantity)
+            raise CartError("exceeds_stock", sku.stock)
+    elif not 0 <= quantity <= max_quantity:
         raise CartError("bad_quantity", max_quantity)
-    if wanted == 0:
+    elif quantity == 0:
         cart.remove(sku_id)
-    elif wanted > sku.stock:
+    elif quantity > sku.stock:
         raise CartError("exceeds_stock", sku.stock)
     else:
-        cart.put(sku_id, wanted, sku.price_fen)
+        cart.put(sku_id, quantity, sku.price_fen)
     cart.save()
 
 

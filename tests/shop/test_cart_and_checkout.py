@@ -36,6 +36,25 @@ def test_adding_more_than_the_stock_is_refused_with_the_number_left(client, shop
     assert "购物车还是空的" in client.get("/cart").get_data(as_text=True)
 
 
+def _stored_line(app):
+    with app.app_context():
+        return db.session.execute(db.select(CartItem.quantity, CartItem.price_seen_fen)).one_or_none()
+
+
+def test_a_signed_in_buyers_additions_add_up_within_stock_and_the_limit(app, buyer, shop):
+    for _ in range(2):
+        assert buyer.post("/cart/add", data={"sku_id": shop["sku_id"], "quantity": 3}).status_code == 303
+    assert tuple(_stored_line(app)) == (6, 3980)
+    refused = buyer.post("/cart/add", data={"sku_id": shop["sku_id"], "quantity": 5}, follow_redirects=True)
+    assert "库存不足：目前只剩 10 件" in refused.get_data(as_text=True)
+    app.config["CART_MAX_QUANTITY"] = 8
+    refused = buyer.post("/cart/add", data={"sku_id": shop["sku_id"], "quantity": 3}, follow_redirects=True)
+    assert "每种商品一次最多购买 8 件" in refused.get_data(as_text=True)
+    assert tuple(_stored_line(app)) == (6, 3980)  # a refused addition changes nothing
+    assert buyer.post("/cart/add", data={"sku_id": shop["sku_id"], "quantity": 2}).status_code == 303
+    assert tuple(_stored_line(app)) == (8, 3980)
+
+
 def test_bad_cart_input_gets_a_message_not_an_error(client, shop):
     for data in ({"sku_id": "abc", "quantity": 1}, {"sku_id": shop["sku_id"], "quantity": -1},
                  {"sku_id": 999999, "quantity": 1}, {"sku_id": shop["sku_id"], "quantity": "lots"}):

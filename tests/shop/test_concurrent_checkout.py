@@ -100,3 +100,25 @@ def test_two_hundred_buyers_for_fifty_boxes_never_oversell(own_db_app):
             assert db.session.scalar(db.select(func.count(Order.id))) == STOCK * ROUNDS
             db.session.remove()
             db.engine.dispose()
+
+
+@pytest.mark.own_databases
+def test_one_buyer_adding_from_many_tabs_at_once_loses_no_box(own_db_app):
+    with own_db_app.app_context():
+        product = factories.product("雪峰蜜橘", stock=100)
+        sku_id = product.skus[0].id
+        db.session.commit()
+    (email,) = _crowd(own_db_app)[:1]
+    client = _signed_in_clients(own_db_app, [email])[0]
+    ready = threading.Barrier(8)
+    answers = []
+
+    def tab(_n):
+        ready.wait()
+        answers.append(client.post("/cart/add", data={"sku_id": sku_id, "quantity": 2}).status_code)
+
+    _in_threads(tab, range(8))
+    assert answers == [303] * 8
+    with own_db_app.app_context():
+        assert db.session.execute(db.select(CartItem.quantity)).scalars().all() == [16]
+
