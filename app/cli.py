@@ -36,9 +36,9 @@ def seed_demo_command(scale: str) -> None:
     if report.credentials:
         lines = [f"{role:<12} {email:<28} {password}" for role, email, password in report.credentials]
         # Kept in instance/ (never committed) so the newcomer can find the passwords again.
-        path = Path(current_app.instance_path) / "demo-credentials.txt"
+        path = Path(current_app.config["DEMO_CREDENTIALS_FILE"])
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        click.echo("演示账号 / demo accounts (also in instance/demo-credentials.txt):")
+        click.echo(f"演示账号 / demo accounts (also in {path}):")
         for line in lines:
             click.echo("  " + line)
 

@@ -1,4 +1,6 @@
 """seed-demo builds a believable county, twice without duplicates, and create-admin never defaults a password."""
+from pathlib import Path
+
 from sqlalchemy import func
 
 from app.accounts.models import User
@@ -30,7 +32,6 @@ def test_seed_demo_builds_dongkou_and_is_safe_to_run_twice(app, runner):
         assert db.session.scalar(db.select(func.count()).select_from(Township).where(Township.name == "高沙镇")) == 1
         images = db.session.execute(db.select(ProductImage.path)).scalars().all()
     media = app.config["MEDIA_ROOT"]
-    from pathlib import Path
     assert all((Path(media) / p).stat().st_size > 1000 for p in images)
 
     second = runner.invoke(args=["seed-demo"])
@@ -44,6 +45,10 @@ def test_demo_passwords_are_random_and_work(app, runner, client):
     output = runner.invoke(args=["seed-demo"]).output
     line = next(l for l in output.splitlines() if "consumer@dongkou.example" in l)
     password = line.split()[-1]
+    # The same passwords are kept in the credentials file (a scratch one here, never the
+    # developer's instance/demo-credentials.txt).
+    kept = Path(app.config["DEMO_CREDENTIALS_FILE"])
+    assert kept.parent != Path(app.instance_path) and line.strip() in kept.read_text(encoding="utf-8")
     assert len(password) >= 12
     response = client.post("/account/login", data={"email": "consumer@dongkou.example", "password": password})
     assert response.status_code == 302
