@@ -45,8 +45,8 @@ def _sku_of(product: Product, sku_id: int) -> Sku:
     return sku
 
 
-def _product_form() -> ProductForm:
-    form = ProductForm()
+def _product_form(**kwargs) -> ProductForm:
+    form = ProductForm(**kwargs)
     form.category.choices = [SelectChoice(c.id, c.name) for c in db.session.execute(
         db.select(Category).order_by(Category.sort_order)).scalars()]
     form.producer.choices = [SelectChoice(p.id, f"{p.township.name} · {p.name}") for p in db.session.execute(
@@ -72,12 +72,20 @@ def products():
         400 if form.errors else 200
 
 
+def _details_form(product: Product) -> ProductForm:
+    # Prefixed: the SKU form on the same page has a "name" field too.
+    return _product_form(prefix="details", data={
+        "name": product.name, "subtitle": product.subtitle, "description": product.description,
+        "category": product.category_id, "producer": product.producer_id})
+
+
 def _product_page(product: Product, status: int = 200, **forms):
     adjustments = db.session.execute(
         db.select(StockAdjustment).where(StockAdjustment.sku_id.in_([s.id for s in product.skus]))
         .order_by(StockAdjustment.id.desc()).limit(20)).scalars().all()
     forms = {"price_form": PriceForm(), "stock_form": StockForm(), "image_form": ImageForm(),
              "cert_form": CertificationForm(), "sku_form": SkuForm(), **forms}
+    forms.setdefault("details_form", _details_form(product))
     return render_template("admin/product.html", product=product, adjustments=adjustments, today=today(),
                            skus={s.id: s for s in product.skus}, **forms), status
 
@@ -92,6 +100,17 @@ def _catalogue_change(product: Product, form, form_name: str, change, done: str)
     return (apply_form(form, change, management.CatalogueError, done,
                        url_for("admin.product", product_id=product.id))
             or _product_page(_product_or_404(product.id), 400, **{form_name: form}))
+
+
+@bp.post("/products/<int:product_id>/details")
+@role_required(roles.STAFF)
+def product_details(product_id: int):
+    product = _product_or_404(product_id)
+    form = _product_form(prefix="details")
+    return _catalogue_change(product, form, "details_form", lambda: management.update_product(
+        product, management.ProductDraft(form.name.data, form.subtitle.data or "", form.description.data or "",
+                                         form.category.data, form.producer.data), current_actor()),
+        _("商品信息已保存。"))
 
 
 @bp.post("/products/<int:product_id>/skus/<int:sku_id>/price")

@@ -135,11 +135,16 @@ class ProductDraft:
     producer_id: int
 
 
-def create_product(draft: ProductDraft, actor: Actor) -> Product:
-    """A new product of a producer, in the producer's township; not on sale until it has a SKU. Commits."""
+def _producer_and_category(draft: ProductDraft) -> Producer:
     producer = db.session.get(Producer, draft.producer_id)
     if producer is None or db.session.get(Category, draft.category_id) is None:
         raise CatalogueError("请选择品类和生产主体。")
+    return producer
+
+
+def create_product(draft: ProductDraft, actor: Actor) -> Product:
+    """A new product of a producer, in the producer's township; not on sale until it has a SKU. Commits."""
+    producer = _producer_and_category(draft)
     slug = f"p-{secrets.token_hex(4)}"
     product = Product(slug=slug, name=draft.name.strip(), subtitle=draft.subtitle.strip(),
                       description=draft.description.strip(), category_id=draft.category_id, producer_id=producer.id,
@@ -150,6 +155,26 @@ def create_product(draft: ProductDraft, actor: Actor) -> Product:
     bump_catalogue_version()
     db.session.commit()
     return product
+
+
+def update_product(product: Product, draft: ProductDraft, actor: Actor) -> None:
+    """Correct a product's name, texts, category or producer. Commits.
+
+    Sales already made keep the producer their lines recorded, so the ledger never moves;
+    a new producer (and its township and village) counts from the next sale on."""
+    producer = _producer_and_category(draft)
+    fields = {"name": draft.name.strip(), "subtitle": draft.subtitle.strip(), "description": draft.description.strip(),
+              "category_id": draft.category_id, "producer_id": producer.id}
+    changed = {key: value for key, value in fields.items() if getattr(product, key) != value}
+    if not changed:
+        return
+    before = {key: getattr(product, key) for key in changed}
+    for key, value in changed.items():
+        setattr(product, key, value)
+    product.township_id, product.village_id = producer.township_id, producer.village_id
+    record(actor, "update_product", "product", product.slug, before=before, after=changed)
+    bump_catalogue_version()
+    db.session.commit()
 
 
 @dataclass(frozen=True)

@@ -180,3 +180,41 @@ def test_staff_create_a_product_add_a_sku_and_put_it_on_sale(app, office):
         assert {"create_product", "add_sku", "set_on_sale"} <= {e.action for e in db.session.execute(
             db.select(AuditEntry)).scalars()}
     assert "高沙腊肉" in app.test_client().get("/products?q=腊肉").get_data(as_text=True)
+
+
+def test_staff_correct_a_products_texts_and_producer_and_past_sales_keep_theirs(app, office):
+    client, ids = office
+    with app.app_context():
+        from app.catalog.models import Product
+        from app.orders.models import OrderLine
+
+        product = db.session.get(Product, ids["product"])
+        slug, category = product.slug, product.category_id
+        other = factories.producer(factories.township(name="黄桥镇"), [], [])
+        db.session.commit()
+        other_id, other_township = other.id, other.township_id
+    buyer = app.test_client()
+    factories.login(buyer, "buyer@example.com")
+    buyer.post("/cart/add", data={"sku_id": ids["sku"], "quantity": 1})
+    assert buyer.post("/checkout", data={**factories.ADDRESS, "payment_method": "cod"}).status_code == 303
+    page = client.get(f"/staff/products/{ids['product']}").get_data(as_text=True)
+    assert 'name="details-name"' in page and 'value="雪峰蜜橘"' in page
+
+    edit = {"details-name": "雪峰冰糖橙", "details-subtitle": "现摘现发", "details-description": "高山种植，甜度 14 以上。",
+            "details-category": category, "details-producer": other_id}
+    refused = client.post(f"/staff/products/{ids['product']}/details", data={**edit, "details-name": " "})
+    assert refused.status_code == 400 and "请填写此项" in refused.get_data(as_text=True)
+    assert client.post(f"/staff/products/{ids['product']}/details", data=edit).status_code == 303
+
+    shown = app.test_client().get(f"/products/{slug}").get_data(as_text=True)
+    assert "雪峰冰糖橙" in shown and "甜度 14 以上" in shown
+    with app.app_context():
+        product = db.session.get(Product, ids["product"])
+        assert (product.producer_id, product.township_id) == (other_id, other_township)
+        assert db.session.execute(db.select(OrderLine.producer_id)).scalars().all() == [ids["producer"]]
+        (entry,) = _audit("update_product")
+        assert '"name": "雪峰蜜橘"' in entry.before and '"name": "雪峰冰糖橙"' in entry.after
+    # Saving the same texts again changes nothing and leaves no second audit row.
+    assert client.post(f"/staff/products/{ids['product']}/details", data=edit).status_code == 303
+    with app.app_context():
+        assert len(_audit("update_product")) == 1
