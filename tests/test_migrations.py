@@ -61,3 +61,11 @@ def test_postgresql_sessions_store_times_in_utc_whatever_the_server_zone(make_ap
         "connect_args": {"options": "-c TimeZone=Asia/Shanghai"}}})
     with app.app_context(), db.engine.connect() as conn:
         assert conn.execute(text("SHOW TimeZone")).scalar() == "UTC"
+
+
+def test_postgresql_sessions_do_not_jit_compile_the_reports(app, test_settings):
+    """JIT compilation cost the county report's roll-up scans more than it saved."""
+    if not test_settings["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        pytest.skip("PostgreSQL sessions only")
+    with app.app_context(), db.engine.connect() as conn:
+        assert conn.execute(text("SHOW jit")).scalar() == "off"
