@@ -1,9 +1,12 @@
 """A clerk at a fair on bad Wi-Fi: five cash sales with the network off, a reload while still
 offline, and exactly five sales on the server once the network is back; then a box rung up
-by its typed lot code, offline too."""
+by its typed lot code, offline too, and one by its label held to the tablet's camera."""
+import io
 import re
 
 import pytest
+import segno
+from PIL import Image
 from sqlalchemy import func
 
 from app.catalog.models import Sku
@@ -14,7 +17,7 @@ from app.orders.models import OrderLine
 from app.pos.models import Booth, BoothSale
 from app.trace.models import Lot
 from tests import factories
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import CHROMIUM, FLAGS, sign_in
 
 pytestmark = pytest.mark.browser
 TABLET = {"width": 1024, "height": 768}
@@ -46,6 +49,11 @@ def _unsynced_is(page, count: int, timeout: float = 30000) -> None:
 def _lot_of(app, sku_code: str) -> str:
     with app.app_context():
         return db.session.scalar(db.select(Lot.code).join(Sku).where(Sku.code == sku_code).order_by(Lot.id))
+
+
+def _lines_of_lot(app, lot: str) -> int:
+    with app.app_context():
+        return db.session.scalar(db.select(func.count()).select_from(OrderLine).join(Lot).where(Lot.code == lot))
 
 
 def _cash_sale(page, tiles: int) -> None:
@@ -114,9 +122,7 @@ def test_five_offline_sales_survive_a_reload_and_sync_exactly_once(app, browser,
     page.locator("#next-buyer").click()
     context.set_offline(False)
     _unsynced_is(page, 0, timeout=20000)
-    with app.app_context():
-        assert db.session.scalar(db.select(func.count()).select_from(OrderLine).join(Lot)
-                                 .where(Lot.code == lot)) == 1
+    assert _lines_of_lot(app, lot) == 1
 
     page.goto(base + f"/pos/booths/{code}/close")
     assert "日结报告" in page.locator("main").inner_text()
@@ -148,3 +154,44 @@ def test_a_buyer_scans_a_box_and_reads_its_story_on_a_phone(app, browser, fair, 
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(page, "trace-390")
     page.close()
+
+
+
+def _camera_showing(url: str, path) -> None:
+    """A y4m video, as Chromium's fake camera plays it, of a box's label: its QR code on white."""
+    png = io.BytesIO()
+    segno.make(url, error="m").save(png, kind="png", scale=6, border=4)
+    png.seek(0)
+    qr = Image.open(png).convert("L")
+    image = Image.new("L", (640, 480), 255)
+    image.paste(qr, ((640 - qr.width) // 2, (480 - qr.height) // 2))
+    y, u, v = image.convert("YCbCr").split()
+    frame = b"FRAME\n" + y.tobytes() + u.resize((320, 240)).tobytes() + v.resize((320, 240)).tobytes()
+    path.write_bytes(b"YUV4MPEG2 W640 H480 F10:1 Ip A1:1 C420jpeg\n" + frame * 10)
+
+
+def test_a_clerk_rings_up_a_box_by_scanning_its_label_with_the_camera(app, browser, fair, screenshot, tmp_path):
+    base, _code = fair
+    lot = _lot_of(app, "XFMJ-5")
+    sold_before = _lines_of_lot(app, lot)
+    video = tmp_path / "label.y4m"
+    _camera_showing(f"{base}/t/{lot}", video)
+    # A browser of its own: the camera is a launch option. The permission prompt is answered yes.
+    camera = browser.browser_type.launch(executable_path=CHROMIUM, args=FLAGS + [
+        "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-video-capture={video}"])
+    try:
+        page = camera.new_page(viewport=TABLET)
+        sign_in(page, base, "booth-clerk@example.com")
+        page.goto(base + "/pos/")
+        page.get_by_role("button", name="高沙镇展位").click()
+        page.locator(".pos-tile").first.wait_for()
+        page.locator("#scan").click()
+        page.locator("#cart-lines", has_text=f"批次 {lot}").wait_for(timeout=20000)
+        assert page.locator("#scanner").is_hidden()
+        screenshot(page, "pos-scanned-1024")
+        _pay_cash(page)
+        _unsynced_is(page, 0)
+    finally:
+        camera.close()
+    assert _lines_of_lot(app, lot) == sold_before + 1
