@@ -14,7 +14,6 @@ from app.domain.identity import mask_name
 from app.events.models import Event
 from app.extensions import db
 from app.impact.models import Attribution, LedgerDay
-from app.orders.models import OrderLine
 from app.registry.models import Household, Producer, Township, Village
 
 CHANNELS = ("online", "intent", "booth")
@@ -237,8 +236,8 @@ def _labels(dimension: str, keys: list, staff: bool) -> dict:
     if dimension == "producer":
         return dict(db.session.execute(select(Producer.id, Producer.name).where(Producer.id.in_(ids))).all())
     if dimension == "product":
-        return dict(db.session.execute(select(OrderLine.product_id, func.max(OrderLine.product_name))
-                                       .where(OrderLine.product_id.in_(ids)).group_by(OrderLine.product_id)).all())
+        # Today's catalogue name, as the warnings about events show it (a renamed product is one row).
+        return dict(db.session.execute(select(Product.id, Product.name).where(Product.id.in_(ids))).all())
     if dimension == "event":
         labels = dict(db.session.execute(select(Event.id, Event.name).where(Event.id.in_(ids))).all())
         labels[0] = "（非活动销售）"

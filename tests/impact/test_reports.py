@@ -122,6 +122,16 @@ def test_township_report_figures_are_exact(app, sold):
         assert row.certified_fen == 7960 and reports.uncertified_event_warnings(reports.ReportFilters()) == []
 
 
+def test_the_product_report_names_a_renamed_product_once_by_its_catalogue_name(app, sold):
+    from app.catalog.models import Product
+
+    with app.app_context():
+        db.session.execute(db.update(Product).where(Product.name == "商品0").values(name="雪峰冰糖橙"))
+        db.session.commit()
+        (row,) = reports.build_report("product", reports.ReportFilters(), staff=True).rows
+        assert (row.label, row.sales_fen) == ("雪峰冰糖橙", 7960)
+
+
 def test_period_and_channel_filters(app, sold):
     with app.app_context():
         assert reports.build_report("township", reports.ReportFilters(start=date(2000, 1, 1), end=date(2000, 1, 2))).total.sales_fen == 0
