@@ -49,7 +49,7 @@ def load(instance_path: str) -> dict:
         # Issued contracts and delivery notes: private, served only to their unit and to staff.
         "DOCUMENT_ROOT": env("DOCUMENT_ROOT") or str(Path(instance_path) / "documents"),
         # Where seed-demo writes the demo accounts' passwords for the newcomer to find again.
-        "DEMO_CREDENTIALS_FILE": str(Path(instance_path) / "demo-credentials.txt"),
+        "DEMO_CREDENTIALS_FILE": env("DEMO_CREDENTIALS_FILE") or str(Path(instance_path) / "demo-credentials.txt"),
         "MAX_CONTENT_LENGTH": int(env("MAX_UPLOAD_BYTES", 8 * 1024 * 1024)),
         "BABEL_DEFAULT_LOCALE": "zh_CN",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
