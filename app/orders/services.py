@@ -1,15 +1,16 @@
 """Order use cases. Each commits exactly once, or raises and leaves the database as it was."""
+import functools
 import logging
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import Integer, bindparam, literal_column, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from app.catalog.models import Certification, Sku
+from app.catalog.models import Certification, Product, Sku
 from app.clock import today
 from app.domain import order_states as states
 from app.domain.identity import is_valid_mobile
@@ -76,32 +77,13 @@ def fresh_order_number(now: datetime, attempts: int = 5) -> str:
     Random tails collide now and then once a day holds many orders (a fair, a rush): a taken
     number is drawn again instead of failing the order on the unique constraint. This is for
     callers already holding locks, which a rollback would release (a contract's delivery);
-    checkout, which holds none, uses _add_with_fresh_number. (A savepoint would serve both, but
-    SQLite's Python driver commits at RELEASE.)"""
+    checkout, which can take its whole order again, inserts first and draws again on a clash
+    with the unique key. (A savepoint would serve both, but SQLite's Python driver commits at
+    RELEASE.)"""
     for _ in range(attempts):
         number = new_order_number(now)
         if db.session.scalar(db.select(Order.id).where(Order.number == number)) is None:
             return number
-    raise RuntimeError(f"no free order number after {attempts} draws")
-
-
-def _add_with_fresh_number(build: Callable[[str], Order], now: datetime, attempts: int = 5) -> Order:
-    """Add and flush the order ``build(number)`` makes, with a random number no order has.
-
-    The unique key checks the number as the row goes in, with no query first; a taken one
-    (rare) rolls the transaction back and is drawn again, so a concurrent order taking the
-    same number between a check and an insert cannot fail this one either. Only for callers
-    that have written nothing and locked nothing yet in this transaction."""
-    for _ in range(attempts):
-        order = build(new_order_number(now))
-        db.session.add(order)
-        try:
-            db.session.flush()
-            return order
-        except IntegrityError as error:
-            db.session.rollback()
-            if not _number_taken(error):
-                raise
     raise RuntimeError(f"no free order number after {attempts} draws")
 
 
@@ -124,84 +106,136 @@ def get_order(number: str, user_id: int | None = None, for_update: bool = False)
     return order
 
 
-def place_order(user_id: int, items: list[CartItem], address: Address, note: str, event_code: str | None,
-                payment_method: str, max_quantity: int, payment_timeout_minutes: int,
-                also: Callable[[], None] | None = None) -> PlacedOrder:
-    """Create an order with its lines and reserve stock, all in one transaction. Commits.
+def place_order(user_id: int, take_items: Callable[[], list[CartItem]], address: Address, note: str,
+                event_code: str | None, payment_method: str, max_quantity: int,
+                payment_timeout_minutes: int) -> PlacedOrder:
+    """Create an order from the items ``take_items`` hands over, with its lines, and reserve
+    stock, all in one transaction. Commits, or rolls everything back and raises CheckoutError.
 
-    Stock is taken with a conditional UPDATE per SKU (never read-then-write), in SKU id
-    order so two buyers of the same SKUs cannot deadlock on PostgreSQL. Raises
-    CheckoutError and leaves nothing behind when any SKU falls short or changed price.
-    ``also`` runs inside the same transaction: the shop empties the cart there, so a placed
-    order and a cart still holding it never both exist.
+    ``take_items`` runs inside that transaction: the shop's cart hands its lines over and
+    empties in one statement, so a placed order and a cart still holding it never both exist,
+    and a second submit of the same cart (a double click) finds it empty instead of ordering
+    twice. Stock is taken with a conditional UPDATE per SKU (never read-then-write), in SKU id
+    order so two buyers of the same SKUs cannot deadlock on PostgreSQL.
     """
-    if not items:
-        raise CheckoutError("empty_cart")
     if not is_valid_mobile(address.mobile):
         raise CheckoutError("bad_mobile")
+    for _ in range(5):
+        try:
+            placed = _place(user_id, take_items, address, note, event_code, payment_method, max_quantity,
+                            payment_timeout_minutes)
+        except _NumberTaken:
+            # Random numbers collide now and then once a day holds many orders: the whole
+            # order (cart, stock and all) is taken again with a new number.
+            db.session.rollback()
+            continue
+        except CheckoutError:
+            db.session.rollback()
+            raise
+        # Business events are logged by number and amount only: never names, phones or addresses.
+        log.info("order placed: %s, %d fen, %s", placed.number, placed.total_fen, payment_method)
+        return placed
+    raise RuntimeError("no free order number after 5 draws")
+
+
+class _NumberTaken(Exception):
+    pass
+
+
+def _place(user_id: int, take_items: Callable[[], list[CartItem]], address: Address, note: str,
+           event_code: str | None, payment_method: str, max_quantity: int,
+           payment_timeout_minutes: int) -> PlacedOrder:
+    items = sorted(take_items(), key=lambda i: i.sku_id)
+    if not items:
+        raise CheckoutError("empty_cart")
     if any(not 0 < i.quantity <= max_quantity for i in items):
         raise CheckoutError("bad_quantity")
-    items = sorted(items, key=lambda i: i.sku_id)
-    # Whether each product is certified today comes with its SKU, not from a second query.
-    certified_today = db.select(Certification.id).where(
-        Certification.product_id == Sku.product_id, Certification.valid_from <= today(),
-        Certification.valid_to >= today()).exists()
-    rows = db.session.execute(
-        db.select(Sku, certified_today).where(Sku.id.in_([i.sku_id for i in items])).options(joinedload(Sku.product)))
-    skus, certified = {}, set()
-    for sku, is_certified in rows:
-        skus[sku.id] = sku
-        if is_certified:
-            certified.add(sku.id)
-    unavailable = [str(i.sku_id) for i in items
-                   if i.sku_id not in skus or not skus[i.sku_id].is_active or not skus[i.sku_id].product.is_active]
-    if unavailable:
-        raise CheckoutError("unavailable", unavailable)
-    changed = [_label(skus[i.sku_id]) for i in items if skus[i.sku_id].price_fen != i.price_seen_fen]
-    if changed:
-        raise CheckoutError("price_changed", changed)
     event_id = None
     if event_code:
         event_id = db.session.scalar(db.select(Event.id).where(Event.code == event_code.strip().upper()))
         if event_id is None:
             raise CheckoutError("unknown_event", [event_code])
+    # Taking the stock also reads what the lines copy: one statement per SKU, and a SKU that
+    # could not be taken is looked at again only to say why.
+    taken = {i.sku_id: db.session.execute(_taking_stock(), {"sku_id": i.sku_id, "quantity": i.quantity, "today": today()}).first()
+             for i in items}
+    if any(row is None for row in taken.values()):
+        raise _refusal(items, taken)
+    changed = [f"{taken[i.sku_id].product_name} {taken[i.sku_id].name}" for i in items
+               if taken[i.sku_id].price_fen != i.price_seen_fen]
+    if changed:
+        raise CheckoutError("price_changed", changed)
 
     now = utcnow()
     online = payment_method == "stripe"
-    subtotal = sum(skus[i.sku_id].price_fen * i.quantity for i in items)
-    # Nothing is written or locked yet: the number can be checked by the unique key as it goes in.
-    order = _add_with_fresh_number(lambda number: Order(
-        number=number, channel="online", user_id=user_id, event_id=event_id,
+    subtotal = sum(taken[i.sku_id].price_fen * i.quantity for i in items)
+    order = Order(
+        number=new_order_number(now), channel="online", user_id=user_id, event_id=event_id,
         status=states.PENDING_PAYMENT if online else states.CONFIRMED, payment_method=payment_method,
         subtotal_fen=subtotal, shipping_fen=0, total_fen=subtotal, note=note.strip()[:500],
         expires_at=now + timedelta(minutes=payment_timeout_minutes) if online else None,
-        **address.__dict__,
-    ), now)
-    sold_out, lines = [], []
+        **address.__dict__)
+    db.session.add(order)
+    try:
+        db.session.flush()
+    except IntegrityError as error:
+        if _number_taken(error):
+            raise _NumberTaken from error
+        raise
+    lines = []
     for item in items:
-        sku = skus[item.sku_id]
-        if not take_stock(sku.id, item.quantity):
-            sold_out.append(_label(sku))
-            continue
+        sku = taken[item.sku_id]
         lines.append(OrderLine(
-            order_id=order.id, sku_id=sku.id, product_id=sku.product_id, producer_id=sku.product.producer_id,
-            product_name=sku.product.name, sku_code=sku.code, sku_name=sku.name, unit=sku.unit,
+            order_id=order.id, sku_id=item.sku_id, product_id=sku.product_id, producer_id=sku.producer_id,
+            product_name=sku.product_name, sku_code=sku.code, sku_name=sku.name, unit=sku.unit,
             unit_price_fen=sku.price_fen, quantity=item.quantity, line_total_fen=sku.price_fen * item.quantity,
-            certified=sku.id in certified))
-    if sold_out:
-        db.session.rollback()
-        raise CheckoutError("sold_out", sold_out)
+            certified=sku.certified))
     db.session.add_all(lines)
     record_creation(order, "user", user_id, "下单（在线支付）" if online else "下单（货到付款）")
     if not online:
         _queue_confirmation(order, lines)
-    if also is not None:
-        also()
     placed = PlacedOrder(order.id, order.number, order.total_fen, payment_method)
     db.session.commit()
-    # Business events are logged by number and amount only: never names, phones or addresses.
-    log.info("order placed: %s, %d line(s), %d fen, %s", placed.number, len(lines), placed.total_fen, payment_method)
     return placed
+
+
+@functools.cache
+def _taking_stock():
+    """Take a SKU's stock for a sale when it and its product are on sale and enough is left,
+    returning what the order line copies (built once: it runs for every SKU of every order)."""
+    # SQLAlchemy writes RETURNING without table names on SQLite, inside subqueries too, where
+    # "product_id = product_id" would compare the certification's column with itself: the
+    # SKU's column is named in full.
+    sku_product = literal_column(f"{Sku.__tablename__}.product_id", Integer)
+    product = db.select(Product.id).where(Product.id == sku_product)
+    certified_today = db.select(Certification.id).where(
+        Certification.product_id == sku_product, Certification.valid_from <= bindparam("today"),
+        Certification.valid_to >= bindparam("today"))
+    return (update(Sku).where(Sku.id == bindparam("sku_id"), Sku.stock >= bindparam("quantity"),
+                              Sku.is_active.is_(True), product.where(Product.is_active.is_(True)).exists())
+            .values(stock=Sku.stock - bindparam("quantity"))
+            .returning(Sku.product_id, Sku.code, Sku.name, Sku.unit, Sku.price_fen,
+                       product.with_only_columns(Product.name).scalar_subquery().label("product_name"),
+                       product.with_only_columns(Product.producer_id).scalar_subquery().label("producer_id"),
+                       certified_today.exists().label("certified"))
+            .execution_options(synchronize_session=False))
+
+
+def _refusal(items: list[CartItem], taken: dict) -> CheckoutError:
+    """Why some SKUs could not be taken: off sale, their price moved, or not enough left."""
+    refused = db.session.execute(db.select(Sku).where(Sku.id.in_([i for i, row in taken.items() if row is None]))
+                                 .options(joinedload(Sku.product))).scalars()
+    refused = {sku.id: sku for sku in refused}
+    unavailable = [str(i) for i, row in taken.items()
+                   if row is None and (i not in refused or not refused[i].is_active or not refused[i].product.is_active)]
+    if unavailable:
+        return CheckoutError("unavailable", unavailable)
+    changed = [_label(refused[i.sku_id]) if taken[i.sku_id] is None else
+               f"{taken[i.sku_id].product_name} {taken[i.sku_id].name}"
+               for i in items if (refused.get(i.sku_id) or taken[i.sku_id]).price_fen != i.price_seen_fen]
+    if changed:
+        return CheckoutError("price_changed", changed)
+    return CheckoutError("sold_out", [_label(sku) for sku in refused.values()])
 
 
 def _label(sku: Sku) -> str:

@@ -2,7 +2,7 @@
 import functools
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam
+from sqlalchemy import DateTime, Integer, bindparam, delete, select
 from sqlalchemy.orm import joinedload
 
 from app.catalog.models import Product, ProductImage, Sku
@@ -30,12 +30,14 @@ class SessionCart:
     def put(self, sku_id: int, quantity: int, price_fen: int) -> None:
         self.data[str(sku_id)] = [quantity, price_fen]
 
-    def add(self, sku_id: int, quantity: int, price_fen: int, most: int) -> bool:
-        """Add ``quantity`` to the line unless it would then hold more than ``most``."""
+    def add(self, sku_id: int, quantity: int, max_quantity: int) -> bool:
+        """Add ``quantity`` to the line when the SKU is on sale and the line then holds no more
+        than ``max_quantity`` nor than the stock."""
+        offer = _offer(sku_id)
         held = int(self.data.get(str(sku_id), [0])[0])
-        if held + quantity > most:
+        if offer is None or held + quantity > min(max_quantity, offer.stock):
             return False
-        self.put(sku_id, held + quantity, price_fen)
+        self.put(sku_id, held + quantity, offer.price_fen)
         return True
 
     def remove(self, sku_id: int) -> None:
@@ -74,24 +76,27 @@ class UserCart:
             row.quantity, row.price_seen_fen = quantity, price_fen
         self._changed()
 
-    def add(self, sku_id: int, quantity: int, price_fen: int, most: int) -> bool:
-        """Add ``quantity`` to the line unless it would then hold more than ``most``, in one
-        statement: "add to cart" is the busiest write, and two tabs adding at once can neither
-        lose an addition nor trip over the unique line. Callers ensure ``quantity <= most``."""
+    def add(self, sku_id: int, quantity: int, max_quantity: int) -> bool:
+        """Add ``quantity`` to the line when the SKU is on sale and the line then holds no more
+        than ``max_quantity`` nor than the stock, in one statement: "add to cart" is the busiest
+        write, and two tabs adding at once can neither lose an addition nor trip over the
+        unique line. Callers ensure ``0 < quantity <= max_quantity``."""
         added = db.session.execute(_adding(db.engine.dialect.name), {
-            "user_id": self.user_id, "sku_id": sku_id, "quantity": quantity, "price_seen_fen": price_fen,
-            "updated_at": utcnow(), "most": most}).first() is not None
+            "user_id": self.user_id, "sku_id": sku_id, "quantity": quantity, "updated_at": utcnow(),
+            "most": max_quantity}).first() is not None
         self._changed()
         return added
 
+    def take(self) -> list[CheckoutItem]:
+        """Hand the lines over to checkout and empty the cart, in one statement inside the
+        order's transaction: a rolled-back order gives them back, and a second submit waits for
+        the first and finds the cart empty."""
+        taken = db.session.execute(_taking(), {"user_id": self.user_id})
+        self._changed()
+        return [CheckoutItem(*row) for row in taken]
+
     def remove(self, sku_id: int) -> None:
         db.session.execute(db.delete(CartItem).where(CartItem.user_id == self.user_id, CartItem.sku_id == sku_id))
-        self._changed()
-
-    def clear(self) -> None:
-        # The rows are dropped from the cache below; no need for the ORM to find them in the session.
-        db.session.execute(db.delete(CartItem).where(CartItem.user_id == self.user_id)
-                           .execution_options(synchronize_session=False))
         self._changed()
 
     def _changed(self) -> None:
@@ -108,12 +113,34 @@ class UserCart:
 def _adding(dialect: str):
     # Built once per database kind: building it on every "add to cart" cost more than it saved.
     table = CartItem.__table__
-    statement = upsert(table, dialect)
+    offer = (select(bindparam("user_id", type_=Integer), Sku.id, bindparam("quantity", type_=Integer), Sku.price_fen,
+                    bindparam("updated_at", type_=DateTime))
+             .join(Product, Product.id == Sku.product_id)
+             .where(Sku.id == bindparam("sku_id"), Sku.is_active.is_(True), Product.is_active.is_(True),
+                    Sku.stock >= bindparam("quantity")))
+    statement = upsert(table, dialect).from_select(["user_id", "sku_id", "quantity", "price_seen_fen", "updated_at"],
+                                                   offer)
+    held = table.c.quantity + statement.excluded.quantity
+    stock = select(Sku.stock).where(Sku.id == bindparam("sku_id")).scalar_subquery()
     return statement.on_conflict_do_update(
         index_elements=[table.c.user_id, table.c.sku_id],
-        set_={"quantity": table.c.quantity + statement.excluded.quantity,
-              "price_seen_fen": statement.excluded.price_seen_fen, "updated_at": statement.excluded.updated_at},
-        where=table.c.quantity + statement.excluded.quantity <= bindparam("most")).returning(table.c.id)
+        set_={"quantity": held, "price_seen_fen": statement.excluded.price_seen_fen,
+              "updated_at": statement.excluded.updated_at},
+        where=(held <= bindparam("most")) & (held <= stock)).returning(table.c.id)
+
+
+@functools.cache
+def _taking():
+    table = CartItem.__table__
+    return (delete(table).where(table.c.user_id == bindparam("user_id"))
+            .returning(table.c.sku_id, table.c.quantity, table.c.price_seen_fen))
+
+
+def _offer(sku_id: int):
+    """The stock and price of a SKU on sale (plain columns: two values are all that is needed)."""
+    return db.session.execute(
+        select(Sku.stock, Sku.price_fen).join(Product)
+        .where(Sku.id == sku_id, Sku.is_active.is_(True), Product.is_active.is_(True))).first()
 
 
 @dataclass(frozen=True)
@@ -153,29 +180,34 @@ def set_quantity(cart, sku_id: int, quantity: int, max_quantity: int, add: bool 
 
     Raises CartError('unavailable'|'bad_quantity'|'exceeds_stock') and changes nothing.
     """
-    # Plain columns, not entities: this runs on every "add to cart" and needs two values.
-    sku = db.session.execute(
-        db.select(Sku.stock, Sku.price_fen).join(Product)
-        .where(Sku.id == sku_id, Sku.is_active.is_(True), Product.is_active.is_(True))).first()
+    if add:
+        if not (0 < quantity <= max_quantity and cart.add(sku_id, quantity, max_quantity)):
+            raise _refused_addition(cart, sku_id, quantity, max_quantity)
+        cart.save()
+        return
+    sku = _offer(sku_id)
     if sku is None:
         raise CartError("unavailable")
-    if add:
-        most = min(max_quantity, sku.stock)
-        if not (0 < quantity <= most and cart.add(sku_id, quantity, sku.price_fen, most)):
-            # Only a refused addition reads the line, to say which limit it hit.
-            held = cart.items().get(sku_id, (0, 0))[0]
-            if quantity <= 0 or held + quantity > max_quantity:
-                raise CartError("bad_quantity", max_quantity)
-            raise CartError("exceeds_stock", sku.stock)
-    elif not 0 <= quantity <= max_quantity:
+    if not 0 <= quantity <= max_quantity:
         raise CartError("bad_quantity", max_quantity)
-    elif quantity == 0:
+    if quantity == 0:
         cart.remove(sku_id)
     elif quantity > sku.stock:
         raise CartError("exceeds_stock", sku.stock)
     else:
         cart.put(sku_id, quantity, sku.price_fen)
     cart.save()
+
+
+def _refused_addition(cart, sku_id: int, quantity: int, max_quantity: int) -> CartError:
+    # Only a refused addition reads the SKU and the line again, to say which limit it hit.
+    sku = _offer(sku_id)
+    if sku is None:
+        return CartError("unavailable")
+    held = cart.items().get(sku_id, (0, 0))[0]
+    if quantity <= 0 or held + quantity > max_quantity:
+        return CartError("bad_quantity", max_quantity)
+    return CartError("exceeds_stock", sku.stock)
 
 
 def view_cart(cart, acknowledge_prices: bool = False) -> CartView:
@@ -196,10 +228,6 @@ def view_cart(cart, acknowledge_prices: bool = False) -> CartView:
     cart.save()
     lines.sort(key=lambda l: (l.product.name, l.sku.price_fen))
     return CartView(lines, sum(l.subtotal_fen for l in lines), sum(l.quantity for l in lines))
-
-
-def checkout_items(cart) -> list[CheckoutItem]:
-    return [CheckoutItem(sku_id, quantity, seen) for sku_id, (quantity, seen) in cart.items().items()]
 
 
 def merge_guest_cart(guest: SessionCart, user_cart: UserCart, max_quantity: int) -> None:

@@ -118,9 +118,9 @@ def checkout():
                                  form.city.data.strip(), form.county.data.strip(), form.street.data.strip())
         try:
             order = orders.place_order(
-                current_user.id, carts.checkout_items(cart), address, form.note.data or "", form.event_code.data,
+                current_user.id, cart.take, address, form.note.data or "", form.event_code.data,
                 form.payment_method.data, current_app.config["CART_MAX_QUANTITY"],
-                current_app.config["ORDER_PAYMENT_TIMEOUT_MINUTES"], also=cart.clear)
+                current_app.config["ORDER_PAYMENT_TIMEOUT_MINUTES"])
         except orders.CheckoutError as error:
             flash(checkout_error_message(error), "danger")
             status = 409 if error.code in ("sold_out", "price_changed", "unavailable") else 400

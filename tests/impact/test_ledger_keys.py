@@ -24,7 +24,7 @@ def ledger_row(app):
         buyer = factories.user(email="ledger-buyer@example.com")
         staff = factories.user(email="ledger-staff@example.com", role=roles.STAFF)
         db.session.commit()
-        order = orders.place_order(buyer.id, [orders.CartItem(product.skus[0].id, 1, 3980)],
+        order = orders.place_order(buyer.id, lambda: [orders.CartItem(product.skus[0].id, 1, 3980)],
                                    orders.Address(**factories.ADDRESS), "", None, "cod", 99, 30)
         payments.record_offline_payment(order.number, 3980, "", staff.id)
         row = db.session.execute(db.select(Attribution).where(Attribution.order_id == order.id)).scalars().first()

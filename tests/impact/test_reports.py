@@ -65,7 +65,7 @@ def test_every_report_total_equals_paid_sales_minus_refunds(app, plans):
             expected = 0
             for plan in plans:
                 items = [orders.CartItem(skus[i].id, q, skus[i].price_fen) for i, q in plan["items"].items()]
-                placed = orders.place_order(buyer_id, items, ADDRESS, "", "PAD2026" if plan["event"] else None,
+                placed = orders.place_order(buyer_id, lambda: items, ADDRESS, "", "PAD2026" if plan["event"] else None,
                                             "cod", 99, 30)
                 if not plan["paid"]:
                     continue
@@ -107,9 +107,9 @@ def sold(app):
     """One paid cash order of ¥79.60 split 3:2:2 over three households (4+2+5 people), one unpaid order."""
     with app.app_context():
         skus, buyer_id, staff_id = _world()
-        paid = orders.place_order(buyer_id, [orders.CartItem(skus[0].id, 2, 3980)], ADDRESS, "", "PAD2026", "cod", 99, 30)
+        paid = orders.place_order(buyer_id, lambda: [orders.CartItem(skus[0].id, 2, 3980)], ADDRESS, "", "PAD2026", "cod", 99, 30)
         payments.record_offline_payment(paid.number, 7960, "", staff_id)
-        orders.place_order(buyer_id, [orders.CartItem(skus[0].id, 1, 3980)], ADDRESS, "", None, "cod", 99, 30)
+        orders.place_order(buyer_id, lambda: [orders.CartItem(skus[0].id, 1, 3980)], ADDRESS, "", None, "cod", 99, 30)
         return paid.number
 
 
@@ -162,7 +162,7 @@ def test_verify_ledger_finds_a_missing_row_and_exits_non_zero(app, runner, sold)
 def test_an_uncertified_product_sold_at_an_event_is_warned_about(app):
     with app.app_context():
         skus, buyer_id, staff_id = _world()
-        order = orders.place_order(buyer_id, [orders.CartItem(skus[1].id, 1, 16800)], ADDRESS, "", "PAD2026", "cod", 99, 30)
+        order = orders.place_order(buyer_id, lambda: [orders.CartItem(skus[1].id, 1, 16800)], ADDRESS, "", "PAD2026", "cod", 99, 30)
         payments.record_offline_payment(order.number, 16800, "", staff_id)
         (warning,) = reports.uncertified_event_warnings(reports.ReportFilters())
         assert "国家扶贫日" in warning and "商品1" in warning and "¥168.00" in warning

@@ -1,4 +1,6 @@
 """Cart and pay-on-delivery checkout through HTTP, with stock, prices and the ledger checked exactly."""
+from datetime import date
+
 from sqlalchemy import func
 
 from app.catalog.models import Sku
@@ -55,6 +57,21 @@ def test_a_signed_in_buyers_additions_add_up_within_stock_and_the_limit(app, buy
     assert tuple(_stored_line(app)) == (8, 3980)
 
 
+def test_an_addition_is_held_to_the_stock_of_its_own_sku(app, buyer, shop):
+    # Other buyers' lines of a plentiful SKU must not lend their stock to this one.
+    with app.app_context():
+        scarce = factories.product("雪峰蜜橘礼盒", price_fen=16800, stock=3).skus[0].id
+        other = factories.user(email="other@example.com")
+        db.session.add(CartItem(user_id=other.id, sku_id=shop["sku_id"], quantity=1, price_seen_fen=3980))
+        db.session.commit()
+    assert buyer.post("/cart/add", data={"sku_id": scarce, "quantity": 2}).status_code == 303
+    refused = buyer.post("/cart/add", data={"sku_id": scarce, "quantity": 2}, follow_redirects=True)
+    assert "库存不足：目前只剩 3 件" in refused.get_data(as_text=True)
+    with app.app_context():
+        held = db.session.scalar(db.select(CartItem.quantity).where(CartItem.sku_id == scarce))
+    assert held == 2
+
+
 def test_bad_cart_input_gets_a_message_not_an_error(client, shop):
     for data in ({"sku_id": "abc", "quantity": 1}, {"sku_id": shop["sku_id"], "quantity": -1},
                  {"sku_id": 999999, "quantity": 1}, {"sku_id": shop["sku_id"], "quantity": "lots"}):
@@ -79,6 +96,18 @@ def test_pay_on_delivery_checkout_reserves_stock_and_snapshots_lines(app, buyer,
     page = buyer.get(response.headers["Location"]).get_data(as_text=True)
     assert number in page and "付款完成后" in page
     assert "购物车还是空的" in buyer.get("/cart").get_data(as_text=True)
+
+
+def test_each_line_remembers_whether_its_product_was_certified_when_sold(app, buyer, shop):
+    with app.app_context():
+        certified = factories.product("雪峰蜜橘礼盒", price_fen=16800, certified_until=date(2099, 1, 1)).skus[0].id
+        db.session.commit()
+    for sku_id in (shop["sku_id"], certified):
+        buyer.post("/cart/add", data={"sku_id": sku_id, "quantity": 1})
+    assert buyer.post("/checkout", data={**factories.ADDRESS, "payment_method": "cod"}).status_code == 303
+    with app.app_context():
+        lines = dict(db.session.execute(db.select(OrderLine.sku_id, OrderLine.certified)).all())
+    assert lines == {shop["sku_id"]: False, certified: True}
 
 
 def test_checkout_needs_sign_in(client, shop):

@@ -122,3 +122,33 @@ def test_one_buyer_adding_from_many_tabs_at_once_loses_no_box(own_db_app):
     with own_db_app.app_context():
         assert db.session.execute(db.select(CartItem.quantity)).scalars().all() == [16]
 
+
+
+@pytest.mark.own_databases
+def test_a_checkout_submitted_several_times_at_once_places_one_order(own_db_app):
+    # A double click, or a phone resending on a bad connection: the cart is handed over once.
+    with own_db_app.app_context():
+        product = factories.product("雪峰蜜橘", stock=100)
+        sku_id = product.skus[0].id
+        db.session.commit()
+    (email,) = _crowd(own_db_app)[:1]
+    client = _signed_in_clients(own_db_app, [email])[0]
+    assert client.post("/cart/add", data={"sku_id": sku_id, "quantity": 2}).status_code == 303
+    ready = threading.Barrier(5)
+    answers = []
+
+    def submit(_n):
+        ready.wait()
+        answer = client.post("/checkout", data={**factories.ADDRESS, "payment_method": "cod"})
+        answers.append((answer.status_code, answer.headers.get("Location", "")))
+
+    _in_threads(submit, range(5))
+    placed = [location for status, location in answers if status == 303 and "/orders/" in location]
+    assert len(placed) == 1, answers
+    assert sorted(location for _status, location in answers if location not in placed) == ["/cart"] * 4
+    with own_db_app.app_context():
+        assert db.session.scalar(db.select(func.count(Order.id))) == 1
+        assert db.session.get(Sku, sku_id).stock == 98
+        assert db.session.scalar(db.select(func.count(CartItem.id))) == 0
+        db.session.remove()
+        db.engine.dispose()
