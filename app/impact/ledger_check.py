@@ -6,7 +6,7 @@ from sqlalchemy import case, func, select
 
 from app.domain import order_states as states
 from app.extensions import db
-from app.impact.models import Attribution, LedgerDay
+from app.impact.models import Attribution, LedgerDay, LedgerMonth
 from app.orders.models import Order, OrderLine
 
 
@@ -45,10 +45,13 @@ def find_discrepancies() -> list[Discrepancy]:
 
 
 def _rollup_discrepancies() -> list[Discrepancy]:
-    """The daily roll-up that reports read must sum, per household, to the ledger."""
+    """Both roll-ups that reports read must sum, per household, to the ledger."""
     household = func.coalesce(Attribution.household_id, 0)
     ledger = dict(db.session.execute(select(household, func.sum(Attribution.amount_fen)).group_by(household)).all())
-    rollup = dict(db.session.execute(
-        select(LedgerDay.household_id, func.sum(LedgerDay.amount_fen)).group_by(LedgerDay.household_id)).all())
-    return [Discrepancy("roll-up", 0, int(ledger.get(h, 0)), int(rollup.get(h, 0)))
-            for h in sorted(set(ledger) | set(rollup)) if int(ledger.get(h, 0)) != int(rollup.get(h, 0))]
+    found = []
+    for rollup in (LedgerDay, LedgerMonth):
+        rolled = dict(db.session.execute(
+            select(rollup.household_id, func.sum(rollup.amount_fen)).group_by(rollup.household_id)).all())
+        found += [Discrepancy(f"roll-up {rollup.__tablename__}", 0, int(ledger.get(h, 0)), int(rolled.get(h, 0)))
+                  for h in sorted(set(ledger) | set(rolled)) if int(ledger.get(h, 0)) != int(rolled.get(h, 0))]
+    return found

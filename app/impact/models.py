@@ -59,18 +59,11 @@ def _refuse_ledger_edits(session, _context, _instances):
             raise LedgerIsAppendOnly("attribution rows are never changed; add a correcting row instead")
 
 
-class LedgerDay(db.Model):
-    """The ledger summed per county day and per every dimension reports cut by.
+class _RolledUp:
+    """What both roll-ups sum the ledger by, besides their period. Missing dimensions are 0,
+    not NULL, so their keys are unique on every database."""
 
-    Written in the same transaction as the ledger rows it sums, so reports read a few
-    hundred thousand rows instead of millions and still reconcile to the fen
-    (`flask verify-ledger` checks it). Missing dimensions are 0, not NULL, so the key is
-    unique on every database.
-    """
-
-    __tablename__ = "ledger_days"
     id: Mapped[int] = mapped_column(primary_key=True)
-    day: Mapped[date]
     township_id: Mapped[int]
     village_id: Mapped[int]
     household_id: Mapped[int]
@@ -84,6 +77,17 @@ class LedgerDay(db.Model):
     # back to zero counts -1 on its day.
     pairs: Mapped[int]
 
+
+class LedgerDay(_RolledUp, db.Model):
+    """The ledger summed per county day and per every dimension reports cut by.
+
+    Written in the same transaction as the ledger rows it sums, so reports read far fewer
+    rows than the ledger holds and still reconcile to the fen (`flask verify-ledger` checks it).
+    """
+
+    __tablename__ = "ledger_days"
+    day: Mapped[date]
+
     __table_args__ = (
         UniqueConstraint("day", "township_id", "village_id", "household_id", "producer_id", "product_id", "channel",
                          "event_id", "certified", name="uq_ledger_days_key"),
@@ -96,6 +100,21 @@ class LedgerDay(db.Model):
         # events (on the county PostgreSQL database: 173 ms -> 2 ms for that query).
         Index("ix_ledger_days_uncertified", "event_id", "product_id", "day", "amount_fen",
               postgresql_where=text("certified IS false"), sqlite_where=text("certified IS 0")),
+    )
+
+
+class LedgerMonth(_RolledUp, db.Model):
+    """The daily roll-up summed again per county month (``month`` is its first day), written in
+    the same transaction. Reports read whole months here and only the days of months their
+    dates cut into from the daily roll-up: two years of county sales are 2 million daily rows
+    but 165,000 monthly ones."""
+
+    __tablename__ = "ledger_months"
+    month: Mapped[date]
+
+    __table_args__ = (
+        UniqueConstraint("month", "township_id", "village_id", "household_id", "producer_id", "product_id", "channel",
+                         "event_id", "certified", name="uq_ledger_months_key"),
     )
 
 

@@ -6,7 +6,7 @@ from sqlalchemy.orm import selectinload
 
 from app.domain.identity import mask_name
 from app.extensions import db
-from app.impact.models import Attribution, LedgerDay
+from app.impact.models import Attribution, LedgerMonth
 from app.orders.models import Order
 from app.registry.models import BenefitLink, Household, Producer, Township, Village
 
@@ -50,7 +50,7 @@ def order_impact(order: Order, sample_size: int = 6) -> OrderImpact:
 
 def producer_overview(producer_id: int) -> dict | None:
     """A producer with its benefit links (current and ended) and, per household, what its
-    sales have brought so far (from the ledger's daily roll-up)."""
+    sales have brought so far (from the ledger's monthly roll-up)."""
     producer = db.session.get(Producer, producer_id)
     if producer is None:
         return None
@@ -59,8 +59,8 @@ def producer_overview(producer_id: int) -> dict | None:
         .options(selectinload(BenefitLink.household).selectinload(Household.village))
         .order_by(BenefitLink.household_id, BenefitLink.valid_from)).scalars().all()
     brought = dict(db.session.execute(
-        db.select(LedgerDay.household_id, func.sum(LedgerDay.amount_fen))
-        .where(LedgerDay.producer_id == producer_id).group_by(LedgerDay.household_id)).all())
+        db.select(LedgerMonth.household_id, func.sum(LedgerMonth.amount_fen))
+        .where(LedgerMonth.producer_id == producer_id).group_by(LedgerMonth.household_id)).all())
     return {"producer": producer, "links": links, "brought": {k: int(v) for k, v in brought.items()},
             "total_fen": int(sum(brought.values()))}
 

@@ -6,7 +6,7 @@ from sqlalchemy.orm import selectinload
 
 from app.catalog.models import Product, Sku
 from app.extensions import db
-from app.impact.models import Attribution, LedgerDay
+from app.impact.models import Attribution, LedgerMonth
 from app.orders.models import OrderLine
 from app.registry.queries import public_benefit_summary
 from app.trace.models import Lot
@@ -24,9 +24,9 @@ def trace(lot: Lot, on: date) -> dict:
     """The public story of a lot: where it grew, who made it, whom its product's sales helped."""
     product = lot.sku.product
     brought, households_reached = db.session.execute(
-        db.select(func.coalesce(func.sum(LedgerDay.amount_fen), 0),
-                  func.count(func.distinct(LedgerDay.household_id)))
-        .where(LedgerDay.product_id == product.id, LedgerDay.household_id != 0)).one()
+        db.select(func.coalesce(func.sum(LedgerMonth.amount_fen), 0),
+                  func.count(func.distinct(LedgerMonth.household_id)))
+        .where(LedgerMonth.product_id == product.id, LedgerMonth.household_id != 0)).one()
     return {
         "lot": lot, "sku": lot.sku, "product": product, "producer": lot.producer,
         "certification": product.valid_certification(on),

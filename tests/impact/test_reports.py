@@ -1,5 +1,6 @@
 """Reports read the ledger and reconcile with paid sales minus refunds, to the fen."""
-from datetime import date
+from collections import defaultdict
+from datetime import date, timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -13,6 +14,7 @@ from app.extensions import db
 from app.impact import reports
 from app.impact.ledger_check import find_discrepancies
 from app.impact.models import Attribution
+from app.impact.services import roll_up
 from app.orders import services as orders
 from app.payments import services as payments
 from tests import factories
@@ -98,6 +100,47 @@ def test_every_report_total_equals_paid_sales_minus_refunds(app, plans):
             by_township, by_month = reports.build_reports(("township", "month"), reports.ReportFilters(), staff=True)
             assert by_month.total == by_township.total == reports.build_report("village", reports.ReportFilters()).total
             assert find_discrepancies() == []
+        finally:
+            _empty_tables()
+
+
+day_sales = st.lists(st.tuples(st.integers(0, 130), st.integers(0, 3), st.integers(-2000, 5000), st.integers(0, 1)),
+                    min_size=1, max_size=30)
+day_bounds = st.lists(st.tuples(st.none() | st.integers(-3, 133), st.none() | st.integers(-3, 133)), min_size=1, max_size=6)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(sales=day_sales, bounds=day_bounds)
+def test_reports_over_any_dates_read_whole_months_and_cut_days_exactly(app, sales, bounds):
+    """Whole months come from the monthly roll-up and the days of months the dates cut into from
+    the daily one: over any dates, the figures are those of the days themselves."""
+    first_day = date(2026, 1, 30)  # across month ends of 28, 30 and 31 days
+    with app.app_context():
+        try:
+            villages = [factories.village(), factories.village()]
+            households = [factories.household(villages[n % 2]) for n in range(3)]
+            db.session.flush()
+            rows = [dict(day=first_day + timedelta(days=offset), township_id=villages[0].township_id,
+                         village_id=households[who].village_id if who < 3 else 0,
+                         household_id=households[who].id if who < 3 else 0, producer_id=1, product_id=1,
+                         channel="online", event_id=0, certified=True, amount_fen=fen, pairs=pairs)
+                    for offset, who, fen, pairs in sales]
+            roll_up(rows)
+            db.session.commit()
+            for low, high in bounds:
+                start = low is not None and first_day + timedelta(days=low) or None
+                end = high is not None and first_day + timedelta(days=high) or None
+                chosen = [r for r in rows if (start is None or r["day"] >= start) and (end is None or r["day"] <= end)]
+                months, net = defaultdict(int), defaultdict(int)
+                for r in chosen:
+                    months[f"{r['day']:%Y-%m}"] += r["amount_fen"]
+                    net[r["household_id"]] += r["amount_fen"]
+                filters = reports.ReportFilters(start=start, end=end)
+                by_month = reports.build_report("month", filters, staff=True)
+                assert {r.label: r.sales_fen for r in by_month.rows} == dict(months), (start, end)
+                assert by_month.total.households == sum(1 for h, fen in net.items() if h and fen > 0)
+                assert by_month.total.household_times == sum(r["pairs"] for r in chosen if r["household_id"])
+                assert [(p.label, p.sales_fen) for p in reports.sales_by("month", filters)] == sorted(months.items())
         finally:
             _empty_tables()
 
