@@ -98,22 +98,20 @@ def rolled_up(filters: ReportFilters):
     past_whole = filters.end and _month_start(filters.end + timedelta(days=1))
     monthly = select(LedgerMonth.month.label("day"), *(getattr(LedgerMonth, c) for c in _COLUMNS)).where(
         *_dimension_clauses(LedgerMonth, filters),
-        *([LedgerMonth.month >= first_whole] if first_whole else []),
-        *([LedgerMonth.month < past_whole] if past_whole else []))
+        *_between(LedgerMonth.month, first_whole, past_whole and past_whole - timedelta(days=1)))
     if not (filters.start or filters.end):
         return monthly.subquery("rolled_up")
-    in_range = [*([LedgerDay.day >= filters.start] if filters.start else []),
-                *([LedgerDay.day <= filters.end] if filters.end else [])]
-    if first_whole and past_whole and first_whole >= past_whole:
-        whole_months = []  # the dates lie within one or two months and cover neither whole
-        outside_whole = []
-    else:
-        whole_months = [monthly]
-        outside_whole = [or_(*([LedgerDay.day < first_whole] if first_whole else []),
-                             *([LedgerDay.day >= past_whole] if past_whole else []))]
     daily = select(LedgerDay.day, *(getattr(LedgerDay, c) for c in _COLUMNS)).where(
-        *_dimension_clauses(LedgerDay, filters), *in_range, *outside_whole)
-    return union_all(*whole_months, daily).subquery("rolled_up")
+        *_dimension_clauses(LedgerDay, filters), *_between(LedgerDay.day, filters.start, filters.end))
+    if first_whole and past_whole and first_whole >= past_whole:
+        return daily.subquery("rolled_up")  # the dates cover no whole month
+    outside_whole_months = or_(*([LedgerDay.day < first_whole] if first_whole else []),
+                               *([LedgerDay.day >= past_whole] if past_whole else []))
+    return union_all(monthly, daily.where(outside_whole_months)).subquery("rolled_up")
+
+
+def _between(column, first: date | None, last: date | None) -> list:
+    return [*([column >= first] if first else []), *([column <= last] if last else [])]
 
 
 def _month_start(day: date) -> date:
@@ -195,7 +193,8 @@ def sales_by(dimension: str, filters: ReportFilters) -> list[SalesPoint]:
     return [SalesPoint(labels.get(k, str(k)), int(s or 0)) for k, s in rows]
 
 
-def _figures(dimension: str, filters: ReportFilters, with_total: bool) -> tuple[list[dict], tuple[int, int, int] | None]:
+def _figures(dimension: str, filters: ReportFilters,
+             with_total: bool) -> tuple[list[dict], tuple[int, int, int] | None]:
     """Each group's figures, and (``with_total``) the households, people and villages reached by
     all groups together, from one pass over the roll-up.
 
@@ -285,8 +284,7 @@ def uncertified_event_warnings(filters: ReportFilters) -> list[str]:
     sold = (
         select(LedgerDay.event_id, LedgerDay.product_id, func.sum(LedgerDay.amount_fen).label("fen"))
         .where(LedgerDay.certified.is_(False), LedgerDay.event_id > 0, *_dimension_clauses(LedgerDay, filters),
-               *([LedgerDay.day >= filters.start] if filters.start else []),
-               *([LedgerDay.day <= filters.end] if filters.end else []))
+               *_between(LedgerDay.day, filters.start, filters.end))
         .group_by(LedgerDay.event_id, LedgerDay.product_id)
         .having(func.sum(LedgerDay.amount_fen) != 0)
         .subquery()

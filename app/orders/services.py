@@ -157,11 +157,12 @@ def _place(user_id: int, take_items: Callable[[], list[CartItem]], address: Addr
             raise CheckoutError("unknown_event", [event_code])
     # Taking the stock also reads what the lines copy: one statement per SKU, and a SKU that
     # could not be taken is looked at again only to say why.
-    taken = {i.sku_id: db.session.execute(_taking_stock(), {"sku_id": i.sku_id, "quantity": i.quantity, "today": today()}).first()
-             for i in items}
+    on = today()
+    taken = {i.sku_id: db.session.execute(_taking_stock(), {"sku_id": i.sku_id, "quantity": i.quantity, "today": on})
+             .first() for i in items}
     if any(row is None for row in taken.values()):
         raise _refusal(items, taken)
-    changed = [f"{taken[i.sku_id].product_name} {taken[i.sku_id].name}" for i in items
+    changed = [_label(taken[i.sku_id].product_name, taken[i.sku_id].name) for i in items
                if taken[i.sku_id].price_fen != i.price_seen_fen]
     if changed:
         raise CheckoutError("price_changed", changed)
@@ -223,23 +224,24 @@ def _taking_stock():
 
 def _refusal(items: list[CartItem], taken: dict) -> CheckoutError:
     """Why some SKUs could not be taken: off sale, their price moved, or not enough left."""
-    refused = db.session.execute(db.select(Sku).where(Sku.id.in_([i for i, row in taken.items() if row is None]))
-                                 .options(joinedload(Sku.product))).scalars()
-    refused = {sku.id: sku for sku in refused}
-    unavailable = [str(i) for i, row in taken.items()
-                   if row is None and (i not in refused or not refused[i].is_active or not refused[i].product.is_active)]
+    refused = {sku.id: sku for sku in db.session.execute(
+        db.select(Sku).where(Sku.id.in_([i for i, row in taken.items() if row is None]))
+        .options(joinedload(Sku.product))).scalars()}
+    unavailable = [str(i) for i, row in taken.items() if row is None and (
+        i not in refused or not refused[i].is_active or not refused[i].product.is_active)]
     if unavailable:
         return CheckoutError("unavailable", unavailable)
-    changed = [_label(refused[i.sku_id]) if taken[i.sku_id] is None else
-               f"{taken[i.sku_id].product_name} {taken[i.sku_id].name}"
-               for i in items if (refused.get(i.sku_id) or taken[i.sku_id]).price_fen != i.price_seen_fen]
+    # Today's names and prices, of the SKUs taken and of those refused alike.
+    current = {i: (row.product_name, row.name, row.price_fen) for i, row in taken.items() if row is not None}
+    current.update({i: (sku.product.name, sku.name, sku.price_fen) for i, sku in refused.items()})
+    changed = [_label(*current[i.sku_id][:2]) for i in items if current[i.sku_id][2] != i.price_seen_fen]
     if changed:
         return CheckoutError("price_changed", changed)
-    return CheckoutError("sold_out", [_label(sku) for sku in refused.values()])
+    return CheckoutError("sold_out", [_label(sku.product.name, sku.name) for sku in refused.values()])
 
 
-def _label(sku: Sku) -> str:
-    return f"{sku.product.name} {sku.name}"
+def _label(product_name: str, sku_name: str) -> str:
+    return f"{product_name} {sku_name}"
 
 
 def take_stock(sku_id: int, quantity: int) -> bool:
