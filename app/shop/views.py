@@ -1,4 +1,6 @@
 """Cart, checkout and "my orders": thin views over the cart, order and payment services."""
+from datetime import timedelta
+
 from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, user_logged_in
@@ -6,12 +8,16 @@ from wtforms import SelectChoice
 
 from app.domain import order_states as states
 from app.impact.queries import order_impact
+from app.models_base import utcnow
 from app.orders import services as orders
-from app.orders.queries import orders_of_user
+from app.orders.queries import online_order_placed_since, orders_of_user
 from app.payments import services as payments
 from app.payments.gateway import GatewayError, gateway_from_config
 from app.shop import bp, cart as carts
 from app.shop.forms import CartLineForm, CheckoutForm, ConfirmForm
+
+# How long after an order an empty-cart submit of the checkout form counts as that order's resubmit.
+RESUBMIT_WINDOW = timedelta(minutes=2)
 
 
 def _cart():
@@ -122,6 +128,13 @@ def checkout():
                 form.payment_method.data, current_app.config["CART_MAX_QUANTITY"],
                 current_app.config["ORDER_PAYMENT_TIMEOUT_MINUTES"])
         except orders.CheckoutError as error:
+            resubmitted = error.code == "empty_cart" and online_order_placed_since(
+                current_user.id, utcnow() - RESUBMIT_WINDOW)
+            if resubmitted:
+                # A double click or a resent form: the browser shows this answer, not the first
+                # one's, so it leads to the order the first submit placed.
+                flash(_("这份订单已经提交成功，没有重复下单。"), "info")
+                return redirect(url_for("shop.order_page", number=resubmitted)), 303
             flash(checkout_error_message(error), "danger")
             status = 409 if error.code in ("sold_out", "price_changed", "unavailable") else 400
         else:

@@ -110,6 +110,20 @@ def test_each_line_remembers_whether_its_product_was_certified_when_sold(app, bu
     assert lines == {shop["sku_id"]: False, certified: True}
 
 
+def test_a_resubmitted_checkout_leads_to_the_order_already_placed(app, buyer, shop, monkeypatch):
+    from app.shop import views
+
+    first = factories.buy(buyer, shop["sku_id"], 1)
+    again = buyer.post("/checkout", data={**factories.ADDRESS, "payment_method": "cod"})
+    assert (again.status_code, again.headers["Location"]) == (303, first.headers["Location"])
+    assert "这份订单已经提交成功，没有重复下单" in buyer.get(again.headers["Location"]).get_data(as_text=True)
+    assert count(app, Order) == 1 and stock(app, shop["sku_id"]) == 9
+    # Long after the order, an empty cart is only an empty cart.
+    monkeypatch.setattr(views, "RESUBMIT_WINDOW", views.RESUBMIT_WINDOW * 0)
+    later = buyer.post("/checkout", data={**factories.ADDRESS, "payment_method": "cod"}, follow_redirects=True)
+    assert "购物车是空的" in later.get_data(as_text=True)
+
+
 def test_checkout_needs_sign_in(client, shop):
     client.post("/cart/add", data={"sku_id": shop["sku_id"], "quantity": 1})
     assert "/account/login" in client.get("/checkout").headers["Location"]

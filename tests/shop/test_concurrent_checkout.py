@@ -143,9 +143,9 @@ def test_a_checkout_submitted_several_times_at_once_places_one_order(own_db_app)
         answers.append((answer.status_code, answer.headers.get("Location", "")))
 
     _in_threads(submit, range(5))
-    placed = [location for status, location in answers if status == 303 and "/orders/" in location]
-    assert len(placed) == 1, answers
-    assert sorted(location for _status, location in answers if location not in placed) == ["/cart"] * 4
+    # Whichever answer the browser ends up showing leads to the one order.
+    assert len({location for _status, location in answers}) == 1 and "/orders/" in answers[0][1], answers
+    assert [status for status, _location in answers] == [303] * 5
     with own_db_app.app_context():
         assert db.session.scalar(db.select(func.count(Order.id))) == 1
         assert db.session.get(Sku, sku_id).stock == 98
