@@ -1,10 +1,12 @@
 """Rendered catalogue pages are cached, keyed by a catalogue version that every catalogue change
 bumps in its own transaction. Every worker reads the version (one indexed row) per request, so a
 change shows everywhere at once; Redis holds the fragments when REDIS_URL is set."""
+import functools
+
 from flask import current_app
 from flask_babel import get_locale
 from markupsafe import Markup
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.clock import today
@@ -18,7 +20,15 @@ class CatalogueVersion(db.Model):
 
 
 def catalogue_version() -> int:
-    return db.session.scalar(db.select(CatalogueVersion.version).where(CatalogueVersion.id == 1)) or 0
+    # Every catalogue page asks first: a statement built once, run below the ORM (a fifth of a
+    # cached product page's time went to building and running it as an ORM query).
+    return db.session.connection().scalar(_reading_version()) or 0
+
+
+@functools.cache
+def _reading_version():
+    table = CatalogueVersion.__table__
+    return select(table.c.version).where(table.c.id == 1)
 
 
 def bump_catalogue_version() -> None:
