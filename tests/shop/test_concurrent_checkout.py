@@ -102,47 +102,47 @@ def test_two_hundred_buyers_for_fifty_boxes_never_oversell(own_db_app):
             db.engine.dispose()
 
 
-@pytest.mark.own_databases
-def test_one_buyer_adding_from_many_tabs_at_once_loses_no_box(own_db_app):
-    with own_db_app.app_context():
-        product = factories.product("雪峰蜜橘", stock=100)
-        sku_id = product.skus[0].id
+def _one_buyer_and_plenty_of_boxes(app):
+    with app.app_context():
+        sku_id = factories.product("雪峰蜜橘", stock=100).skus[0].id
         db.session.commit()
-    (email,) = _crowd(own_db_app)[:1]
-    client = _signed_in_clients(own_db_app, [email])[0]
-    ready = threading.Barrier(8)
+    (email,) = _crowd(app)[:1]
+    return _signed_in_clients(app, [email])[0], sku_id
+
+
+def _at_once(times: int, send) -> list:
+    """The answers of ``send()`` called from ``times`` threads released together."""
+    ready = threading.Barrier(times)
     answers = []
 
-    def tab(_n):
+    def one(_n):
         ready.wait()
-        answers.append(client.post("/cart/add", data={"sku_id": sku_id, "quantity": 2}).status_code)
+        answers.append(send())
 
-    _in_threads(tab, range(8))
+    _in_threads(one, range(times))
+    return answers
+
+
+@pytest.mark.own_databases
+def test_one_buyer_adding_from_many_tabs_at_once_loses_no_box(own_db_app):
+    client, sku_id = _one_buyer_and_plenty_of_boxes(own_db_app)
+    answers = _at_once(8, lambda: client.post("/cart/add", data={"sku_id": sku_id, "quantity": 2}).status_code)
     assert answers == [303] * 8
     with own_db_app.app_context():
         assert db.session.execute(db.select(CartItem.quantity)).scalars().all() == [16]
 
 
-
 @pytest.mark.own_databases
 def test_a_checkout_submitted_several_times_at_once_places_one_order(own_db_app):
     # A double click, or a phone resending on a bad connection: the cart is handed over once.
-    with own_db_app.app_context():
-        product = factories.product("雪峰蜜橘", stock=100)
-        sku_id = product.skus[0].id
-        db.session.commit()
-    (email,) = _crowd(own_db_app)[:1]
-    client = _signed_in_clients(own_db_app, [email])[0]
+    client, sku_id = _one_buyer_and_plenty_of_boxes(own_db_app)
     assert client.post("/cart/add", data={"sku_id": sku_id, "quantity": 2}).status_code == 303
-    ready = threading.Barrier(5)
-    answers = []
 
-    def submit(_n):
-        ready.wait()
+    def submit():
         answer = client.post("/checkout", data={**factories.ADDRESS, "payment_method": "cod"})
-        answers.append((answer.status_code, answer.headers.get("Location", "")))
+        return answer.status_code, answer.headers.get("Location", "")
 
-    _in_threads(submit, range(5))
+    answers = _at_once(5, submit)
     # Whichever answer the browser ends up showing leads to the one order.
     assert len({location for _status, location in answers}) == 1 and "/orders/" in answers[0][1], answers
     assert [status for status, _location in answers] == [303] * 5
