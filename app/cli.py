@@ -99,12 +99,13 @@ def expire_intents_command() -> None:
 @click.command("verify-ledger")
 @with_appcontext
 def verify_ledger_command() -> None:
-    """Check that, for every order line, the ledger holds its paid amount minus refunds."""
+    """Check that, for every order line, the ledger holds its paid amount minus refunds, and
+    that the daily and monthly roll-ups sum to the ledger for every household."""
     from app.impact.ledger_check import find_discrepancies
 
     found = find_discrepancies()
     for d in found:
-        click.echo(f"order {d.order_number} line {d.line_id}: expected {d.expected_fen} fen, ledger {d.ledger_fen} fen")
+        click.echo(d.describe())
     if found:
         raise click.ClickException(f"{len(found)} discrepancies")
     click.echo("ledger reconciles with paid sales minus refunds")

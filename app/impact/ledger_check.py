@@ -17,8 +17,24 @@ class Discrepancy:
     expected_fen: int
     ledger_fen: int
 
+    def describe(self) -> str:
+        return (f"order {self.order_number} line {self.line_id}: expected {self.expected_fen} fen, "
+                f"ledger {self.ledger_fen} fen")
 
-def find_discrepancies() -> list[Discrepancy]:
+
+@dataclass(frozen=True)
+class RollupDiscrepancy:
+    table: str
+    household_id: int  # 0: sales that reached no registered household
+    ledger_fen: int
+    rolled_up_fen: int
+
+    def describe(self) -> str:
+        return (f"roll-up {self.table}, household {self.household_id}: ledger {self.ledger_fen} fen, "
+                f"roll-up {self.rolled_up_fen} fen")
+
+
+def find_discrepancies() -> list[Discrepancy | RollupDiscrepancy]:
     """Every order line whose ledger total differs from its paid amount minus refunds."""
     ledger = (select(Attribution.order_line_id, func.sum(Attribution.amount_fen).label("fen"))
               .group_by(Attribution.order_line_id).subquery())
@@ -44,7 +60,7 @@ def find_discrepancies() -> list[Discrepancy]:
     return found + _rollup_discrepancies()
 
 
-def _rollup_discrepancies() -> list[Discrepancy]:
+def _rollup_discrepancies() -> list[RollupDiscrepancy]:
     """Both roll-ups that reports read must sum, per household, to the ledger."""
     household = func.coalesce(Attribution.household_id, 0)
     ledger = dict(db.session.execute(select(household, func.sum(Attribution.amount_fen)).group_by(household)).all())
@@ -52,6 +68,6 @@ def _rollup_discrepancies() -> list[Discrepancy]:
     for rollup in (LedgerDay, LedgerMonth):
         rolled = dict(db.session.execute(
             select(rollup.household_id, func.sum(rollup.amount_fen)).group_by(rollup.household_id)).all())
-        found += [Discrepancy(f"roll-up {rollup.__tablename__}", 0, int(ledger.get(h, 0)), int(rolled.get(h, 0)))
+        found += [RollupDiscrepancy(rollup.__tablename__, h, int(ledger.get(h, 0)), int(rolled.get(h, 0)))
                   for h in sorted(set(ledger) | set(rolled)) if int(ledger.get(h, 0)) != int(rolled.get(h, 0))]
     return found

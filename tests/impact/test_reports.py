@@ -106,7 +106,8 @@ def test_every_report_total_equals_paid_sales_minus_refunds(app, plans):
 
 day_sales = st.lists(st.tuples(st.integers(0, 130), st.integers(0, 3), st.integers(-2000, 5000), st.integers(0, 1)),
                     min_size=1, max_size=30)
-day_bounds = st.lists(st.tuples(st.none() | st.integers(-3, 133), st.none() | st.integers(-3, 133)), min_size=1, max_size=6)
+day_bounds = st.lists(st.tuples(st.none() | st.integers(-3, 133), st.none() | st.integers(-3, 133)),
+                      min_size=1, max_size=6)
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -150,7 +151,8 @@ def sold(app):
     """One paid cash order of ¥79.60 split 3:2:2 over three households (4+2+5 people), one unpaid order."""
     with app.app_context():
         skus, buyer_id, staff_id = _world()
-        paid = orders.place_order(buyer_id, lambda: [orders.CartItem(skus[0].id, 2, 3980)], ADDRESS, "", "PAD2026", "cod", 99, 30)
+        paid = orders.place_order(buyer_id, lambda: [orders.CartItem(skus[0].id, 2, 3980)], ADDRESS, "", "PAD2026",
+                                  "cod", 99, 30)
         payments.record_offline_payment(paid.number, 7960, "", staff_id)
         orders.place_order(buyer_id, lambda: [orders.CartItem(skus[0].id, 1, 3980)], ADDRESS, "", None, "cod", 99, 30)
         return paid.number
@@ -202,10 +204,24 @@ def test_verify_ledger_finds_a_missing_row_and_exits_non_zero(app, runner, sold)
     assert f"order {sold} line" in result.output and "expected 7960 fen, ledger 7961 fen" in result.output
 
 
+def test_verify_ledger_finds_a_monthly_roll_up_that_drifted(app, runner, sold):
+    from app.impact.models import LedgerMonth
+
+    with app.app_context():
+        row = db.session.execute(db.select(LedgerMonth).where(LedgerMonth.household_id != 0)).scalars().first()
+        household, row.amount_fen = row.household_id, row.amount_fen + 5
+        db.session.commit()
+    result = runner.invoke(args=["verify-ledger"])
+    assert result.exit_code == 1
+    assert f"roll-up ledger_months, household {household}: ledger " in result.output
+    assert "ledger_days" not in result.output
+
+
 def test_an_uncertified_product_sold_at_an_event_is_warned_about(app):
     with app.app_context():
         skus, buyer_id, staff_id = _world()
-        order = orders.place_order(buyer_id, lambda: [orders.CartItem(skus[1].id, 1, 16800)], ADDRESS, "", "PAD2026", "cod", 99, 30)
+        order = orders.place_order(buyer_id, lambda: [orders.CartItem(skus[1].id, 1, 16800)], ADDRESS, "", "PAD2026",
+                                   "cod", 99, 30)
         payments.record_offline_payment(order.number, 16800, "", staff_id)
         (warning,) = reports.uncertified_event_warnings(reports.ReportFilters())
         assert "国家扶贫日" in warning and "商品1" in warning and "¥168.00" in warning
