@@ -1,5 +1,5 @@
 """The county's calendar: dates are Beijing time, whatever the server's clock zone."""
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 COUNTY_TZ = ZoneInfo("Asia/Shanghai")
@@ -7,6 +7,15 @@ COUNTY_TZ = ZoneInfo("Asia/Shanghai")
 
 def today() -> date:
     return datetime.now(COUNTY_TZ).date()
+
+
+def month_start(day: date) -> date:
+    """The first day of ``day``'s month: the key of the ledger's monthly roll-up."""
+    return day.replace(day=1)
+
+
+def next_month_start(day: date) -> date:
+    return (month_start(day) + timedelta(days=32)).replace(day=1)
 
 
 def county_time(moment: datetime | None, pattern: str = "%Y-%m-%d %H:%M") -> str:

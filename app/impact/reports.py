@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from sqlalchemy import case, func, null, or_, select, union_all
 
 from app.catalog.models import Product
-from app.clock import COUNTY_TZ
+from app.clock import COUNTY_TZ, month_start, next_month_start
 from app.domain.identity import mask_name
 from app.events.models import Event
 from app.extensions import db
@@ -94,8 +94,8 @@ def _rolled_up(filters: ReportFilters):
     """The roll-up rows these filters select, as a subquery with a ``day`` column: whole months
     from the monthly roll-up (``day`` is then the month's first day) and, from the daily one,
     only the days of months the dates cut into. A report without dates reads months alone."""
-    first_whole = filters.start and (filters.start if filters.start.day == 1 else _next_month(filters.start))
-    past_whole = filters.end and _month_start(filters.end + timedelta(days=1))
+    first_whole = filters.start and (filters.start if filters.start.day == 1 else next_month_start(filters.start))
+    past_whole = filters.end and month_start(filters.end + timedelta(days=1))
     monthly = select(LedgerMonth.month.label("day"), *(getattr(LedgerMonth, c) for c in _COLUMNS)).where(
         *_dimension_clauses(LedgerMonth, filters),
         *_between(LedgerMonth.month, first_whole, past_whole and past_whole - timedelta(days=1)))
@@ -112,14 +112,6 @@ def _rolled_up(filters: ReportFilters):
 
 def _between(column, first: date | None, last: date | None) -> list:
     return [*([column >= first] if first else []), *([column <= last] if last else [])]
-
-
-def _month_start(day: date) -> date:
-    return day.replace(day=1)
-
-
-def _next_month(day: date) -> date:
-    return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
 
 
 def _month_of(day):

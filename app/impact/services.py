@@ -5,7 +5,7 @@ from datetime import date, datetime
 
 from sqlalchemy import func, select
 
-from app.clock import COUNTY_TZ
+from app.clock import COUNTY_TZ, month_start
 from app.domain.money import allocate
 from app.extensions import db
 from app.impact.models import ROLLUP_KEYS, Attribution, LedgerDay, LedgerMonth
@@ -114,7 +114,7 @@ def roll_up(rows: list[dict]) -> None:
     Does not commit."""
     days = _merged(rows, ROLLUP_KEYS)
     _add_into(LedgerDay, ROLLUP_KEYS, days)
-    months = [dict(row, month=row["day"].replace(day=1)) for row in days]
+    months = [dict(row, month=month_start(row["day"])) for row in days]
     _add_into(LedgerMonth, ("month",) + ROLLUP_KEYS[1:], _merged(months, ("month",) + ROLLUP_KEYS[1:]))
 
 

@@ -224,20 +224,21 @@ def _taking_stock():
 
 def _refusal(items: list[CartItem], taken: dict) -> CheckoutError:
     """Why some SKUs could not be taken: off sale, their price moved, or not enough left."""
-    refused = {sku.id: sku for sku in db.session.execute(
-        db.select(Sku).where(Sku.id.in_([i for i, row in taken.items() if row is None]))
-        .options(joinedload(Sku.product))).scalars()}
-    unavailable = [str(i) for i, row in taken.items() if row is None and (
-        i not in refused or not refused[i].is_active or not refused[i].product.is_active)]
+    # Read in the shape the taken rows have, so the two answer the same questions below.
+    refused = {row.id: row for row in db.session.execute(
+        db.select(Sku.id, Sku.name, Sku.price_fen, Product.name.label("product_name"),
+                  (Sku.is_active & Product.is_active).label("on_sale"))
+        .join(Product, Product.id == Sku.product_id)
+        .where(Sku.id.in_([i for i, row in taken.items() if row is None])))}
+    unavailable = [str(i) for i, row in taken.items() if row is None and not (i in refused and refused[i].on_sale)]
     if unavailable:
         return CheckoutError("unavailable", unavailable)
-    # Today's names and prices, of the SKUs taken and of those refused alike.
-    current = {i: (row.product_name, row.name, row.price_fen) for i, row in taken.items() if row is not None}
-    current.update({i: (sku.product.name, sku.name, sku.price_fen) for i, sku in refused.items()})
-    changed = [_label(*current[i.sku_id][:2]) for i in items if current[i.sku_id][2] != i.price_seen_fen]
+    current = {i: row or refused[i] for i, row in taken.items()}
+    changed = [_label(current[i.sku_id].product_name, current[i.sku_id].name) for i in items
+               if current[i.sku_id].price_fen != i.price_seen_fen]
     if changed:
         return CheckoutError("price_changed", changed)
-    return CheckoutError("sold_out", [_label(sku.product.name, sku.name) for sku in refused.values()])
+    return CheckoutError("sold_out", [_label(row.product_name, row.name) for row in refused.values()])
 
 
 def _label(product_name: str, sku_name: str) -> str:

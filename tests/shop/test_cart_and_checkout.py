@@ -163,6 +163,19 @@ def test_sold_out_between_cart_and_checkout_writes_nothing(app, buyer, shop):
     assert count(app, Order) == 0 and count(app, OrderLine) == 0 and stock(app, shop["sku_id"]) == 2
 
 
+def test_a_product_withdrawn_between_cart_and_checkout_is_explained_and_removed(app, buyer, shop):
+    from app.catalog.models import Product
+
+    buyer.post("/cart/add", data={"sku_id": shop["sku_id"], "quantity": 1})
+    buyer.get("/checkout")
+    with app.app_context():
+        db.session.execute(db.update(Product).values(is_active=False))
+        db.session.commit()
+    response = buyer.post("/checkout", data={**factories.ADDRESS, "payment_method": "cod"}, follow_redirects=True)
+    assert "购物车里有已下架的商品，已为您移除" in response.get_data(as_text=True)
+    assert count(app, Order) == 0 and count(app, CartItem) == 0 and stock(app, shop["sku_id"]) == 10
+
+
 def test_unknown_event_code_is_explained(app, buyer, shop):
     response = factories.buy(buyer, shop["sku_id"], 1, event_code="NOPE2026")
     assert response.status_code == 400 and "活动代码“NOPE2026”不存在" in response.get_data(as_text=True)
