@@ -48,7 +48,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_mapping(test_config)
     check_production_settings(app.config)
     Path(app.config["MEDIA_ROOT"]).mkdir(parents=True, exist_ok=True)
-    configure_logging()
+    configure_logging(app.config["LOG_FORMAT"])
 
     _import_models()
     db.init_app(app)
@@ -71,17 +71,20 @@ def create_app(test_config: dict | None = None) -> Flask:
     from app.bulk import bp as bulk_bp
     from app.catalog import bp as catalog_bp
     from app.impact import bp as impact_bp
+    from app.jobs.views import bp as jobs_bp
     from app.payments import bp as payments_bp
     from app.pos import bp as pos_bp
     from app.shop import bp as shop_bp
     from app.trace import bp as trace_bp
     from app.site import bp as site_bp
+    from app.site.operations import time_requests
     from app.site.views import refuse_nul_bytes, register_error_pages
 
     for blueprint in (site_bp, catalog_bp, accounts_bp, shop_bp, payments_bp, admin_bp, impact_bp, pos_bp, api_bp,
-                      trace_bp, bulk_bp):
+                      trace_bp, bulk_bp, jobs_bp):
         app.register_blueprint(blueprint)
     register_error_pages(app)
+    time_requests(app)
     app.before_request(refuse_nul_bytes)
     app.before_request(share_wtforms_messages)
 
@@ -113,6 +116,7 @@ def _import_models() -> None:
     from app.catalog import models as _catalog  # noqa: F401
     from app.events import models as _events  # noqa: F401
     from app.impact import models as _impact  # noqa: F401
+    from app.jobs import models as _jobs  # noqa: F401
     from app.orders import models as _orders  # noqa: F401
     from app.outbox import models as _outbox  # noqa: F401
     from app.payments import models as _payments  # noqa: F401

@@ -18,6 +18,9 @@ def register(app: Flask) -> None:
     app.cli.add_command(issue_device_token_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    from app.jobs.cli import jobs_cli
+
+    app.cli.add_command(jobs_cli)
 
 
 @click.command("seed-demo")
@@ -68,17 +71,11 @@ def create_admin_command(email: str, name: str, password: str) -> None:
 def expire_orders_command() -> None:
     """Cancel online orders left unpaid past their payment window and release their stock.
 
-    Safe to run any number of times, from cron (e.g. every minute) or by hand.
+    The scheduler runs this every minute; safe to run by hand at any time as well.
     """
-    from app.orders.services import expire_orders
-    from app.payments.gateway import gateway_from_config
-    from app.payments.services import cancel_open_intents
-    from app.orders.services import get_order
+    from app.jobs.scheduled import expire_unpaid_orders
 
-    expired = expire_orders()
-    gateway = gateway_from_config(current_app.config)
-    for number in expired:
-        cancel_open_intents(get_order(number).id, gateway)
+    expired = expire_unpaid_orders()["orders"]
     click.echo(f"expired {len(expired)} unpaid order(s){': ' + ', '.join(expired) if expired else ''}")
 
 
@@ -87,12 +84,11 @@ def expire_orders_command() -> None:
 def expire_intents_command() -> None:
     """Expire confirmed purchase-intent contracts whose delivery window ended before any delivery.
 
-    Safe to run any number of times; run it daily from cron.
+    The scheduler runs this daily; safe to run by hand at any time as well.
     """
-    from app.audit.services import Actor
-    from app.bulk.services import expire_intents
+    from app.jobs.scheduled import expire_contracts
 
-    expired = expire_intents(today(), Actor(None, "cli"))
+    expired = expire_contracts()["contracts"]
     click.echo(f"expired {len(expired)} contract(s){': ' + ', '.join(expired) if expired else ''}")
 
 

@@ -58,6 +58,20 @@ def load(instance_path: str) -> dict:
         "MAIL_SERVER": env("MAIL_SERVER"),
         "MAIL_PORT": int(env("MAIL_PORT", 25)),
         "MAIL_SENDER": env("MAIL_SENDER", "noreply@dongkou.example"),
+        "MAIL_TIMEOUT_SECONDS": int(env("MAIL_TIMEOUT_SECONDS", 10)),
+        "MAIL_MAX_ATTEMPTS": int(env("MAIL_MAX_ATTEMPTS", 5)),
+        # The shop's public address, for links in mail written outside a request (jobs).
+        "SITE_URL": env("SITE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        # Exports and other files written by jobs; S3-compatible storage comes with issue #19.
+        "STORAGE_ROOT": env("STORAGE_ROOT") or str(Path(instance_path) / "storage"),
+        "EXPORT_KEEP_HOURS": int(env("EXPORT_KEEP_HOURS", 24)),
+        # Days ahead the daily mail warns of certifications running out.
+        "CERTIFICATION_WARNING_DAYS": int(env("CERTIFICATION_WARNING_DAYS", 30)),
+        # /metrics answers a bearer token, or else the addresses listed (the scraper's).
+        "METRICS_TOKEN": env("METRICS_TOKEN", ""),
+        "METRICS_ALLOW": tuple(a.strip() for a in env("METRICS_ALLOW", "127.0.0.1,::1").split(",") if a.strip()),
+        # json (one object per line, with the request or job id) or text, for a developer's terminal.
+        "LOG_FORMAT": env("LOG_FORMAT", "json"),
         "PASSWORD_RESET_MAX_AGE": int(env("PASSWORD_RESET_MAX_AGE", 3600)),
         "PRODUCTS_PER_PAGE": 24,
         "STRIPE_SECRET_KEY": env("STRIPE_SECRET_KEY"),

@@ -8,6 +8,8 @@ import uuid
 from urllib.parse import urlsplit
 
 from flask import Flask, g, has_request_context, request, session
+from pythonjsonlogger.json import JsonFormatter
+from rq import get_current_job
 
 from app.extensions import limiter, talisman
 
@@ -63,16 +65,26 @@ def content_security_policy(config: dict) -> dict:
 
 
 class RequestIdFilter(logging.Filter):
-    """Adds the current request's id to every record, "-" outside requests."""
+    """Adds the current request's id, or the running job's, to every record ("-" for neither),
+    so one request or one job can be followed through the logs of every process."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = getattr(g, "request_id", "-") if has_request_context() else "-"
+        job = get_current_job()
+        record.job_id = job.id if job is not None else "-"
         return True
 
 
-def configure_logging() -> None:
+def configure_logging(log_format: str = "json") -> None:
+    """One line per record on stderr: a JSON object (for the log collector) or plain text."""
     handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"))
+    if log_format == "json":
+        handler.setFormatter(JsonFormatter("%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(job_id)s",
+                                           rename_fields={"levelname": "level", "asctime": "time"},
+                                           json_ensure_ascii=False))
+    else:
+        handler.setFormatter(logging.Formatter(
+            "%(asctime)s %(levelname)s [%(request_id)s %(job_id)s] %(name)s: %(message)s"))
     handler.addFilter(RequestIdFilter())
     root = logging.getLogger()
     if not any(isinstance(f, RequestIdFilter) for h in root.handlers for f in h.filters):

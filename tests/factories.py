@@ -113,3 +113,16 @@ def buy(client, sku_id, quantity=1, payment_method="cod", **extra):
     client.post("/cart/add", data={"sku_id": sku_id, "quantity": quantity})
     client.get("/checkout")
     return client.post("/checkout", data={**ADDRESS, "payment_method": payment_method, **extra})
+
+
+def run_export(client, path: str) -> bytes:
+    """Start an export from a staff page the way its button does, and download the file (without
+    Redis the job has run by the time the answer comes back)."""
+    answer = client.post(path)
+    assert answer.status_code == 303, answer.status_code
+    export_id = int(answer.headers["Location"].rsplit("/", 1)[-1])
+    progress = client.get(f"/staff/jobs/exports/{export_id}.json").get_json()
+    assert progress["status"] == "done", progress
+    with client.get(progress["download"]) as download:
+        assert download.status_code == 200
+        return download.data

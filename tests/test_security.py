@@ -2,6 +2,7 @@
 headers, private pages not cached, sign-in limits, session rotation, production settings,
 error pages, uploads, logs without personal data, and backups that restore."""
 import io
+import json
 import logging
 import re
 
@@ -63,7 +64,7 @@ def test_no_get_route_changes_anything(app, runner):
             "slug": "xuefeng-mandarin", "household_id": db.session.scalar(db.select(Household.id).limit(1)),
             "uuid": db.session.scalar(db.select(text("uuid FROM booth_sales LIMIT 1"))),
             "unit_id": db.session.scalar(db.select(text("id FROM supporting_units LIMIT 1"))),
-            "document_id": 1, "user_id": 1, "device_id": 1, "sale_id": 1, "fmt": "csv", "token": "x",
+            "document_id": 1, "user_id": 1, "device_id": 1, "sale_id": 1, "fmt": "csv", "token": "x", "export_id": 1,
             "filename": "products/xuefeng-mandarin-0.jpg",
             "product_id": db.session.scalar(db.select(text("id FROM products LIMIT 1"))),
             "producer_id": db.session.scalar(db.select(text("id FROM producers LIMIT 1"))),
@@ -238,7 +239,8 @@ def test_every_log_line_of_a_request_carries_its_request_id(make_app, test_setti
     finally:
         handler.stream = stream
     assert answer.headers["X-Request-ID"] == "req-0123456789"
-    assert "[req-0123456789]" in written and "Exception on /boom" in written
+    line = next(json.loads(line) for line in written.splitlines() if "Exception on /boom" in line)
+    assert line["request_id"] == "req-0123456789" and line["level"] == "ERROR" and "RuntimeError" in line["exc_info"]
 
 
 def test_a_backup_restores_what_was_there(app, runner, tmp_path):

@@ -17,7 +17,7 @@ def invite(email: str, name: str, role: str, secret_key: str, reset_url_for, act
     user = services.create_user(email, name, secrets.token_urlsafe(24), role)
     record(actor, "invite_user", "user", user.id, after={"email": user.email, "role": role})
     db.session.commit()
-    services.request_password_reset(user.email, secret_key, reset_url_for)
+    services.request_password_reset(user.email, secret_key, reset_url_for, kind="account_invitation")
     return user
 
 

@@ -25,6 +25,8 @@ class User(UserMixin, db.Model):
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[Optional[datetime]]
+    # The language mail is written in: the one last chosen with the page header's switch.
+    language: Mapped[str] = mapped_column(String(8), default="zh_CN", server_default="zh_CN")
 
     __table_args__ = (CheckConstraint(f"role IN {roles.ALL}", name="role"),)
 

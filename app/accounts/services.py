@@ -6,7 +6,7 @@ from app.accounts.models import User
 from app.domain import roles
 from app.extensions import db
 from app.models_base import utcnow
-from app.outbox.services import queue_mail
+from app.outbox.services import mail_user
 
 MIN_PASSWORD_LENGTH = 8
 
@@ -29,7 +29,7 @@ def find_by_email(email: str) -> User | None:
     ).scalar_one_or_none()
 
 
-def create_user(email: str, name: str, password: str, role: str = roles.CONSUMER) -> User:
+def create_user(email: str, name: str, password: str, role: str = roles.CONSUMER, language: str = "zh_CN") -> User:
     """Create an account. Raises AccountError('email_taken'|'weak_password'|'bad_role'). Commits."""
     if role not in roles.ALL:
         raise AccountError("bad_role")
@@ -37,7 +37,7 @@ def create_user(email: str, name: str, password: str, role: str = roles.CONSUMER
         raise AccountError("weak_password")
     if find_by_email(email):
         raise AccountError("email_taken")
-    user = User(email=normalise_email(email), name=name.strip(), role=role)
+    user = User(email=normalise_email(email), name=name.strip(), role=role, language=language)
     user.set_password(password)
     db.session.add(user)
     db.session.commit()
@@ -74,24 +74,27 @@ def _serializer(secret_key: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(secret_key, salt="password-reset")
 
 
-def request_password_reset(email: str, secret_key: str, reset_url_for) -> None:
-    """Queue a reset link for ``email`` if such an account exists. Commits.
+def request_password_reset(email: str, secret_key: str, reset_url_for, kind: str = "password_reset") -> None:
+    """Queue a link to choose a password for ``email`` if such an account exists. Commits.
 
     Silent when the address is unknown, so the form cannot be used to probe for accounts.
     ``reset_url_for(token)`` builds the absolute link; the service never touches the request.
+    ``kind`` is the mail: a reset, or the invitation of an account staff created.
     """
     user = find_by_email(email)
     if user is None or not user.active:
         return
     # The session version inside the token makes a link single-use: resetting bumps it.
     token = _serializer(secret_key).dumps({"uid": user.id, "v": user.session_version})
-    queue_mail(
-        user.email,
-        "洞口消费扶贫商城：重设密码 / Reset your password",
-        f"{user.name}，您好：\n\n请在一小时内打开下面的链接重设密码：\n{reset_url_for(token)}\n\n"
-        "如果不是您本人操作，请忽略本邮件。\n",
-    )
+    mail_user(user, kind, link=reset_url_for(token))
     db.session.commit()
+
+
+def set_language(user: User, language: str) -> None:
+    """Remember the language the user reads, for the mail written to them. Commits."""
+    if user.language != language:
+        user.language = language
+        db.session.commit()
 
 
 def reset_password(token: str, new: str, secret_key: str, max_age: int) -> User:

@@ -1,7 +1,7 @@
 """Account pages: thin views over accounts.services."""
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -14,7 +14,6 @@ from app.accounts.forms import (
     ResetPasswordForm,
 )
 from app.extensions import limiter
-from app.outbox.services import deliver_pending
 from app.security import rotate_session
 
 
@@ -81,7 +80,8 @@ def register():
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            user = services.create_user(form.email.data, form.name.data, form.password.data)
+            user = services.create_user(form.email.data, form.name.data, form.password.data,
+                                        language=session.get("lang") or current_app.config["BABEL_DEFAULT_LOCALE"])
         except services.AccountError as exc:
             form.email.errors.append(_message(exc.code))
         else:
@@ -127,8 +127,6 @@ def forgot_password():
             current_app.config["SECRET_KEY"],
             lambda token: url_for("accounts.reset_password", token=token, _external=True),
         )
-        cfg = current_app.config
-        deliver_pending(services.normalise_email(form.email.data), cfg["MAIL_SERVER"], cfg["MAIL_PORT"], cfg["MAIL_SENDER"])
         flash(_("如果该邮箱已注册，重设密码的链接已经发出，请查收。"), "info")
         return redirect(url_for("accounts.login"))
     status = 400 if form.errors else 200

@@ -2,7 +2,7 @@
 benefit rules, user accounts, and the household registry export."""
 from pathlib import Path
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
@@ -14,7 +14,6 @@ from app.accounts.services import AccountError
 from app.admin import bp
 from app.admin.forms import (ROLE_LABELS, CertificationForm, EndLinkForm, ImageForm, InviteForm, LinkForm, PriceForm,
                              ProductForm, RoleForm, SkuForm, StockForm, WeightForm)
-from app.audit.services import record
 from app.catalog import management
 from app.catalog.models import Category, Product, Sku, StockAdjustment
 from app.clock import today
@@ -24,7 +23,7 @@ from app.extensions import db
 from app.forms import apply_form, form_errors
 from app.impact.queries import producer_overview
 from app.registry import management as links
-from app.registry.exports import households_xlsx
+from app.jobs.web import start as start_export
 from app.registry.models import BenefitLink, Producer
 from app.registry.queries import producers_page
 
@@ -237,14 +236,11 @@ def producer_link_end(producer_id: int, link_id: int):
         link, form.last_day.data, today(), current_actor()), _("带贫关系已结束。"))
 
 
-@bp.get("/households/export.xlsx")
+@bp.post("/households/export.xlsx")
 @role_required(roles.STAFF)
 def households_export():
-    # Personal data leaving the system: the export itself is recorded.
-    record(current_actor(), "export_households", "household_file", "export.xlsx")
-    db.session.commit()
-    return send_file(households_xlsx(), download_name="dongkou-households.xlsx", as_attachment=True,
-                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    # Personal data leaving the system: each download of the file is audited.
+    return start_export("households_xlsx", {})
 
 
 USER_ERRORS = {"email_taken": "这个邮箱已经有账号了。", "bad_role": "没有这个角色。", "own_account": "不能修改自己的角色或停用自己。"}

@@ -17,6 +17,7 @@ from app.models_base import utcnow
 from app.orders.models import Order, OrderLine
 from app.orders.services import fresh_order_number, get_order, take_stock
 from app.orders.workflow import record_creation, set_status
+from app.outbox.services import mail_user
 
 
 class DeliveryError(Exception):
@@ -107,6 +108,8 @@ def ship_delivery(number: str, carrier: str, tracking: str, actor: Actor) -> Ord
         raise DeliveryError("合同约定先付款后发货：这次交付还没有收到货款。")
     set_status(order, states.SHIPPED, "staff", f"{carrier} {tracking}".strip(), actor.user_id)
     order.carrier, order.tracking_number = carrier.strip()[:64], tracking.strip()[:64]
+    if order.user is not None:
+        mail_user(order.user, "delivery_shipped", order=order, intent=intent)
     db.session.commit()
     return order
 

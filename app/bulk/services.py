@@ -19,6 +19,7 @@ from app.domain.identity import is_valid_credit_code, is_valid_mobile
 from app.events.models import Event
 from app.extensions import db
 from app.models_base import utcnow
+from app.outbox.services import mail_user
 
 
 class UnitError(Exception):
@@ -208,6 +209,7 @@ def confirm_intent(intent: PurchaseIntent, actor: Actor) -> None:
     if intent.unit.approved_at is None:
         raise UnitError("这个单位还没有通过审核，请先在“帮扶单位”中审核。")
     set_intent_status(intent, states.CONFIRMED, actor, "县扶贫办确认")
+    _mail_buyer(intent, "intent_confirmed")
     db.session.commit()
 
 
@@ -215,6 +217,7 @@ def decline_intent(intent: PurchaseIntent, actor: Actor, reason: str) -> None:
     if not reason.strip():
         raise UnitError("请写明不予确认的原因，单位会看到它。")
     set_intent_status(intent, states.DECLINED, actor, reason)
+    _mail_buyer(intent, "intent_declined", reason=reason)
     db.session.commit()
 
 
@@ -235,3 +238,8 @@ def intent_for_unit(unit_id: int, number: str) -> PurchaseIntent | None:
         .options(selectinload(PurchaseIntent.lines).selectinload(IntentLine.sku).selectinload(Sku.product),
                  selectinload(PurchaseIntent.deliveries))
     ).scalar_one_or_none()
+
+
+def _mail_buyer(intent: PurchaseIntent, kind: str, **context) -> None:
+    """Tell the unit member who drew up the contract. Does not commit."""
+    mail_user(db.session.get(User, intent.created_by_id), kind, intent=intent, **context)

@@ -1,11 +1,11 @@
-"""Ledger exports in CSV and XLSX, streamed row by row so memory stays flat at any size."""
+"""Ledger exports in CSV and XLSX, written row by row by an export job so memory stays flat at any size."""
 import csv
 import io
-import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import BinaryIO
 
 import xlsxwriter
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.domain.identity import mask_name
 from app.events.models import Event
@@ -47,31 +47,36 @@ def ledger_rows(filters: ReportFilters) -> Iterator[list]:
                    "是" if certified else "否", "销售" if kind == "sale" else "退款", f"{fen / 100:.2f}"]
 
 
-def csv_stream(filters: ReportFilters) -> Iterator[str]:
+def ledger_count(filters: ReportFilters) -> int:
+    return db.session.scalar(select(func.count()).select_from(Attribution).where(*ledger_filter_clauses(filters)))
+
+
+def write_csv(filters: ReportFilters, target: BinaryIO, progress: Callable[[int], None]) -> int:
+    """The ledger as UTF-8 CSV into ``target``; ``progress(rows)`` is called every batch."""
+    text = io.TextIOWrapper(target, encoding="utf-8", newline="", write_through=True)
     # A BOM so Excel on Chinese Windows opens the UTF-8 file with the right characters.
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    buffer.write("\ufeff")
+    text.write("\ufeff")
+    writer = csv.writer(text)
     writer.writerow(HEADER)
+    n = 0
     for n, row in enumerate(ledger_rows(filters), start=1):
         writer.writerow(row)
-        if n % 500 == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+        if n % BATCH == 0:
+            progress(n)
+    text.detach()
+    return n
 
 
-def xlsx_file(filters: ReportFilters):
-    """Write the workbook to a temporary file with XlsxWriter's constant-memory mode; the
-    caller streams the file and it disappears when closed."""
-    spool = tempfile.TemporaryFile()
-    book = xlsxwriter.Workbook(spool, {"constant_memory": True, "in_memory": False})
+def write_xlsx(filters: ReportFilters, target: BinaryIO, progress: Callable[[int], None]) -> int:
+    """The ledger as a workbook, written with XlsxWriter's constant-memory mode."""
+    book = xlsxwriter.Workbook(target, {"constant_memory": True, "in_memory": False})
     sheet = book.add_worksheet("销售归属")
     sheet.write_row(0, 0, HEADER)
+    n = 0
     for n, row in enumerate(ledger_rows(filters), start=1):
         row[-1] = float(row[-1])
         sheet.write_row(n, 0, row)
+        if n % BATCH == 0:
+            progress(n)
     book.close()
-    spool.seek(0)
-    return spool
+    return n

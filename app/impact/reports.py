@@ -32,6 +32,11 @@ class ReportFilters:
     def as_query(self) -> dict:
         return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in self.__dict__.items() if v is not None}
 
+    @classmethod
+    def from_query(cls, values: dict) -> "ReportFilters":
+        """The filters ``as_query`` wrote out (an export job's parameters)."""
+        return cls(**{k: date.fromisoformat(v) if k in ("start", "end") else v for k, v in values.items()})
+
 
 @dataclass(frozen=True)
 class ReportRow:

@@ -1,5 +1,5 @@
 """Report pages for county staff, exports, and the public impact page and venue board."""
-from flask import Response, abort, jsonify, render_template, request, send_file, stream_with_context
+from flask import abort, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectChoice
@@ -8,8 +8,9 @@ from app.accounts.access import role_required
 from app.domain import roles
 from app.events.models import Event
 from app.extensions import db
-from app.impact import bp, exports, reports
+from app.impact import bp, reports
 from app.impact.forms import ReportFilterForm
+from app.jobs.web import start as start_export
 from app.registry.queries import all_townships
 
 DIMENSION_LABELS = {"township": _l("乡镇"), "village": _l("村"), "household": _l("贫困户"), "producer": _l("生产者"),
@@ -49,18 +50,14 @@ def staff_reports():
                            warnings=reports.uncertified_event_warnings(report.filters))
 
 
-@bp.get("/staff/reports/export.<fmt>")
+@bp.post("/staff/reports/export.<any(csv, xlsx):fmt>")
 @role_required(roles.STAFF)
 def export(fmt: str):
+    """Start the ledger export with the page's filters (in the query string) as a job."""
     form = _filter_form()
-    if fmt not in ("csv", "xlsx") or not form.validate():
+    if not form.validate():
         abort(400)
-    filters = _filters(form)
-    if fmt == "csv":
-        return Response(stream_with_context(exports.csv_stream(filters)), mimetype="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": "attachment; filename=dongkou-ledger.csv"})
-    return send_file(exports.xlsx_file(filters), download_name="dongkou-ledger.xlsx", as_attachment=True,
-                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return start_export(f"ledger_{fmt}", _filters(form).as_query())
 
 
 @bp.get("/staff/reports/events/<code>")

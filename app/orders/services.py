@@ -19,7 +19,7 @@ from app.extensions import db
 from app.models_base import utcnow
 from app.orders.models import Order, OrderLine
 from app.orders.workflow import record_creation, set_status
-from app.outbox.services import queue_mail
+from app.outbox.services import mail_user
 
 log = logging.getLogger(__name__)
 
@@ -262,11 +262,7 @@ def release_stock(order: Order) -> None:
 def _queue_confirmation(order: Order, lines: list[OrderLine]) -> None:
     if order.user is None:
         return
-    listed = "\n".join(f"  {l.product_name} {l.sku_name} × {l.quantity}" for l in lines)
-    queue_mail(order.user.email, f"订单 {order.number} 已确认",
-               f"您好，您的订单 {order.number} 已确认，我们会尽快发货。\n{listed}\n"
-               f"合计：¥{order.total_fen / 100:.2f}\n收货地址：{order.address_line} {order.recipient}\n"
-               "每一笔购买都会按带贫协议记到受益的贫困户。谢谢您的支持！\n")
+    mail_user(order.user, "order_placed", order=order, lines=lines)
 
 
 def cancel_unpaid(number: str, actor: str, actor_user_id: int | None, reason: str,
@@ -316,8 +312,7 @@ def mark_shipped(number: str, carrier: str, tracking_number: str, staff_id: int)
     set_status(order, states.SHIPPED, "staff", f"{carrier} {tracking_number}", staff_id)
     order.carrier, order.tracking_number = carrier.strip(), tracking_number.strip()
     if order.user is not None:
-        queue_mail(order.user.email, f"订单 {order.number} 已发货",
-                   f"您的订单 {order.number} 已交给 {order.carrier} 发出，运单号 {order.tracking_number}。\n")
+        mail_user(order.user, "order_shipped", order=order)
     db.session.commit()
     return order
 

@@ -1,44 +1,126 @@
-"""Queue mail in the outbox inside the caller's transaction; deliver it after the commit."""
-import logging
-import smtplib
-from email.message import EmailMessage
+"""Write mail into the outbox inside the caller's transaction; a job delivers it after the commit.
+
+Bodies come from ``templates/mail/<kind>.<language>.txt``, whose first line is
+``Subject: …``, in the recipient's language, with money through the one ``fen`` filter.
+"""
+from datetime import timedelta
+
+from flask import current_app, render_template
+from sqlalchemy import or_, update
 
 from app.extensions import db
+from app.jobs.queue import after_commit, enqueue
 from app.models_base import utcnow
-from app.outbox.models import OutboxMessage
+from app.outbox.models import PENDING, OutboxMessage
+from app.outbox.transport import MailRefused, MailUnavailable, send
 
-log = logging.getLogger(__name__)
+# Time for the job the commit enqueued before the sweep takes a message over (Redis down, a
+# lost job); and the waits after each failed attempt.
+SWEEP_GRACE = timedelta(minutes=3)
+BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15), timedelta(hours=1))
+LEASE = timedelta(minutes=5)
 
 
-def queue_mail(recipient: str, subject: str, body: str) -> OutboxMessage:
-    """Add a message to the outbox; the caller's commit makes it durable. Does not commit."""
-    message = OutboxMessage(recipient=recipient, subject=subject, body=body)
+def _language(language: str | None) -> str:
+    return language if language in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def queue_mail(recipient: str, kind: str, language: str | None = None, dedupe_key: str | None = None,
+               **context) -> OutboxMessage | None:
+    """Add one mail to the caller's transaction and deliver it once that commits. Does not commit.
+
+    With a ``dedupe_key`` already in the outbox nothing is added: the same business event
+    (a payment, a nightly warning) mails once however often the code that tells of it runs."""
+    if dedupe_key and db.session.scalar(db.select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)):
+        return None
+    language = _language(language)
+    text = render_template(f"mail/{kind}.{language}.txt", site_url=current_app.config["SITE_URL"], **context)
+    subject_line, _, body = text.partition("\n")
+    message = OutboxMessage(recipient=recipient, subject=subject_line.removeprefix("Subject:").strip(),
+                            body=body.strip() + "\n", kind=kind, language=language, dedupe_key=dedupe_key,
+                            next_attempt_at=utcnow() + SWEEP_GRACE)
     db.session.add(message)
+    db.session.flush()
+    after_commit(deliver_message, message.id, job_id=f"mail-{message.id}")
     return message
 
 
-def deliver(message: OutboxMessage, smtp_host: str | None, smtp_port: int, sender: str) -> None:
-    """Send one stored message by SMTP, or write it to the log when no server is configured.
+def mail_user(user, kind: str, dedupe_key: str | None = None, **context) -> OutboxMessage | None:
+    """Mail a user account in the language it chose. Does not commit."""
+    return queue_mail(user.email, kind, user.language, dedupe_key, user=user, **context)
 
-    Without SMTP (a local demo) the log is the only way to read a reset link, so it carries
-    the body; with SMTP configured the body never reaches the log.
-    """
-    if not smtp_host:
-        log.info("mail to %s (no MAIL_SERVER set)\n%s\n%s", message.recipient, message.subject, message.body)
+
+def deliver_message(message_id: int) -> None:
+    """Job: send one outbox message by SMTP. Commits.
+
+    Safe to run twice or at once from two processes: the message is claimed with a
+    conditional update, and one already sent, failed or claimed by another run is left alone.
+    A refusal the server calls temporary waits for the backoff; after the last attempt, or on
+    a permanent refusal, the message is marked failed for staff to see and resend."""
+    now = utcnow()
+    claimed = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.status == PENDING,
+               or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now))
+        .values(claimed_until=now + LEASE).execution_options(synchronize_session=False)
+    ).rowcount == 1
+    db.session.commit()
+    if not claimed:
         return
-    email = EmailMessage()
-    email["From"], email["To"], email["Subject"] = sender, message.recipient, message.subject
-    email.set_content(message.body)
-    with smtplib.SMTP(smtp_host, smtp_port, timeout=10) as smtp:
-        smtp.send_message(email)
-    message.sent_at = utcnow()
+    message = db.session.get(OutboxMessage, message_id)
+    message.attempts += 1
+    message.claimed_until = None
+    try:
+        send(message, current_app.config)
+    except MailUnavailable as error:
+        message.last_error = str(error)[:1000]
+        if message.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
+            message.status = "failed"
+        else:
+            message.next_attempt_at = utcnow() + BACKOFF[min(message.attempts, len(BACKOFF)) - 1]
+    except MailRefused as error:
+        message.last_error, message.status = str(error)[:1000], "failed"
+    else:
+        message.status, message.sent_at, message.last_error = "sent", utcnow(), ""
     db.session.commit()
 
 
-def deliver_pending(recipient: str, smtp_host: str | None, smtp_port: int, sender: str) -> None:
-    """Deliver the unsent messages queued for one recipient (after the queuing commit)."""
-    pending = db.session.execute(
-        db.select(OutboxMessage).where(OutboxMessage.recipient == recipient, OutboxMessage.sent_at.is_(None))
-    ).scalars().all()
-    for message in pending:
-        deliver(message, smtp_host, smtp_port, sender)
+def sweep_outbox(now=None) -> dict:
+    """Job: hand every pending message whose time has come to a delivery job. Commits nothing
+    itself; each delivery claims its message, so a sweep overlapping another is harmless."""
+    now = now or utcnow()
+    due = db.session.execute(
+        db.select(OutboxMessage.id, OutboxMessage.attempts)
+        .where(OutboxMessage.status == PENDING, OutboxMessage.next_attempt_at <= now,
+               or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now))
+        .order_by(OutboxMessage.id).limit(1000)
+    ).all()
+    db.session.rollback()
+    for message_id, attempts in due:
+        enqueue(deliver_message, message_id, job_id=f"mail-{message_id}-{attempts}")
+    return {"enqueued": len(due)}
+
+
+def resend(message_id: int) -> OutboxMessage | None:
+    """Staff send a failed (or any unsent) message again now. Commits."""
+    message = db.session.get(OutboxMessage, message_id)
+    if message is None:
+        return None
+    if message.status != "sent":
+        message.status, message.next_attempt_at, message.claimed_until = PENDING, utcnow() + SWEEP_GRACE, None
+        after_commit(deliver_message, message.id, job_id=f"mail-{message.id}-resend-{message.attempts}")
+    db.session.commit()
+    return message
+
+
+def counts() -> dict[str, int]:
+    """Messages per status, for the staff page and the metrics."""
+    rows = db.session.execute(db.select(OutboxMessage.status, db.func.count()).group_by(OutboxMessage.status)).all()
+    return {"pending": 0, "sent": 0, "failed": 0, **dict(rows)}
+
+
+def unsent(page: int, per_page: int = 50):
+    """Pending and failed messages, oldest first: what staff look at when mail does not arrive."""
+    query = (db.select(OutboxMessage).where(OutboxMessage.status != "sent")
+             .order_by(OutboxMessage.status, OutboxMessage.id))
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)

@@ -14,7 +14,7 @@ from app.models_base import utcnow
 from app.orders.models import Order
 from app.orders.services import cancel_unpaid, get_order, release_stock
 from app.orders.workflow import set_status
-from app.outbox.services import queue_mail
+from app.outbox.services import mail_user
 from app.payments.gateway import GatewayError, IntentState, StripeGateway
 from app.payments.models import Payment, ProcessedEvent, Refund
 
@@ -68,9 +68,9 @@ def _succeed(payment: Payment, order: Order, actor: str, actor_user_id: int | No
     paid_on = order.paid_at.date()
     attribute_lines([LedgerEntry(order, line, line.line_total_fen, paid_on, "sale", order.paid_at)
                      for line in order.lines])
-    if order.user is not None and payment.method == "stripe":
-        queue_mail(order.user.email, f"订单 {order.number} 已付款",
-                   f"我们已收到您的付款 ¥{payment.amount_fen / 100:.2f}，订单 {order.number} 将尽快发货。\n")
+    if order.user is not None:
+        kind = "delivery_payment_recorded" if order.channel == "intent" else "order_paid"
+        mail_user(order.user, kind, f"{kind}:{payment.id}", order=order, payment=payment)
 
 
 def apply_intent_state(state: IntentState, actor: str = "stripe") -> str:
@@ -302,9 +302,18 @@ def _record_refund(order: Order, payment: Payment, amounts: dict[int, int], reas
     order.refunded_fen += total
     if order.refunded_fen < order.paid_fen:
         order.payment_status = states.PARTIALLY_REFUNDED
+        _mail_refund(order, total)
         return
     order.payment_status = states.PAYMENT_REFUNDED
+    _mail_refund(order, total)
     if states.REFUNDED in states.TRANSITIONS[order.status]:
         if order.status == states.PAID:
             release_stock(order)  # never shipped: the boxes are still on the shelf
         set_status(order, states.REFUNDED, actor, reason or "全额退款", staff_id)
+
+
+def _mail_refund(order: Order, amount_fen: int) -> None:
+    if order.user is not None:
+        # Keyed by the refunded total so far: each refund of an order mails once.
+        mail_user(order.user, "order_refunded", f"order_refunded:{order.id}:{order.refunded_fen}", order=order,
+                  amount_fen=amount_fen)

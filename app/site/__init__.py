@@ -1,6 +1,6 @@
-"""Site-wide routes: health check, language choice, stored media and error pages."""
+"""Site-wide routes: health, readiness and metrics, language choice, stored media and error pages."""
 from flask import Blueprint
 
 bp = Blueprint("site", __name__)
 
-from app.site import views  # noqa: E402,F401
+from app.site import operations, views  # noqa: E402,F401

@@ -14,10 +14,12 @@ from flask import (
     url_for,
 )
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.security import safe_join
 from sqlalchemy import text
 
+from app.accounts.services import set_language as set_user_language
 from app.extensions import db
 from app.site import bp
 
@@ -38,6 +40,8 @@ def set_language():
     lang = request.form.get("lang", "")
     if lang in current_app.config["LANGUAGES"]:
         session["lang"] = lang
+        if current_user.is_authenticated:
+            set_user_language(current_user, lang)
     target = request.form.get("next", "")
     if not target.startswith("/") or target.startswith("//"):
         target = url_for("catalog.home")

@@ -142,9 +142,7 @@ def test_staff_invite_disable_and_change_roles(app, office):
 
 def test_the_registry_exports_to_a_workbook_the_import_reads(app, office):
     client, _ids = office
-    with client.get("/staff/households/export.xlsx") as answer:
-        assert answer.status_code == 200
-        data = answer.data
+    data = factories.run_export(client, "/staff/households/export.xlsx")
     sheet = load_workbook(io.BytesIO(data)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:3] == ("户编号", "户主姓名", "身份证号") and len(rows) == 3

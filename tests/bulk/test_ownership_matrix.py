@@ -49,7 +49,7 @@ def _routes(v: dict) -> list[tuple[str, str, tuple]]:
         ("GET", f"/pos/booths/{v['booth']}/close", ("staff",)),
         ("GET", f"/staff/households/{v['household']}", ("staff",)),
         ("GET", f"/staff/intents/{v['intent']}", ("staff",)),
-        ("GET", "/staff/reports", ("staff",)), ("GET", "/staff/reports/export.csv", ("staff",)),
+        ("GET", "/staff/reports", ("staff",)), ("POST", "/staff/reports/export.csv", ("staff",)),
     ]
 
 

@@ -1,0 +1,113 @@
+"""Hand work to the job queue once the transaction that asked for it has committed.
+
+With ``REDIS_URL`` set, jobs go to an RQ queue and the worker process runs them. Without it
+(the SQLite demo) the same functions run in this process right after the commit, in an app
+context of their own, so `make demo` needs no other process and nothing is dropped.
+
+The database stays the source of truth: every job reads its work from a row by id, and a
+sweep re-enqueues rows whose job went missing (Redis down, a worker killed), so a lost
+enqueue only delays the work.
+"""
+import logging
+from collections.abc import Callable
+from functools import lru_cache
+
+from flask import current_app
+from redis import Redis
+from redis.exceptions import RedisError
+from rq import Queue
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from app.extensions import db
+
+log = logging.getLogger(__name__)
+
+QUEUE_NAME = "dongkou"
+_PENDING = "jobs_after_commit"
+
+
+@lru_cache(maxsize=4)
+def _redis(url: str) -> Redis:
+    # Short timeouts: a page that enqueues must not hang on a Redis that went away.
+    return Redis.from_url(url, socket_connect_timeout=1, socket_timeout=2)
+
+
+def redis_connection() -> Redis | None:
+    url = current_app.config.get("REDIS_URL")
+    return _redis(url) if url else None
+
+
+def queue() -> Queue | None:
+    connection = redis_connection()
+    return Queue(QUEUE_NAME, connection=connection) if connection is not None else None
+
+
+def enqueue(func: Callable, *args, job_id: str | None = None, timeout: int = 600) -> None:
+    """Run ``func(*args)`` as a job now: on the queue when there is one, else in this process.
+
+    A job id makes a second enqueue of the same work while the first is still queued a no-op
+    in RQ. A Redis that cannot be reached is logged and left to the sweeps."""
+    target = queue()
+    if target is None:
+        run_in_process(func, *args)
+        return
+    try:
+        target.enqueue(func, *args, job_id=job_id, job_timeout=timeout, result_ttl=3600, failure_ttl=7 * 86400)
+    except RedisError:
+        log.warning("job queue unreachable; %s(%s) waits for its sweep", func.__name__, args, exc_info=True)
+
+
+def run_in_process(func: Callable, *args) -> None:
+    """Run a job here in an app context of its own: its own database session, so the caller's
+    session (which may be in the middle of its commit) is left alone. A failing job is logged,
+    never raised into the page that caused it."""
+    app = current_app._get_current_object()
+    with app.app_context():
+        try:
+            func(*args)
+        except Exception:  # the job's row stays pending; the sweep tries it again
+            log.exception("in-process job %s%s failed", func.__name__, args)
+            db.session.rollback()
+        finally:
+            db.session.remove()
+
+
+def after_commit(func: Callable, *args, job_id: str | None = None) -> None:
+    """Enqueue ``func(*args)`` once the current transaction commits; a rollback drops it.
+
+    The job must not run before the row it reads is visible to other connections, and must
+    not run at all when the change that asked for it was rolled back."""
+    db.session.info.setdefault(_PENDING, []).append((func, args, job_id))
+
+
+@event.listens_for(Session, "after_commit")
+def _dispatch(session: Session) -> None:
+    pending = session.info.pop(_PENDING, None)
+    for func, args, job_id in pending or ():
+        enqueue(func, *args, job_id=job_id)
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop(session: Session) -> None:
+    session.info.pop(_PENDING, None)
+
+
+def queue_depth() -> int | None:
+    target = queue()
+    if target is None:
+        return None
+    try:
+        return target.count
+    except RedisError:
+        return None
+
+
+def failed_jobs() -> int | None:
+    target = queue()
+    if target is None:
+        return None
+    try:
+        return target.failed_job_registry.count
+    except RedisError:
+        return None

@@ -1,0 +1,51 @@
+"""What runs when, without cron. Times are UTC (RQ's cron reads them so); the comments give
+the county's hour. With Redis, RQ's CronScheduler enqueues these for the worker; without it
+(the embedded default) the same table runs in-process from `flask jobs scheduler`."""
+import logging
+import time
+
+from rq.cron import CronJob, CronScheduler
+from rq.utils import now
+
+from app.jobs import scheduled
+from app.jobs.exports import purge_expired_exports
+from app.jobs.queue import QUEUE_NAME, redis_connection, run_in_process
+
+log = logging.getLogger(__name__)
+
+SCHEDULE = (
+    (scheduled.sweep, {"interval": 60}),
+    (scheduled.expire_unpaid_orders, {"interval": 60}),
+    (purge_expired_exports, {"cron": "7 * * * *"}),  # hourly
+    (scheduled.expire_contracts, {"cron": "10 16 * * *"}),  # 00:10 county time
+    (scheduled.nightly_ledger_check, {"cron": "30 18 * * *"}),  # 02:30 county time
+    (scheduled.warn_expiring_certifications, {"cron": "0 0 * * *"}),  # 08:00 county time, office hours
+)
+
+
+def describe() -> list[tuple[str, str]]:
+    """(job, when) for the staff page."""
+    return [(job.__name__, f"every {when['interval']} s" if "interval" in when else f"cron {when['cron']} (UTC)")
+            for job, when in SCHEDULE]
+
+
+def run_with_rq() -> None:
+    """Enqueue each job when due, for the worker; blocks until SIGTERM."""
+    scheduler = CronScheduler(connection=redis_connection(), name="dongkou-scheduler")
+    for job, when in SCHEDULE:
+        scheduler.register(job, QUEUE_NAME, job_timeout=1800, **when)
+    scheduler.start()
+
+
+def run_in_process_forever(stop_after: float | None = None) -> None:
+    """The same table without Redis: each due job runs here, one after another. RQ's CronJob
+    computes when each is due, so both ways read the schedule alike."""
+    jobs = [CronJob(QUEUE_NAME, func=job, **when) for job, when in SCHEDULE]
+    started = time.monotonic()
+    while stop_after is None or time.monotonic() - started < stop_after:
+        for cron_job in jobs:
+            if cron_job.should_run():
+                run_in_process(cron_job.func)
+                cron_job.set_enqueue_time(now())
+        waits = [(j.next_enqueue_time - now()).total_seconds() for j in jobs if j.next_enqueue_time]
+        time.sleep(min([60.0, *waits]) if waits and min(waits) > 0 else 1.0)
