@@ -35,6 +35,8 @@ def load(instance_path: str) -> dict:
         "SECRET_KEY": env("SECRET_KEY") or _instance_secret(instance_path),
         "SECRET_KEY_FROM_ENV": env("SECRET_KEY", ""),
         "REDIS_URL": env("REDIS_URL"),
+        # The RQ queue the web enqueues to and the worker reads; one per shop on a shared Redis.
+        "JOBS_QUEUE": env("JOBS_QUEUE", "dongkou"),
         # Rendered catalogue pages: in Redis when there is one (shared by every worker), else per process.
         "CACHE_TYPE": "RedisCache" if env("REDIS_URL") else "SimpleCache",
         "CACHE_REDIS_URL": env("REDIS_URL"),

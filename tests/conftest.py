@@ -36,6 +36,8 @@ def test_settings(tmp_path_factory):
         "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path_factory),
         "MEDIA_ROOT": str(tmp_path_factory.mktemp("media")),
         "DOCUMENT_ROOT": str(tmp_path_factory.mktemp("documents")),
+        "STORAGE_ROOT": str(tmp_path_factory.mktemp("storage")),
+        "LOG_FORMAT": "text",
         # Tests that seed the demo must not overwrite the passwords of the developer's own demo.
         "DEMO_CREDENTIALS_FILE": str(tmp_path_factory.mktemp("instance") / "demo-credentials.txt"),
         "WTF_CSRF_ENABLED": False,

@@ -23,7 +23,6 @@ from app.extensions import db
 
 log = logging.getLogger(__name__)
 
-QUEUE_NAME = "dongkou"
 _PENDING = "jobs_after_commit"
 
 
@@ -40,7 +39,7 @@ def redis_connection() -> Redis | None:
 
 def queue() -> Queue | None:
     connection = redis_connection()
-    return Queue(QUEUE_NAME, connection=connection) if connection is not None else None
+    return Queue(current_app.config["JOBS_QUEUE"], connection=connection) if connection is not None else None
 
 
 def enqueue(func: Callable, *args, job_id: str | None = None, timeout: int = 600) -> None:

@@ -4,12 +4,13 @@ the county's hour. With Redis, RQ's CronScheduler enqueues these for the worker;
 import logging
 import time
 
+from flask import current_app
 from rq.cron import CronJob, CronScheduler
 from rq.utils import now
 
 from app.jobs import scheduled
 from app.jobs.exports import purge_expired_exports
-from app.jobs.queue import QUEUE_NAME, redis_connection, run_in_process
+from app.jobs.queue import redis_connection, run_in_process
 
 log = logging.getLogger(__name__)
 
@@ -31,16 +32,16 @@ def describe() -> list[tuple[str, str]]:
 
 def run_with_rq() -> None:
     """Enqueue each job when due, for the worker; blocks until SIGTERM."""
-    scheduler = CronScheduler(connection=redis_connection(), name="dongkou-scheduler")
+    scheduler = CronScheduler(connection=redis_connection(), name=f"{current_app.config['JOBS_QUEUE']}-scheduler")
     for job, when in SCHEDULE:
-        scheduler.register(job, QUEUE_NAME, job_timeout=1800, **when)
+        scheduler.register(job, current_app.config["JOBS_QUEUE"], job_timeout=1800, **when)
     scheduler.start()
 
 
 def run_in_process_forever(stop_after: float | None = None) -> None:
     """The same table without Redis: each due job runs here, one after another. RQ's CronJob
     computes when each is due, so both ways read the schedule alike."""
-    jobs = [CronJob(QUEUE_NAME, func=job, **when) for job, when in SCHEDULE]
+    jobs = [CronJob("in-process", func=job, **when) for job, when in SCHEDULE]
     started = time.monotonic()
     while stop_after is None or time.monotonic() - started < stop_after:
         for cron_job in jobs:

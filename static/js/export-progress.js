@@ -1,4 +1,4 @@
-// Follows an export job: polls its progress once a second and shows the download link when done.
+// Follows an export job: polls its progress twice a second and shows the download link when done.
 (function () {
   const box = document.getElementById("export-progress");
   if (!box) return;
@@ -34,7 +34,7 @@
     } catch (e) {
       // A dropped connection: try again on the next tick.
     }
-    setTimeout(poll, 1000);
+    setTimeout(poll, 500);
   }
   poll();
 })();
