@@ -7,6 +7,7 @@ from typing import BinaryIO
 from app.impact import exports as ledger_exports
 from app.impact.reports import ReportFilters
 from app.registry import exports as registry_exports
+from app.trace import labels
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -33,4 +34,6 @@ KINDS = {
                               _ledger(ledger_exports.write_xlsx)),
     "households_xlsx": ExportKind("dongkou-households.xlsx", XLSX, "export_households",
                                   registry_exports.households_count, registry_exports.write_households_xlsx),
+    "labels_pdf": ExportKind("dongkou-labels.pdf", "application/pdf", "print_labels", lambda p: p["count"],
+                             labels.write_sheet),
 }

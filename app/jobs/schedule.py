@@ -42,11 +42,13 @@ def run_in_process_forever(stop_after: float | None = None) -> None:
     """The same table without Redis: each due job runs here, one after another. RQ's CronJob
     computes when each is due, so both ways read the schedule alike."""
     jobs = [CronJob("in-process", func=job, **when) for job, when in SCHEDULE]
-    started = time.monotonic()
-    while stop_after is None or time.monotonic() - started < stop_after:
+    deadline = None if stop_after is None else time.monotonic() + stop_after
+    while deadline is None or time.monotonic() < deadline:
         for cron_job in jobs:
             if cron_job.should_run():
                 run_in_process(cron_job.func)
                 cron_job.set_enqueue_time(now())
-        waits = [(j.next_enqueue_time - now()).total_seconds() for j in jobs if j.next_enqueue_time]
-        time.sleep(min([60.0, *waits]) if waits and min(waits) > 0 else 1.0)
+        waits = [60.0] + [(j.next_enqueue_time - now()).total_seconds() for j in jobs if j.next_enqueue_time]
+        if deadline is not None:
+            waits.append(deadline - time.monotonic())
+        time.sleep(max(0.0, min(waits)))

@@ -19,7 +19,9 @@ JOB_NAMES = {"sweep": _l("补发邮件、重启中断的导出"), "expire_unpaid
              "nightly_ledger_check": _l("夜间账目核对"), "warn_expiring_certifications": _l("扶贫产品认定到期提醒")}
 OUTCOMES = {"running": _l("运行中"), "ok": _l("正常"), "problem": _l("发现问题"), "failed": _l("失败")}
 EXPORT_NAMES = {"ledger_csv": _l("销售归属台账 CSV"), "ledger_xlsx": _l("销售归属台账 Excel"),
-                "households_xlsx": _l("建档立卡户名单 Excel")}
+                "households_xlsx": _l("建档立卡户名单 Excel"), "labels_pdf": _l("溯源标签 PDF")}
+# What a job's progress counts: ledger and registry rows, or labels.
+EXPORT_UNITS = {"labels_pdf": _l("张")}
 EXPORT_STATUS = {"queued": _l("排队中"), "running": _l("生成中"), "done": _l("已完成"), "failed": _l("失败"),
                  "purged": _l("已过期删除")}
 
@@ -69,7 +71,7 @@ def progress(export) -> dict:
 def export_page(export_id: int):
     export = _export_or_404(export_id)
     return render_template("jobs/export.html", export=export, name=EXPORT_NAMES[export.kind],
-                           progress=progress(export), export_status=EXPORT_STATUS)
+                           unit=EXPORT_UNITS.get(export.kind, _l("行")), progress=progress(export))
 
 
 @bp.get("/exports/<int:export_id>.json")

@@ -6,6 +6,7 @@ from flask import render_template
 from weasyprint import HTML
 
 from app.trace.models import Lot
+from app.trace.queries import lot_by_code
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,8 @@ LAYOUTS = {
     "thermal-60x40": Layout("热敏 60×40 mm", "60mm 40mm", 1, 1, 60, 40, qr_mm=26),
 }
 MAX_LABELS = 2400
+# Larger sheets take seconds to lay out: they are written by a job, with a progress page.
+INLINE_LABELS = 100
 
 
 def render_sheet(lot: Lot, layout: Layout, count: int, trace_url: str) -> bytes:
@@ -40,3 +43,11 @@ def render_sheet(lot: Lot, layout: Layout, count: int, trace_url: str) -> bytes:
     pages = [range(start, min(start + layout.per_page, count)) for start in range(0, count, layout.per_page)]
     html = render_template("trace/labels.html", lot=lot, layout=layout, pages=pages, qr=qr, trace_url=trace_url)
     return HTML(string=html).write_pdf()
+
+
+def write_sheet(params: dict, target, progress) -> int:
+    """The export job's writer: the sheet the staff page asked for, into ``target``."""
+    lot = lot_by_code(params["lot"])
+    target.write(render_sheet(lot, LAYOUTS[params["layout"]], params["count"], params["trace_url"]))
+    progress(params["count"])
+    return params["count"]

@@ -6,9 +6,10 @@ from app.accounts.access import current_actor, role_required
 from app.clock import today
 from app.domain import roles
 from app.forms import apply_form
+from app.jobs.web import start as start_export
 from app.trace import bp
 from app.trace.forms import LotForm
-from app.trace.labels import LAYOUTS, MAX_LABELS, render_sheet
+from app.trace.labels import INLINE_LABELS, LAYOUTS, MAX_LABELS, render_sheet
 from app.trace.queries import lot_by_code, lot_sales, lots_page, trace
 from app.trace.services import LotDraft, LotError, create_lot
 
@@ -50,15 +51,41 @@ def lot_detail(code: str):
     return render_template("trace/lot.html", lot=lot, sales=lot_sales(lot.id), layouts=LAYOUTS)
 
 
+def _label_request(lot, values):
+    """(layout key, count) asked for, or a redirect back to the lot with what to fix."""
+    key, count = values.get("layout", "a4-3x8"), values.get("count", default=None, type=int)
+    if key not in LAYOUTS or count is None or not 1 <= count <= MAX_LABELS:
+        flash(_("请选择标签规格，并填写 1 到 %(max)s 之间的张数。", max=MAX_LABELS), "danger")
+        return None, redirect(url_for("trace.lot_detail", code=lot.code), 303)
+    return (key, count), None
+
+
 @bp.get("/staff/lots/<code>/labels.pdf")
 @role_required(roles.STAFF)
 def lot_labels(code: str):
     lot = _lot_or_404(code)
-    layout = LAYOUTS.get(request.args.get("layout", "a4-3x8"))
-    count = request.args.get("count", default=None, type=int)
-    if layout is None or count is None or not 1 <= count <= MAX_LABELS:
-        flash(_("请选择标签规格，并填写 1 到 %(max)s 之间的张数。", max=MAX_LABELS), "danger")
-        return redirect(url_for("trace.lot_detail", code=lot.code)), 303
-    pdf = render_sheet(lot, layout, count, url_for("trace.trace_page", code=lot.code, _external=True))
+    asked, refused = _label_request(lot, request.args)
+    if refused:
+        return refused
+    key, count = asked
+    if count > INLINE_LABELS:
+        flash(_("超过 %(n)s 张的标签在后台生成，请在批次页面上点“生成 PDF”。", n=INLINE_LABELS), "warning")
+        return redirect(url_for("trace.lot_detail", code=lot.code), 303)
+    pdf = render_sheet(lot, LAYOUTS[key], count, url_for("trace.trace_page", code=lot.code, _external=True))
     return Response(pdf, mimetype="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="labels-{lot.code}.pdf"'})
+
+
+@bp.post("/staff/lots/<code>/labels")
+@role_required(roles.STAFF)
+def lot_labels_sheet(code: str):
+    """The page's button: a small sheet at once, a large one as a job with a progress page."""
+    lot = _lot_or_404(code)
+    asked, refused = _label_request(lot, request.values)
+    if refused:
+        return refused
+    key, count = asked
+    if count <= INLINE_LABELS:
+        return redirect(url_for("trace.lot_labels", code=lot.code, layout=key, count=count), 303)
+    return start_export("labels_pdf", {"lot": lot.code, "layout": key, "count": count,
+                                       "trace_url": url_for("trace.trace_page", code=lot.code, _external=True)})

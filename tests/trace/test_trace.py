@@ -60,6 +60,16 @@ def test_every_qr_code_on_a_label_sheet_decodes_to_its_lot(staff, fair, layout, 
     assert {code for codes in pages for code in codes} == {f"http://localhost/t/{fair['lot']}"}
 
 
+def test_a_sheet_of_over_100_labels_is_laid_out_by_a_job(staff, fair):
+    small = staff.post(f"/staff/lots/{fair['lot']}/labels", data={"layout": "a4-3x8", "count": "30"})
+    assert small.status_code == 303 and "/labels.pdf?" in small.headers["Location"]
+    pdf = factories.run_export(staff, f"/staff/lots/{fair['lot']}/labels?layout=a4-3x8&count=150")
+    pages = _decoded(pdf, "labels-job-a4-3x8")
+    assert [len(codes) for codes in pages] == [24] * 6 + [6]
+    refused = staff.get(f"/staff/lots/{fair['lot']}/labels.pdf?layout=a4-3x8&count=150", follow_redirects=True)
+    assert "超过 100 张的标签在后台生成" in refused.get_data(as_text=True)
+
+
 @pytest.mark.parametrize("query", ["layout=a4-3x8&count=0", "layout=a4-3x8&count=9999", "layout=A5&count=2", "count=x"])
 def test_a_bad_label_request_says_what_to_fix(staff, fair, query):
     answer = staff.get(f"/staff/lots/{fair['lot']}/labels.pdf?{query}", follow_redirects=True)
