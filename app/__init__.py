@@ -17,8 +17,9 @@ ROOT = Path(__file__).resolve().parent.parent
 def select_locale() -> str:
     from flask import current_app
 
-    # Chinese for everyone unless they chose English with the switch in the page header.
-    chosen = session.get("lang")
+    # Chinese for everyone unless they chose English with the switch in the page header; jobs
+    # and commands (no request) write in the default language.
+    chosen = session.get("lang") if has_request_context() else None
     return chosen if chosen in current_app.config["LANGUAGES"] else "zh_CN"
 
 

@@ -37,10 +37,10 @@ def scheduler_command() -> None:
 
 
 @jobs_cli.command("run")
-@click.argument("name", type=click.Choice([job.__name__ for job, _ in schedule.SCHEDULE]))
+@click.argument("name", type=click.Choice([job.__name__ for job, *_rest in schedule.SCHEDULE]))
 def run_command(name: str) -> None:
     """Run one scheduled job now, here, and print what it did."""
-    job = next(job for job, _ in schedule.SCHEDULE if job.__name__ == name)
+    job = next(job for job, *_rest in schedule.SCHEDULE if job.__name__ == name)
     click.echo(job())
 
 

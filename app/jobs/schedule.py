@@ -1,10 +1,11 @@
-"""What runs when, without cron. Times are UTC (RQ's cron reads them so); the comments give
-the county's hour. With Redis, RQ's CronScheduler enqueues these for the worker; without it
+"""What runs when, without cron. Cron times are UTC (RQ's cron reads them so); the words
+beside them give the county's hour. With Redis, RQ's CronScheduler enqueues these for the worker; without it
 (the embedded default) the same table runs in-process from `flask jobs scheduler`."""
 import logging
 import time
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from rq.cron import CronJob, CronScheduler
 from rq.utils import now
 
@@ -14,26 +15,27 @@ from app.jobs.queue import redis_connection, run_in_process
 
 log = logging.getLogger(__name__)
 
+# (job, when for RQ, when in words for the staff page)
 SCHEDULE = (
-    (scheduled.sweep, {"interval": 60}),
-    (scheduled.expire_unpaid_orders, {"interval": 60}),
-    (purge_expired_exports, {"cron": "7 * * * *"}),  # hourly
-    (scheduled.expire_contracts, {"cron": "10 16 * * *"}),  # 00:10 county time
-    (scheduled.nightly_ledger_check, {"cron": "30 18 * * *"}),  # 02:30 county time
-    (scheduled.warn_expiring_certifications, {"cron": "0 0 * * *"}),  # 08:00 county time, office hours
+    (scheduled.sweep, {"interval": 60}, _l("每分钟")),
+    (scheduled.expire_unpaid_orders, {"interval": 60}, _l("每分钟")),
+    (purge_expired_exports, {"cron": "7 * * * *"}, _l("每小时")),
+    (scheduled.expire_contracts, {"cron": "10 16 * * *"}, _l("每天 %(time)s", time="00:10")),
+    (scheduled.nightly_ledger_check, {"cron": "30 18 * * *"}, _l("每天 %(time)s", time="02:30")),
+    # Office hours, so the mail is read the same morning.
+    (scheduled.warn_expiring_certifications, {"cron": "0 0 * * *"}, _l("每天 %(time)s", time="08:00")),
 )
 
 
 def describe() -> list[tuple[str, str]]:
-    """(job, when) for the staff page."""
-    return [(job.__name__, f"every {when['interval']} s" if "interval" in when else f"cron {when['cron']} (UTC)")
-            for job, when in SCHEDULE]
+    """(job, when in words) for the staff page and `flask jobs schedule`."""
+    return [(job.__name__, str(words)) for job, _when, words in SCHEDULE]
 
 
 def run_with_rq() -> None:
     """Enqueue each job when due, for the worker; blocks until SIGTERM."""
     scheduler = CronScheduler(connection=redis_connection(), name=f"{current_app.config['JOBS_QUEUE']}-scheduler")
-    for job, when in SCHEDULE:
+    for job, when, _words in SCHEDULE:
         scheduler.register(job, current_app.config["JOBS_QUEUE"], job_timeout=1800, **when)
     scheduler.start()
 
@@ -41,7 +43,7 @@ def run_with_rq() -> None:
 def run_in_process_forever(stop_after: float | None = None) -> None:
     """The same table without Redis: each due job runs here, one after another. RQ's CronJob
     computes when each is due, so both ways read the schedule alike."""
-    jobs = [CronJob("in-process", func=job, **when) for job, when in SCHEDULE]
+    jobs = [CronJob("in-process", func=job, **when) for job, when, _words in SCHEDULE]
     deadline = None if stop_after is None else time.monotonic() + stop_after
     while deadline is None or time.monotonic() < deadline:
         for cron_job in jobs:
