@@ -5,12 +5,12 @@ import json
 from pathlib import Path
 
 from flask import render_template
-from weasyprint import HTML
 
 from app.audit.services import Actor, record
 from app.bulk.models import Document, PurchaseIntent
 from app.extensions import db
 from app.orders.models import Order
+from app.pdf import pdf_from_html
 
 
 def _content(intent: PurchaseIntent, order: Order | None) -> dict:
@@ -39,7 +39,7 @@ def issue(kind: str, intent: PurchaseIntent, order: Order | None, storage: Path,
         return latest
     version = 1 + (latest.version if latest else 0)
     template = "bulk/contract_pdf.html" if kind == "contract" else "bulk/delivery_note_pdf.html"
-    pdf = HTML(string=render_template(template, intent=intent, order=order, number=number, version=version)).write_pdf()
+    pdf = pdf_from_html(render_template(template, intent=intent, order=order, number=number, version=version))
     relative = f"{number}-v{version}.pdf"
     storage.mkdir(parents=True, exist_ok=True)
     (storage / relative).write_bytes(pdf)

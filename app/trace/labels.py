@@ -3,8 +3,8 @@ from dataclasses import dataclass
 
 import segno
 from flask import render_template
-from weasyprint import HTML
 
+from app.pdf import pdf_from_html
 from app.trace.models import Lot
 from app.trace.queries import lot_by_code
 
@@ -42,7 +42,7 @@ def render_sheet(lot: Lot, layout: Layout, count: int, trace_url: str) -> bytes:
     qr = segno.make(trace_url, error="m").svg_data_uri(scale=4, border=1)
     pages = [range(start, min(start + layout.per_page, count)) for start in range(0, count, layout.per_page)]
     html = render_template("trace/labels.html", lot=lot, layout=layout, pages=pages, qr=qr, trace_url=trace_url)
-    return HTML(string=html).write_pdf()
+    return pdf_from_html(html)
 
 
 def write_sheet(params: dict, target, progress) -> int:
