@@ -76,8 +76,14 @@ class RequestIdFilter(logging.Filter):
 
 
 def configure_logging(log_format: str = "json") -> None:
-    """One line per record on stderr: a JSON object (for the log collector) or plain text."""
-    handler = logging.StreamHandler()
+    """One line per record on stderr: a JSON object (for the log collector) or plain text.
+    The handler is installed once per process; the format follows the app made last."""
+    root = logging.getLogger()
+    handler = next((h for h in root.handlers if any(isinstance(f, RequestIdFilter) for f in h.filters)), None)
+    if handler is None:
+        handler = logging.StreamHandler()
+        handler.addFilter(RequestIdFilter())
+        root.handlers = [handler]
     if log_format == "json":
         handler.setFormatter(JsonFormatter("%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(job_id)s",
                                            rename_fields={"levelname": "level", "asctime": "time"},
@@ -85,10 +91,6 @@ def configure_logging(log_format: str = "json") -> None:
     else:
         handler.setFormatter(logging.Formatter(
             "%(asctime)s %(levelname)s [%(request_id)s %(job_id)s] %(name)s: %(message)s"))
-    handler.addFilter(RequestIdFilter())
-    root = logging.getLogger()
-    if not any(isinstance(f, RequestIdFilter) for h in root.handlers for f in h.filters):
-        root.handlers = [handler]
     root.setLevel(logging.INFO)
     # WeasyPrint and fontTools narrate every step of a PDF at INFO: keep their warnings only.
     for chatty in ("weasyprint", "fontTools"):

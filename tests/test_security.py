@@ -176,7 +176,7 @@ def test_signing_in_rotates_the_session_and_drops_planted_keys(app, client):
 
 
 def test_error_pages_show_no_trace_or_secret(make_app, test_settings):
-    app = make_app({**test_settings, "TESTING": False, "PROPAGATE_EXCEPTIONS": False})
+    app = make_app({**test_settings, "TESTING": False, "PROPAGATE_EXCEPTIONS": False, "LOG_FORMAT": "json"})
 
     @app.get("/boom")
     def boom():
@@ -225,7 +225,7 @@ def test_logs_never_carry_household_names_id_numbers_or_phones(app, client, capl
 
 
 def test_every_log_line_of_a_request_carries_its_request_id(make_app, test_settings):
-    app = make_app({**test_settings, "TESTING": False, "PROPAGATE_EXCEPTIONS": False})
+    app = make_app({**test_settings, "TESTING": False, "PROPAGATE_EXCEPTIONS": False, "LOG_FORMAT": "json"})
 
     @app.get("/boom")
     def boom():

@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable
 from functools import lru_cache
 
-from flask import current_app
+from flask import current_app, g
 from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue
@@ -61,8 +61,10 @@ def run_in_process(func: Callable, *args) -> None:
     """Run a job here in an app context of its own: its own database session, so the caller's
     session (which may be in the middle of its commit) is left alone. A failing job is logged,
     never raised into the page that caused it."""
-    app = current_app._get_current_object()
+    app, request_id = current_app._get_current_object(), g.get("request_id")
     with app.app_context():
+        if request_id:
+            g.request_id = request_id  # its log lines belong to the request that caused it
         try:
             func(*args)
         except Exception:  # the job's row stays pending; the sweep tries it again

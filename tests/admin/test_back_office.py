@@ -128,7 +128,8 @@ def test_staff_invite_disable_and_change_roles(app, office):
     factories.login(buyer, "buyer@example.com")
     assert buyer.get("/account/").status_code == 200
     with app.app_context():
-        assert db.session.scalar(db.select(func.count()).where(OutboxMessage.recipient == "clerk2@example.com")) == 1
+        invitation = db.session.execute(db.select(OutboxMessage).where(OutboxMessage.recipient == "clerk2@example.com")).scalar_one()
+        assert invitation.kind == "account_invitation" and "您已受邀" in invitation.subject and "/account/reset/" in invitation.body
         buyer_id = db.session.scalar(db.select(User.id).where(User.email == "buyer@example.com"))
     client.post(f"/staff/users/{buyer_id}/disable")
     assert buyer.get("/account/").status_code == 302  # the open session ended at once

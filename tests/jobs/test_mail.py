@@ -12,6 +12,7 @@ from app.models_base import utcnow
 from app.outbox.models import OutboxMessage
 from app.outbox.services import sweep_outbox
 from tests import factories
+from tests.conftest import _free_port
 from tests.jobs.conftest import mail_settings
 
 
@@ -79,6 +80,20 @@ def test_a_refusing_server_delays_the_mail_and_it_goes_out_once(make_app, test_s
     _sweep(mail_app, 30)
     _sweep(mail_app, 120)
     assert len(smtp.received) == 1 and _outbox(mail_app) == [("sent", 3)]
+
+
+def test_a_mail_server_that_is_down_leaves_checkout_alone_and_the_mail_waits(make_app, test_settings, smtp, shop):
+    down = make_app({**mail_settings(test_settings, smtp), "MAIL_PORT": _closed_port()})
+    buyer, _staff = _clients(down)
+    assert factories.buy(buyer, shop["sku_id"], 1).status_code == 303
+    assert _outbox(down) == [("pending", 1)]
+    up = make_app(mail_settings(test_settings, smtp))
+    _sweep(up, 2)
+    assert len(smtp.received) == 1 and _outbox(up) == [("sent", 2)]
+
+
+def _closed_port() -> int:
+    return _free_port()  # bound for a moment and released: nothing listens there
 
 
 def test_a_permanent_refusal_is_failed_for_staff_to_resend(make_app, test_settings, smtp, shop):
