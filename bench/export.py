@@ -52,6 +52,7 @@ def main() -> None:
     shop, floor, worker_pid, email, password = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5]
     staff = signed_in(shop, email, password)
     product = re.search(r'href="/products/([a-z0-9-]+)"', staff.get(f"{shop}/products").text).group(1)
+    ratio(shop, floor, f"/products/{product}")  # warm-up: both workers' caches and connections
     quiet_page, quiet_floor = ratio(shop, floor, f"/products/{product}")
 
     token = _csrf(staff.get(f"{shop}/staff/reports").text)
