@@ -3,6 +3,7 @@ from pathlib import Path
 
 from flask import Flask, has_request_context, request, session
 from flask_babel import get_locale, get_translations
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import config
 from app.clock import county_time
@@ -48,7 +49,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
     check_production_settings(app.config)
-    Path(app.config["MEDIA_ROOT"]).mkdir(parents=True, exist_ok=True)
+    hops = app.config["TRUSTED_PROXY_HOPS"]
+    if hops:
+        # Behind nginx the client's address is in X-Forwarded-For: rate limits, logs and audit
+        # rows must see it, not the proxy's.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     configure_logging(app.config["LOG_FORMAT"])
 
     _import_models()

@@ -18,6 +18,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(issue_device_token_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(storage_push_command)
     from app.jobs.cli import jobs_cli
 
     app.cli.add_command(jobs_cli)
@@ -31,7 +32,7 @@ def seed_demo_command(scale: str) -> None:
     """Fill the database with a fictional Dongkou. Safe to run again: existing rows are kept."""
     from app.demo.seed import seed_demo
 
-    report = seed_demo(scale, Path(current_app.config["MEDIA_ROOT"]), today())
+    report = seed_demo(scale, today())
     if not report.created:
         click.echo("演示数据已经存在，没有新增。Demo data already present; nothing added.")
     for what, n in sorted(report.created.items()):
@@ -127,26 +128,28 @@ def issue_device_token_command(booth_code: str, label: str) -> None:
 
 @click.command("backup")
 @click.option("--to", "folder", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="folder for the backup file (default: instance/backups)")
+              help="where the backup folder goes (default: instance/backups)")
 @with_appcontext
 def backup_command(folder: Path | None) -> None:
-    """Copy the whole database to a file: SQLite's online backup, or pg_dump for PostgreSQL."""
-    from app.backup import BackupError, backup
+    """Back up the whole shop: the database (SQLite's online backup, or pg_dump) and every stored
+    file (pictures, documents, exports), from local folders or the bucket. Prints the folder."""
+    from app.backup import BackupError, backup_shop
 
     try:
-        target = backup(current_app.config["SQLALCHEMY_DATABASE_URI"], folder or Path(current_app.instance_path) / "backups")
+        target = backup_shop(current_app.config, folder or Path(current_app.instance_path) / "backups")
     except BackupError as exc:
         raise click.ClickException(str(exc))
     click.echo(str(target))
 
 
 @click.command("restore")
-@click.argument("backup_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("backup", type=click.Path(exists=True, path_type=Path))
 @click.option("--yes", is_flag=True, help="really replace the database's contents")
 @with_appcontext
-def restore_command(backup_file: Path, yes: bool) -> None:
-    """Replace the database's contents with a backup made by `backup`. Stop the app first."""
-    from app.backup import BackupError, restore
+def restore_command(backup: Path, yes: bool) -> None:
+    """Replace the database's contents and put the stored files back from a `backup` folder.
+    Stop the app first."""
+    from app.backup import BackupError, restore_shop
     from app.extensions import db
 
     if not yes:
@@ -154,7 +157,26 @@ def restore_command(backup_file: Path, yes: bool) -> None:
     db.session.remove()
     db.engine.dispose()
     try:
-        restore(current_app.config["SQLALCHEMY_DATABASE_URI"], backup_file)
+        files = restore_shop(current_app.config, backup)
     except BackupError as exc:
         raise click.ClickException(str(exc))
-    click.echo(f"restored {backup_file}")
+    click.echo(f"restored {backup}: the database and {files} stored files")
+
+
+@click.command("storage-push")
+@with_appcontext
+def storage_push_command() -> None:
+    """Copy the files of the local folders (MEDIA_ROOT, DOCUMENT_ROOT, STORAGE_ROOT) into the
+    bucket of STORAGE_BACKEND=s3, keeping their keys, so the rows naming them stay true. Safe
+    to run again: a file already there is copied over with the same bytes."""
+    from app.storage import AREAS, LocalStorage, local_root, storage_for
+
+    if current_app.config["STORAGE_BACKEND"] != "s3":
+        raise click.ClickException("set STORAGE_BACKEND=s3 and S3_BUCKET (and S3_ENDPOINT_URL) to copy into a bucket")
+    for area in AREAS:
+        local, bucket, copied = LocalStorage(local_root(current_app.config, area)), storage_for(current_app.config, area), 0
+        for key in local.keys():
+            with local.open(key) as source:
+                bucket.put(key, source)
+            copied += 1
+        click.echo(f"{area}: {copied} files")

@@ -44,6 +44,9 @@ def load(instance_path: str) -> dict:
         "CATALOGUE_CACHE_SECONDS": int(env("CATALOGUE_CACHE_SECONDS", 3600)),
         "RATELIMIT_ENABLED": env("RATELIMIT_ENABLED", "1") == "1",
         "FORCE_HTTPS": env("FORCE_HTTPS", "0") == "1",
+        # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are believed (nginx: 1).
+        # 0 believes none: a client could claim any address and dodge the sign-in limits.
+        "TRUSTED_PROXY_HOPS": int(env("TRUSTED_PROXY_HOPS", 0)),
         "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
         # No pool_pre_ping: app.extensions replaces connections the server closed without a round trip.
         "SQLALCHEMY_ENGINE_OPTIONS": {},
@@ -64,8 +67,13 @@ def load(instance_path: str) -> dict:
         "MAIL_MAX_ATTEMPTS": int(env("MAIL_MAX_ATTEMPTS", 5)),
         # The shop's public address, for links in mail written outside a request (jobs).
         "SITE_URL": env("SITE_URL", "http://127.0.0.1:5000").rstrip("/"),
-        # Exports and other files written by jobs; S3-compatible storage comes with issue #19.
+        # local: folders (MEDIA_ROOT, DOCUMENT_ROOT, STORAGE_ROOT for exports and imports);
+        # s3: one S3-compatible bucket shared by every node (app/storage.py).
+        "STORAGE_BACKEND": env("STORAGE_BACKEND", "local"),
         "STORAGE_ROOT": env("STORAGE_ROOT") or str(Path(instance_path) / "storage"),
+        "S3_BUCKET": env("S3_BUCKET", "dongkou"),
+        "S3_ENDPOINT_URL": env("S3_ENDPOINT_URL"),
+        "S3_REGION": env("S3_REGION", "us-east-1"),
         "EXPORT_KEEP_HOURS": int(env("EXPORT_KEEP_HOURS", 24)),
         # Days ahead the daily mail warns of certifications running out.
         "CERTIFICATION_WARNING_DAYS": int(env("CERTIFICATION_WARNING_DAYS", 30)),

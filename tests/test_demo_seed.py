@@ -1,4 +1,5 @@
 """seed-demo builds a believable county, twice without duplicates, and create-admin never defaults a password."""
+import re
 from pathlib import Path
 
 from sqlalchemy import func
@@ -9,6 +10,7 @@ from app.domain.identity import is_valid_id_number
 from app.events.models import Event
 from app.extensions import db
 from app.registry.models import BenefitLink, Household, Producer, Township, Village
+from app.storage import storage
 
 MODELS = (Township, Village, Household, Producer, BenefitLink, Product, Sku, Certification, ProductImage, Event, User)
 
@@ -17,7 +19,7 @@ def counts():
     return {m.__tablename__: db.session.scalar(db.select(func.count()).select_from(m)) for m in MODELS}
 
 
-def test_seed_demo_builds_dongkou_and_is_safe_to_run_twice(app, runner):
+def test_seed_demo_builds_dongkou_and_is_safe_to_run_twice(app, runner, client):
     first = runner.invoke(args=["seed-demo"])
     assert first.exit_code == 0, first.output
     assert "staff@dongkou.example" in first.output
@@ -31,8 +33,12 @@ def test_seed_demo_builds_dongkou_and_is_safe_to_run_twice(app, runner):
         assert all(is_valid_id_number(n) for n in db.session.execute(db.select(Household.id_number)).scalars())
         assert db.session.scalar(db.select(func.count()).select_from(Township).where(Township.name == "高沙镇")) == 1
         images = db.session.execute(db.select(ProductImage.path)).scalars().all()
-    media = app.config["MEDIA_ROOT"]
-    assert all((Path(media) / p).stat().st_size > 1000 for p in images)
+        for path in images:
+            with storage("media").open(path) as picture:
+                assert len(picture.read()) > 1000
+    assert all(re.search(r"-[0-9a-f]{16}\.jpg$", p) for p in images)  # named by content: cached for good
+    page = client.get("/media/" + images[0])
+    assert page.status_code == 200 and "immutable" in page.headers["Cache-Control"]
 
     second = runner.invoke(args=["seed-demo"])
     assert second.exit_code == 0, second.output

@@ -65,7 +65,7 @@ def test_no_get_route_changes_anything(app, runner):
             "uuid": db.session.scalar(db.select(text("uuid FROM booth_sales LIMIT 1"))),
             "unit_id": db.session.scalar(db.select(text("id FROM supporting_units LIMIT 1"))),
             "document_id": 1, "user_id": 1, "device_id": 1, "sale_id": 1, "fmt": "csv", "token": "x", "export_id": 1,
-            "filename": "products/xuefeng-mandarin-0.jpg",
+            "filename": db.session.scalar(db.select(text("path FROM product_images LIMIT 1"))),
             "product_id": db.session.scalar(db.select(text("id FROM products LIMIT 1"))),
             "producer_id": db.session.scalar(db.select(text("id FROM producers LIMIT 1"))),
         }

@@ -1,6 +1,5 @@
 """Staff pages for the catalogue (prices, stock, photos, certifications), producers and their
 benefit rules, user accounts, and the household registry export."""
-from pathlib import Path
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -138,7 +137,7 @@ def product_image(product_id: int):
     product, form = _product_or_404(product_id), ImageForm()
     return _catalogue_change(product, form, "image_form",
                              lambda: management.add_image(product, form.image.data.read(), form.alt.data or "",
-                                                          Path(current_app.config["MEDIA_ROOT"]), current_actor()),
+                                                          current_actor()),
                              _("图片已上传。"))
 
 

@@ -1,7 +1,5 @@
 """Staff pages for the household registry: list, audited detail, spreadsheet import; and the audit log."""
-from pathlib import Path
-
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from app.accounts.access import current_actor, role_required
@@ -13,10 +11,6 @@ from app.registry import services
 from app.spreadsheets import ImportFileError
 from app.registry.queries import households_page
 
-
-
-def _storage() -> Path:
-    return Path(current_app.config["MEDIA_ROOT"])
 
 
 @bp.get("/households")
@@ -43,7 +37,7 @@ def import_households():
         return render_template("admin/import.html", form=form, preview=None), 400 if form.errors else 200
     upload = form.file.data
     try:
-        token, preview = services.stage_import(upload.filename, upload.read(), _storage())
+        token, preview = services.stage_import(upload.filename, upload.read())
     except ImportFileError as exc:
         form.file.errors.append(str(exc))
         return render_template("admin/import.html", form=form, preview=None), 400
@@ -59,7 +53,7 @@ def confirm_import():
     if not form.validate():
         abort(400)
     try:
-        result = services.confirm_import(form.token.data, _storage(), current_actor())
+        result = services.confirm_import(form.token.data, current_actor())
     except ImportFileError as exc:
         flash(str(exc), "danger")
         return redirect(url_for("admin.import_households")), 303

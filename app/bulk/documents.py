@@ -1,8 +1,8 @@
 """Numbered PDF documents for contracts and deliveries. An issued document never changes:
 when what it says changes, the next issue is a new version, and every version stays."""
 import hashlib
+import io
 import json
-from pathlib import Path
 
 from flask import render_template
 
@@ -11,6 +11,7 @@ from app.bulk.models import Document, PurchaseIntent
 from app.extensions import db
 from app.orders.models import Order
 from app.pdf import pdf_from_html
+from app.storage import storage
 
 
 def _content(intent: PurchaseIntent, order: Order | None) -> dict:
@@ -28,7 +29,7 @@ def _content(intent: PurchaseIntent, order: Order | None) -> dict:
     return facts
 
 
-def issue(kind: str, intent: PurchaseIntent, order: Order | None, storage: Path, actor: Actor) -> Document:
+def issue(kind: str, intent: PurchaseIntent, order: Order | None, actor: Actor) -> Document:
     """The current document of this kind, issuing a new version only when its content changed. Commits."""
     number = intent.number if kind == "contract" else f"{intent.number}-{order.number}"
     content = _content(intent, order)
@@ -41,8 +42,7 @@ def issue(kind: str, intent: PurchaseIntent, order: Order | None, storage: Path,
     template = "bulk/contract_pdf.html" if kind == "contract" else "bulk/delivery_note_pdf.html"
     pdf = pdf_from_html(render_template(template, intent=intent, order=order, number=number, version=version))
     relative = f"{number}-v{version}.pdf"
-    storage.mkdir(parents=True, exist_ok=True)
-    (storage / relative).write_bytes(pdf)
+    storage("documents").put(relative, io.BytesIO(pdf))
     document = Document(kind=kind, number=number, version=version, intent_id=intent.id,
                         order_id=order.id if order else None, path=relative, content_hash=digest,
                         sha256=hashlib.sha256(pdf).hexdigest(), issued_by_id=actor.user_id)

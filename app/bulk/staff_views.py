@@ -1,8 +1,7 @@
 """County staff handle units and contracts: approve units, confirm or decline contracts, make
 deliveries and ship them; payments for deliveries are recorded on the order page."""
-from pathlib import Path
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_from_directory, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from app.accounts.access import current_actor, role_required
@@ -15,6 +14,7 @@ from app.domain import intent_states, roles
 from app.domain.transitions import ForbiddenTransition
 from app.extensions import db
 from app.orders.models import Order
+from app.storage import send_stored
 
 
 def _intent_or_404(number: str):
@@ -147,4 +147,4 @@ def staff_document(document_id: int):
     document = db.session.get(Document, document_id)
     if document is None:
         abort(404)
-    return send_from_directory(Path(current_app.config["DOCUMENT_ROOT"]), document.path, mimetype="application/pdf")
+    return send_stored("documents", document.path, "application/pdf")

@@ -1,8 +1,7 @@
 """Pages for supporting units' members: register, dashboard, contracts, deliveries, documents;
 and the public leaderboard of units that chose to be listed."""
-from pathlib import Path
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_from_directory, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -22,10 +21,7 @@ from app.extensions import db
 from app.forms import apply_form, form_errors
 from app.orders.models import Order
 from app.spreadsheets import ImportFileError
-
-
-def _storage() -> Path:
-    return Path(current_app.config["DOCUMENT_ROOT"])
+from app.storage import send_stored
 
 
 def _my_unit(unit_id: int, admin: bool = False):
@@ -248,7 +244,7 @@ def issue_contract(unit_id: int, number: str):
     unit, intent = _my_intent(unit_id, number)
     if not ReasonForm().validate_on_submit():
         abort(400)
-    document = documents.issue("contract", intent, None, _storage(), current_actor())
+    document = documents.issue("contract", intent, None, current_actor())
     return redirect(url_for("bulk.document", unit_id=unit.id, document_id=document.id)), 303
 
 
@@ -283,7 +279,7 @@ def issue_delivery_note(unit_id: int, order_number: str):
     unit, intent, order = _my_delivery(unit_id, order_number)
     if not ReasonForm().validate_on_submit():
         abort(400)
-    document = documents.issue("delivery_note", intent, order, _storage(), current_actor())
+    document = documents.issue("delivery_note", intent, order, current_actor())
     return redirect(url_for("bulk.document", unit_id=unit.id, document_id=document.id)), 303
 
 
@@ -301,4 +297,4 @@ def document(unit_id: int, document_id: int):
     found = db.session.get(Document, document_id)
     if found is None or db.session.get(PurchaseIntent, found.intent_id).unit_id != unit.id:
         abort(404)
-    return send_from_directory(_storage(), found.path, mimetype="application/pdf", max_age=0)
+    return send_stored("documents", found.path, "application/pdf")

@@ -1,10 +1,10 @@
 """County staff keep the catalogue: prices, stock adjustments with a reason, photos and
 certifications. Each change is one transaction with one audit row (before and after)."""
+import hashlib
 import io
 import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 from sqlalchemy import update
@@ -14,6 +14,7 @@ from app.catalog.cache import bump_catalogue_version
 from app.catalog.models import Category, Certification, Product, ProductImage, Sku, StockAdjustment
 from app.extensions import db
 from app.registry.models import Producer
+from app.storage import storage
 
 MAX_IMAGE_BYTES = 3 * 1024 * 1024
 IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
@@ -64,9 +65,17 @@ def adjust_stock(sku: Sku, delta: int, reason: str, actor: Actor) -> StockAdjust
     return adjustment
 
 
-def add_image(product: Product, data: bytes, alt: str, media_root: Path, actor: Actor) -> ProductImage:
+def store_picture(slug: str, jpeg: bytes) -> str:
+    """Keep a product picture under a name made from its content, so it can be cached for
+    good (a changed picture is a new name) and every node serves the same file. Its key."""
+    key = f"products/{slug}-{hashlib.sha256(jpeg).hexdigest()[:16]}.jpg"
+    storage("media").put(key, io.BytesIO(jpeg))
+    return key
+
+
+def add_image(product: Product, data: bytes, alt: str, actor: Actor) -> ProductImage:
     """A product photo: a real JPEG, PNG or WebP under the size limit, re-encoded and resized,
-    so nothing but pixels from the upload reaches the media folder."""
+    so nothing but pixels from the upload reaches the media storage."""
     if len(data) > MAX_IMAGE_BYTES:
         raise CatalogueError(f"图片不能超过 {MAX_IMAGE_BYTES // 1024 // 1024} MB。")
     try:
@@ -78,12 +87,11 @@ def add_image(product: Product, data: bytes, alt: str, media_root: Path, actor: 
         with Image.open(io.BytesIO(data)) as picture:
             picture = picture.convert("RGB")
             picture.thumbnail((MAX_IMAGE_SIDE, MAX_IMAGE_SIDE))
-            relative = f"products/{product.slug}-{secrets.token_hex(4)}.jpg"
-            target = media_root / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            picture.save(target, "JPEG", quality=85, optimize=True)
+            jpeg = io.BytesIO()
+            picture.save(jpeg, "JPEG", quality=85, optimize=True)
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
         raise CatalogueError("无法识别这个图片文件，请上传 JPEG、PNG 或 WebP 图片。") from exc
+    relative = store_picture(product.slug, jpeg.getvalue())
     image = ProductImage(product_id=product.id, path=relative, alt=alt.strip()[:128] or product.name,
                          sort_order=len(product.images))
     db.session.add(image)

@@ -1,6 +1,6 @@
 """Draw simple product pictures locally with Pillow, so the demo needs no photos and no hotlinks."""
+import io
 import random
-from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFilter
 
@@ -101,8 +101,8 @@ def _chili(draw, rng):
     _bottle(draw, (211, 47, 47))
 
 
-def draw_product_picture(kind: str, seed: int, path: Path) -> None:
-    """Write a 640×640 JPEG for a product of the given picture kind."""
+def draw_product_picture(kind: str, seed: int) -> bytes:
+    """A 640×640 JPEG for a product of the given picture kind."""
     rng = random.Random(seed)
     image = _background(kind)
     draw = ImageDraw.Draw(image)
@@ -122,5 +122,6 @@ def draw_product_picture(kind: str, seed: int, path: Path) -> None:
     }
     painters[kind]()
     image = image.filter(ImageFilter.SMOOTH)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    image.save(path, "JPEG", quality=82, optimize=True)
+    jpeg = io.BytesIO()
+    image.save(jpeg, "JPEG", quality=82, optimize=True)
+    return jpeg.getvalue()

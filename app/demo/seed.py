@@ -3,7 +3,6 @@ import random
 import secrets
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from pathlib import Path
 
 from sqlalchemy import func, insert, text
 
@@ -15,6 +14,7 @@ from app.demo import data
 from app.demo.booths import seed_booths
 from app.demo.lots import seed_lots
 from app.demo.units import seed_units
+from app.catalog.management import store_picture
 from app.demo.pictures import draw_product_picture
 from app.demo.sales import seed_sales
 from app.domain import roles
@@ -54,7 +54,7 @@ class SeedReport:
             self.created[what] = self.created.get(what, 0) + n
 
 
-def seed_demo(scale_name: str, media_root: Path, today: date) -> SeedReport:
+def seed_demo(scale_name: str, today: date) -> SeedReport:
     """Create whatever part of the demo county is missing. Commits per step."""
     scale = SCALES[scale_name]
     report = SeedReport()
@@ -63,9 +63,9 @@ def seed_demo(scale_name: str, media_root: Path, today: date) -> SeedReport:
     _households(townships, villages, scale, report)
     producers = _producers(townships, scale, report)
     _benefit_links(producers, report)
-    _catalogue(townships, producers, media_root, today, report)
+    _catalogue(townships, producers, today, report)
     if scale.every_producer_sells:
-        _cooperative_products(townships, producers, media_root, today, report)
+        _cooperative_products(townships, producers, today, report)
     _events(today, report)
     _users(report)
     report.count("order_lines", seed_sales(scale_name, today))
@@ -226,7 +226,7 @@ def _benefit_links(producers: dict[str, Producer], report: SeedReport) -> None:
     db.session.commit()
 
 
-def _catalogue(townships, producers, media_root: Path, today: date, report: SeedReport) -> None:
+def _catalogue(townships, producers, today: date, report: SeedReport) -> None:
     categories = {c.slug: c for c in db.session.execute(db.select(Category)).scalars()}
     for slug, name, order in data.CATEGORIES:
         if slug not in categories:
@@ -245,12 +245,12 @@ def _catalogue(townships, producers, media_root: Path, today: date, report: Seed
             db.select(Village).where(Village.township_id == township.id).order_by(Village.id).limit(1)
         ).scalar_one()
         _add_product(slug, name, subtitle, categories[category], producer, township, village, featured, certified,
-                     skus, picture, index, media_root, today)
+                     skus, picture, index, today)
         report.count("products", 1)
     db.session.commit()
 
 
-def _cooperative_products(townships, producers: dict[str, Producer], media_root: Path, today: date,
+def _cooperative_products(townships, producers: dict[str, Producer], today: date,
                           report: SeedReport) -> None:
     """One product for each cooperative that has none yet, from what it grows."""
     categories = {c.slug: c for c in db.session.execute(db.select(Category)).scalars()}
@@ -270,13 +270,13 @@ def _cooperative_products(townships, producers: dict[str, Producer], media_root:
                      producer, township, village, False, rng.random() < 0.8,
                      [(f"{code}-{n}", name, unit, grams, fen + 100 * rng.randint(-5, 5), stock)
                       for n, (name, unit, grams, fen, stock) in enumerate(skus, start=1)],
-                     picture, index, media_root, today, pictures=1)
+                     picture, index, today, pictures=1)
         report.count("products", 1)
     db.session.commit()
 
 
 def _add_product(slug, name, subtitle, category, producer, township, village, featured, certified, skus, picture,
-                 index, media_root: Path, today: date, pictures: int = 2) -> None:
+                 index, today: date, pictures: int = 2) -> None:
     product = Product(
         slug=slug, name=name, subtitle=subtitle, category_id=category.id,
         producer_id=producer.id, township_id=township.id, village_id=village.id,
@@ -294,8 +294,7 @@ def _add_product(slug, name, subtitle, category, producer, township, village, fe
     db.session.add(Certification(product_id=product.id, number=f"湘扶认字〔2020〕第{1000 + index:04d}号",
                                  issuer="湖南省扶贫开发办公室", valid_from=date(2020, 6, 1), valid_to=valid_to))
     for n in range(pictures):
-        relative = f"products/{slug}-{n}.jpg"
-        draw_product_picture(picture, index * 10 + n, media_root / relative)
+        relative = store_picture(slug, draw_product_picture(picture, index * 10 + n))
         db.session.add(ProductImage(product_id=product.id, path=relative, alt=name, sort_order=n))
 
 

@@ -70,12 +70,12 @@ def run_export(export_id: int) -> None:
     writer, params = kind(export.kind), json.loads(export.params)
     total = writer.count(params)
     _touch(export_id, status="running", rows_total=total, rows_done=0, error="")
-    key = f"exports/{export_id}/{export.filename}"
+    key = f"{export_id}/{export.filename}"
     try:
         with tempfile.TemporaryFile() as spool:
             rows = writer.write(params, spool, lambda n: _touch(export_id, rows_done=n))
             spool.seek(0)
-            storage().put(key, spool)
+            storage("exports").put(key, spool)
     except Exception as error:
         db.session.rollback()
         _touch(export_id, status="failed", error=f"{type(error).__name__}: {error}"[:2000])
@@ -101,7 +101,7 @@ def open_download(export: ExportFile, actor: Actor) -> BinaryIO:
     if export.status != "done" or not export.storage_key:
         raise ExportNotFound(export.id)
     try:
-        stream = storage().open(export.storage_key)
+        stream = storage("exports").open(export.storage_key)
     except StorageError as error:
         raise ExportNotFound(export.id) from error
     record(actor, kind(export.kind).audit_action, "export_file", export.id,
@@ -123,7 +123,7 @@ def purge_expired_exports(now=None) -> dict:
     due = db.session.execute(db.select(ExportFile).where(ExportFile.status == "done", ExportFile.expires_at < now)
                              ).scalars().all()
     for export in due:
-        storage().delete(export.storage_key)
+        storage("exports").delete(export.storage_key)
         export.status = "purged"
     db.session.commit()
     return {"purged": len(due)}

@@ -1,6 +1,6 @@
 """Health, language and media routes, and the error pages every area shares."""
 import mimetypes
-import os
+import re
 
 from flask import (
     abort,
@@ -16,12 +16,12 @@ from flask import (
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from werkzeug.security import safe_join
 from sqlalchemy import text
 
 from app.accounts.services import set_language as set_user_language
 from app.extensions import db
 from app.site import bp
+from app.storage import StorageError, storage
 
 
 @bp.get("/healthz")
@@ -48,17 +48,25 @@ def set_language():
     return redirect(target)
 
 
+# A picture's name ends in a hash of its content (catalog.management.store_picture): a changed
+# picture is a new name, so browsers and proxies may keep one for a year.
+_HASHED = re.compile(r"-[0-9a-f]{16}\.jpg$")
+
+
 @bp.get("/media/<path:filename>")
 def media(filename: str):
     # Product photos are small: read them whole, so a client that hangs up mid-download
-    # (a tablet losing Wi-Fi) never leaves an open file behind in the worker.
-    path = safe_join(current_app.config["MEDIA_ROOT"], filename)
-    if path is None or not os.path.isfile(path):
+    # (a tablet losing Wi-Fi) never leaves an open file or bucket stream behind in the worker.
+    try:
+        with storage("media").open(filename) as picture:
+            response = make_response(picture.read())
+    except StorageError:
         abort(404)
-    with open(path, "rb") as picture:
-        response = make_response(picture.read())
-    response.mimetype = mimetypes.guess_type(path)[0] or "application/octet-stream"
-    response.cache_control.public, response.cache_control.max_age = True, 86400
+    response.mimetype = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    response.cache_control.public = True
+    response.cache_control.max_age = 31536000 if _HASHED.search(filename) else 86400
+    if _HASHED.search(filename):
+        response.cache_control.immutable = True
     response.add_etag()
     return response.make_conditional(request)
 

@@ -71,8 +71,7 @@ def draft_intent(app, units, quantities=None):
 def contract_in_delivery(app, units, quantity: int = 5, terms: str = "prepay_transfer", issue: bool = True) -> dict:
     """The hospital's contract, confirmed, with one delivery of ``quantity`` boxes of its first
     line, and (``issue``) its contract PDF issued."""
-    from pathlib import Path
-
+    
     from app.bulk import documents, fulfilment
     from app.bulk.models import IntentLine, PurchaseIntent
     from app.domain import intent_states
@@ -86,6 +85,6 @@ def contract_in_delivery(app, units, quantity: int = 5, terms: str = "prepay_tra
                                   .order_by(IntentLine.id)).scalars().first()
         order = fulfilment.create_delivery(intent, fulfilment.DeliveryDraft(
             {line.id: quantity}, "小周", "13700001111", "医院食堂"), Actor(None, "test"))
-        document = (documents.issue("contract", intent, None, Path(app.config["DOCUMENT_ROOT"]), Actor(None, "test"))
+        document = (documents.issue("contract", intent, None, Actor(None, "test"))
                     if issue else None)
         return {"number": number, "order_number": order.number, "document_id": document.id if document else None}

@@ -72,10 +72,10 @@ def test_expired_exports_are_purged_and_then_cannot_be_downloaded(app, staff):
     with app.app_context():
         export = db.session.execute(db.select(ExportFile)).scalar_one()
         key, export_id = export.storage_key, export.id
-        assert storage().exists(key) and export.expires_at > utcnow().replace(tzinfo=None) + timedelta(hours=23)
+        assert storage("exports").exists(key) and export.expires_at > utcnow().replace(tzinfo=None) + timedelta(hours=23)
         assert purge_expired_exports() == {"purged": 0}
         assert purge_expired_exports(now=utcnow() + timedelta(hours=25)) == {"purged": 1}
-        assert not storage().exists(key)
+        assert not storage("exports").exists(key)
     page = staff.get(f"/staff/jobs/exports/{export_id}/download", follow_redirects=True).get_data(as_text=True)
     assert "已超过保存期限被删除" in page
 

@@ -82,6 +82,6 @@ def test_an_export_whose_worker_is_killed_midway_is_written_once(app, make_app, 
     assert done.status == "done" and done.rows_done == done.rows_total == total
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(ExportFile)) == 1
-        with io.TextIOWrapper(storage().open(done.storage_key), encoding="utf-8-sig") as stored:
+        with io.TextIOWrapper(storage("exports").open(done.storage_key), encoding="utf-8-sig") as stored:
             rows = list(csv.reader(stored))
     assert len(rows) == total + 1 and sum(round(float(r[-1]) * 100) for r in rows[1:]) == 7960 * total // 3
