@@ -35,12 +35,13 @@ def load(instance_path: str) -> dict:
         "SECRET_KEY": env("SECRET_KEY") or _instance_secret(instance_path),
         "SECRET_KEY_FROM_ENV": env("SECRET_KEY", ""),
         "REDIS_URL": env("REDIS_URL"),
-        # The RQ queue the web enqueues to and the worker reads; one per shop on a shared Redis.
-        "JOBS_QUEUE": env("JOBS_QUEUE", "dongkou"),
+        # Shops sharing one Redis keep apart by this name: the job queue, page cache and rate limits.
+        "JOBS_QUEUE": env("JOBS_QUEUE") or env("REDIS_NAMESPACE", "dongkou"),
+        "RATELIMIT_KEY_PREFIX": env("REDIS_NAMESPACE", "dongkou"),
         # Rendered catalogue pages: in Redis when there is one (shared by every worker), else per process.
         "CACHE_TYPE": "RedisCache" if env("REDIS_URL") else "SimpleCache",
         "CACHE_REDIS_URL": env("REDIS_URL"),
-        "CACHE_KEY_PREFIX": "dongkou:",
+        "CACHE_KEY_PREFIX": env("REDIS_NAMESPACE", "dongkou") + ":",
         "CATALOGUE_CACHE_SECONDS": int(env("CATALOGUE_CACHE_SECONDS", 3600)),
         "RATELIMIT_ENABLED": env("RATELIMIT_ENABLED", "1") == "1",
         "FORCE_HTTPS": env("FORCE_HTTPS", "0") == "1",

@@ -51,8 +51,9 @@ def redis_queue():
         pytest.skip("no Redis at " + REDIS_URL + " (.ci/run makes sure there is one)")
     name = f"test-{uuid.uuid4().hex[:10]}"
     yield REDIS_URL, name
-    for key in connection.scan_iter(f"rq:*{name}*"):
-        connection.delete(key)
+    for pattern in (f"rq:*{name}*", f"{name}*", f"LIMITS:{name}*"):
+        for key in connection.scan_iter(pattern):
+            connection.delete(key)
     connection.close()
 
 
