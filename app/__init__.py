@@ -7,6 +7,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import config
 from app.clock import county_time
+from app.replica import init_replica
 from app.domain.money import format_fen
 from app.security import check_production_settings, configure_logging, init_security
 from app.extensions import babel, bootstrap, cache, csrf, db, login_manager, migrate
@@ -58,6 +59,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     _import_models()
     db.init_app(app)
+    init_replica(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     cache.init_app(app)

@@ -14,10 +14,10 @@ def _instance_secret(instance_path: str) -> str:
     return path.read_text().strip()
 
 
-def database_url(instance_path: str) -> str:
-    url = os.environ.get("DATABASE_URL")
+def database_url(instance_path: str, variable: str = "DATABASE_URL") -> str | None:
+    url = os.environ.get(variable)
     if not url:
-        return f"sqlite:///{Path(instance_path) / 'dongkou.sqlite'}"
+        return f"sqlite:///{Path(instance_path) / 'dongkou.sqlite'}" if variable == "DATABASE_URL" else None
     # Plain postgres:// URLs (Heroku style, psql style) select psycopg 3 explicitly.
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
@@ -49,6 +49,8 @@ def load(instance_path: str) -> dict:
         # 0 believes none: a client could claim any address and dodge the sign-in limits.
         "TRUSTED_PROXY_HOPS": int(env("TRUSTED_PROXY_HOPS", 0)),
         "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
+        # A PostgreSQL read replica for reports and exports; writes never go there.
+        "SQLALCHEMY_REPLICA_URI": database_url(instance_path, "DATABASE_REPLICA_URL"),
         # No pool_pre_ping: app.extensions replaces connections the server closed without a round trip.
         "SQLALCHEMY_ENGINE_OPTIONS": {},
         "MEDIA_ROOT": env("MEDIA_ROOT") or str(Path(instance_path) / "media"),

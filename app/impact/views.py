@@ -11,6 +11,7 @@ from app.extensions import db
 from app.impact import bp, reports
 from app.impact.forms import ReportFilterForm
 from app.jobs.web import start as start_export
+from app.replica import reading_from_replica, replica_as_of
 from app.registry.queries import all_townships
 
 DIMENSION_LABELS = {"township": _l("乡镇"), "village": _l("村"), "household": _l("贫困户"), "producer": _l("生产者"),
@@ -43,11 +44,13 @@ def staff_reports():
     form = _filter_form()
     if request.args and not form.validate():
         return render_template("impact/reports.html", form=form, report=None, events=_events()), 400
-    report = reports.build_report(form.dimension.data or "township", _filters(form), staff=True)
-    monthly = reports.sales_by("month", _filters(form))
+    with reading_from_replica():
+        report = reports.build_report(form.dimension.data or "township", _filters(form), staff=True)
+        monthly = reports.sales_by("month", _filters(form))
+        warnings = reports.uncertified_event_warnings(report.filters)
     return render_template("impact/reports.html", form=form, report=report, monthly=monthly, events=_events(),
-                           dimension_label=DIMENSION_LABELS[report.dimension],
-                           warnings=reports.uncertified_event_warnings(report.filters))
+                           dimension_label=DIMENSION_LABELS[report.dimension], warnings=warnings,
+                           replica_as_of=replica_as_of())
 
 
 @bp.post("/staff/reports/export.<any(csv, xlsx):fmt>")
@@ -67,9 +70,11 @@ def event_report(code: str):
     if event is None:
         abort(404)
     filters = reports.ReportFilters(event_id=event.id)
-    by_township, by_village = reports.build_reports(("township", "village"), filters, staff=True)
+    with reading_from_replica():
+        by_township, by_village = reports.build_reports(("township", "village"), filters, staff=True)
+        warnings = reports.uncertified_event_warnings(filters)
     return render_template("impact/event.html", event=event, report=by_township, by_village=by_village,
-                           filters=filters, warnings=reports.uncertified_event_warnings(filters))
+                           filters=filters, warnings=warnings, replica_as_of=replica_as_of())
 
 
 def _public_figures(event: Event | None) -> dict:

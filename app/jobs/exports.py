@@ -22,6 +22,7 @@ from app.jobs.models import ExportFile
 from app.jobs.queue import after_commit, enqueue
 from app.jobs.runs import recorded
 from app.models_base import utcnow
+from app.replica import reading_from_replica
 from app.storage import StorageError, storage
 
 log = logging.getLogger(__name__)
@@ -68,11 +69,12 @@ def run_export(export_id: int) -> None:
     if export is None or export.status in ("done", "purged"):
         return
     writer, params = kind(export.kind), json.loads(export.params)
-    total = writer.count(params)
+    with reading_from_replica():
+        total = writer.count(params)
     _touch(export_id, status="running", rows_total=total, rows_done=0, error="")
     key = f"{export_id}/{export.filename}"
     try:
-        with tempfile.TemporaryFile() as spool:
+        with tempfile.TemporaryFile() as spool, reading_from_replica():
             rows = writer.write(params, spool, lambda n: _touch(export_id, rows_done=n))
             spool.seek(0)
             storage("exports").put(key, spool)

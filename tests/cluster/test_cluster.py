@@ -360,6 +360,7 @@ def test_a_node_killed_in_a_rush_loses_nothing_and_sign_in_limits_see_each_clien
         mine = requests.get(f"{node}/orders", cookies={"session": cookie}, allow_redirects=False, timeout=10)
         assert mine.status_code == 200 and "rush0@example.com" not in mine.headers.get("Location", "")
         assert requests.get(f"{node}/media/{picture}", timeout=10).status_code == 200
+    _a_price_changed_on_one_node_shows_on_the_other(cluster, product_id, sku_id, slug)
     # Through nginx, five failed sign-ins from one address lock that address only (one cluster
     # start serves both checks: it is the slowest part).
     _failed_sign_ins_lock_only_that_address(cluster)
@@ -367,6 +368,18 @@ def test_a_node_killed_in_a_rush_loses_nothing_and_sign_in_limits_see_each_clien
 
 def taken_orders(database: str) -> int:
     return _scalar(database, "SELECT count(*) FROM orders o JOIN users u ON u.id = o.user_id WHERE u.email LIKE 'rush%'")
+
+
+def _a_price_changed_on_one_node_shows_on_the_other(cluster, product_id: int, sku_id: int, slug: str) -> None:
+    one, two = (f"http://127.0.0.1:{p}" for p in cluster["ports"])
+    staff = Client(one, [])
+    staff.sign_in("cluster-staff@example.com")
+    before = requests.get(f"{two}/products/{slug}", timeout=10).text  # now in the shared page cache
+    assert "¥12.34" not in before
+    token = csrf(staff.call("GET", f"/staff/products/{product_id}").text)
+    assert staff.call("POST", f"/staff/products/{product_id}/skus/{sku_id}/price",
+                      data={"price": "12.34", "csrf_token": token}).status_code in (302, 303)
+    assert "¥12.34" in requests.get(f"{two}/products/{slug}", timeout=10).text
 
 
 def _failed_sign_ins_lock_only_that_address(cluster) -> None:
