@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import exists, or_
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from app.catalog.models import Category, Certification, Product
 from app.extensions import db
@@ -55,7 +55,10 @@ def product_list_query(filters: ProductFilters, today: date):
         # type (product, producer, township) is what finds "蜜橘" inside "雪峰蜜橘".
         pattern = f"%{_escape_like(filters.q.strip())}%"
         producer_match = exists().where(Producer.id == Product.producer_id, Producer.name.ilike(pattern, escape="\\"))
-        township_match = exists().where(Township.id == Product.township_id, Township.name.ilike(pattern, escape="\\"))
+        # Its own alias: with the township filter the outer query joins townships too, and the
+        # subquery would otherwise correlate to that join and select from nothing (a 500).
+        named = aliased(Township)
+        township_match = exists().where(named.id == Product.township_id, named.name.ilike(pattern, escape="\\"))
         query = query.where(
             or_(
                 Product.name.ilike(pattern, escape="\\"),

@@ -63,6 +63,15 @@ def test_chinese_search_finds_substrings(client, shop, query, found, absent):
     assert found in page and absent not in page
 
 
+def test_search_and_township_together_as_the_filter_form_sends_them(client, shop):
+    both = client.get("/products", query_string={"q": "蜜橘", "township": "gaosha"})
+    assert both.status_code == 200 and "雪峰蜜橘" in text_of(both)
+    by_name = client.get("/products", query_string={"q": "罗溪", "township": "luoxi"})
+    assert by_name.status_code == 200 and "野生山茶油" in text_of(by_name)
+    elsewhere = client.get("/products", query_string={"q": "蜜橘", "township": "luoxi"})
+    assert elsewhere.status_code == 200 and "雪峰蜜橘" not in text_of(elsewhere)
+
+
 def test_search_treats_like_wildcards_literally(client, shop):
     page = text_of(client.get("/products", query_string={"q": "%"}))
     assert "没有找到符合条件的商品" in page
