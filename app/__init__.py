@@ -4,6 +4,7 @@ from pathlib import Path
 from flask import Flask, has_request_context, request, session
 from flask_babel import get_locale, get_translations
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from app import config
 from app.clock import county_time
@@ -37,6 +38,11 @@ def request_translations():
     if translations is None:
         translations = request.message_catalogue = get_translations()
     return translations
+
+
+class DatabaseIdConverter(IntegerConverter):
+    def __init__(self, url_map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):
+        super().__init__(url_map, fixed_digits, min, max, signed)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -73,6 +79,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     _init_login(app)
     init_security(app)
 
+    # Path ids fit the database's integer (PostgreSQL's is 32 bits): a bigger number names no
+    # page (404) instead of failing inside the query.
+    app.url_map.converters["int"] = DatabaseIdConverter
     from app.accounts import bp as accounts_bp
     from app.admin import bp as admin_bp
     from app.api import bp as api_bp
@@ -86,7 +95,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from app.trace import bp as trace_bp
     from app.site import bp as site_bp
     from app.site.operations import time_requests
-    from app.site.views import refuse_nul_bytes, register_error_pages
+    from app.site.views import refuse_nul_bytes, refuse_numbers_out_of_range, register_error_pages
 
     for blueprint in (site_bp, catalog_bp, accounts_bp, shop_bp, payments_bp, admin_bp, impact_bp, pos_bp, api_bp,
                       trace_bp, bulk_bp, jobs_bp):
@@ -94,6 +103,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_error_pages(app)
     time_requests(app)
     app.before_request(refuse_nul_bytes)
+    app.before_request(refuse_numbers_out_of_range)
     app.before_request(share_wtforms_messages)
 
     app.jinja_env.filters["fen"] = format_fen

@@ -33,7 +33,7 @@ class LocalStorage:
 
     def _path(self, key: str) -> Path:
         joined = safe_join(str(self.root), key)
-        if joined is None or not key:
+        if joined is None or not key or "\0" in key:
             raise StorageError(f"not a storage key: {key!r}")
         return Path(joined)
 
@@ -49,13 +49,13 @@ class LocalStorage:
     def open(self, key: str) -> BinaryIO:
         try:
             return open(self._path(key), "rb")
-        except (FileNotFoundError, IsADirectoryError, NotADirectoryError) as error:
+        except OSError as error:  # missing, a folder, or a name no file can have (too long)
             raise StorageError(f"no file {key!r}") from error
 
     def exists(self, key: str) -> bool:
         try:
             return self._path(key).is_file()
-        except StorageError:
+        except (StorageError, OSError):
             return False
 
     def delete(self, key: str) -> None:

@@ -85,12 +85,14 @@ ERRORS = {
 def _error_page(status: int):
     title, message = ERRORS[status]
 
-    def handler(_error):
+    def handler(error):
         if status >= 500:
             db.session.rollback()
+        # A 405 says which methods the address takes (HTTP requires it; werkzeug knows them).
+        headers = {"Allow": ", ".join(sorted(error.valid_methods))} if getattr(error, "valid_methods", None) else {}
         if request.path.startswith("/api/"):
-            return jsonify(error=str(title), message=str(message)), status
-        return render_template("errors/error.html", code=status, title=title, message=message), status
+            return jsonify(error=str(title), message=str(message)), status, headers
+        return render_template("errors/error.html", code=status, title=title, message=message), status, headers
 
     return handler
 
@@ -103,11 +105,24 @@ def _csrf_failed(_error):
 
 def refuse_nul_bytes():
     """No person types a NUL byte, and PostgreSQL refuses them in text: answer 400 up front
-    instead of failing deep inside a query."""
+    instead of failing deep inside a query (or a file name)."""
+    if "\x00" in request.path:
+        abort(400)
     for values in (request.args, request.form):
         for value in values.values():
             if "\x00" in value:
                 abort(400)
+
+
+_INTEGER = re.compile(r"^\s*[-+]?\d+\s*$")
+
+
+def refuse_numbers_out_of_range():
+    """A page number, year or id in the address bigger than the database's integer is no
+    request a person makes: 400 at once, before any query overflows on it."""
+    for value in request.args.values():
+        if len(value) > 9 and _INTEGER.match(value) and abs(int(value)) > 2**31 - 1:
+            abort(400)
 
 
 def register_error_pages(app) -> None:
