@@ -90,6 +90,12 @@ def request_password_reset(email: str, secret_key: str, reset_url_for, kind: str
     db.session.commit()
 
 
+def end_sessions(user: User) -> None:
+    """End every session of this account, on every device (sign-out). Commits."""
+    user.session_version += 1
+    db.session.commit()
+
+
 def set_language(user: User, language: str) -> None:
     """Remember the language the user reads, for the mail written to them. Commits."""
     if user.language != language:

@@ -95,8 +95,11 @@ def register():
 @bp.post("/logout")
 @login_required
 def logout():
+    # The session lives in a signed cookie: a copy made before sign-out would still be valid, so
+    # the account's session version moves on and every cookie carrying the old one stops working.
+    services.end_sessions(current_user._get_current_object())
     logout_user()
-    flash(_("您已退出登录。"), "info")
+    flash(_("您已退出登录，这个账号在所有设备上的登录都已结束。"), "info")
     return redirect(url_for("catalog.home"))
 
 

@@ -1,6 +1,7 @@
 """The only module that talks to Stripe. Everything else sees plain values, so another
 acquirer (Stripe does not onboard mainland-China merchants) can be added beside it."""
 import json
+import time
 from dataclasses import dataclass
 
 import stripe
@@ -95,8 +96,13 @@ class StripeGateway:
         try:
             stripe.WebhookSignature.verify_header(payload.decode("utf-8"), signature, self._webhook_secret,
                                                   WEBHOOK_TOLERANCE_SECONDS)
+            # The SDK refuses only old timestamps; one from the future is as suspect (a signed
+            # event kept to be replayed later), so the same tolerance holds ahead too.
+            stamp = int(dict(part.split("=", 1) for part in signature.split(",") if "=" in part)["t"])
+            if stamp > time.time() + WEBHOOK_TOLERANCE_SECONDS:
+                raise ValueError(f"timestamp {stamp} is more than {WEBHOOK_TOLERANCE_SECONDS} s in the future")
             event = json.loads(payload)
-        except (stripe.SignatureVerificationError, UnicodeDecodeError, ValueError) as exc:
+        except (stripe.SignatureVerificationError, UnicodeDecodeError, ValueError, KeyError) as exc:
             raise InvalidWebhook(str(exc)) from exc
         if not isinstance(event, dict) or not isinstance(event.get("id"), str) or "type" not in event:
             raise InvalidWebhook("not a Stripe event")

@@ -79,6 +79,17 @@ def test_logout_is_post_only(client, consumer):
     assert client.get("/account/").status_code == 302
 
 
+def test_a_session_cookie_copied_before_sign_out_is_signed_out_after_it(app, client, consumer):
+    login(client, consumer)
+    copied = client.get_cookie("session").value
+    assert client.post("/account/logout").status_code == 302
+    replay = app.test_client()
+    replay.set_cookie("session", copied)
+    assert replay.get("/account/").status_code == 302  # back to sign-in: the copy is worthless now
+    login(client, consumer)
+    assert client.get("/account/").status_code == 200  # signing in again works as ever
+
+
 def test_changing_the_password_signs_out_other_sessions(app, consumer):
     phone, laptop = app.test_client(), app.test_client()
     login(phone, consumer)

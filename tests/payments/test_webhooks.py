@@ -87,7 +87,7 @@ def test_a_payment_intent_with_another_amount_or_currency_never_pays_the_order(s
         assert "金额或币种不符" in db.session.execute(db.select(Payment.flag)).scalar_one()
 
 
-@pytest.mark.parametrize("case", ["missing", "malformed", "wrong_secret", "tampered", "stale", "not_json"])
+@pytest.mark.parametrize("case", ["missing", "malformed", "wrong_secret", "tampered", "stale", "future", "not_json"])
 def test_bad_signatures_get_400_and_write_nothing(stripe_app, awaiting_payment, case):
     payload = event("evt_x", "payment_intent.succeeded", intent("pi_test_1", "succeeded", 7960))
     signature = {
@@ -96,6 +96,7 @@ def test_bad_signatures_get_400_and_write_nothing(stripe_app, awaiting_payment, 
         "wrong_secret": sign(payload, "whsec_someone_else"),
         "tampered": sign(payload),
         "stale": sign(payload, timestamp=int(time.time()) - 3600),
+        "future": sign(payload, timestamp=int(time.time()) + 3600),
         "not_json": sign(b"{not json"),
     }[case]
     if case == "tampered":
