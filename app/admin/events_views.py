@@ -1,7 +1,7 @@
 """Staff pages for fairs: events, booths (clerks, allocations, tablets), the live board and
 the reconciliation list."""
 import segno
-from flask import abort, flash, jsonify, redirect, render_template, url_for
+from flask import abort, flash, jsonify, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from wtforms import SelectChoice
 
@@ -95,7 +95,11 @@ def _booth_page(booth, status=200, token=None, **forms):
 @bp.get("/booths/<code>")
 @role_required(roles.STAFF)
 def booth_detail(code: str):
-    return _booth_page(_booth_or_404(code))
+    booth = _booth_or_404(code)
+    # A token just issued is shown on the first view after it, once: a reload shows the page without it.
+    issued = session.pop("issued_device_token", None)
+    token = issued["token"] if issued and issued.get("booth") == booth.code else None
+    return _booth_page(booth, token=token)
 
 
 def _change_booth(code: str, form, form_name: str, change, done: str):
@@ -145,9 +149,10 @@ def booth_device_issue(code: str):
     if not form.validate_on_submit():
         return _booth_page(booth, 400, device_form=form)
     _device, token = issue_device_token(booth.code, form.label.data or _("平板"), current_actor())
-    # Shown once, on this answer only: it is not stored and cannot be shown again.
-    response = _booth_page(booth, 200, token=token)
-    return response[0], 200, {"Cache-Control": "no-store"}
+    # Only its hash is stored. Handed to the next page view and dropped there, so reloading that
+    # page neither shows it again nor, as a resent POST would, issues another one.
+    session["issued_device_token"] = {"booth": booth.code, "token": token}
+    return redirect(url_for("admin.booth_detail", code=booth.code)), 303
 
 
 @bp.post("/booths/<code>/devices/<int:device_id>/revoke")

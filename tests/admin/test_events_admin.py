@@ -63,7 +63,9 @@ def test_clerks_are_added_by_email_and_only_with_a_clerk_account(app, staff, fai
 
 
 def test_a_token_is_shown_once_with_a_pairing_qr_and_revoking_it_stops_the_tablet(app, client, staff, fair):
-    page = staff.post(f"/staff/booths/{fair['booth']}/devices", data={"d-label": "2 号平板"})
+    issued = staff.post(f"/staff/booths/{fair['booth']}/devices", data={"d-label": "2 号平板"})
+    assert issued.status_code == 303  # a reload of the page that follows resends nothing
+    page = staff.get(issued.headers["Location"])
     body = page.get_data(as_text=True)
     assert page.headers["Cache-Control"] == "no-store" and "<svg" in body
     token = re.search(r"#token=(dkpos_[\w-]+)", body).group(1)
