@@ -9,6 +9,15 @@ def today() -> date:
     return datetime.now(COUNTY_TZ).date()
 
 
+def county_date(moment: datetime) -> date:
+    """The county's day of a stored moment: every business date (ledger day, benefit-rule and
+    certification validity, order numbers, the Z report) is this, never the UTC date of it.
+    Stored times without a zone are UTC."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(COUNTY_TZ).date()
+
+
 def month_start(day: date) -> date:
     """The first day of ``day``'s month: the key of the ledger's monthly roll-up."""
     return day.replace(day=1)

@@ -9,6 +9,7 @@ from sqlalchemy import update
 from app.audit.services import Actor, record
 from app.bulk.models import IntentLine, PurchaseIntent
 from app.bulk.workflow import set_intent_status
+from app.clock import today
 from app.domain import intent_states
 from app.domain import order_states as states
 from app.domain.identity import is_valid_mobile
@@ -74,7 +75,7 @@ def create_delivery(intent: PurchaseIntent, draft: DeliveryDraft, actor: Actor) 
             order_id=order.id, sku_id=sku.id, product_id=sku.product_id, producer_id=sku.product.producer_id,
             product_name=sku.product.name, sku_code=sku.code, sku_name=sku.name, unit=sku.unit,
             unit_price_fen=line.unit_price_fen, quantity=quantity, line_total_fen=line.unit_price_fen * quantity,
-            certified=sku.product.valid_certification(utcnow().date()) is not None))
+            certified=sku.product.valid_certification(today()) is not None))
     if over:
         db.session.rollback()
         raise DeliveryError(f"交付数量超出合同剩余数量：{'、'.join(over)}（可能刚有另一次交付）。请刷新后重试。")

@@ -8,13 +8,13 @@ from sqlalchemy import func, select, text
 
 from app.accounts.models import User
 from app.catalog.models import Certification, Product, Sku
-from app.clock import COUNTY_TZ
+from app.clock import COUNTY_TZ, county_date
 from app.domain import roles
 from app.domain.money import allocate
 from app.events.models import Event
 from app.extensions import db
 from app.impact.models import ROLLUP_KEYS, Attribution
-from app.impact.services import county_day, roll_up
+from app.impact.services import roll_up
 from app.models_base import insert_rows
 from app.orders.models import Order, OrderLine, OrderStatusChange
 from app.registry.models import BenefitLink, Household, Producer, Village
@@ -38,7 +38,7 @@ def seed_sales(scale_name: str, today: date) -> int:
     while lines_left > 0:
         order_no += 1
         channel, paid_at, event_id = world.moment(rng)
-        day = county_day(paid_at)
+        day = county_date(paid_at)
         ids["order"] += 1
         order_id = ids["order"]
         picks = [rng.choice(world.skus) for _ in range(min(lines_left, rng.choice((1, 1, 1, 2, 2, 3))))]

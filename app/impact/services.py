@@ -5,7 +5,7 @@ from datetime import date, datetime
 
 from sqlalchemy import func, select
 
-from app.clock import COUNTY_TZ, month_start
+from app.clock import county_date, month_start
 from app.domain.money import allocate
 from app.extensions import db
 from app.impact.models import ROLLUP_KEYS, Attribution, LedgerDay, LedgerMonth
@@ -98,12 +98,8 @@ def _pair_deltas(line_id: int, rows: list[dict], kind: str) -> dict[int, int]:
             and before[r["household_id"]] + r["amount_fen"] <= 0}
 
 
-def county_day(moment: datetime) -> date:
-    return moment.astimezone(COUNTY_TZ).date()
-
-
 def _rollup_row(row: dict, line: OrderLine, booked_at: datetime, pairs: int) -> dict:
-    return dict(day=county_day(booked_at), township_id=row["township_id"], village_id=row["village_id"] or 0,
+    return dict(day=county_date(booked_at), township_id=row["township_id"], village_id=row["village_id"] or 0,
                 household_id=row["household_id"] or 0, producer_id=row["producer_id"], product_id=line.product_id,
                 channel=row["channel"], event_id=row["event_id"] or 0, certified=bool(line.certified),
                 amount_fen=row["amount_fen"], pairs=pairs)

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from app.catalog.models import Certification, Product, Sku
-from app.clock import today
+from app.clock import county_date, today
 from app.domain import order_states as states
 from app.domain.identity import is_valid_mobile
 from app.events.models import Event
@@ -67,8 +67,8 @@ class OrderNotFound(Exception):
 
 
 def new_order_number(now: datetime) -> str:
-    # Date prefix for people, random tail so numbers reveal nothing about volume.
-    return f"{now:%y%m%d}{secrets.randbelow(10**8):08d}"
+    # The county's date as prefix for people, random tail so numbers reveal nothing about volume.
+    return f"{county_date(now):%y%m%d}{secrets.randbelow(10**8):08d}"
 
 
 def fresh_order_number(now: datetime, attempts: int = 5) -> str:

@@ -10,6 +10,7 @@ from app.domain import order_states as states
 from app.domain.money import allocate
 from app.extensions import db
 from app.impact.services import LedgerEntry, attribute, attribute_lines
+from app.clock import county_date
 from app.models_base import utcnow
 from app.orders.models import Order
 from app.orders.services import cancel_unpaid, get_order, release_stock
@@ -65,7 +66,7 @@ def _succeed(payment: Payment, order: Order, actor: str, actor_user_id: int | No
     if order.status == states.PENDING_PAYMENT:
         set_status(order, states.PAID, actor, f"{payment.method} 支付成功", actor_user_id)
     order.paid_at = order.paid_at or utcnow()
-    paid_on = order.paid_at.date()
+    paid_on = county_date(order.paid_at)
     attribute_lines([LedgerEntry(order, line, line.line_total_fen, paid_on, "sale", order.paid_at)
                      for line in order.lines])
     if order.user is not None:
@@ -287,7 +288,7 @@ def cancel_open_intents(order_id: int, gateway: StripeGateway | None) -> None:
 def _record_refund(order: Order, payment: Payment, amounts: dict[int, int], reason: str, actor: str,
                    staff_id: int | None, provider_ref: str | None) -> None:
     by_id = {line.id: line for line in order.lines}
-    refunded_on = order.paid_at.date()  # the sale's rules, so the refund mirrors the sale
+    refunded_on = county_date(order.paid_at)  # the sale's rules, so the refund mirrors the sale
     for index, (line_id, amount) in enumerate(sorted(amounts.items())):
         if not amount:
             continue

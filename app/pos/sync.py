@@ -16,11 +16,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from app.catalog.models import Product, Sku
-from app.clock import COUNTY_TZ
+from app.clock import COUNTY_TZ, county_date
 from app.domain import order_states as states
 from app.domain.money import format_fen
 from app.extensions import db
-from app.impact.services import LedgerEntry, attribute_lines, county_day
+from app.impact.services import LedgerEntry, attribute_lines
 from app.models_base import column_values, insert_rows, utcnow
 from app.orders.models import Order, OrderLine, OrderStatusChange
 from app.orders.services import new_order_number
@@ -159,7 +159,7 @@ def _sale_time(item: SaleIn, event_start, now: datetime) -> tuple[datetime, list
 def _build(item: SaleIn, digest: str, device: Device, skus: dict, lots: dict, allocations: dict, now: datetime):
     booth = device.booth
     sold_at, flags = _sale_time(item, booth.event.starts_on, now)
-    day = county_day(sold_at)
+    day = county_date(sold_at)
     order = Order(number=new_order_number(sold_at), channel="booth", event_id=booth.event_id,
                   status=states.COMPLETED, payment_status=states.PAYMENT_PAID, payment_method=item.tender.method,
                   subtotal_fen=item.total_fen, shipping_fen=0, total_fen=item.total_fen, paid_fen=item.total_fen,
@@ -212,7 +212,7 @@ def _write(fresh: list, allocations: dict) -> None:
     insert_rows(BoothSale, [sale for _item, _order, sale in fresh])
     insert_rows(OrderStatusChange, changes)
     insert_rows(Payment, payments)
-    attribute_lines([LedgerEntry(order, line, line.line_total_fen, order.paid_at.date(), "sale", order.paid_at)
+    attribute_lines([LedgerEntry(order, line, line.line_total_fen, county_date(order.paid_at), "sale", order.paid_at)
                      for order in orders for line in order.lines])
 
 

@@ -1,0 +1,78 @@
+"""Every business date is the county's day of the moment (Asia/Shanghai), never its UTC date:
+money that arrives at 23:30 UTC — 07:30 the next morning in Dongkou — is booked on the county's
+day, under the benefit rule of that day, and the report for that day agrees with the Z report."""
+from datetime import datetime, time, timedelta, timezone
+
+import pytest
+
+from app.clock import COUNTY_TZ, county_date
+from app.extensions import db
+from app.impact import reports
+from app.impact.models import Attribution, LedgerDay
+from app.orders import services as orders
+from app.payments import services as payments
+from app.pos.models import Booth
+from app.pos.queries import day_summary
+from app.registry.models import BenefitLink
+from tests import factories
+from tests.impact.test_reports import ADDRESS
+from tests.pos.fixtures import sale, sync
+
+
+def _morning_in_dongkou() -> datetime:
+    """The latest 23:30 UTC that has passed: 07:30 in the county, a day later than in UTC."""
+    now = datetime.now(timezone.utc)
+    moment = datetime.combine(now.date(), time(23, 30), timezone.utc)
+    return moment if moment <= now else moment - timedelta(days=1)
+
+
+@pytest.fixture()
+def rule_changes_overnight(app, fair):
+    """The mandarins' benefit rule changes at the county's midnight: until the UTC date it was
+    the fair's three households, from the county's day a new household alone."""
+    moment = _morning_in_dongkou()
+    county_day = county_date(moment)
+    assert county_day == moment.date() + timedelta(days=1)
+    with app.app_context():
+        links = db.session.scalars(db.select(BenefitLink)).all()
+        for link in links:
+            link.valid_to = county_day - timedelta(days=1)
+        newcomer = factories.household(head_name="赵新户")
+        db.session.add(BenefitLink(producer_id=links[0].producer_id, household_id=newcomer.id, weight=1,
+                                   valid_from=county_day))
+        db.session.commit()
+        return {"moment": moment, "day": county_day, "newcomer": newcomer.id}
+
+
+def _ledger(app) -> dict:
+    with app.app_context():
+        return {"households": set(db.session.scalars(db.select(Attribution.household_id).distinct())),
+                "days": set(db.session.scalars(db.select(LedgerDay.day).distinct()))}
+
+
+def test_an_online_payment_at_2330_utc_is_booked_on_the_county_day_under_its_rule(app, fair, rule_changes_overnight,
+                                                                                 monkeypatch):
+    changes = rule_changes_overnight
+    monkeypatch.setattr(payments, "utcnow", lambda: changes["moment"])
+    with app.app_context():
+        buyer = factories.user(email="early@example.com")
+        staff = factories.user(email="early-staff@example.com", role="staff")
+        db.session.commit()
+        sku = db.session.scalar(db.select(Booth)).allocations[0].sku_id
+        placed = orders.place_order(buyer.id, lambda: [orders.CartItem(sku, 1, 3980)], ADDRESS, "", None, "cod", 99, 30)
+        payments.record_offline_payment(placed.number, 3980, "", staff.id)
+    assert _ledger(app) == {"households": {changes["newcomer"]}, "days": {changes["day"]}}
+
+
+def test_a_booth_sale_at_0730_county_time_matches_the_z_report_of_its_day(app, client, fair, rule_changes_overnight):
+    changes = rule_changes_overnight
+    answer = sync(client, fair["token"], [sale(fair["mandarin"], 2, sold_at=changes["moment"].astimezone(COUNTY_TZ))])
+    assert answer.status_code == 200, answer.json
+    assert _ledger(app) == {"households": {changes["newcomer"]}, "days": {changes["day"]}}
+    with app.app_context():
+        booth = db.session.scalar(db.select(Booth))
+        z_report = day_summary(booth, changes["day"])
+        by_day = reports.build_report("channel", reports.ReportFilters(start=changes["day"], end=changes["day"],
+                                                                       channel="booth"), staff=True)
+        assert z_report["total_fen"] == by_day.total.sales_fen == 7960
+        assert day_summary(booth, changes["day"] - timedelta(days=1))["total_fen"] == 0
