@@ -2,9 +2,10 @@
 from datetime import date, datetime
 from typing import Optional
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.catalog.search import search_text
 from app.extensions import db
 from app.models_base import utcnow
 from app.registry.models import Producer, Township, Village
@@ -33,6 +34,9 @@ class Product(db.Model):
     is_featured: Mapped[bool] = mapped_column(default=False)
     # The lowest active SKU price, kept by services so lists sort and show "from ¥x" without a join.
     price_from_fen: Mapped[int] = mapped_column(default=0)
+    # Pinyin, variants and English the product is also found under (catalog.search); kept by
+    # the listener below whenever the name or subtitle is written.
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     category: Mapped[Category] = relationship()
@@ -120,3 +124,9 @@ class StockAdjustment(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     __table_args__ = (CheckConstraint("delta <> 0", name="delta_not_zero"),)
+
+
+@event.listens_for(Product, "before_insert")
+@event.listens_for(Product, "before_update")
+def _index_for_search(_mapper, _connection, product: Product) -> None:
+    product.search_text = search_text(product.name, product.subtitle)

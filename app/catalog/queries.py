@@ -6,6 +6,7 @@ from sqlalchemy import exists, or_
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from app.catalog.models import Category, Certification, Product
+from app.catalog.search import query_words
 from app.extensions import db
 from app.registry.models import Producer, Township
 
@@ -50,10 +51,11 @@ def product_list_query(filters: ProductFilters, today: date):
         query = query.join(Category, Category.id == Product.category_id).where(Category.slug == filters.category)
     if filters.certified_only:
         query = query.where(certified_clause(today))
-    if filters.q:
-        # Chinese has no word breaks, so a substring match over the fields a buyer would
-        # type (product, producer, township) is what finds "蜜橘" inside "雪峰蜜橘".
-        pattern = f"%{_escape_like(filters.q.strip())}%"
+    for word in query_words(filters.q or ""):
+        # Chinese has no word breaks, so a substring match over the fields a buyer would type
+        # (product, producer, township, and the pinyin, variants and English kept with the
+        # product) is what finds "蜜橘" inside "雪峰蜜橘". Every word must match somewhere.
+        pattern = f"%{_escape_like(word)}%"
         producer_match = exists().where(Producer.id == Product.producer_id, Producer.name.ilike(pattern, escape="\\"))
         # Its own alias: with the township filter the outer query joins townships too, and the
         # subquery would otherwise correlate to that join and select from nothing (a 500).
@@ -63,6 +65,7 @@ def product_list_query(filters: ProductFilters, today: date):
             or_(
                 Product.name.ilike(pattern, escape="\\"),
                 Product.subtitle.ilike(pattern, escape="\\"),
+                Product.search_text.ilike(pattern, escape="\\"),
                 producer_match,
                 township_match,
             )

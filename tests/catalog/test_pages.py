@@ -63,6 +63,18 @@ def test_chinese_search_finds_substrings(client, shop, query, found, absent):
     assert found in page and absent not in page
 
 
+@pytest.mark.parametrize("query", ["橘子", "桔", "蜜桔", "柑", "miju", "MiJu", "xfmj", "mandarin", "Mandarin",
+                                   "洞口 橘", "洞口　蜜橘", "ｍｉｊｕ"])
+def test_everyday_words_pinyin_and_english_find_the_mandarins(client, shop, query):
+    page = text_of(client.get("/products", query_string={"q": query}))
+    assert "雪峰蜜橘" in page and "野生山茶油" not in page, query
+
+
+def test_every_word_of_a_search_must_match(client, shop):
+    assert "没有找到符合条件的商品" in text_of(client.get("/products", query_string={"q": "蜜橘 茶油"}))
+    assert "野生山茶油" in text_of(client.get("/products", query_string={"q": "camellia 罗溪"}))
+
+
 def test_search_and_township_together_as_the_filter_form_sends_them(client, shop):
     both = client.get("/products", query_string={"q": "蜜橘", "township": "gaosha"})
     assert both.status_code == 200 and "雪峰蜜橘" in text_of(both)
