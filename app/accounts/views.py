@@ -87,7 +87,8 @@ def register():
         else:
             sign_in(user)
             flash(_("注册成功，欢迎来到洞口消费扶贫商城。"), "success")
-            return redirect(url_for("catalog.home"))
+            # Back where signing in was asked for (checkout, a unit's page), as after a sign-in.
+            return redirect(_safe_next(request.args.get("next")))
     status = 400 if form.errors else 200
     return render_template("accounts/register.html", form=form), status
 

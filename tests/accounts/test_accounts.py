@@ -37,6 +37,22 @@ def test_register_creates_a_consumer_signed_in(client, app):
     assert client.get("/account/").status_code == 200
 
 
+def test_registering_from_checkouts_sign_in_prompt_returns_to_checkout(client):
+    prompt = client.get("/checkout")
+    assert prompt.status_code == 302 and "next=%2Fcheckout" in prompt.headers["Location"]
+    login_page = client.get(prompt.headers["Location"]).get_data(as_text=True)
+    links = [link.replace("&amp;", "&") for link in re.findall(r'href="(/account/register[^"]*)"', login_page)]
+    register = next(link for link in links if "checkout" in link)  # the sign-in card's own link
+    answer = client.post(register, data={"name": "李先生", "email": "li@example.com", "password": "s3cret-pass",
+                                         "confirm": "s3cret-pass"})
+    assert answer.status_code == 302 and answer.headers["Location"] == "/checkout"
+    outside = client.post("/account/logout")
+    assert outside.status_code == 302
+    evil = client.post("/account/register?next=https://evil.example/", data={
+        "name": "王", "email": "wang@example.com", "password": "s3cret-pass", "confirm": "s3cret-pass"})
+    assert evil.headers["Location"] == "/"
+
+
 def test_register_twice_with_one_email_explains_and_writes_nothing(client, app, consumer):
     response = client.post("/account/register", data={
         "name": "x", "email": "ZHANG@example.com", "password": "s3cret-pass", "confirm": "s3cret-pass"})
