@@ -121,7 +121,9 @@ def _template_helpers(app: Flask) -> None:
     from app.bulk.labels import INTENT_STATUS
     from app.orders import labels
 
-    app.jinja_env.globals.update(order_status=labels.ORDER_STATUS, payment_status=labels.PAYMENT_STATUS,
+    app.jinja_env.globals.update(order_status=labels.ORDER_STATUS, order_status_label=labels.order_status_label,
+                                 order_actors=labels.ACTORS,
+                                 payment_status=labels.PAYMENT_STATUS,
                                  payment_method=labels.PAYMENT_METHOD, intent_status=INTENT_STATUS)
 
 

@@ -15,7 +15,7 @@ from app.domain import intent_states as states
 from app.domain.transitions import ForbiddenTransition
 from app.extensions import db
 from app.orders.models import Order, OrderStatusChange
-from tests.bulk.conftest import contract_in_delivery, draft_intent
+from tests.bulk.conftest import contract_in_delivery, draft_intent, signed_in
 
 PAIRS = list(itertools.product(states.ALL, states.ALL))
 
@@ -124,3 +124,11 @@ def test_a_confirmed_contract_past_its_window_expires_from_the_command_line(app,
     assert "expired 0" in runner.invoke(args=["expire-intents"]).output
     with app.app_context():
         assert db.session.execute(db.select(PurchaseIntent.status)).scalar_one() == states.EXPIRED
+
+
+def test_a_bank_transfer_delivery_is_not_called_cash_on_delivery(app, units):
+    made = contract_in_delivery(app, units, terms="pay_by_due")
+    staff = signed_in(app, "staff@example.com")
+    for page in (staff.get(f"/staff/orders/{made['order_number']}"), staff.get(f"/staff/intents/{made['number']}")):
+        body = page.get_data(as_text=True)
+        assert "待发货（银行转账）" in body and "货到付款" not in body

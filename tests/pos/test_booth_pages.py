@@ -89,3 +89,14 @@ def test_the_service_worker_and_manifest_are_served_for_the_till(client):
         assert worker.headers["Cache-Control"] == "no-store"  # a new till version is picked up at once
     manifest = client.get("/pos/manifest.webmanifest")
     assert manifest.json["start_url"] == "/pos/" and manifest.json["orientation"] == "landscape"
+
+
+def test_staff_read_a_booth_sale_as_a_booth_sale(app, client, fair):
+    staff = app.test_client()
+    factories.login(staff, "staff@example.com")
+    answer = sync(client, fair["token"], [sale(fair["mandarin"], 2)])
+    number = answer.json["results"][0]["order_number"]
+    page = staff.get(f"/staff/orders/{number}").get_data(as_text=True)
+    assert "展位现场销售" in page and fair["booth"] in page
+    assert "展位平板" in page and "· booth" not in page  # who recorded it, in words
+    assert "您的" not in page and "这笔订单的 ¥79.60 已按带贫协议分配给" in page
