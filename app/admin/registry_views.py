@@ -5,7 +5,8 @@ from flask_babel import gettext as _
 from app.accounts.access import current_actor, role_required
 from app.admin import bp
 from app.admin.forms import ConfirmImportForm, HouseholdImportForm
-from app.audit.services import ACTION_LABELS, search
+from app.audit import labels as audit_labels
+from app.audit.services import search
 from app.domain import roles
 from app.registry import services
 from app.spreadsheets import ImportFileError
@@ -66,4 +67,5 @@ def confirm_import():
 @role_required(roles.STAFF)
 def audit_log():
     page = search(request.args.get("q", "")[:60] or None, max(request.args.get("page", 1, type=int), 1))
-    return render_template("admin/audit.html", page=page, action_labels=ACTION_LABELS)
+    return render_template("admin/audit.html", page=page, action_labels=audit_labels.ACTIONS,
+                           field_labels=audit_labels.FIELDS, fields_of=audit_labels.fields_of)

@@ -26,9 +26,6 @@ def record(actor: Actor, action: str, target_type: str, target_id: object = "", 
         address=actor.address[:64]))
 
 
-ACTION_LABELS = {"view_household": "查看贫困户个人信息", "import_households": "导入建档立卡户名单"}
-
-
 def search(text: str | None, page: int, per_page: int = 50):
     """Entries newest first, with the acting user loaded, optionally filtered by a search text."""
     query = db.select(AuditEntry).options(joinedload(AuditEntry.actor)).order_by(AuditEntry.id.desc())

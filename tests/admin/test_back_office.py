@@ -139,6 +139,10 @@ def test_staff_invite_disable_and_change_roles(app, office):
         assert db.session.get(User, buyer_id).role == "unit_member"
         assert {e.action for e in db.session.execute(db.select(AuditEntry)).scalars()} >= {
             "invite_user", "disable_user", "enable_user", "set_role"}
+    log = client.get("/staff/audit").get_data(as_text=True)
+    assert "修改角色" in log and "停用账号" in log and "邀请用户" in log  # actions in words
+    assert "set_role" not in log and '{"role"' not in log and "&#34;role&#34;" not in log  # no raw codes or JSON
+    assert "角色</span> unit_member" in log or "角色</span> consumer" in log
 
 
 def test_the_registry_exports_to_a_workbook_the_import_reads(app, office):
