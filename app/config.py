@@ -85,6 +85,10 @@ def load(instance_path: str) -> dict:
         "METRICS_ALLOW": tuple(a.strip() for a in env("METRICS_ALLOW", "127.0.0.1,::1").split(",") if a.strip()),
         # json (one object per line, with the request or job id) or text, for a developer's terminal.
         "LOG_FORMAT": env("LOG_FORMAT", "json"),
+        # Where units pay bank transfers, printed on contracts and delivery notes.
+        "PAYEE_NAME": env("PAYEE_NAME", "洞口县消费扶贫商城运营中心（演示）"),
+        "PAYEE_BANK": env("PAYEE_BANK", "中国农业银行洞口县支行（演示）"),
+        "PAYEE_ACCOUNT": env("PAYEE_ACCOUNT", "6228 4800 0000 0000 000"),
         "PASSWORD_RESET_MAX_AGE": int(env("PASSWORD_RESET_MAX_AGE", 3600)),
         "PRODUCTS_PER_PAGE": 24,
         "STRIPE_SECRET_KEY": env("STRIPE_SECRET_KEY"),

@@ -113,6 +113,7 @@ def record_cash(number: str):
         abort(404)
     except payments.PaymentError as exc:
         flash({"amount_mismatch": _("收款金额必须等于订单金额。"),
+               "reference_required": _("银行转账请填写转账流水号，对账时用它找到这笔款。"),
                "not_collectable": _("这个订单不是待收款的货到付款或银行转账订单。")}[exc.code], "danger")
     else:
         flash(_("已记录收款，销售已计入受益贫困户。"), "success")

@@ -4,19 +4,25 @@ import hashlib
 import io
 import json
 
-from flask import render_template
+from flask import current_app, render_template
 
 from app.audit.services import Actor, record
 from app.bulk.models import Document, PurchaseIntent
+from app.domain.money import capital_amount
 from app.extensions import db
 from app.orders.models import Order
 from app.pdf import pdf_from_html
 from app.storage import storage
 
 
+def _payee() -> dict:
+    config = current_app.config
+    return {"name": config["PAYEE_NAME"], "bank": config["PAYEE_BANK"], "account": config["PAYEE_ACCOUNT"]}
+
+
 def _content(intent: PurchaseIntent, order: Order | None) -> dict:
     """What the document states; its hash decides whether a new version is needed."""
-    facts = {
+    facts = {"payee": _payee(), 
         "number": intent.number, "unit": intent.unit.name, "credit_code": intent.unit.credit_code,
         "po": intent.po_number, "terms": intent.payment_terms, "due_days": intent.due_days,
         "window": [str(intent.delivery_from), str(intent.delivery_to)], "status": intent.status,
@@ -40,7 +46,8 @@ def issue(kind: str, intent: PurchaseIntent, order: Order | None, actor: Actor) 
         return latest
     version = 1 + (latest.version if latest else 0)
     template = "bulk/contract_pdf.html" if kind == "contract" else "bulk/delivery_note_pdf.html"
-    pdf = pdf_from_html(render_template(template, intent=intent, order=order, number=number, version=version))
+    pdf = pdf_from_html(render_template(template, intent=intent, order=order, number=number, version=version,
+                                        payee=_payee(), capital_amount=capital_amount))
     relative = f"{number}-v{version}.pdf"
     storage("documents").put(relative, io.BytesIO(pdf))
     document = Document(kind=kind, number=number, version=version, intent_id=intent.id,

@@ -28,7 +28,8 @@ def unit_intents(unit_id: int) -> list[PurchaseIntent]:
 
 def deliveries(intent_id: int) -> list[Order]:
     return db.session.execute(db.select(Order).where(Order.purchase_intent_id == intent_id)
-                              .order_by(Order.id).options(selectinload(Order.lines))).scalars().all()
+                              .order_by(Order.id).options(selectinload(Order.lines), selectinload(Order.payments))
+                              ).scalars().all()
 
 
 def _intent_orders(unit_id: int, year: int):

@@ -52,3 +52,13 @@ def allocate(total_fen: int, weights: Sequence[int]) -> list[int]:
     for i in order[:leftover]:
         parts[i] += 1
     return [sign * p for p in parts]
+
+
+def capital_amount(fen: int) -> str:
+    """The amount in Chinese capitals (大写金额) as contracts and invoices write it: 7960 →
+    "柒拾玖元陆角". Written from the integer fen, so no float ever rounds it."""
+    import cn2an  # a tenth of a second to load, for the few documents that write it
+
+    sign = "负" if fen < 0 else ""
+    yuan, rest = divmod(abs(int(fen)), FEN_PER_YUAN)
+    return sign + cn2an.an2cn(f"{yuan}.{rest:02d}", "rmb")

@@ -49,6 +49,8 @@ class Order(db.Model):
 
     lines: Mapped[list["OrderLine"]] = relationship(back_populates="order", order_by="OrderLine.id")
     status_changes: Mapped[list["OrderStatusChange"]] = relationship(order_by="OrderStatusChange.id")
+    # Read-only here: payments are written by app.payments, which owns their states.
+    payments = relationship("Payment", viewonly=True, order_by="Payment.id")
     user = relationship("User")
     event = relationship("Event")
 

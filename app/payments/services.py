@@ -194,6 +194,10 @@ def record_offline_payment(number: str, amount_fen: int, reference: str, staff_i
     if amount_fen != order.total_fen:
         db.session.rollback()
         raise PaymentError("amount_mismatch")
+    if order.payment_method == "bank_transfer" and not reference.strip():
+        # The transfer's serial number is what ties the money on the statement to this delivery.
+        db.session.rollback()
+        raise PaymentError("reference_required")
     attempt = 1 + db.session.scalar(db.select(func.count(Payment.id)).where(Payment.order_id == order.id))
     payment = Payment(order_id=order.id, method=order.payment_method, attempt=attempt, amount_fen=amount_fen,
                       currency=order.currency, recorded_by_id=staff_id, reference=reference.strip()[:128])

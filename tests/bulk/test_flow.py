@@ -7,6 +7,7 @@ from sqlalchemy import func
 
 from app.bulk.models import Document, IntentLine, PurchaseIntent, SupportingUnit
 from app.catalog.models import Sku
+from app.domain.money import capital_amount
 from app.extensions import db
 from app.impact.ledger_check import find_discrepancies
 from app.impact.models import Attribution
@@ -62,10 +63,17 @@ def test_a_contract_from_draft_to_fulfilled_with_bank_transfers(app, units):
     ship = {"carrier": "县邮政", "tracking_number": "YZ20261201001"}
     refused = staff.post(f"/staff/intents/{number}/deliveries/{first.number}/ship", data=ship, follow_redirects=True)
     assert "还没有收到货款" in refused.get_data(as_text=True)
+    order_page = staff.get(f"/staff/orders/{first.number}").get_data(as_text=True)
+    assert "记录银行转账收款" in order_page and "待发货（银行转账）" in order_page  # the way out of "stuck"
+    nameless = staff.post(f"/staff/orders/{first.number}/cash", data={"amount": f"{first.total_fen / 100:.2f}"},
+                          follow_redirects=True)
+    assert "请填写转账流水号" in nameless.get_data(as_text=True)
     paid = staff.post(f"/staff/orders/{first.number}/cash", data={"amount": f"{first.total_fen / 100:.2f}",
                                                                  "reference": "工行转账 20261201-0001"})
     assert paid.status_code in (302, 303)
     staff.post(f"/staff/intents/{number}/deliveries/{first.number}/ship", data=ship)
+    for page in (client.get(url), staff.get(f"/staff/intents/{number}"), staff.get(f"/staff/orders/{first.number}")):
+        assert "凭证号 工行转账 20261201-0001" in page.get_data(as_text=True)  # the reference, once recorded
     assert client.post(f"/units/{units['hospital']}/deliveries/{first.number}/accept").status_code == 303
 
     staff.post(f"/staff/intents/{number}/deliveries", data={**delivery, f"q-{line_ids[units['mandarin']]}": "50",
@@ -96,6 +104,12 @@ def _pdf(client, url: str) -> bytes:
 def test_documents_are_numbered_and_a_change_makes_a_new_version(app, units):
     client, number, url = draft_intent(app, units)
     first = _pdf(client, f"{url}/contract")
+    text = pypdfium2.PdfDocument(io.BytesIO(first))[0].get_textpage().get_text_range().replace(" ", "")
+    with app.app_context():
+        total = db.session.scalar(db.select(func.sum(IntentLine.quantity * IntentLine.unit_price_fen)))
+        payee = app.config["PAYEE_BANK"], app.config["PAYEE_ACCOUNT"].replace(" ", "")
+    assert "收款账户" in text and payee[0] in text and payee[1] in text  # where the unit pays
+    assert "人民币" + capital_amount(total) in text  # 大写金额
     assert _pdf(client, f"{url}/contract") == first  # nothing changed: the same issued document
     client.post(f"{url}/lines", data={f"q-{units['mandarin']}": "600"})
     _pdf(client, f"{url}/contract")

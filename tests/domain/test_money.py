@@ -3,7 +3,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.domain.money import InvalidAmount, allocate, format_fen, parse_yuan
+from app.domain.money import InvalidAmount, allocate, capital_amount, format_fen, parse_yuan
 
 amounts = st.integers(min_value=-10**12, max_value=10**12)
 weights = st.lists(st.integers(min_value=1, max_value=10**6), min_size=1, max_size=60)
@@ -63,3 +63,9 @@ def test_format_fen():
     assert format_fen(123456) == "¥1,234.56"
     assert format_fen(5) == "¥0.05"
     assert format_fen(-1230) == "-¥12.30"
+
+
+@pytest.mark.parametrize("fen, words", [(7960, "柒拾玖元陆角"), (2443020, "贰万肆仟肆佰叁拾元贰角"), (1, "壹分"),
+                                        (100000000, "壹佰万元整"), (10001, "壹佰元零壹分"), (-550, "负伍元伍角")])
+def test_amounts_in_chinese_capitals_as_contracts_write_them(fen, words):
+    assert capital_amount(fen) == words
