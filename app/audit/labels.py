@@ -29,7 +29,8 @@ FIELDS = {
     "filters": _l("筛选条件"), "path": _l("文件"), "on_sale": _l("在售"), "day": _l("日期"),
     "expected_cash_fen": _l("钱箱应有"), "counted_cash_fen": _l("实点现金"), "amount_fen": _l("金额"),
     "creates": _l("新增"), "updates": _l("更新"), "unchanged": _l("未变"), "planned_on": _l("计划日期"),
-    "address": _l("地址"), "year": _l("年度"),
+    "address": _l("地址"), "year": _l("年度"), "device": _l("平板"), "sku": _l("规格"), "harvested_on": _l("采收日"),
+    "credit_code": _l("统一社会信用代码"), "unit": _l("单位"), "lines": _l("商品"), "booth": _l("展位"),
 }
 
 
