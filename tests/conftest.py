@@ -176,6 +176,21 @@ def _postgres_reachable() -> bool:
         return False
 
 
+@contextmanager
+def scratch_postgres(prefix: str, admin_url: str = PG_ADMIN_URL):
+    """A new empty PostgreSQL database for the block (its URL), dropped afterwards."""
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(make_url(admin_url).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def own_db_app(request, app, make_app, test_settings, tmp_path):
     """The app on a fresh migrated SQLite file, and on a fresh PostgreSQL database (skipped
@@ -193,18 +208,11 @@ def own_db_app(request, app, make_app, test_settings, tmp_path):
         return
     if not _postgres_reachable():
         pytest.skip("no PostgreSQL server reachable at " + PG_ADMIN_URL)
-    name = f"dongkou_own_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-    pg_app = make_app({**test_settings, "SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_ENGINE_OPTIONS": pool})
-    with pg_app.app_context():
-        upgrade()
-    yield pg_app
-    with pg_app.app_context():
-        db.session.remove()
-        db.engine.dispose()
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with scratch_postgres("dongkou_own") as url:
+        pg_app = make_app({**test_settings, "SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_ENGINE_OPTIONS": pool})
+        with pg_app.app_context():
+            upgrade()
+        yield pg_app
+        with pg_app.app_context():
+            db.session.remove()
+            db.engine.dispose()

@@ -1,16 +1,15 @@
 """Migrations build the whole schema from an empty database, reverse cleanly, and match the models."""
 import os
-import uuid
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import inspect, text
 
 from app import create_app
 from app.extensions import db
+from tests.conftest import scratch_postgres
 
 
 @pytest.fixture()
@@ -19,14 +18,8 @@ def empty_database(tmp_path, test_settings):
     if not url or not url.startswith("postgresql"):
         yield f"sqlite:///{tmp_path / 'empty.sqlite'}"
         return
-    name = f"dongkou_mig_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield make_url(url).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with scratch_postgres("dongkou_mig", url) as scratch:
+        yield scratch
 
 
 def test_migrations_from_empty_match_the_models_and_reverse(empty_database, test_settings):

@@ -18,15 +18,14 @@ import pytest
 import requests
 from requests.adapters import HTTPAdapter
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
-from tests.conftest import PG_ADMIN_URL, _free_port, _postgres_reachable
+from tests.conftest import PG_ADMIN_URL, _free_port, _postgres_reachable, scratch_postgres
 from tests.jobs.conftest import redis_queue  # noqa: F401
+from tests.processes import ROOT, start, stop
 from tests.storage.conftest import s3_endpoint, bucket_settings  # noqa: F401
 
 pytestmark = pytest.mark.own_databases
 
-ROOT = Path(__file__).resolve().parents[2]
 NGINX = "/usr/sbin/nginx"
 BUYERS, STOCK, SALES = 100, 30, 500
 PASSWORD = "cluster-password-not-secret"
@@ -78,20 +77,6 @@ class Client:
     def sign_in(self, email: str, password: str = PASSWORD) -> requests.Response:
         token = csrf(self.call("GET", "/account/login").text)
         return self.call("POST", "/account/login", data={"email": email, "password": password, "csrf_token": token})
-
-
-def _start(command: list[str], env: dict, log: Path) -> subprocess.Popen:
-    with open(log, "ab") as output:  # the child keeps its own copy of the descriptor
-        return subprocess.Popen(command, env=env, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT,
-                                start_new_session=True)
-
-
-def _kill(process: subprocess.Popen, sig=signal.SIGKILL) -> None:
-    try:
-        os.killpg(process.pid, sig)
-    except ProcessLookupError:
-        pass
-    process.wait(timeout=30)
 
 
 def _wait_for(url: str, seconds: float = 30) -> None:
@@ -156,14 +141,8 @@ http {{
 def cluster_database():
     if not _postgres_reachable():
         pytest.skip("no PostgreSQL server reachable at " + PG_ADMIN_URL)
-    name = f"dongkou_cluster_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with scratch_postgres("dongkou_cluster") as url:
+        yield url
 
 
 @pytest.fixture()
@@ -185,11 +164,11 @@ def cluster(tmp_path, cluster_database, bucket_settings, redis_queue):
 
     ports = [_free_port(), _free_port()]
     gunicorn = [sys.executable, "-m", "gunicorn", "--workers", "2", "--graceful-timeout", "1"]
-    nodes = [_start(gunicorn + ["--bind", f"127.0.0.1:{p}", "wsgi:app"], env, tmp_path / f"node{i}.log")
+    nodes = [start(gunicorn + ["--bind", f"127.0.0.1:{p}", "wsgi:app"], env, tmp_path / f"node{i}.log")
              for i, p in enumerate(ports)]
-    worker = _start(flask + ["jobs", "worker"], env, tmp_path / "worker.log")
+    worker = start(flask + ["jobs", "worker"], env, tmp_path / "worker.log")
     front = _free_port()
-    nginx = _start([NGINX, "-p", str(tmp_path), "-c", str(_nginx_conf(tmp_path, front, ports)), "-g", "daemon off;"],
+    nginx = start([NGINX, "-p", str(tmp_path), "-c", str(_nginx_conf(tmp_path, front, ports)), "-g", "daemon off;"],
                    env, tmp_path / "nginx.log")
     running = {"nodes": nodes, "worker": worker, "nginx": nginx}
     try:
@@ -200,7 +179,7 @@ def cluster(tmp_path, cluster_database, bucket_settings, redis_queue):
                "database": cluster_database, "gunicorn": gunicorn, "running": running}
     finally:
         for process in (*running["nodes"], running["worker"], running["nginx"]):
-            _kill(process, signal.SIGTERM)
+            stop(process, signal.SIGTERM)
 
 
 def _prepare(database: str) -> None:
@@ -302,10 +281,10 @@ def test_a_node_killed_in_a_rush_loses_nothing_and_sign_in_limits_see_each_clien
     def kill_and_restart():
         time.sleep(1.0)
         victim = cluster["running"]["nodes"][0]
-        _kill(victim)  # SIGKILL: no goodbye, requests in flight are cut
+        stop(victim, signal.SIGKILL)  # SIGKILL: no goodbye, requests in flight are cut
         time.sleep(2.0)
         port = cluster["ports"][0]
-        cluster["running"]["nodes"][0] = _start(cluster["gunicorn"] + ["--bind", f"127.0.0.1:{port}", "wsgi:app"],
+        cluster["running"]["nodes"][0] = start(cluster["gunicorn"] + ["--bind", f"127.0.0.1:{port}", "wsgi:app"],
                                                 cluster["env"], cluster["tmp"] / "node0-again.log")
         _wait_for(f"http://127.0.0.1:{port}/readyz")
 

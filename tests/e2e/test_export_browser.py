@@ -12,7 +12,8 @@ from tests.e2e.conftest import sign_in
 from tests.jobs.conftest import redis_queue  # noqa: F401
 from tests.shop.conftest import buyer, shop, staff  # noqa: F401
 from tests.jobs.ledger import big_ledger
-from tests.jobs.test_worker import start_worker, stop
+from tests.jobs.test_worker import start_worker
+from tests.processes import stop
 
 pytestmark = pytest.mark.browser
 
