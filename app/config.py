@@ -83,8 +83,9 @@ def load(instance_path: str) -> dict:
         # /metrics answers a bearer token, or else the addresses listed (the scraper's).
         "METRICS_TOKEN": env("METRICS_TOKEN", ""),
         "METRICS_ALLOW": tuple(a.strip() for a in env("METRICS_ALLOW", "127.0.0.1,::1").split(",") if a.strip()),
-        # json (one object per line, with the request or job id) or text, for a developer's terminal.
-        "LOG_FORMAT": env("LOG_FORMAT", "json"),
+        # json (one object per line, with the request or job id) for the log collector in
+        # production; text, the same fields, for a developer's terminal.
+        "LOG_FORMAT": env("LOG_FORMAT", "json" if production else "text"),
         # Where units pay bank transfers, printed on contracts and delivery notes.
         "PAYEE_NAME": env("PAYEE_NAME", "洞口县消费扶贫商城运营中心（演示）"),
         "PAYEE_BANK": env("PAYEE_BANK", "中国农业银行洞口县支行（演示）"),
