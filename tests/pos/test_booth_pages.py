@@ -1,5 +1,7 @@
 """Booth pages: pairing, the close-out, the public receipt, and who may see which booth."""
 
+import re
+
 import pytest
 from sqlalchemy import func
 
@@ -46,7 +48,18 @@ def test_the_close_out_counts_cash_once_and_records_over_short(app, client, fair
         assert db.session.scalar(db.select(func.count()).where(AuditEntry.action == "close_booth_day")) == 1
 
     sync(client, fair["token"], [sale(fair["mandarin"])])  # a tablet that came back online late
-    assert "日结后又上传了 1 笔销售" in clerk.get(url).get_data(as_text=True)
+    late = clerk.get(url).get_data(as_text=True)
+    assert "日结后又上传了 1 笔销售" in late
+    # The count still stands against what was expected at the close: 647.60 − 640.00 = −7.60.
+    assert re.search(r"钱箱应有</td><td[^>]*>¥647.60", late) and "-¥7.60" in late
+    assert re.search(r"日结后补传的现金销售</td><td[^>]*>¥39.80", late)
+
+
+def test_a_clerk_is_not_greeted_on_the_z_report_by_a_message_from_sign_in(app, fair):
+    clerk = app.test_client()
+    factories.login(clerk, "clerk@example.com")  # leaves "欢迎回来" for the next page
+    assert clerk.get("/pos/").status_code == 200  # the till, where the clerk goes first
+    assert "欢迎回来" not in clerk.get(f"/pos/booths/{fair['booth']}/close").get_data(as_text=True)
 
 
 @pytest.mark.parametrize("counted, message", [("", "请填写清点出的现金金额"), ("12.345", "请输入金额"), ("-5", "请输入金额")])
