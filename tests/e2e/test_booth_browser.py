@@ -111,6 +111,14 @@ def test_five_offline_sales_survive_a_reload_and_sync_exactly_once(app, browser,
     page.set_viewport_size(WIDE_TABLET)
     page.locator("#search").fill("蜜橘")
     screenshot(page, "pos-online-1280")
+    # A phone used as a till: the sale below the products, nothing to scroll sideways.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.locator(".pos-tile").first.click()
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    assert page.locator("#pay-cash").is_visible() and page.locator("#pay-cash").is_enabled()
+    screenshot(page, "pos-phone-390")
+    page.locator("#clear-cart").click()
+    page.set_viewport_size(WIDE_TABLET)
 
     # A box's label typed in while the Wi-Fi is down again: the cached catalogue knows its lot.
     context.set_offline(True)
