@@ -227,8 +227,8 @@ def _booth_sales(base: str, seen: list, token: str, catalogue: dict) -> list[str
               "tender": {"method": "cash", "tendered_fen": item["price_fen"], "change_fen": 0}} for n in range(SALES)]
     tablet = Client(base, seen)
     for _round in range(2):  # every batch is sent twice, as a tablet on bad Wi-Fi does
-        for start in range(0, SALES, 50):
-            answer = tablet.call("POST", "/api/v1/pos/sales", json={"sales": sales[start:start + 50]},
+        for first in range(0, SALES, 50):
+            answer = tablet.call("POST", "/api/v1/pos/sales", json={"sales": sales[first:first + 50]},
                                  headers={"Authorization": f"Bearer {token}"})
             assert answer.status_code in (200, 207), answer.text[:300]
     return [s["uuid"] for s in sales]
