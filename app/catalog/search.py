@@ -5,8 +5,6 @@ query and never a guess at run time."""
 import re
 import unicodedata
 
-from pypinyin import Style, lazy_pinyin
-
 # Chinese words for the same produce: a buyer types any of them.
 VARIANTS = {
     "橘": "桔 柑 橘子 桔子 柑橘", "蜜橘": "蜜桔", "橙": "橙子 脐橙", "柚": "柚子", "猕猴桃": "奇异果",
@@ -26,6 +24,10 @@ MAX_WORDS = 5
 
 def search_text(*texts: str) -> str:
     """The extra words under which a product with these texts (name, subtitle) is found."""
+    # Loaded here, when a product is written: pypinyin's dictionary is about 55 MB, which no
+    # process that only serves pages should carry.
+    from pypinyin import Style, lazy_pinyin
+
     joined = " ".join(t for t in texts if t)
     words = [COUNTY]
     for text in (t for t in texts if t):
