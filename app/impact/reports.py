@@ -8,13 +8,17 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import case, func, null, or_, select, union_all
 
+from app.bulk.models import PurchaseIntent, SupportingUnit
 from app.catalog.models import Product
 from app.clock import COUNTY_TZ, month_start, next_month_start
 from app.domain.identity import mask_name
 from app.events.models import Event
 from app.extensions import db
 from app.impact.models import Attribution, LedgerDay, LedgerMonth
+from app.orders.models import Order, OrderLine
+from app.pos.models import Booth, BoothSale
 from app.registry.models import Household, Producer, Township, Village
+from app.trace.models import Lot
 
 CHANNELS = ("online", "intent", "booth")
 
@@ -125,6 +129,33 @@ def _month_of(day):
     return func.strftime("%Y-%m", day)
 
 
+def _from_ledger(filters: ReportFilters):
+    """The ledger rows these filters select, summed per order line and household, with the booth,
+    supporting unit and lot each sale came from: cuts the roll-ups do not keep. Each row is one
+    户次 when money is left in it, as in the roll-ups."""
+    household = func.coalesce(Attribution.household_id, 0)
+    amount = func.sum(Attribution.amount_fen)
+    return (
+        select(household.label("household_id"), OrderLine.certified.label("certified"), amount.label("amount_fen"),
+               case(((household != 0) & (amount > 0), 1), else_=0).label("pairs"),
+               func.coalesce(BoothSale.booth_id, 0).label("booth_id"),
+               func.coalesce(PurchaseIntent.unit_id, 0).label("unit_id"),
+               func.coalesce(Lot.code, "").label("lot"))
+        .join(OrderLine, OrderLine.id == Attribution.order_line_id)
+        .join(Order, Order.id == Attribution.order_id)
+        .outerjoin(BoothSale, BoothSale.order_id == Attribution.order_id)
+        .outerjoin(PurchaseIntent, PurchaseIntent.id == Order.purchase_intent_id)
+        .outerjoin(Lot, Lot.id == OrderLine.lot_id)
+        .where(*ledger_filter_clauses(filters))
+        .group_by(Attribution.order_line_id, Attribution.household_id, OrderLine.certified, BoothSale.booth_id,
+                  PurchaseIntent.unit_id, Lot.code)
+        .subquery("from_ledger")
+    )
+
+
+# Cut from the ledger itself (slower than the roll-ups, which do not keep these keys).
+LEDGER_DIMENSIONS = ("booth", "unit", "lot")
+
 DIMENSIONS = {
     "township": lambda rows: rows.c.township_id,
     "village": lambda rows: rows.c.village_id,
@@ -134,6 +165,9 @@ DIMENSIONS = {
     "channel": lambda rows: rows.c.channel,
     "event": lambda rows: rows.c.event_id,
     "month": lambda rows: _month_of(rows.c.day),
+    "booth": lambda rows: rows.c.booth_id,
+    "unit": lambda rows: rows.c.unit_id,
+    "lot": lambda rows: rows.c.lot,
 }
 
 
@@ -172,7 +206,7 @@ class SalesPoint:
 def sales_by(dimension: str, filters: ReportFilters) -> list[SalesPoint]:
     """Sales alone, grouped by ``dimension``: what the charts draw, without the households
     reached (the costliest figure to count)."""
-    if dimension not in DIMENSIONS or dimension == "household":
+    if dimension not in DIMENSIONS or dimension == "household" or dimension in LEDGER_DIMENSIONS:
         raise ValueError(f"unknown chart dimension {dimension!r}")
     rows = _rolled_up(filters)
     if dimension == "month":
@@ -199,7 +233,7 @@ def _figures(dimension: str, filters: ReportFilters,
     days it holds); money, 户次 and the households reached are all read from that. A household
     counts where its net share is positive (a refunded sale reached nobody), once in the total
     even when it is in several groups; people and villages are those households' own."""
-    rows = _rolled_up(filters)
+    rows = _from_ledger(filters) if dimension in LEDGER_DIMENSIONS else _rolled_up(filters)
     key = DIMENSIONS[dimension](rows)
     base = (
         select(key.label("k"), rows.c.household_id.label("household_id"),
@@ -269,6 +303,18 @@ def _labels(dimension: str, keys: list, staff: bool) -> dict:
         return labels
     if dimension == "channel":
         return {"online": "线上商城", "intent": "单位采购", "booth": "展销展位"}
+    if dimension == "booth":
+        labels = {i: f"{name}（{code}）" for i, code, name in db.session.execute(
+            select(Booth.id, Booth.code, Booth.name).where(Booth.id.in_(ids))).all()}
+        labels[0] = "（非展位销售）"
+        return labels
+    if dimension == "unit":
+        labels = dict(db.session.execute(select(SupportingUnit.id, SupportingUnit.name)
+                                         .where(SupportingUnit.id.in_(ids))).all())
+        labels[0] = "（非单位采购）"
+        return labels
+    if dimension == "lot":
+        return {**{k: k for k in ids if k}, "": "（未登记批次）"}
     return {}
 
 

@@ -15,7 +15,8 @@ from app.replica import reading_from_replica, replica_as_of
 from app.registry.queries import all_townships
 
 DIMENSION_LABELS = {"township": _l("乡镇"), "village": _l("村"), "household": _l("贫困户"), "producer": _l("生产者"),
-                    "product": _l("商品"), "channel": _l("渠道"), "event": _l("活动"), "month": _l("月份")}
+                    "product": _l("商品"), "channel": _l("渠道"), "event": _l("活动"), "month": _l("月份"),
+                    "booth": _l("展位"), "unit": _l("帮扶单位"), "lot": _l("生产批次")}
 
 
 def _events() -> list[Event]:

@@ -91,7 +91,7 @@ def test_every_report_total_equals_paid_sales_minus_refunds(app, plans):
                 assert report.total.sales_fen == expected, dimension
                 assert sum(r.sales_fen for r in report.rows) == expected, dimension
                 assert sum(r.certified_fen + r.uncertified_fen for r in report.rows) == expected
-                if dimension != "household":
+                if dimension != "household" and dimension not in reports.LEDGER_DIMENSIONS:
                     assert sum(p.sales_fen for p in reports.sales_by(dimension, reports.ReportFilters())) == expected
             # The monthly chart groups days first, then months: the same months and sums as the report.
             assert ([(p.label, p.sales_fen) for p in reports.sales_by("month", reports.ReportFilters())]
