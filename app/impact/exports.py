@@ -12,7 +12,7 @@ from app.domain.identity import mask_name
 from app.events.models import Event
 from app.extensions import db
 from app.impact.models import Attribution
-from app.impact.reports import ReportFilters, ledger_filter_clauses
+from app.impact.reports import ReportFilters, joined_to_sources, ledger_filter_clauses
 from app.orders.models import Order, OrderLine
 from app.pos.models import Booth, BoothSale
 from app.registry.models import Household, Producer, Township, Village
@@ -26,23 +26,20 @@ BATCH = 2000
 
 def ledger_rows(filters: ReportFilters) -> Iterator[list]:
     """The ledger with names, one list per row, fetched in batches from a server-side cursor."""
+    columns = select(Attribution.created_at, Order.number, Attribution.channel, Event.name, Booth.code,
+                     SupportingUnit.name, Township.name, Village.name, Household.registration_no, Household.head_name,
+                     Producer.name, OrderLine.product_name, OrderLine.sku_name, Lot.code, OrderLine.certified,
+                     Attribution.kind, Attribution.amount_fen)
     query = (
-        select(Attribution.created_at, Order.number, Attribution.channel, Event.name, Booth.code, SupportingUnit.name,
-               Township.name, Village.name, Household.registration_no, Household.head_name, Producer.name,
-               OrderLine.product_name, OrderLine.sku_name, Lot.code, OrderLine.certified, Attribution.kind,
-               Attribution.amount_fen)
-        .join(Order, Order.id == Attribution.order_id)
-        .join(OrderLine, OrderLine.id == Attribution.order_line_id)
+        joined_to_sources(columns.join(Order, Order.id == Attribution.order_id)
+                          .join(OrderLine, OrderLine.id == Attribution.order_line_id))
         .join(Township, Township.id == Attribution.township_id)
         .join(Producer, Producer.id == Attribution.producer_id)
         .outerjoin(Village, Village.id == Attribution.village_id)
         .outerjoin(Household, Household.id == Attribution.household_id)
         .outerjoin(Event, Event.id == Attribution.event_id)
-        .outerjoin(BoothSale, BoothSale.order_id == Attribution.order_id)
         .outerjoin(Booth, Booth.id == BoothSale.booth_id)
-        .outerjoin(PurchaseIntent, PurchaseIntent.id == Order.purchase_intent_id)
         .outerjoin(SupportingUnit, SupportingUnit.id == PurchaseIntent.unit_id)
-        .outerjoin(Lot, Lot.id == OrderLine.lot_id)
         .where(*ledger_filter_clauses(filters))
         .order_by(Attribution.id)
         .execution_options(yield_per=BATCH)

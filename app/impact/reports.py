@@ -135,7 +135,7 @@ def _from_ledger(filters: ReportFilters):
     户次 when money is left in it, as in the roll-ups."""
     household = func.coalesce(Attribution.household_id, 0)
     amount = func.sum(Attribution.amount_fen)
-    return (
+    return joined_to_sources(
         select(household.label("household_id"), OrderLine.certified.label("certified"), amount.label("amount_fen"),
                case(((household != 0) & (amount > 0), 1), else_=0).label("pairs"),
                func.coalesce(BoothSale.booth_id, 0).label("booth_id"),
@@ -143,14 +143,17 @@ def _from_ledger(filters: ReportFilters):
                func.coalesce(Lot.code, "").label("lot"))
         .join(OrderLine, OrderLine.id == Attribution.order_line_id)
         .join(Order, Order.id == Attribution.order_id)
-        .outerjoin(BoothSale, BoothSale.order_id == Attribution.order_id)
-        .outerjoin(PurchaseIntent, PurchaseIntent.id == Order.purchase_intent_id)
-        .outerjoin(Lot, Lot.id == OrderLine.lot_id)
         .where(*ledger_filter_clauses(filters))
-        .group_by(Attribution.order_line_id, Attribution.household_id, OrderLine.certified, BoothSale.booth_id,
-                  PurchaseIntent.unit_id, Lot.code)
-        .subquery("from_ledger")
-    )
+    ).group_by(Attribution.order_line_id, Attribution.household_id, OrderLine.certified, BoothSale.booth_id,
+               PurchaseIntent.unit_id, Lot.code).subquery("from_ledger")
+
+
+def joined_to_sources(query):
+    """A ledger query (already joined to its order and line) joined to where each sale came from:
+    its booth sale, the contract it delivered and the lot of its box."""
+    return (query.outerjoin(BoothSale, BoothSale.order_id == Attribution.order_id)
+            .outerjoin(PurchaseIntent, PurchaseIntent.id == Order.purchase_intent_id)
+            .outerjoin(Lot, Lot.id == OrderLine.lot_id))
 
 
 # Cut from the ledger itself (slower than the roll-ups, which do not keep these keys).

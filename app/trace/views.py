@@ -51,23 +51,20 @@ def lot_detail(code: str):
     return render_template("trace/lot.html", lot=lot, sales=lot_sales(lot.id), layouts=LAYOUTS)
 
 
-def _label_request(lot, values):
-    """(layout key, count) asked for, or a redirect back to the lot with what to fix."""
+def _label_request(code: str, values):
+    """(lot, layout key, count) asked for; a bad request goes back to the lot saying what to fix."""
+    lot = _lot_or_404(code)
     key, count = values.get("layout", "a4-3x8"), values.get("count", default=None, type=int)
     if key not in LAYOUTS or count is None or not 1 <= count <= MAX_LABELS:
         flash(_("请选择标签规格，并填写 1 到 %(max)s 之间的张数。", max=MAX_LABELS), "danger")
-        return None, redirect(url_for("trace.lot_detail", code=lot.code), 303)
-    return (key, count), None
+        abort(redirect(url_for("trace.lot_detail", code=lot.code), 303))
+    return lot, key, count
 
 
 @bp.get("/staff/lots/<code>/labels.pdf")
 @role_required(roles.STAFF)
 def lot_labels(code: str):
-    lot = _lot_or_404(code)
-    asked, refused = _label_request(lot, request.args)
-    if refused:
-        return refused
-    key, count = asked
+    lot, key, count = _label_request(code, request.args)
     if count > INLINE_LABELS:
         flash(_("超过 %(n)s 张的标签在后台生成，请在批次页面上点“生成 PDF”。", n=INLINE_LABELS), "warning")
         return redirect(url_for("trace.lot_detail", code=lot.code), 303)
@@ -80,11 +77,7 @@ def lot_labels(code: str):
 @role_required(roles.STAFF)
 def lot_labels_sheet(code: str):
     """The page's button: a small sheet at once, a large one as a job with a progress page."""
-    lot = _lot_or_404(code)
-    asked, refused = _label_request(lot, request.values)
-    if refused:
-        return refused
-    key, count = asked
+    lot, key, count = _label_request(code, request.values)
     if count <= INLINE_LABELS:
         return redirect(url_for("trace.lot_labels", code=lot.code, layout=key, count=count), 303)
     return start_export("labels_pdf", {"lot": lot.code, "layout": key, "count": count,
