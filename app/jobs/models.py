@@ -3,7 +3,7 @@ from datetime import datetime
 from typing import Optional
 
 from sqlalchemy import ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
 from app.models_base import utcnow
@@ -44,6 +44,5 @@ class ExportFile(db.Model):
     finished_at: Mapped[Optional[datetime]]
     expires_at: Mapped[Optional[datetime]]
 
-    requested_by = relationship("User")
 
     __table_args__ = (Index("ix_export_files_status", "status"),)

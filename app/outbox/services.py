@@ -11,7 +11,7 @@ from sqlalchemy import or_, update
 from app.extensions import db
 from app.jobs.queue import after_commit, enqueue
 from app.models_base import utcnow
-from app.outbox.models import PENDING, OutboxMessage
+from app.outbox.models import FAILED, PENDING, SENT, OutboxMessage
 from app.outbox.transport import MailRefused, MailUnavailable, send
 
 # Time for the job the commit enqueued before the sweep takes a message over (Redis down, a
@@ -75,13 +75,13 @@ def deliver_message(message_id: int) -> None:
     except MailUnavailable as error:
         message.last_error = str(error)[:1000]
         if message.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
-            message.status = "failed"
+            message.status = FAILED
         else:
             message.next_attempt_at = utcnow() + BACKOFF[min(message.attempts, len(BACKOFF)) - 1]
     except MailRefused as error:
-        message.last_error, message.status = str(error)[:1000], "failed"
+        message.last_error, message.status = str(error)[:1000], FAILED
     else:
-        message.status, message.sent_at, message.last_error = "sent", utcnow(), ""
+        message.status, message.sent_at, message.last_error = SENT, utcnow(), ""
     db.session.commit()
 
 
@@ -106,7 +106,7 @@ def resend(message_id: int) -> OutboxMessage | None:
     message = db.session.get(OutboxMessage, message_id)
     if message is None:
         return None
-    if message.status != "sent":
+    if message.status != SENT:
         message.status, message.next_attempt_at, message.claimed_until = PENDING, utcnow() + SWEEP_GRACE, None
         after_commit(deliver_message, message.id, job_id=f"mail-{message.id}-resend-{message.attempts}")
     db.session.commit()
@@ -116,11 +116,11 @@ def resend(message_id: int) -> OutboxMessage | None:
 def counts() -> dict[str, int]:
     """Messages per status, for the staff page and the metrics."""
     rows = db.session.execute(db.select(OutboxMessage.status, db.func.count()).group_by(OutboxMessage.status)).all()
-    return {"pending": 0, "sent": 0, "failed": 0, **dict(rows)}
+    return {PENDING: 0, SENT: 0, FAILED: 0, **dict(rows)}
 
 
 def unsent(page: int, per_page: int = 50):
     """Pending and failed messages, oldest first: what staff look at when mail does not arrive."""
-    query = (db.select(OutboxMessage).where(OutboxMessage.status != "sent")
+    query = (db.select(OutboxMessage).where(OutboxMessage.status != SENT)
              .order_by(OutboxMessage.status, OutboxMessage.id))
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
