@@ -13,6 +13,7 @@ from app.domain.money import format_fen
 from app.security import check_production_settings, configure_logging, init_security
 from app.extensions import babel, bootstrap, cache, csrf, db, login_manager, migrate
 from app.forms import share_wtforms_messages
+from app.models_base import in_reader_language
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -109,6 +110,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.jinja_env.filters["fen"] = format_fen
     app.jinja_env.filters["county_time"] = county_time
     app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals["local"] = in_reader_language
     _template_helpers(app)
 
     from app import cli

@@ -13,6 +13,20 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def in_reader_language(row, field: str) -> str:
+    """``row``'s text ``field`` in the reader's language: its ``<field>_en`` on an English page
+    where staff gave one, the Chinese otherwise (the text of record), so nothing is ever nameless.
+    Works on models and on plain rows alike; templates call it as ``local(row, "name")``."""
+    from flask_babel import get_locale
+
+    locale = get_locale()
+    if locale is not None and locale.language == "en":
+        english = getattr(row, f"{field}_en", "")
+        if english:
+            return english
+    return getattr(row, field)
+
+
 def column_values(obj) -> dict:
     """The row a new ORM object would insert: its attributes, and each column's default where
     an attribute was not set. For insert_rows, which bypasses the ORM."""

@@ -11,8 +11,8 @@ from app.accounts.access import current_actor, role_required
 from app.accounts.models import User
 from app.accounts.services import AccountError
 from app.admin import bp
-from app.admin.forms import (ROLE_LABELS, CertificationForm, EndLinkForm, ImageForm, InviteForm, LinkForm, PriceForm,
-                             ProductForm, RoleForm, SkuForm, StockForm, WeightForm)
+from app.admin.forms import (ROLE_LABELS, CertificationForm, EndLinkForm, EnglishNameForm, ImageForm, InviteForm,
+                             LinkForm, PriceForm, ProductForm, RoleForm, SkuForm, StockForm, WeightForm)
 from app.catalog import management
 from app.catalog.models import Category, Product, Sku, StockAdjustment
 from app.clock import today
@@ -57,9 +57,8 @@ def _product_form(**kwargs) -> ProductForm:
 @role_required(roles.STAFF)
 def products():
     form = _product_form()
-    done = apply_form(form, lambda: management.create_product(management.ProductDraft(
-        form.name.data, form.subtitle.data or "", form.description.data or "", form.category.data, form.producer.data),
-        current_actor()), management.CatalogueError, _("商品已创建：添加规格（价格和库存）后即可上架。"),
+    done = apply_form(form, lambda: management.create_product(_product_draft(form), current_actor()),
+                      management.CatalogueError, _("商品已创建：添加规格（价格和库存）后即可上架。"),
         lambda made: url_for("admin.product", product_id=made.id))
     if done:
         return done
@@ -70,10 +69,16 @@ def products():
         400 if form.errors else 200
 
 
+def _product_draft(form: ProductForm) -> management.ProductDraft:
+    return management.ProductDraft(
+        category_id=form.category.data, producer_id=form.producer.data,
+        **{key: getattr(form, key).data or "" for key in management.TEXT_FIELDS})
+
+
 def _details_form(product: Product) -> ProductForm:
     # Prefixed: the SKU form on the same page has a "name" field too.
     return _product_form(prefix="details", data={
-        "name": product.name, "subtitle": product.subtitle, "description": product.description,
+        **{key: getattr(product, key) for key in management.TEXT_FIELDS},
         "category": product.category_id, "producer": product.producer_id})
 
 
@@ -81,7 +86,8 @@ def _product_page(product: Product, status: int = 200, **forms):
     adjustments = db.session.execute(
         db.select(StockAdjustment).where(StockAdjustment.sku_id.in_([s.id for s in product.skus]))
         .order_by(StockAdjustment.id.desc()).limit(20)).scalars().all()
-    forms = {"price_form": PriceForm(), "stock_form": StockForm(), "image_form": ImageForm(),
+    forms = {"price_form": PriceForm(), "stock_form": StockForm(), "english_form": EnglishNameForm(),
+             "image_form": ImageForm(),
              "cert_form": CertificationForm(), "sku_form": SkuForm(), **forms}
     forms.setdefault("details_form", _details_form(product))
     return render_template("admin/product.html", product=product, adjustments=adjustments, today=today(),
@@ -106,9 +112,7 @@ def product_details(product_id: int):
     product = _product_or_404(product_id)
     form = _product_form(prefix="details")
     return _catalogue_change(product, form, "details_form", lambda: management.update_product(
-        product, management.ProductDraft(form.name.data, form.subtitle.data or "", form.description.data or "",
-                                         form.category.data, form.producer.data), current_actor()),
-        _("商品信息已保存。"))
+        product, _product_draft(form), current_actor()), _("商品信息已保存。"))
 
 
 @bp.post("/products/<int:product_id>/skus/<int:sku_id>/price")
@@ -158,7 +162,17 @@ def product_sku(product_id: int):
     product, form = _product_or_404(product_id), SkuForm()
     return _catalogue_change(product, form, "sku_form", lambda: management.add_sku(product, management.SkuDraft(
         form.code.data, form.name.data, form.unit.data, form.net_weight_g.data or 0, parse_yuan(form.price.data),
-        form.stock.data), current_actor()), _("规格已添加。"))
+        form.stock.data, form.name_en.data or "", form.unit_en.data or ""), current_actor()), _("规格已添加。"))
+
+
+@bp.post("/products/<int:product_id>/skus/<int:sku_id>/english")
+@role_required(roles.STAFF)
+def sku_english(product_id: int, sku_id: int):
+    product = _product_or_404(product_id)
+    sku, form = _sku_of(product, sku_id), EnglishNameForm()
+    return _catalogue_change(product, form, "english_form", lambda: management.name_in_english(
+        sku, {"name_en": form.name_en.data or "", "unit_en": form.unit_en.data or ""}, current_actor()),
+        _("英文名称已保存。"))
 
 
 @bp.post("/products/<int:product_id>/<any(list, withdraw):action>")

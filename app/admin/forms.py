@@ -137,6 +137,11 @@ class ProductForm(FlaskForm):
     description = TextAreaField(_l("详细介绍"), validators=[Optional(), Length(max=5000, message=_l("最多 5000 个字。"))])
     category = SelectField(_l("品类"), coerce=int, validators=[DataRequired(message=_l("请选择品类。"))])
     producer = SelectField(_l("生产主体"), coerce=int, validators=[DataRequired(message=_l("请选择生产主体。"))])
+    name_en = StringField(_l("英文名称（选填）"), validators=[Optional(), Length(max=128, message=_l("最多 128 个字。"))])
+    subtitle_en = StringField(_l("英文一句话介绍（选填）"), validators=[
+        Optional(), Length(max=255, message=_l("最多 255 个字。"))])
+    description_en = TextAreaField(_l("英文详细介绍（选填）"), validators=[
+        Optional(), Length(max=5000, message=_l("最多 5000 个字。"))])
 
 
 class SkuForm(FlaskForm):
@@ -149,3 +154,11 @@ class SkuForm(FlaskForm):
     price = StringField(_l("价格（元）"), validators=[_required, _yuan])
     stock = IntegerField(_l("初始库存"), default=0, validators=[
         InputRequired(message=_l("请填写库存。")), NumberRange(min=0, max=1_000_000, message=_l("库存应在 0 到 1000000 之间。"))])
+    name_en = StringField(_l("英文规格名称（选填）"), validators=[Optional(), Length(max=64, message=_l("最多 64 个字。"))])
+    unit_en = StringField(_l("英文单位（选填）"), validators=[Optional(), Length(max=16, message=_l("最多 16 个字。"))])
+
+
+class EnglishNameForm(FlaskForm):
+    """A SKU's or a category's English texts; the unit only for a SKU."""
+    name_en = StringField(_l("英文名称"), validators=[Optional(), Length(max=64, message=_l("最多 64 个字。"))])
+    unit_en = StringField(_l("英文单位"), validators=[Optional(), Length(max=16, message=_l("最多 16 个字。"))])

@@ -141,6 +141,16 @@ class ProductDraft:
     description: str
     category_id: int
     producer_id: int
+    # English texts for the English pages; where empty, those pages show the Chinese.
+    name_en: str = ""
+    subtitle_en: str = ""
+    description_en: str = ""
+
+    def texts(self) -> dict[str, str]:
+        return {key: getattr(self, key).strip() for key in TEXT_FIELDS}
+
+
+TEXT_FIELDS = ("name", "subtitle", "description", "name_en", "subtitle_en", "description_en")
 
 
 def _producer_and_category(draft: ProductDraft) -> Producer:
@@ -154,8 +164,7 @@ def create_product(draft: ProductDraft, actor: Actor) -> Product:
     """A new product of a producer, in the producer's township; not on sale until it has a SKU. Commits."""
     producer = _producer_and_category(draft)
     slug = f"p-{secrets.token_hex(4)}"
-    product = Product(slug=slug, name=draft.name.strip(), subtitle=draft.subtitle.strip(),
-                      description=draft.description.strip(), category_id=draft.category_id, producer_id=producer.id,
+    product = Product(slug=slug, **draft.texts(), category_id=draft.category_id, producer_id=producer.id,
                       township_id=producer.township_id, village_id=producer.village_id, is_active=False)
     db.session.add(product)
     db.session.flush()
@@ -171,8 +180,7 @@ def update_product(product: Product, draft: ProductDraft, actor: Actor) -> None:
     Sales already made keep the producer their lines recorded, so the ledger never moves;
     a new producer (and its township and village) counts from the next sale on."""
     producer = _producer_and_category(draft)
-    fields = {"name": draft.name.strip(), "subtitle": draft.subtitle.strip(), "description": draft.description.strip(),
-              "category_id": draft.category_id, "producer_id": producer.id}
+    fields = {**draft.texts(), "category_id": draft.category_id, "producer_id": producer.id}
     changed = {key: value for key, value in fields.items() if getattr(product, key) != value}
     if not changed:
         return
@@ -193,6 +201,8 @@ class SkuDraft:
     net_weight_g: int
     price_fen: int
     stock: int
+    name_en: str = ""
+    unit_en: str = ""
 
 
 def add_sku(product: Product, draft: SkuDraft, actor: Actor) -> Sku:
@@ -202,6 +212,7 @@ def add_sku(product: Product, draft: SkuDraft, actor: Actor) -> Sku:
     if not 0 < draft.price_fen <= 10_000_000:
         raise CatalogueError("价格应在 0.01 到 100000 元之间。")
     sku = Sku(product_id=product.id, code=code, name=draft.name.strip(), unit=draft.unit.strip(),
+              name_en=draft.name_en.strip(), unit_en=draft.unit_en.strip(),
               net_weight_g=draft.net_weight_g, price_fen=draft.price_fen, stock=draft.stock)
     db.session.add(sku)
     db.session.flush()
@@ -211,6 +222,21 @@ def add_sku(product: Product, draft: SkuDraft, actor: Actor) -> Sku:
     bump_catalogue_version()
     db.session.commit()
     return sku
+
+
+def name_in_english(row: Sku | Category, english: dict[str, str], actor: Actor) -> None:
+    """Give a SKU (name, unit) or a category (name) its English texts; empty falls back to the
+    Chinese on English pages. Commits."""
+    english = {key: value.strip() for key, value in english.items()}
+    before = {key: getattr(row, key) for key in english}
+    if before == english:
+        return
+    for key, value in english.items():
+        setattr(row, key, value)
+    kind, key = ("sku", row.code) if isinstance(row, Sku) else ("category", row.slug)
+    record(actor, "name_in_english", kind, key, before=before, after=english)
+    bump_catalogue_version()
+    db.session.commit()
 
 
 def set_on_sale(product: Product, on_sale: bool, actor: Actor) -> None:

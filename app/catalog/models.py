@@ -16,6 +16,7 @@ class Category(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(64))
+    name_en: Mapped[str] = mapped_column(String(64), default="", server_default="")
     sort_order: Mapped[int] = mapped_column(default=0)
 
 
@@ -26,6 +27,9 @@ class Product(db.Model):
     name: Mapped[str] = mapped_column(String(128))
     subtitle: Mapped[str] = mapped_column(String(255), default="")
     description: Mapped[str] = mapped_column(Text, default="")
+    name_en: Mapped[str] = mapped_column(String(128), default="", server_default="")
+    subtitle_en: Mapped[str] = mapped_column(String(255), default="", server_default="")
+    description_en: Mapped[str] = mapped_column(Text, default="", server_default="")
     category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"), index=True)
     producer_id: Mapped[int] = mapped_column(ForeignKey("producers.id"), index=True)
     township_id: Mapped[int] = mapped_column(ForeignKey("townships.id"), index=True)
@@ -66,6 +70,8 @@ class Sku(db.Model):
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(64))
     unit: Mapped[str] = mapped_column(String(16))
+    name_en: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    unit_en: Mapped[str] = mapped_column(String(16), default="", server_default="")
     net_weight_g: Mapped[int] = mapped_column(default=0)
     price_fen: Mapped[int]
     stock: Mapped[int] = mapped_column(default=0)
@@ -129,4 +135,4 @@ class StockAdjustment(db.Model):
 @event.listens_for(Product, "before_insert")
 @event.listens_for(Product, "before_update")
 def _index_for_search(_mapper, _connection, product: Product) -> None:
-    product.search_text = search_text(product.name, product.subtitle)
+    product.search_text = search_text(product.name, product.subtitle, english=(product.name_en, product.subtitle_en))

@@ -12,6 +12,7 @@ from sqlalchemy import Row, bindparam, select
 from app.catalog import queries
 from app.catalog.models import Sku
 from app.extensions import db
+from app.models_base import in_reader_language
 from app.registry.queries import public_benefit_summary
 
 PARTS = "catalog/_product_parts.html"
@@ -37,7 +38,7 @@ def render_parts(slug: str, on: date) -> ProductParts | None:
         return Markup(get_template_attribute(PARTS, name)(product, *args))  # nosec B704 - our autoescaped macros
 
     return ProductParts(
-        product_id=product.id, name=product.name, breadcrumb=part("breadcrumb"), gallery=part("gallery"),
+        product_id=product.id, name=in_reader_language(product, "name"), breadcrumb=part("breadcrumb"), gallery=part("gallery"),
         summary=part("summary", product.valid_certification(on)), origin=part("origin"),
         story=part("story", public_benefit_summary(product.producer_id, on)))
 
@@ -51,7 +52,7 @@ def offers(product_id: int) -> list[Row]:
 @functools.cache
 def _offering():
     skus = Sku.__table__
-    return (select(skus.c.id, skus.c.code, skus.c.name, skus.c.unit, skus.c.net_weight_g, skus.c.price_fen,
+    return (select(skus.c.id, skus.c.code, skus.c.name, skus.c.unit, skus.c.name_en, skus.c.unit_en, skus.c.net_weight_g, skus.c.price_fen,
                    skus.c.stock)
             .where(skus.c.product_id == bindparam("product_id"), skus.c.is_active.is_(True))
             .order_by(skus.c.price_fen, skus.c.id))

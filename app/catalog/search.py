@@ -22,14 +22,15 @@ COUNTY = "洞口 洞口县 dongkou"
 MAX_WORDS = 5
 
 
-def search_text(*texts: str) -> str:
-    """The extra words under which a product with these texts (name, subtitle) is found."""
+def search_text(*texts: str, english: tuple[str | None, ...] = ()) -> str:
+    """The extra words under which a product with these texts (name, subtitle) and the English
+    staff gave it is found."""
     # Loaded here, when a product is written: pypinyin's dictionary is about 55 MB, which no
     # process that only serves pages should carry.
     from pypinyin import Style, lazy_pinyin
 
     joined = " ".join(t for t in texts if t)
-    words = [COUNTY]
+    words = [COUNTY, *(e.lower() for e in english if e)]
     for text in (t for t in texts if t):
         hanzi = "".join(ch for ch in text if "\u4e00" <= ch <= "\u9fff")
         if hanzi:

@@ -11,6 +11,7 @@ from app.catalog.cache import cached, cached_body, catalogue_version
 from app.catalog.forms import ProductFilterForm
 from app.clock import today
 from app.events.queries import current_event
+from app.models_base import in_reader_language
 from app.registry.queries import all_townships, producers_in_township, townships_with_counts
 
 
@@ -32,7 +33,7 @@ def product_list():
     form = ProductFilterForm(request.args)
     version = catalogue_version()
     townships, categories = cached("filter-choices", "", lambda: (
-        [(t.code, t.name) for t in all_townships()], [(c.slug, c.name) for c in queries.categories()]), version)
+        [(t.code, t.name) for t in all_townships()], [(c.slug, in_reader_language(c, "name")) for c in queries.categories()]), version)
     form.township.choices = [SelectChoice("", _("全部乡镇"))] + [SelectChoice(code, name) for code, name in townships]
     form.category.choices = [SelectChoice("", _("全部品类"))] + [SelectChoice(slug, name) for slug, name in categories]
     if request.args and not form.validate():

@@ -84,6 +84,37 @@ PRODUCTS = [
      [("DLJ-500", "500 克", "瓶", 500, 2200, 300)]),
 ]
 
+# English texts staff gave the demo catalogue, for the English pages.
+CATEGORY_ENGLISH = {"fruit": "Fresh fruit", "oil-grain": "Oil and grain", "cured-meat": "Cured meats",
+                    "mountain": "Mountain produce", "tea": "Tea", "eggs-honey": "Eggs and honey"}
+PRODUCT_ENGLISH = {
+    "xuefeng-mandarin": ("Xuefeng honey mandarins", "From the foot of Mount Xuefeng: thin skin, juicy, picked to order"),
+    "navel-orange": ("Dongkou navel oranges", "Crisp and sweet, a fine gift"),
+    "rock-sugar-orange": ("Rock-sugar oranges", "Very sweet, children's favourite"),
+    "yao-kiwi": ("Yao highland kiwifruit", "Grown high in Changtang Yao Township"),
+    "camellia-oil": ("Wild camellia oil", "Pressed the old way, once a year"),
+    "selenium-rice": ("Selenium-rich rice", "Watered by mountain springs, this season's crop"),
+    "sweet-potato-noodles": ("Sweet-potato noodles", "Sun-dried by hand, nothing added"),
+    "cured-pork": ("Dongkou cured pork", "Smoked over wood fires, free-range pork belly"),
+    "cured-sausage": ("Hunan cured sausage", "Seven parts lean, three parts fat, smoky"),
+    "winter-bamboo": ("Dried winter bamboo shoots", "From the forests of Dawu Yao Township"),
+    "shiitake": ("Luoxi shiitake mushrooms", "Grown on logs, thick and rich"),
+    "guluo-tea": ("Gulou cloud-and-mist tea", "High-mountain tea, picked before Qingming"),
+    "yuexi-black-tea": ("Yuexi black tea", "Tight, fine leaves with a honeyed aroma"),
+    "free-range-eggs": ("Free-range eggs", "Hens roaming under the trees, 30 eggs"),
+    "mountain-honey": ("Yao mountain honey", "Wildflower honey of the Chinese honeybee"),
+    "chili-sauce": ("Huangqiao chopped chili", "Chopped by hand on the farm"),
+}
+CROP_ENGLISH = {"蜜橘": "mandarins", "脐橙": "navel oranges", "油茶": "camellia oil", "水稻": "rice", "生猪": "cured pork",
+                "楠竹": "dried bamboo shoots", "香菇": "shiitake", "茶叶": "green tea", "蜂蜜": "honey",
+                "蔬菜": "dried long beans", "中药材": "Solomon's seal", "红薯": "sweet-potato noodles"}
+SKU_ENGLISH = {"5 斤装": "5 jin (2.5 kg)", "10 斤装": "10 jin (5 kg)", "10 斤礼盒": "10 jin gift box (5 kg)",
+               "3 斤装": "3 jin (1.5 kg)", "50 斤装": "50 jin (25 kg)", "2 斤装": "2 jin (1 kg)", "1 斤": "1 jin (500 g)",
+               "3 斤礼盒": "3 jin gift box (1.5 kg)", "半斤装": "half jin (250 g)", "2.5 升": "2.5 litres",
+               "5 升": "5 litres", "100 克": "100 g", "250 克礼盒": "250 g gift box", "150 克": "150 g",
+               "30 枚": "30 eggs", "500 克": "500 g", "250 克": "250 g"}
+UNIT_ENGLISH = {"箱": "box", "盒": "box", "桶": "can", "袋": "bag", "块": "piece", "罐": "tin", "瓶": "jar"}
+
 PRODUCER_KIND_NAMES = {
     "cooperative": "{town}{crop}种植专业合作社",
     "enterprise": "洞口县{crop}农业开发有限公司",

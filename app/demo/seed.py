@@ -230,7 +230,7 @@ def _catalogue(townships, producers, today: date, report: SeedReport) -> None:
     categories = {c.slug: c for c in db.session.execute(db.select(Category)).scalars()}
     for slug, name, order in data.CATEGORIES:
         if slug not in categories:
-            categories[slug] = Category(slug=slug, name=name, sort_order=order)
+            categories[slug] = Category(slug=slug, name=name, name_en=data.CATEGORY_ENGLISH[slug], sort_order=order)
             db.session.add(categories[slug])
     db.session.flush()
     by_code = {t.code: t for t in townships}
@@ -245,7 +245,7 @@ def _catalogue(townships, producers, today: date, report: SeedReport) -> None:
             db.select(Village).where(Village.township_id == township.id).order_by(Village.id).limit(1)
         ).scalar_one()
         _add_product(slug, name, subtitle, categories[category], producer, township, village, featured, certified,
-                     skus, picture, index, today)
+                     skus, picture, index, today, english=data.PRODUCT_ENGLISH[slug])
         report.count("products", 1)
     db.session.commit()
 
@@ -270,24 +270,29 @@ def _cooperative_products(townships, producers: dict[str, Producer], today: date
                      producer, township, village, False, rng.random() < 0.8,
                      [(f"{code}-{n}", name, unit, grams, fen + 100 * rng.randint(-5, 5), stock)
                       for n, (name, unit, grams, fen, stock) in enumerate(skus, start=1)],
-                     picture, index, today, pictures=1)
+                     picture, index, today, pictures=1,
+                     english=(f"{township.code.title()} {data.CROP_ENGLISH[crop]}", ""))
         report.count("products", 1)
     db.session.commit()
 
 
 def _add_product(slug, name, subtitle, category, producer, township, village, featured, certified, skus, picture,
-                 index, today: date, pictures: int = 2) -> None:
+                 index, today: date, english: tuple[str, str], pictures: int = 2) -> None:
     product = Product(
-        slug=slug, name=name, subtitle=subtitle, category_id=category.id,
+        slug=slug, name=name, subtitle=subtitle, name_en=english[0], subtitle_en=english[1], category_id=category.id,
         producer_id=producer.id, township_id=township.id, village_id=village.id,
         is_featured=featured, price_from_fen=min(s[4] for s in skus),
         description=f"{name}产自洞口县{township.name}{village.name}，由{producer.name}组织生产。"
                     f"每卖出一份，收益按带贫协议分配到合作的建档立卡户。{subtitle}。",
+        description_en=f"Grown in Dongkou County by {producer.name}. What each sale brings is shared out to the "
+                       f"registered poor households working with the producer, as their benefit agreement says."
+                       + (f" {english[1]}." if english[1] else ""),
     )
     db.session.add(product)
     db.session.flush()
     for code, sku_name, unit, grams, fen, stock in skus:
         db.session.add(Sku(product_id=product.id, code=code, name=sku_name, unit=unit,
+                           name_en=data.SKU_ENGLISH[sku_name], unit_en=data.UNIT_ENGLISH[unit],
                            net_weight_g=grams, price_fen=fen, stock=stock))
     # Uncertified products get a certificate that lapsed, so the "certified only" filter has work to do.
     valid_to = date(today.year + 1, 12, 31) if certified else date(today.year - 1, 6, 30)

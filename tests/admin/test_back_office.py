@@ -221,3 +221,50 @@ def test_staff_correct_a_products_texts_and_producer_and_past_sales_keep_theirs(
     assert client.post(f"/staff/products/{ids['product']}/details", data=edit).status_code == 303
     with app.app_context():
         assert len(_audit("update_product")) == 1
+
+
+def _in_english(client) -> None:
+    client.post("/language", data={"lang": "en"})
+
+
+def test_staff_give_the_catalogue_english_texts_and_english_pages_show_them(app, office):
+    client, ids = office
+    with app.app_context():
+        from app.catalog.models import Category, Product
+
+        product = db.session.get(Product, ids["product"])
+        slug, category = product.slug, product.category_id
+        category_name = db.session.get(Category, category).name
+    visitor = app.test_client()
+    _in_english(visitor)
+    # Before staff give any English, English pages show the Chinese rather than nothing.
+    assert "雪峰蜜橘" in visitor.get(f"/products/{slug}").get_data(as_text=True)
+
+    edit = {"details-name": "雪峰蜜橘", "details-subtitle": "皮薄汁多", "details-description": "高山种植。",
+            "details-category": category, "details-producer": ids["producer"],
+            "details-name_en": "Xuefeng honey mandarins", "details-subtitle_en": "Thin skin, juicy",
+            "details-description_en": "Grown high on Mount Xuefeng."}
+    too_long = client.post(f"/staff/products/{ids['product']}/details", data={**edit, "details-name_en": "x" * 129})
+    assert too_long.status_code == 400 and "最多 128 个字" in too_long.get_data(as_text=True)
+    assert client.post(f"/staff/products/{ids['product']}/details", data=edit).status_code == 303
+    assert client.post(f"/staff/products/{ids['product']}/skus/{ids['sku']}/english",
+                       data={"name_en": "5 jin (2.5 kg)", "unit_en": "box"}).status_code == 303
+    assert category_name in client.get("/staff/categories").get_data(as_text=True)
+    assert client.post(f"/staff/categories/{category}/english", data={"name_en": "Fresh fruit"}).status_code == 303
+    assert client.post(f"/staff/categories/{category}/english", data={"name_en": "y" * 65}).status_code == 400
+
+    page = visitor.get(f"/products/{slug}").get_data(as_text=True)
+    for english in ("Xuefeng honey mandarins", "Thin skin, juicy", "Grown high on Mount Xuefeng.", "5 jin (2.5 kg) / box",
+                    "Fresh fruit"):
+        assert english in page, english
+    listing = visitor.get("/products").get_data(as_text=True)
+    assert "Xuefeng honey mandarins" in listing and ">Fresh fruit<" in listing
+    visitor.post("/cart/add", data={"sku_id": ids["sku"], "quantity": 1})
+    assert "5 jin (2.5 kg) / box" in visitor.get("/cart").get_data(as_text=True)
+    # The Chinese pages keep the Chinese, and the English name finds the product in either language.
+    chinese = app.test_client().get(f"/products/{slug}").get_data(as_text=True)
+    assert "雪峰蜜橘" in chinese and "Xuefeng honey mandarins" not in chinese
+    assert f"/products/{slug}" in app.test_client().get("/products?q=honey+mandarins").get_data(as_text=True)
+    with app.app_context():
+        assert {e.action for e in db.session.execute(db.select(AuditEntry)).scalars()} >= {
+            "update_product", "name_in_english"}

@@ -24,7 +24,7 @@ def back_office(app, fair):
                   "user_id": 1, "device_id": db.session.execute(db.select(Device.id)).scalar(),
                   "sale_id": booth_sale.id, "fmt": "csv", "event": "WEEK2026", "booth": fair["booth"],
                   "lot": fair["lot"], "unit_id": 1, "order_number": "0", "document_id": 1,
-                  "product_id": 1, "sku_id": 1, "producer_id": 1, "link_id": 1,
+                  "product_id": 1, "sku_id": 1, "producer_id": 1, "link_id": 1, "category_id": 1,
                   "message_id": 1, "export_id": 1}
         for role in OUTSIDERS:
             factories.user(email=f"matrix-{role}@example.com", role=role)
