@@ -108,6 +108,10 @@ class PurchaseIntent(db.Model):
     def total_fen(self) -> int:
         return sum(line.total_fen for line in self.lines)
 
+    @property
+    def undelivered(self) -> int:
+        return sum(line.quantity - line.delivered for line in self.lines)
+
 
 class IntentLine(db.Model):
     __tablename__ = "intent_lines"

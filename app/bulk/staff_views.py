@@ -58,7 +58,8 @@ def _staff_page(intent, status=200, **forms):
     forms = {"reason_form": ReasonForm(), "delivery_form": DeliveryForm(), "ship_form": ShipForm(), **forms}
     return render_template("bulk/staff_intent.html", intent=intent, deliveries=queries.deliveries(intent.id),
                            documents=documents.documents_of(intent.id), terms=TERMS_LABELS,
-                           deliverable=intent.status in intent_states.DELIVERABLE, **forms), status
+                           deliverable=intent.status in intent_states.DELIVERABLE and intent.undelivered > 0,
+                           **forms), status
 
 
 @bp.get("/staff/intents/<number>")

@@ -131,3 +131,5 @@ def test_the_leaderboard_lists_only_units_that_opted_in(app, units):
     board = app.test_client().get("/impact/units").get_data(as_text=True)
     assert "洞口县人民医院" in board and "¥200,000.00" in board
     assert "洞口县第一中学" not in board
+    # Nothing paid yet: listed apart with its pledge, never ranked at ¥0.00.
+    assert "¥0.00" not in board and "已加入、本年度尚未付款" in board
