@@ -90,6 +90,9 @@ def load(instance_path: str) -> dict:
         "PAYEE_NAME": env("PAYEE_NAME", "洞口县消费扶贫商城运营中心（演示）"),
         "PAYEE_BANK": env("PAYEE_BANK", "中国农业银行洞口县支行（演示）"),
         "PAYEE_ACCOUNT": env("PAYEE_ACCOUNT", "6228 4800 0000 0000 000"),
+        # Not read from the environment: only the test suite passes a cheaper method (a scrypt hash
+        # costs 65 ms, and the suite signs in thousands of times).
+        "PASSWORD_HASH_METHOD": "scrypt",
         "PASSWORD_RESET_MAX_AGE": int(env("PASSWORD_RESET_MAX_AGE", 3600)),
         "PRODUCTS_PER_PAGE": 24,
         "STRIPE_SECRET_KEY": env("STRIPE_SECRET_KEY"),

@@ -33,8 +33,16 @@ def test_register_creates_a_consumer_signed_in(client, app):
     with app.app_context():
         user = db.session.execute(db.select(User)).scalar_one()
         assert (user.email, user.role) == ("new@example.com", roles.CONSUMER)
-        assert user.password_hash.startswith("scrypt:")
     assert client.get("/account/").status_code == 200
+
+
+def test_the_shop_hashes_passwords_with_scrypt(make_app, test_settings):
+    # The suite runs with a one-round hash; the shop as configured does not.
+    shop = make_app({k: v for k, v in test_settings.items() if k != "PASSWORD_HASH_METHOD"})
+    with shop.app_context():
+        user = User(email="a@example.com", name="甲")
+        user.set_password("s3cret-pass")
+        assert user.password_hash.startswith("scrypt:") and user.check_password("s3cret-pass")
 
 
 def test_registering_from_checkouts_sign_in_prompt_returns_to_checkout(client):
