@@ -8,6 +8,7 @@ from app.admin import bp
 from app.admin.forms import CashForm, RefundForm, ShipForm
 from app.forms import form_errors
 from app.domain import order_states as states
+from app.domain import payment_states
 from app.domain import roles
 from app.domain.money import InvalidAmount, parse_yuan
 from app.impact.queries import order_impact
@@ -23,12 +24,12 @@ from app.shop.forms import ConfirmForm
 def orders_list():
     status = request.args.get("status") or None
     payment_status = request.args.get("payment_status") or None
-    if (status and status not in states.ALL) or (payment_status and payment_status not in states.PAYMENT_STATUSES):
+    if (status and status not in states.ALL) or (payment_status and payment_status not in payment_states.ALL):
         abort(400)
     page = staff_order_page(status, payment_status, request.args.get("q", "")[:40] or None,
                             max(request.args.get("page", 1, type=int), 1))
     return render_template("admin/orders.html", page=page, statuses=states.ALL,
-                           payment_statuses=states.PAYMENT_STATUSES)
+                           payment_statuses=payment_states.ALL)
 
 
 def _order_or_404(number: str):

@@ -12,6 +12,7 @@ from app.bulk.workflow import set_intent_status
 from app.clock import today
 from app.domain import intent_states
 from app.domain import order_states as states
+from app.domain import payment_states
 from app.domain.identity import is_valid_mobile
 from app.extensions import db
 from app.models_base import utcnow
@@ -104,7 +105,7 @@ def ship_delivery(number: str, carrier: str, tracking: str, actor: Actor) -> Ord
     """Hand a delivery to the carrier; prepaid terms mean it must be paid first. Commits."""
     order = get_order(number, for_update=True)
     intent = db.session.get(PurchaseIntent, order.purchase_intent_id)
-    if intent.payment_terms != "pay_by_due" and order.payment_status != states.PAYMENT_PAID:
+    if intent.payment_terms != "pay_by_due" and order.payment_status != payment_states.PAID:
         db.session.rollback()
         raise DeliveryError("合同约定先付款后发货：这次交付还没有收到货款。")
     set_status(order, states.SHIPPED, "staff", f"{carrier} {tracking}".strip(), actor.user_id)

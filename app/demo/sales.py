@@ -16,7 +16,7 @@ from app.extensions import db
 from app.impact.models import ROLLUP_KEYS, Attribution
 from app.impact.services import roll_up
 from app.models_base import insert_rows
-from app.orders.models import Order, OrderLine, OrderStatusChange
+from app.orders.models import Order, OrderLine, OrderStatusChange, PaymentStatusChange
 from app.registry.models import BenefitLink, Household, Producer, Village
 
 LINES = {"demo": 1_500, "county": 300_000}
@@ -78,6 +78,10 @@ def seed_sales(scale_name: str, today: date) -> int:
         buffers[OrderStatusChange].append(dict(id=ids["change"], order_id=order_id, from_status=None,
                                                to_status="completed", actor="system", reason="演示历史数据",
                                                created_at=paid_at))
+        buffers[PaymentStatusChange].append(dict(order_id=order_id, from_status=None, to_status="paid",
+                                                 amount_fen=total, method=buffers[Order][-1]["payment_method"],
+                                                 actor="system", actor_user_id=None, reason="",
+                                                 created_at=paid_at))
         if len(buffers[Attribution]) >= BATCH:
             _flush(buffers)
     _flush(buffers)
@@ -88,7 +92,7 @@ def seed_sales(scale_name: str, today: date) -> int:
 
 
 def _flush(buffers) -> None:
-    for model in (Order, OrderStatusChange, OrderLine, Attribution):
+    for model in (Order, OrderStatusChange, PaymentStatusChange, OrderLine, Attribution):
         insert_rows(model, buffers[model])
         buffers[model].clear()
 

@@ -1,7 +1,7 @@
 """The order state machine: the only place that says which status may follow which.
 
-Order status (fulfilment) and payment status are separate: a pay-on-delivery order is
-shipped while unpaid, and a refund changes payment status before it ends the order.
+Order status (fulfilment) and payment status (payment_states) are separate: a pay-on-delivery
+order is shipped while unpaid, and a refund changes payment status before it ends the order.
 """
 # Callers catch states.ForbiddenTransition; it is shared with the other state machines.
 from app.domain.transitions import ForbiddenTransition, check  # noqa: F401
@@ -29,13 +29,6 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 ALL = tuple(TRANSITIONS)
 # Orders whose stock is still held and whose buyer may still cancel without a refund.
 CANCELLABLE_UNPAID = frozenset({PENDING_PAYMENT, CONFIRMED})
-
-# Payment status, kept apart from the order status.
-UNPAID = "unpaid"
-PAYMENT_PAID = "paid"
-PARTIALLY_REFUNDED = "partially_refunded"
-PAYMENT_REFUNDED = "refunded"
-PAYMENT_STATUSES = (UNPAID, PAYMENT_PAID, PARTIALLY_REFUNDED, PAYMENT_REFUNDED)
 
 
 def check_transition(current: str, wanted: str) -> None:

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from sqlalchemy import case, func, select
 
 from app.domain import order_states as states
+from app.domain import payment_states
 from app.extensions import db
 from app.impact.models import Attribution, LedgerDay, LedgerMonth
 from app.orders.models import Order, OrderLine
@@ -40,7 +41,7 @@ def find_discrepancies() -> list[Discrepancy | RollupDiscrepancy]:
               .group_by(Attribution.order_line_id).subquery())
     # A line counts as paid once its order received money; paid lines that were later
     # refunded keep their sale and refund rows, which net to the refunded remainder.
-    paid = Order.payment_status.in_((states.PAYMENT_PAID, states.PARTIALLY_REFUNDED, states.PAYMENT_REFUNDED))
+    paid = Order.payment_status.in_((payment_states.PAID, payment_states.PARTIALLY_REFUNDED, payment_states.REFUNDED))
     expected = case((paid, OrderLine.line_total_fen - OrderLine.refunded_fen), else_=0)
     ledger_fen = func.coalesce(ledger.c.fen, 0)
     rows = db.session.execute(

@@ -6,6 +6,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.domain import order_states as states
+from app.domain import payment_states
 from app.extensions import db
 from app.models_base import utcnow
 
@@ -24,7 +25,7 @@ class Order(db.Model):
     # Set on the intent channel: the purchase-intent contract this delivery fulfils.
     purchase_intent_id: Mapped[Optional[int]] = mapped_column(ForeignKey("purchase_intents.id"), index=True)
     status: Mapped[str] = mapped_column(String(20))
-    payment_status: Mapped[str] = mapped_column(String(20), default=states.UNPAID)
+    payment_status: Mapped[str] = mapped_column(String(20), default=payment_states.UNPAID)
     payment_method: Mapped[str] = mapped_column(String(16))
     currency: Mapped[str] = mapped_column(String(3), default="CNY")
     subtotal_fen: Mapped[int]
@@ -49,6 +50,8 @@ class Order(db.Model):
 
     lines: Mapped[list["OrderLine"]] = relationship(back_populates="order", order_by="OrderLine.id")
     status_changes: Mapped[list["OrderStatusChange"]] = relationship(order_by="OrderStatusChange.id")
+    payment_changes: Mapped[list["PaymentStatusChange"]] = relationship(order_by="PaymentStatusChange.id",
+                                                                         viewonly=True)
     # Read-only here: payments are written by app.payments, which owns their states.
     payments = relationship("Payment", viewonly=True, order_by="Payment.id")
     user = relationship("User")
@@ -56,7 +59,7 @@ class Order(db.Model):
 
     __table_args__ = (
         CheckConstraint(f"status IN {states.ALL}", name="status"),
-        CheckConstraint(f"payment_status IN {states.PAYMENT_STATUSES}", name="payment_status"),
+        CheckConstraint(f"payment_status IN {payment_states.ALL}", name="payment_status"),
         CheckConstraint(f"channel IN {CHANNELS}", name="channel"),
         CheckConstraint(f"payment_method IN {PAYMENT_METHODS}", name="payment_method"),
         CheckConstraint("total_fen = subtotal_fen + shipping_fen", name="total_adds_up"),
@@ -114,3 +117,26 @@ class OrderStatusChange(db.Model):
     actor: Mapped[str] = mapped_column(String(64))  # "user", "staff", "stripe", "system"
     reason: Mapped[str] = mapped_column(String(255), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PaymentStatusChange(db.Model):
+    """One row per payment transition (payment_states): money in, or back out, with who, when,
+    how much and why. Written only by orders.workflow.set_payment_status and the booth sync."""
+
+    __tablename__ = "payment_status_changes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    from_status: Mapped[Optional[str]] = mapped_column(String(20))
+    to_status: Mapped[str] = mapped_column(String(20))
+    # What moved: the amount received, or minus the amount refunded.
+    amount_fen: Mapped[int]
+    method: Mapped[str] = mapped_column(String(16))
+    actor_user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    actor: Mapped[str] = mapped_column(String(64))  # "user", "staff", "stripe", "booth", "system"
+    reason: Mapped[str] = mapped_column(String(255), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (
+        CheckConstraint(f"from_status IS NULL OR from_status IN {payment_states.ALL}", name="from_status"),
+        CheckConstraint(f"to_status IN {payment_states.ALL}", name="to_status"),
+    )

@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload
 from app.catalog.models import Certification, Product, Sku
 from app.clock import county_date, today
 from app.domain import order_states as states
+from app.domain import payment_states
 from app.domain.identity import is_valid_mobile
 from app.events.models import Event
 from app.extensions import db
@@ -272,7 +273,7 @@ def cancel_unpaid(number: str, actor: str, actor_user_id: int | None, reason: st
     Raises OrderNotFound, or ForbiddenTransition when the order is paid or on its way.
     """
     order = get_order(number, owner_id, for_update=True)
-    if order.status not in states.CANCELLABLE_UNPAID or order.payment_status != states.UNPAID:
+    if order.status not in states.CANCELLABLE_UNPAID or order.payment_status != payment_states.UNPAID:
         db.session.rollback()
         raise states.ForbiddenTransition(order.status, states.CANCELLED)
     set_status(order, states.CANCELLED, actor, reason, actor_user_id)
@@ -297,7 +298,7 @@ def expire_orders(now: datetime | None = None) -> list[str]:
             db.select(Order).where(Order.number == number, Order.status == states.PENDING_PAYMENT)
             .with_for_update(skip_locked=True)
         ).scalar_one_or_none()
-        if order is None or order.payment_status != states.UNPAID:
+        if order is None or order.payment_status != payment_states.UNPAID:
             db.session.rollback()
             continue
         set_status(order, states.CANCELLED, "system", "支付超时，订单自动取消")
@@ -326,7 +327,7 @@ def mark_delivered(number: str, staff_id: int) -> Order:
 
 def mark_completed(number: str, staff_id: int) -> Order:
     order = get_order(number, for_update=True)
-    if order.payment_status != states.PAYMENT_PAID:
+    if order.payment_status != payment_states.PAID:
         db.session.rollback()
         raise states.ForbiddenTransition(order.status, states.COMPLETED)
     set_status(order, states.COMPLETED, "staff", "订单完成", staff_id)

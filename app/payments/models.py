@@ -5,10 +5,10 @@ from typing import Optional
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.domain import payment_states
 from app.extensions import db
 from app.models_base import utcnow
 
-PAYMENT_STATUSES = ("pending", "succeeded", "failed", "canceled")
 
 
 class Payment(db.Model):
@@ -21,7 +21,7 @@ class Payment(db.Model):
     client_secret: Mapped[Optional[str]] = mapped_column(String(255))
     amount_fen: Mapped[int]
     currency: Mapped[str] = mapped_column(String(3), default="CNY")
-    status: Mapped[str] = mapped_column(String(16), default="pending")
+    status: Mapped[str] = mapped_column(String(16), default=payment_states.ATTEMPT_PENDING)
     refunded_fen: Mapped[int] = mapped_column(default=0)
     # Set when money arrived that does not match the order (amount, currency, state): staff look.
     flag: Mapped[str] = mapped_column(String(255), default="")
@@ -32,8 +32,15 @@ class Payment(db.Model):
 
     order = relationship("Order")
 
+    def move_to(self, wanted: str) -> None:
+        """The attempt's only status setter; raises ForbiddenTransition as payment_states says."""
+        payment_states.check_attempt_transition(self.status, wanted)
+        self.status = wanted
+        if wanted == payment_states.ATTEMPT_SUCCEEDED:
+            self.succeeded_at = utcnow()
+
     __table_args__ = (
-        CheckConstraint(f"status IN {PAYMENT_STATUSES}", name="status"),
+        CheckConstraint(f"status IN {payment_states.ATTEMPT_ALL}", name="status"),
         UniqueConstraint("order_id", "attempt", name="uq_payments_order_attempt"),
     )
 

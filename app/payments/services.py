@@ -7,6 +7,7 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 
 from app.domain import order_states as states
+from app.domain import payment_states
 from app.domain.money import allocate
 from app.extensions import db
 from app.impact.services import LedgerEntry, attribute, attribute_lines
@@ -14,7 +15,7 @@ from app.clock import county_date
 from app.models_base import utcnow
 from app.orders.models import Order
 from app.orders.services import cancel_unpaid, get_order, release_stock
-from app.orders.workflow import set_status
+from app.orders.workflow import set_payment_status, set_status
 from app.outbox.services import mail_user
 from app.payments.gateway import GatewayError, IntentState, StripeGateway
 from app.payments.models import Payment, ProcessedEvent, Refund
@@ -34,10 +35,11 @@ def start_stripe_payment(number: str, user_id: int, gateway: StripeGateway) -> P
     Raises PaymentError('not_payable') unless the order awaits online payment.
     """
     order = get_order(number, user_id)
-    if order.status != states.PENDING_PAYMENT or order.payment_status != states.UNPAID:
+    if order.status != states.PENDING_PAYMENT or order.payment_status != payment_states.UNPAID:
         raise PaymentError("not_payable")
     pending = db.session.execute(
-        db.select(Payment).where(Payment.order_id == order.id, Payment.method == "stripe", Payment.status == "pending")
+        db.select(Payment).where(Payment.order_id == order.id, Payment.method == "stripe",
+                                 Payment.status == payment_states.ATTEMPT_PENDING)
         .order_by(Payment.attempt.desc())
     ).scalars().first()
     if pending is not None:
@@ -53,16 +55,18 @@ def start_stripe_payment(number: str, user_id: int, gateway: StripeGateway) -> P
 
 def _succeed(payment: Payment, order: Order, actor: str, actor_user_id: int | None = None) -> None:
     """Mark money received once: order paid, ledger rows for every line. Does not commit."""
-    if payment.status == "succeeded":
+    if payment.status == payment_states.ATTEMPT_SUCCEEDED:
         return
-    payment.status, payment.succeeded_at = "succeeded", utcnow()
-    if order.payment_status != states.UNPAID:
+    payment.move_to(payment_states.ATTEMPT_SUCCEEDED)
+    if order.payment_status != payment_states.UNPAID:
         payment.flag = "订单已付款，又收到一笔付款：请核对并退款"
         return
     if order.status == states.CANCELLED:
         payment.flag = "订单已取消后才收到付款：请核对并退款"
         return
-    order.paid_fen, order.payment_status = payment.amount_fen, states.PAYMENT_PAID
+    order.paid_fen = payment.amount_fen
+    set_payment_status(order, payment_states.PAID, payment.amount_fen, payment.method, actor,
+                       payment.reference or payment.provider_ref or "", actor_user_id)
     if order.status == states.PENDING_PAYMENT:
         set_status(order, states.PAID, actor, f"{payment.method} 支付成功", actor_user_id)
     order.paid_at = order.paid_at or utcnow()
@@ -96,10 +100,10 @@ def apply_intent_state(state: IntentState, actor: str = "stripe") -> str:
             return "flagged"
         _succeed(payment, order, actor)
         return "paid"
-    if payment.status == "pending" and state.status == "canceled":
-        payment.status = "canceled"
+    if payment.status == payment_states.ATTEMPT_PENDING and state.status == "canceled":
+        payment.move_to(payment_states.ATTEMPT_CANCELED)
         return "canceled"
-    if payment.status == "pending" and state.status == "requires_payment_method":
+    if payment.status == payment_states.ATTEMPT_PENDING and state.status == "requires_payment_method":
         # A declined attempt: the buyer may try another card on the same PaymentIntent.
         return "failed_attempt"
     return "ignored"
@@ -185,7 +189,7 @@ def record_offline_payment(number: str, amount_fen: int, reference: str, staff_i
     """Staff record money that did not come through Stripe: cash at the door, or a unit's bank
     transfer for a delivery (with its reference). It must equal the order total. Commits."""
     order = get_order(number, for_update=True)
-    if order.payment_method not in OFFLINE_METHODS or order.payment_status != states.UNPAID:
+    if order.payment_method not in OFFLINE_METHODS or order.payment_status != payment_states.UNPAID:
         db.session.rollback()
         raise PaymentError("not_collectable")
     if order.status not in (states.SHIPPED, states.DELIVERED, states.CONFIRMED):
@@ -230,10 +234,10 @@ def refund(number: str, request: RefundRequest, actor: str, actor_user_id: int |
     """
     order = get_order(number, for_update=True)
     payment = db.session.execute(
-        db.select(Payment).where(Payment.order_id == order.id, Payment.status == "succeeded")
+        db.select(Payment).where(Payment.order_id == order.id, Payment.status == payment_states.ATTEMPT_SUCCEEDED)
         .order_by(Payment.attempt.desc()).with_for_update()
     ).scalars().first()
-    if payment is None or order.payment_status not in (states.PAYMENT_PAID, states.PARTIALLY_REFUNDED):
+    if payment is None or order.payment_status not in (payment_states.PAID, payment_states.PARTIALLY_REFUNDED):
         db.session.rollback()
         raise PaymentError("not_refundable")
     by_id = {line.id: line for line in order.lines}
@@ -261,7 +265,7 @@ def cancel_as_buyer(number: str, user_id: int, gateway: StripeGateway | None) ->
     Raises OrderNotFound, ForbiddenTransition (already shipped) or PaymentError.
     """
     order = get_order(number, user_id)
-    if order.payment_status == states.UNPAID:
+    if order.payment_status == payment_states.UNPAID:
         order = cancel_unpaid(number, "user", user_id, "买家取消订单", owner_id=user_id)
         cancel_open_intents(order.id, gateway)
         return order
@@ -273,7 +277,7 @@ def cancel_as_buyer(number: str, user_id: int, gateway: StripeGateway | None) ->
 def cancel_open_intents(order_id: int, gateway: StripeGateway | None) -> None:
     """Close the Stripe attempts of a cancelled order so they cannot be paid later. Commits."""
     pending = db.session.execute(
-        db.select(Payment).where(Payment.order_id == order_id, Payment.status == "pending",
+        db.select(Payment).where(Payment.order_id == order_id, Payment.status == payment_states.ATTEMPT_PENDING,
                                  Payment.provider_ref.is_not(None))
     ).scalars().all()
     for payment in pending:
@@ -285,7 +289,7 @@ def cancel_open_intents(order_id: int, gateway: StripeGateway | None) -> None:
             # Not fatal: a late success on a cancelled order is flagged for a refund.
             log.warning("stripe: could not cancel %s", payment.provider_ref)
             continue
-        payment.status = "canceled"
+        payment.move_to(payment_states.ATTEMPT_CANCELED)
     db.session.commit()
 
 
@@ -305,12 +309,12 @@ def _record_refund(order: Order, payment: Payment, amounts: dict[int, int], reas
     total = sum(amounts.values())
     payment.refunded_fen += total
     order.refunded_fen += total
-    if order.refunded_fen < order.paid_fen:
-        order.payment_status = states.PARTIALLY_REFUNDED
-        _mail_refund(order, total)
-        return
-    order.payment_status = states.PAYMENT_REFUNDED
+    whole = order.refunded_fen >= order.paid_fen
+    set_payment_status(order, payment_states.REFUNDED if whole else payment_states.PARTIALLY_REFUNDED, -total,
+                       payment.method, actor, reason, staff_id)
     _mail_refund(order, total)
+    if not whole:
+        return
     if states.REFUNDED in states.TRANSITIONS[order.status]:
         if order.status == states.PAID:
             release_stock(order)  # never shipped: the boxes are still on the shelf

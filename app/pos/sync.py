@@ -18,11 +18,12 @@ from sqlalchemy.orm import selectinload
 from app.catalog.models import Product, Sku
 from app.clock import COUNTY_TZ, county_date
 from app.domain import order_states as states
+from app.domain import payment_states
 from app.domain.money import format_fen
 from app.extensions import db
 from app.impact.services import LedgerEntry, attribute_lines
 from app.models_base import column_values, insert_rows, utcnow
-from app.orders.models import Order, OrderLine, OrderStatusChange
+from app.orders.models import Order, OrderLine, OrderStatusChange, PaymentStatusChange
 from app.orders.services import new_order_number
 from app.payments.models import Payment
 from app.pos.models import BoothAllocation, BoothSale, Device
@@ -161,7 +162,7 @@ def _build(item: SaleIn, digest: str, device: Device, skus: dict, lots: dict, al
     sold_at, flags = _sale_time(item, booth.event.starts_on, now)
     day = county_date(sold_at)
     order = Order(number=new_order_number(sold_at), channel="booth", event_id=booth.event_id,
-                  status=states.COMPLETED, payment_status=states.PAYMENT_PAID, payment_method=item.tender.method,
+                  status=states.COMPLETED, payment_status=payment_states.PAID, payment_method=item.tender.method,
                   subtotal_fen=item.total_fen, shipping_fen=0, total_fen=item.total_fen, paid_fen=item.total_fen,
                   created_at=sold_at, paid_at=sold_at, delivered_at=sold_at, note=f"展位 {booth.code}")
     for line in item.lines:
@@ -200,17 +201,21 @@ def _write(fresh: list, allocations: dict) -> None:
     rows, payments, booth records and ledger rows as plain multi-row inserts."""
     orders = [order for _item, order, _sale in fresh]
     _insert_orders(orders)
-    changes, payments = [], []
+    changes, paid, payments = [], [], []
     for item, order, sale in fresh:
         sale["order_id"] = order.id
         changes.append(dict(order_id=order.id, from_status=None, to_status=order.status, actor="booth",
                             actor_user_id=None, created_at=order.paid_at,
                             reason=f"展位收款（{sale['booth_id']}/{sale['device_sequence']}）"))
+        paid.append(dict(order_id=order.id, from_status=None, to_status=order.payment_status,
+                         amount_fen=order.total_fen, method=item.tender.method, actor="booth", actor_user_id=None,
+                         reason=sale["reference"], created_at=order.paid_at))
         payments.append(dict(order_id=order.id, method=item.tender.method, attempt=1, amount_fen=order.total_fen,
-                             currency="CNY", status="succeeded", refunded_fen=0, flag="", reference=sale["reference"],
+                             currency="CNY", status=payment_states.ATTEMPT_SUCCEEDED, refunded_fen=0, flag="", reference=sale["reference"],
                              created_at=order.paid_at, succeeded_at=order.paid_at))
     insert_rows(BoothSale, [sale for _item, _order, sale in fresh])
     insert_rows(OrderStatusChange, changes)
+    insert_rows(PaymentStatusChange, paid)
     insert_rows(Payment, payments)
     attribute_lines([LedgerEntry(order, line, line.line_total_fen, county_date(order.paid_at), "sale", order.paid_at)
                      for order in orders for line in order.lines])

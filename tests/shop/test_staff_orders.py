@@ -4,10 +4,11 @@ from sqlalchemy import func
 
 from app.catalog.models import Sku
 from app.domain import order_states as states
+from app.domain import payment_states
 from app.extensions import db
 from app.impact.models import Attribution, LedgerIsAppendOnly
 from app.orders.models import Order, OrderStatusChange
-from app.orders.workflow import set_status
+from app.orders.workflow import set_payment_status, set_status
 from app.outbox.models import OutboxMessage
 from tests import factories
 
@@ -62,6 +63,13 @@ def test_refund_per_line_writes_negative_rows_and_whole_refund_ends_the_order(ap
         assert (order.payment_status, order.refunded_fen, order.status) == ("refunded", 7960, "confirmed")
         kinds = db.session.execute(db.select(Attribution.kind, func.count()).group_by(Attribution.kind)).all()
         assert dict(kinds) == {"sale": 3, "refund": 6}
+        # Every payment move left a row: who, how much, why.
+        history = [(c.from_status, c.to_status, c.amount_fen, c.actor, c.reason) for c in order.payment_changes]
+        assert history == [("unpaid", "paid", 7960, "staff", ""),
+                           ("paid", "partially_refunded", -3980, "staff", "一箱破损"),
+                           ("partially_refunded", "refunded", -3980, "staff", "全部退回")]
+    page = staff.get(f"/staff/orders/{number}").get_data(as_text=True)
+    assert "付款记录" in page and "一箱破损" in page and "-¥39.80" in page
 
 
 def test_forbidden_transitions_change_nothing(app, buyer, staff, shop):
@@ -76,6 +84,10 @@ def test_forbidden_transitions_change_nothing(app, buyer, staff, shop):
         order = db.session.execute(db.select(Order)).scalar_one()
         assert order.status == "confirmed"
         assert db.session.scalar(db.select(func.count(OrderStatusChange.id))) == 1
+        # The payment has its own guarded setter: no refund before the money came in.
+        with pytest.raises(states.ForbiddenTransition):
+            set_payment_status(order, payment_states.REFUNDED, -100, "cod", "test")
+        assert order.payment_status == payment_states.UNPAID and not order.payment_changes
 
 
 def test_shipped_orders_cannot_be_cancelled_by_the_buyer(app, buyer, staff, shop):
