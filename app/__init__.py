@@ -22,9 +22,16 @@ def select_locale() -> str:
     from flask import current_app
 
     # Chinese for everyone unless they chose English with the switch in the page header; jobs
-    # and commands (no request) write in the default language.
-    chosen = session.get("lang") if has_request_context() else None
-    return chosen if chosen in current_app.config["LANGUAGES"] else "zh_CN"
+    # and commands (no request) write in the default language. API clients carry no session:
+    # they ask with Accept-Language.
+    if not has_request_context():
+        return "zh_CN"
+    languages = current_app.config["LANGUAGES"]
+    chosen = session.get("lang")
+    if chosen is None and request.path.startswith("/api/"):
+        chosen = request.accept_languages.best_match([lang.replace("_", "-") for lang in languages], "zh-CN")
+        chosen = chosen.replace("-", "_")
+    return chosen if chosen in languages else "zh_CN"
 
 
 def request_translations():

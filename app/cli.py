@@ -59,11 +59,7 @@ def create_admin_command(email: str, name: str, password: str) -> None:
     try:
         create_user(email, name, password, roles.STAFF)
     except AccountError as exc:
-        messages = {
-            "email_taken": "该邮箱已注册 / this email already has an account",
-            "weak_password": "密码至少 8 个字符 / the password needs at least 8 characters",
-        }
-        raise click.ClickException(messages.get(exc.code, exc.code)) from exc
+        raise click.ClickException(f"{exc.message} ({exc.code})") from exc
     click.echo(f"已创建县扶贫办账号 / created county staff account: {email}")
 
 

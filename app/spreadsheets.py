@@ -6,11 +6,25 @@ import io
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from openpyxl import load_workbook
 
+from app.refusals import Refusal
 
-class ImportFileError(Exception):
-    """The file as a whole cannot be read (type, encoding, headers); the message says why."""
+
+class ImportFileError(Refusal):
+    """The file as a whole cannot be read (type, encoding, headers, size)."""
+
+    MESSAGES = {
+        "file_type": _l("只接受 .csv 或 .xlsx 文件。"),
+        "empty": _l("文件是空的。"),
+        "missing_columns": _l("缺少必需的列：%(missing)s。第一行应为表头，例如：%(example)s。"),
+        "too_many_rows": _l("一次最多导入 %(max_rows)s 行，请拆分文件。"),
+        "encoding": _l("无法识别文件编码，请另存为 UTF-8 编码的 CSV。"),
+        "not_xlsx": _l("无法读取这个 Excel 文件，请确认它是 .xlsx 格式。"),
+        "rows_refused": _l("有 %(count)s 行不符合要求，未导入任何数据。"),
+        "staged_file_gone": _l("找不到待导入的文件，请重新上传。"),
+    }
 
 
 @dataclass(frozen=True)
@@ -29,9 +43,9 @@ def read_table(filename: str, data: bytes, columns: dict[str, tuple[str, ...]], 
     elif name.endswith(".xlsx"):
         table = _xlsx_table(data)
     else:
-        raise ImportFileError("只接受 .csv 或 .xlsx 文件。")
+        raise ImportFileError("file_type")
     if not table:
-        raise ImportFileError("文件是空的。")
+        raise ImportFileError("empty")
     header = [str(h or "").strip() for h in table[0]]
     positions = {}
     for key, names in columns.items():
@@ -40,9 +54,9 @@ def read_table(filename: str, data: bytes, columns: dict[str, tuple[str, ...]], 
             positions[key] = found[0]
     missing = [columns[k][0] for k in required if k not in positions]
     if missing:
-        raise ImportFileError(f"缺少必需的列：{'、'.join(missing)}。第一行应为表头，例如：{'，'.join(c[0] for c in columns.values())}。")
+        raise ImportFileError("missing_columns", missing=missing, example=[c[0] for c in columns.values()])
     if len(table) - 1 > max_rows:
-        raise ImportFileError(f"一次最多导入 {max_rows} 行，请拆分文件。")
+        raise ImportFileError("too_many_rows", max_rows=max_rows)
     return [{key: _cell(row, i) for key, i in positions.items()} for row in table[1:]]
 
 
@@ -64,7 +78,7 @@ def _csv_table(data: bytes) -> list[list]:
         except UnicodeDecodeError:
             continue
     else:
-        raise ImportFileError("无法识别文件编码，请另存为 UTF-8 编码的 CSV。")
+        raise ImportFileError("encoding")
     return [row for row in csv.reader(io.StringIO(text)) if any(c.strip() for c in row)]
 
 
@@ -72,7 +86,7 @@ def _xlsx_table(data: bytes) -> list[list]:
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged or fake file
-        raise ImportFileError("无法读取这个 Excel 文件，请确认它是 .xlsx 格式。") from exc
+        raise ImportFileError("not_xlsx") from exc
     try:
         return [list(r) for r in book.active.iter_rows(values_only=True) if any(c not in (None, "") for c in r)]
     finally:

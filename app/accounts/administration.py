@@ -11,9 +11,11 @@ from app.extensions import db
 
 def invite(email: str, name: str, role: str, secret_key: str, reset_url_for, actor: Actor) -> User:
     """An account with a random password nobody knows and a link to choose one. Commits.
-    Raises AccountError('email_taken')."""
+    Raises AccountError('bad_role'|'invitee_has_account')."""
     if role not in roles.ALL:
         raise services.AccountError("bad_role")
+    if services.find_by_email(email):
+        raise services.AccountError("invitee_has_account")
     user = services.create_user(email, name, secrets.token_urlsafe(24), role)
     record(actor, "invite_user", "user", user.id, after={"email": user.email, "role": role})
     db.session.commit()

@@ -3,20 +3,13 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func
 
 from app.accounts.models import User
+from app.accounts.refusals import AccountError
 from app.domain import roles
 from app.extensions import db
 from app.models_base import utcnow
 from app.outbox.services import mail_user
 
 MIN_PASSWORD_LENGTH = 8
-
-
-class AccountError(Exception):
-    """A refused account action; ``code`` names the reason for the view to explain."""
-
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
 
 
 def normalise_email(email: str) -> str:

@@ -17,17 +17,6 @@ from app.extensions import limiter
 from app.security import rotate_session
 
 
-def _message(code: str) -> str:
-    return {
-        "email_taken": _("这个邮箱已经注册过了，请直接登录，或用“忘记密码”找回。"),
-        "weak_password": _("密码至少需要 8 个字符。"),
-        "bad_credentials": _("邮箱或密码不正确，请检查后重试。"),
-        "wrong_current_password": _("当前密码不正确。"),
-        "link_expired": _("重设链接已过期，请重新申请。"),
-        "link_invalid": _("重设链接无效或已使用，请重新申请。"),
-    }.get(code, _("操作未能完成，请重试。"))
-
-
 def _safe_next(target: str | None) -> str:
     # Only same-site paths: an open redirect after login is a phishing tool.
     if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
@@ -66,7 +55,7 @@ def login():
         try:
             user = services.authenticate(form.email.data, form.password.data)
         except services.AccountError as exc:
-            form.password.errors.append(_message(exc.code))
+            form.password.errors.append(exc.message)
         else:
             sign_in(user)
             flash(_("欢迎回来，%(name)s。", name=user.name), "success")
@@ -83,7 +72,7 @@ def register():
             user = services.create_user(form.email.data, form.name.data, form.password.data,
                                         language=session.get("lang") or current_app.config["BABEL_DEFAULT_LOCALE"])
         except services.AccountError as exc:
-            form.email.errors.append(_message(exc.code))
+            form.email.errors.append(exc.message)
         else:
             sign_in(user)
             flash(_("注册成功，欢迎来到洞口消费扶贫商城。"), "success")
@@ -112,7 +101,7 @@ def change_password():
         try:
             services.change_password(current_user, form.current.data, form.password.data)
         except services.AccountError as exc:
-            form.current.errors.append(_message(exc.code))
+            form.current.errors.append(exc.message)
         else:
             # The version bump ended every session, this one included; sign in again here.
             sign_in(current_user._get_current_object())
@@ -149,7 +138,7 @@ def reset_password(token: str):
                 current_app.config["PASSWORD_RESET_MAX_AGE"],
             )
         except services.AccountError as exc:
-            flash(_message(exc.code), "danger")
+            flash(exc.message, "danger")
             return redirect(url_for("accounts.forgot_password"))
         flash(_("密码已重设，请用新密码登录。"), "success")
         return redirect(url_for("accounts.login"))

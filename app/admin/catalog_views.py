@@ -256,9 +256,6 @@ def households_export():
     return start_export("households_xlsx", {})
 
 
-USER_ERRORS = {"email_taken": "这个邮箱已经有账号了。", "bad_role": "没有这个角色。", "own_account": "不能修改自己的角色或停用自己。"}
-
-
 @bp.route("/users", methods=["GET", "POST"])
 @role_required(roles.STAFF)
 def users():
@@ -271,7 +268,7 @@ def users():
                                          current_actor())
         except AccountError as exc:
             db.session.rollback()
-            form.email.errors.append(USER_ERRORS.get(exc.code, exc.code))
+            form.email.errors.append(exc.message)
         else:
             flash(_("已邀请 %(email)s：设置密码的链接已发到这个邮箱。", email=user.email), "success")
             return redirect(url_for("admin.users")), 303
@@ -302,7 +299,7 @@ def user_action(user_id: int, action: str):
             administration.set_active(user, action == "enable", current_actor())
     except AccountError as exc:
         db.session.rollback()
-        flash(USER_ERRORS.get(exc.code, exc.code), "danger")
+        flash(exc.message, "danger")
     else:
         flash(_("账号已更新。"), "success")
     return redirect(url_for("admin.users")), 303

@@ -113,9 +113,7 @@ def record_cash(number: str):
     except orders.OrderNotFound:
         abort(404)
     except payments.PaymentError as exc:
-        flash({"amount_mismatch": _("收款金额必须等于订单金额。"),
-               "reference_required": _("银行转账请填写转账流水号，对账时用它找到这笔款。"),
-               "not_collectable": _("这个订单不是待收款的货到付款或银行转账订单。")}[exc.code], "danger")
+        flash(exc.message, "danger")
     else:
         flash(_("已记录收款，销售已计入受益贫困户。"), "success")
     return _back(number)
@@ -143,9 +141,7 @@ def refund(number: str):
         payments.refund(number, payments.RefundRequest(amounts, form.reason.data), "staff", current_user.id,
                         gateway_from_config(current_app.config))
     except payments.PaymentError as exc:
-        flash({"not_refundable": _("这个订单还没有收款，无需退款。"),
-               "refund_too_large": _("退款金额超过了可退金额。"),
-               "gateway_unavailable": _("在线支付通道未配置，无法原路退款。")}[exc.code], "danger")
+        flash(exc.message, "danger")
     except GatewayError:
         current_app.logger.exception("stripe refund failed for %s", number)
         flash(_("Stripe 退款失败，请稍后再试。"), "danger")

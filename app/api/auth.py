@@ -7,12 +7,16 @@ from functools import wraps
 
 from flask import g, jsonify, request
 
+from app.api.refusals import ApiRefusal
 from app.pos.devices import device_for_token
+from app.refusals import Refusal
 
 
-def problem(status: int, error: str, message: str, **extra):
-    """A JSON error answer: a stable code for programs and a sentence for people."""
-    return jsonify(error=error, message=message, **extra), status
+def problem(status: int, refusal: Refusal):
+    """A JSON error answer: a stable code for programs and a sentence for people, in the
+    language the client asked for (Accept-Language; Chinese by default)."""
+    answer = refusal.as_json()
+    return jsonify(error=answer["code"], message=answer["message"]), status
 
 
 def device_required(view):
@@ -21,8 +25,7 @@ def device_required(view):
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
         device = device_for_token(token.strip()) if scheme.lower() == "bearer" else None
         if device is None:
-            response = problem(401, "device_token_required",
-                               "需要有效的设备令牌：请在县扶贫办后台为本展位签发令牌，或请店员登录后重新配对平板。")
+            response = problem(401, ApiRefusal("device_token_required"))
             response[0].headers["WWW-Authenticate"] = 'Bearer realm="pos"'
             return response
         g.device = device

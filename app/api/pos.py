@@ -3,6 +3,7 @@ from flask import g, request, url_for
 
 from app.api import bp
 from app.api.auth import device_required, problem
+from app.api.refusals import ApiRefusal
 from app.extensions import csrf
 from app.pos.queries import booth_catalogue
 from app.pos.schemas import MAX_SALES_PER_BATCH
@@ -22,8 +23,7 @@ def pos_sales():
     body = request.get_json(silent=True)
     sales = body.get("sales") if isinstance(body, dict) and set(body) == {"sales"} else None
     if not isinstance(sales, list) or not 1 <= len(sales) <= MAX_SALES_PER_BATCH:
-        return problem(400, "bad_batch",
-                       f'请求体应为只含 sales 一项的 JSON 对象 {{"sales": [...]}}，包含 1 到 {MAX_SALES_PER_BATCH} 笔销售。')
+        return problem(400, ApiRefusal("bad_batch", max=MAX_SALES_PER_BATCH))
     results = record_booth_sales(g.device, sales)
     answers = [r.as_json(lambda uuid: url_for("pos.receipt_page", uuid=uuid, _external=True)) for r in results]
     stored = sum(r.outcome in (CREATED, DUPLICATE) for r in results)

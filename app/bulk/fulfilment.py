@@ -16,14 +16,12 @@ from app.domain import payment_states
 from app.domain.identity import is_valid_mobile
 from app.extensions import db
 from app.models_base import utcnow
-from app.orders.models import Order, OrderLine
+from app.orders.lines import SkuFacts, order_line
+from app.orders.models import Order
 from app.orders.services import fresh_order_number, get_order, take_stock
 from app.orders.workflow import record_creation, set_status
+from app.bulk.refusals import DeliveryError
 from app.outbox.services import mail_user
-
-
-class DeliveryError(Exception):
-    """Why a delivery cannot be made or changed; the message says so in Chinese."""
 
 
 @dataclass(frozen=True)
@@ -40,17 +38,19 @@ def create_delivery(intent: PurchaseIntent, draft: DeliveryDraft, actor: Actor) 
     # One delivery of a contract at a time (PostgreSQL): its status moves on the first one.
     db.session.execute(db.select(PurchaseIntent.id).where(PurchaseIntent.id == intent.id).with_for_update())
     if intent.status not in intent_states.DELIVERABLE:
-        raise DeliveryError("只有已确认或履约中的合同可以安排交付。")
+        raise DeliveryError("not_deliverable")
     if not is_valid_mobile(draft.mobile):
-        raise DeliveryError("收货人手机号应为 11 位。")
+        raise DeliveryError("recipient_mobile")
     lines = {line.id: line for line in intent.lines}
     wanted = {line_id: q for line_id, q in draft.quantities.items() if q}
     if not wanted:
-        raise DeliveryError("请至少为一种商品填写本次交付数量。")
-    problems = [f"{lines[i].sku.code} 最多还能交付 {lines[i].quantity - lines[i].delivered}"
-                for i, q in wanted.items() if i not in lines or q < 0 or q > lines[i].quantity - lines[i].delivered]
+        raise DeliveryError("no_quantities")
+    if any(i not in lines for i in wanted):
+        raise DeliveryError("unknown_line")
+    problems = [f"{lines[i].sku.code}: {lines[i].quantity - lines[i].delivered}"
+                for i, q in wanted.items() if q < 0 or q > lines[i].quantity - lines[i].delivered]
     if problems:
-        raise DeliveryError("交付数量超出合同剩余数量：" + "；".join(problems))
+        raise DeliveryError("beyond_contract", problems=problems)
     stripe = intent.payment_terms == "prepay_stripe"
     total = sum(lines[i].unit_price_fen * q for i, q in wanted.items())
     order = Order(number=fresh_order_number(utcnow()), channel="intent", user_id=intent.created_by_id,
@@ -71,18 +71,13 @@ def create_delivery(intent: PurchaseIntent, draft: DeliveryDraft, actor: Actor) 
         if not take_stock(line.sku_id, quantity):
             short.append(line.sku.code)
             continue
-        sku = line.sku
-        db.session.add(OrderLine(
-            order_id=order.id, sku_id=sku.id, product_id=sku.product_id, producer_id=sku.product.producer_id,
-            product_name=sku.product.name, sku_code=sku.code, sku_name=sku.name, unit=sku.unit,
-            unit_price_fen=line.unit_price_fen, quantity=quantity, line_total_fen=line.unit_price_fen * quantity,
-            certified=sku.product.valid_certification(today()) is not None))
+        order.lines.append(order_line(SkuFacts.of(line.sku, today()), line.unit_price_fen, quantity))
     if over:
         db.session.rollback()
-        raise DeliveryError(f"交付数量超出合同剩余数量：{'、'.join(over)}（可能刚有另一次交付）。请刷新后重试。")
+        raise DeliveryError("beyond_contract_now", codes=over)
     if short:
         db.session.rollback()
-        raise DeliveryError(f"库存不足：{'、'.join(short)}。请补充库存或减少本次交付数量。")
+        raise DeliveryError("short_of_stock", codes=short)
     record_creation(order, "staff", actor.user_id, f"合同 {intent.number} 交付")
     if intent.status == intent_states.CONFIRMED:
         set_intent_status(intent, intent_states.IN_FULFILMENT, actor, f"第一次交付 {order.number}")
@@ -107,7 +102,7 @@ def ship_delivery(number: str, carrier: str, tracking: str, actor: Actor) -> Ord
     intent = db.session.get(PurchaseIntent, order.purchase_intent_id)
     if intent.payment_terms != "pay_by_due" and order.payment_status != payment_states.PAID:
         db.session.rollback()
-        raise DeliveryError("合同约定先付款后发货：这次交付还没有收到货款。")
+        raise DeliveryError("prepaid_unpaid")
     set_status(order, states.SHIPPED, "staff", f"{carrier} {tracking}".strip(), actor.user_id)
     order.carrier, order.tracking_number = carrier.strip()[:64], tracking.strip()[:64]
     if order.user is not None:

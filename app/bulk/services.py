@@ -19,11 +19,8 @@ from app.domain.identity import is_valid_credit_code, is_valid_mobile
 from app.events.models import Event
 from app.extensions import db
 from app.models_base import utcnow
+from app.bulk.refusals import UnitError
 from app.outbox.services import mail_user
-
-
-class UnitError(Exception):
-    """A request about a unit or contract that cannot be done; the message says why, in Chinese."""
 
 
 @dataclass(frozen=True)
@@ -40,13 +37,13 @@ def register_unit(draft: UnitDraft, user_id: int, actor: Actor) -> SupportingUni
     """A new unit, pending county approval, with the registering user as its admin. Commits."""
     code = draft.credit_code.strip().upper()
     if not is_valid_credit_code(code):
-        raise UnitError("统一社会信用代码不正确：应为 18 位，最后一位是校验码，请对照营业执照或登记证书核对。")
+        raise UnitError("credit_code")
     if db.session.scalar(db.select(SupportingUnit.id).where(SupportingUnit.credit_code == code)):
-        raise UnitError("这个统一社会信用代码已经注册过单位，请联系本单位管理员把您加为成员。")
+        raise UnitError("credit_code_taken")
     if db.session.scalar(db.select(UnitMember.id).where(UnitMember.user_id == user_id)):
-        raise UnitError("您的账号已经属于一个单位。")
+        raise UnitError("already_in_a_unit")
     if not is_valid_mobile(draft.contact_phone):
-        raise UnitError("联系电话请填写 11 位手机号码。")
+        raise UnitError("contact_mobile")
     unit = SupportingUnit(name=draft.name.strip(), kind=draft.kind, credit_code=code,
                           contact_name=draft.contact_name.strip(), contact_phone=draft.contact_phone.strip(),
                           address=draft.address.strip())
@@ -74,9 +71,9 @@ def approve_unit(unit: SupportingUnit, actor: Actor) -> None:
 def add_member(unit: SupportingUnit, email: str, role: str, actor: Actor) -> UnitMember:
     user = db.session.execute(db.select(User).where(User.email == email.strip().lower())).scalar_one_or_none()
     if user is None or user.role not in (roles.CONSUMER, roles.UNIT_MEMBER):
-        raise UnitError(f"没有可加入单位的账号 {email}：请同事先在商城注册，再来添加。")
+        raise UnitError("no_such_account", email=email)
     if db.session.scalar(db.select(UnitMember.id).where(UnitMember.user_id == user.id)):
-        raise UnitError(f"{user.name} 已经属于一个单位。")
+        raise UnitError("member_elsewhere", name=user.name)
     _join(unit, user, role)
     record(actor, "add_unit_member", "unit", unit.id, after={"member": user.email, "role": role})
     db.session.commit()
@@ -111,12 +108,12 @@ class IntentDraft:
 def create_intent(unit: SupportingUnit, draft: IntentDraft, actor: Actor) -> PurchaseIntent:
     """A draft contract for the unit; its number is fixed now and printed on every document. Commits."""
     if draft.delivery_to < draft.delivery_from:
-        raise UnitError("交付截止日期不能早于开始日期。")
+        raise UnitError("window_order")
     event_id = None
     if draft.event_code.strip():
         event_id = db.session.scalar(db.select(Event.id).where(Event.code == draft.event_code.strip().upper()))
         if event_id is None:
-            raise UnitError(f"没有编码为 {draft.event_code} 的活动。")
+            raise UnitError("unknown_event", code=draft.event_code)
     intent = PurchaseIntent(number="pending", unit_id=unit.id, year=draft.delivery_from.year,
                             po_number=draft.po_number.strip(), payment_terms=draft.payment_terms,
                             due_days=draft.due_days if draft.payment_terms == "pay_by_due" else 0,
@@ -132,7 +129,7 @@ def create_intent(unit: SupportingUnit, draft: IntentDraft, actor: Actor) -> Pur
 
 def _editable(intent: PurchaseIntent) -> None:
     if intent.status not in states.EDITABLE:
-        raise UnitError("只有草稿状态的合同可以修改；已提交的合同请先撤回。")
+        raise UnitError("not_a_draft")
 
 
 def set_lines(intent: PurchaseIntent, quantities: dict[int, int], actor: Actor) -> None:
@@ -141,7 +138,7 @@ def set_lines(intent: PurchaseIntent, quantities: dict[int, int], actor: Actor) 
     skus = {s.id: s for s in db.session.execute(db.select(Sku).where(Sku.id.in_(quantities))).scalars()}
     unknown = [str(k) for k in quantities if k not in skus]
     if unknown:
-        raise UnitError("有商品已下架，请刷新页面后重试。")
+        raise UnitError("sku_withdrawn")
     _replace_lines(intent, {skus[k]: q for k, q in quantities.items() if q > 0})
     record(actor, "set_intent_lines", "purchase_intent", intent.number,
            after={skus[k].code: q for k, q in quantities.items() if q > 0})
@@ -178,7 +175,7 @@ def add_planned_delivery(intent: PurchaseIntent, planned_on: date, address: str,
                          actor: Actor) -> None:
     _editable(intent)
     if not intent.delivery_from <= planned_on <= intent.delivery_to:
-        raise UnitError(f"计划交付日期应在合同交付期 {intent.delivery_from} 至 {intent.delivery_to} 之内。")
+        raise UnitError("planned_outside_window", start=intent.delivery_from, end=intent.delivery_to)
     intent.deliveries.append(PlannedDelivery(planned_on=planned_on, address=address.strip(),
                                              recipient=recipient.strip(), mobile=mobile.strip()))
     record(actor, "add_planned_delivery", "purchase_intent", intent.number,
@@ -188,9 +185,9 @@ def add_planned_delivery(intent: PurchaseIntent, planned_on: date, address: str,
 
 def submit_intent(intent: PurchaseIntent, actor: Actor) -> None:
     if not intent.lines:
-        raise UnitError("合同还没有商品，请先填写数量或上传清单。")
+        raise UnitError("no_lines")
     if not intent.deliveries:
-        raise UnitError("请至少填写一次计划交付（日期和地址）。")
+        raise UnitError("no_planned_delivery")
     set_intent_status(intent, states.SUBMITTED, actor, "单位提交")
     db.session.commit()
 
@@ -207,7 +204,7 @@ def cancel_intent(intent: PurchaseIntent, actor: Actor, reason: str) -> None:
 
 def confirm_intent(intent: PurchaseIntent, actor: Actor) -> None:
     if intent.unit.approved_at is None:
-        raise UnitError("这个单位还没有通过审核，请先在“帮扶单位”中审核。")
+        raise UnitError("unit_not_approved")
     set_intent_status(intent, states.CONFIRMED, actor, "县扶贫办确认")
     _mail_buyer(intent, "intent_confirmed")
     db.session.commit()
@@ -215,7 +212,7 @@ def confirm_intent(intent: PurchaseIntent, actor: Actor) -> None:
 
 def decline_intent(intent: PurchaseIntent, actor: Actor, reason: str) -> None:
     if not reason.strip():
-        raise UnitError("请写明不予确认的原因，单位会看到它。")
+        raise UnitError("decline_reason")
     set_intent_status(intent, states.DECLINED, actor, reason)
     _mail_buyer(intent, "intent_declined", reason=reason)
     db.session.commit()

@@ -12,6 +12,7 @@ from sqlalchemy import update
 from app.audit.services import Actor, record
 from app.catalog.cache import bump_catalogue_version
 from app.catalog.models import Category, Certification, Product, ProductImage, Sku, StockAdjustment
+from app.catalog.refusals import CatalogueError
 from app.extensions import db
 from app.registry.models import Producer
 from app.storage import storage
@@ -21,13 +22,9 @@ IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 MAX_IMAGE_SIDE = 1600
 
 
-class CatalogueError(Exception):
-    """Why a catalogue change was refused, in Chinese."""
-
-
 def change_price(sku: Sku, price_fen: int, actor: Actor) -> None:
     if not 0 < price_fen <= 10_000_000:
-        raise CatalogueError("价格应在 0.01 到 100000 元之间。")
+        raise CatalogueError("price_range")
     before = sku.price_fen
     if before == price_fen:
         return
@@ -45,15 +42,15 @@ def adjust_stock(sku: Sku, delta: int, reason: str, actor: Actor) -> StockAdjust
     A conditional UPDATE, like checkout, so an adjustment racing a sale never takes stock
     below zero; a removal of more than is there is refused."""
     if delta == 0 or abs(delta) > 1_000_000:
-        raise CatalogueError("调整数量应为非零整数，一次最多 1000000 件。")
+        raise CatalogueError("adjustment_range")
     if not reason.strip():
-        raise CatalogueError("请写明调整原因，例如“新到一批货”或“运输损坏”。")
+        raise CatalogueError("reason_required")
     moved = db.session.execute(
         update(Sku).where(Sku.id == sku.id, Sku.stock + delta >= 0).values(stock=Sku.stock + delta)
         .execution_options(synchronize_session=False)).rowcount
     if not moved:
         db.session.rollback()
-        raise CatalogueError(f"库存不足：{sku.code} 现有 {sku.stock} 件，不能减少 {-delta} 件。")
+        raise CatalogueError("stock_too_low", code=sku.code, stock=sku.stock, wanted=-delta)
     after = db.session.scalar(db.select(Sku.stock).where(Sku.id == sku.id))
     adjustment = StockAdjustment(sku_id=sku.id, delta=delta, reason=reason.strip()[:200], stock_after=after,
                                  actor_user_id=actor.user_id)
@@ -77,20 +74,20 @@ def add_image(product: Product, data: bytes, alt: str, actor: Actor) -> ProductI
     """A product photo: a real JPEG, PNG or WebP under the size limit, re-encoded and resized,
     so nothing but pixels from the upload reaches the media storage."""
     if len(data) > MAX_IMAGE_BYTES:
-        raise CatalogueError(f"图片不能超过 {MAX_IMAGE_BYTES // 1024 // 1024} MB。")
+        raise CatalogueError("image_too_large", mb=MAX_IMAGE_BYTES // 1024 // 1024)
     try:
         with Image.open(io.BytesIO(data)) as probe:
             kind = probe.format
             probe.verify()
         if kind not in IMAGE_FORMATS:
-            raise CatalogueError("只接受 JPEG、PNG 或 WebP 图片。")
+            raise CatalogueError("image_format")
         with Image.open(io.BytesIO(data)) as picture:
             picture = picture.convert("RGB")
             picture.thumbnail((MAX_IMAGE_SIDE, MAX_IMAGE_SIDE))
             jpeg = io.BytesIO()
             picture.save(jpeg, "JPEG", quality=85, optimize=True)
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
-        raise CatalogueError("无法识别这个图片文件，请上传 JPEG、PNG 或 WebP 图片。") from exc
+        raise CatalogueError("image_unreadable") from exc
     relative = store_picture(product.slug, jpeg.getvalue())
     image = ProductImage(product_id=product.id, path=relative, alt=alt.strip()[:128] or product.name,
                          sort_order=len(product.images))
@@ -111,7 +108,7 @@ class CertificationDraft:
 
 def add_certification(product: Product, draft: CertificationDraft, actor: Actor) -> Certification:
     if draft.valid_to < draft.valid_from:
-        raise CatalogueError("有效期结束日期不能早于开始日期。")
+        raise CatalogueError("validity_order")
     certification = Certification(product_id=product.id, number=draft.number.strip(), issuer=draft.issuer.strip(),
                                   valid_from=draft.valid_from, valid_to=draft.valid_to)
     db.session.add(certification)
@@ -156,7 +153,7 @@ TEXT_FIELDS = ("name", "subtitle", "description", "name_en", "subtitle_en", "des
 def _producer_and_category(draft: ProductDraft) -> Producer:
     producer = db.session.get(Producer, draft.producer_id)
     if producer is None or db.session.get(Category, draft.category_id) is None:
-        raise CatalogueError("请选择品类和生产主体。")
+        raise CatalogueError("category_and_producer")
     return producer
 
 
@@ -208,9 +205,9 @@ class SkuDraft:
 def add_sku(product: Product, draft: SkuDraft, actor: Actor) -> Sku:
     code = draft.code.strip().upper()
     if db.session.scalar(db.select(Sku.id).where(Sku.code == code)):
-        raise CatalogueError(f"商品编码 {code} 已被使用，请换一个。")
+        raise CatalogueError("sku_code_taken", code=code)
     if not 0 < draft.price_fen <= 10_000_000:
-        raise CatalogueError("价格应在 0.01 到 100000 元之间。")
+        raise CatalogueError("price_range")
     sku = Sku(product_id=product.id, code=code, name=draft.name.strip(), unit=draft.unit.strip(),
               name_en=draft.name_en.strip(), unit_en=draft.unit_en.strip(),
               net_weight_g=draft.net_weight_g, price_fen=draft.price_fen, stock=draft.stock)
@@ -241,7 +238,7 @@ def name_in_english(row: Sku | Category, english: dict[str, str], actor: Actor) 
 
 def set_on_sale(product: Product, on_sale: bool, actor: Actor) -> None:
     if on_sale and not product.skus:
-        raise CatalogueError("请先添加至少一个规格（价格和库存），再上架。")
+        raise CatalogueError("needs_a_sku")
     before, product.is_active = product.is_active, on_sale
     record(actor, "set_on_sale", "product", product.slug, before={"on_sale": before}, after={"on_sale": on_sale})
     bump_catalogue_version()

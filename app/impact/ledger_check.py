@@ -4,7 +4,6 @@ from dataclasses import dataclass
 
 from sqlalchemy import case, func, select
 
-from app.domain import order_states as states
 from app.domain import payment_states
 from app.extensions import db
 from app.impact.models import Attribution, LedgerDay, LedgerMonth

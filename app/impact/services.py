@@ -41,6 +41,14 @@ class LedgerEntry:
     booked_at: datetime | None = None
 
 
+def record_sales(orders: list[Order]) -> int:
+    """Money arrived for these orders: the ledger's sale rows for every line, split by the
+    benefit rules of the county day the money arrived (``paid_at``), booked at that moment.
+    The one way every channel turns a payment into ledger rows. Does not commit."""
+    return attribute_lines([LedgerEntry(order, line, line.line_total_fen, county_date(order.paid_at), "sale",
+                                        order.paid_at) for order in orders for line in order.lines])
+
+
 def attribute(order: Order, line: OrderLine, amount_fen: int, on: date, kind: str,
               booked_at: datetime | None = None) -> int:
     """Add ledger rows spreading ``amount_fen`` over the line's households. Does not commit."""

@@ -3,10 +3,10 @@ import functools
 import logging
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Integer, bindparam, literal_column, update
+from sqlalchemy import Integer, Row, bindparam, literal_column, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -18,7 +18,9 @@ from app.domain.identity import is_valid_mobile
 from app.events.models import Event
 from app.extensions import db
 from app.models_base import utcnow
+from app.orders.lines import SkuFacts, order_line
 from app.orders.models import Order, OrderLine
+from app.orders.refusals import CheckoutError
 from app.orders.workflow import record_creation, set_status
 from app.outbox.services import mail_user
 
@@ -40,17 +42,6 @@ class CartItem:
     sku_id: int
     quantity: int
     price_seen_fen: int
-
-
-@dataclass
-class CheckoutError(Exception):
-    """Why an order could not be placed; ``items`` names the SKUs concerned."""
-
-    code: str  # empty_cart, sold_out, price_changed, unavailable, unknown_event, bad_mobile, bad_quantity
-    items: list[str] = field(default_factory=list)
-
-    def __str__(self) -> str:
-        return f"{self.code}: {', '.join(self.items)}"
 
 
 @dataclass(frozen=True)
@@ -150,12 +141,12 @@ def _place(user_id: int, take_items: Callable[[], list[CartItem]], address: Addr
     if not items:
         raise CheckoutError("empty_cart")
     if any(not 0 < i.quantity <= max_quantity for i in items):
-        raise CheckoutError("bad_quantity")
+        raise CheckoutError("bad_quantity", n=max_quantity)
     event_id = None
     if event_code:
         event_id = db.session.scalar(db.select(Event.id).where(Event.code == event_code.strip().upper()))
         if event_id is None:
-            raise CheckoutError("unknown_event", [event_code])
+            raise CheckoutError("unknown_event", code=event_code)
     # Taking the stock also reads what the lines copy: one statement per SKU, and a SKU that
     # could not be taken is looked at again only to say why.
     on = today()
@@ -166,7 +157,7 @@ def _place(user_id: int, take_items: Callable[[], list[CartItem]], address: Addr
     changed = [_label(taken[i.sku_id].product_name, taken[i.sku_id].name) for i in items
                if taken[i.sku_id].price_fen != i.price_seen_fen]
     if changed:
-        raise CheckoutError("price_changed", changed)
+        raise CheckoutError("price_changed", names=changed)
 
     now = utcnow()
     online = payment_method == "stripe"
@@ -184,14 +175,10 @@ def _place(user_id: int, take_items: Callable[[], list[CartItem]], address: Addr
         if _number_taken(error):
             raise _NumberTaken from error
         raise
-    lines = []
-    for item in items:
-        sku = taken[item.sku_id]
-        lines.append(OrderLine(
-            order_id=order.id, sku_id=item.sku_id, product_id=sku.product_id, producer_id=sku.producer_id,
-            product_name=sku.product_name, sku_code=sku.code, sku_name=sku.name, unit=sku.unit,
-            unit_price_fen=sku.price_fen, quantity=item.quantity, line_total_fen=sku.price_fen * item.quantity,
-            certified=sku.certified))
+    lines = [order_line(_facts(item.sku_id, taken[item.sku_id]), taken[item.sku_id].price_fen, item.quantity)
+             for item in items]
+    for line in lines:
+        line.order_id = order.id
     db.session.add_all(lines)
     record_creation(order, "user", user_id, "下单（在线支付）" if online else "下单（货到付款）")
     if not online:
@@ -199,6 +186,11 @@ def _place(user_id: int, take_items: Callable[[], list[CartItem]], address: Addr
     placed = PlacedOrder(order.id, order.number, order.total_fen, payment_method)
     db.session.commit()
     return placed
+
+
+def _facts(sku_id: int, taken: Row) -> SkuFacts:
+    return SkuFacts(sku_id, taken.product_id, taken.producer_id, taken.product_name, taken.code, taken.name,
+                    taken.unit, bool(taken.certified))
 
 
 @functools.cache
@@ -233,13 +225,13 @@ def _refusal(items: list[CartItem], taken: dict) -> CheckoutError:
         .where(Sku.id.in_([i for i, row in taken.items() if row is None])))}
     unavailable = [str(i) for i, row in taken.items() if row is None and not (i in refused and refused[i].on_sale)]
     if unavailable:
-        return CheckoutError("unavailable", unavailable)
+        return CheckoutError("unavailable", skus=unavailable)
     current = {i: row or refused[i] for i, row in taken.items()}
     changed = [_label(current[i.sku_id].product_name, current[i.sku_id].name) for i in items
                if current[i.sku_id].price_fen != i.price_seen_fen]
     if changed:
-        return CheckoutError("price_changed", changed)
-    return CheckoutError("sold_out", [_label(row.product_name, row.name) for row in refused.values()])
+        return CheckoutError("price_changed", names=changed)
+    return CheckoutError("sold_out", names=[_label(row.product_name, row.name) for row in refused.values()])
 
 
 def _label(product_name: str, sku_name: str) -> str:

@@ -10,7 +10,7 @@ from app.domain import order_states as states
 from app.domain import payment_states
 from app.domain.money import allocate
 from app.extensions import db
-from app.impact.services import LedgerEntry, attribute, attribute_lines
+from app.impact.services import attribute, record_sales
 from app.clock import county_date
 from app.models_base import utcnow
 from app.orders.models import Order
@@ -19,14 +19,9 @@ from app.orders.workflow import set_payment_status, set_status
 from app.outbox.services import mail_user
 from app.payments.gateway import GatewayError, IntentState, StripeGateway
 from app.payments.models import Payment, ProcessedEvent, Refund
+from app.payments.refusals import PaymentError
 
 log = logging.getLogger(__name__)
-
-
-class PaymentError(Exception):
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
 
 
 def start_stripe_payment(number: str, user_id: int, gateway: StripeGateway) -> Payment:
@@ -70,9 +65,7 @@ def _succeed(payment: Payment, order: Order, actor: str, actor_user_id: int | No
     if order.status == states.PENDING_PAYMENT:
         set_status(order, states.PAID, actor, f"{payment.method} 支付成功", actor_user_id)
     order.paid_at = order.paid_at or utcnow()
-    paid_on = county_date(order.paid_at)
-    attribute_lines([LedgerEntry(order, line, line.line_total_fen, paid_on, "sale", order.paid_at)
-                     for line in order.lines])
+    record_sales([order])
     if order.user is not None:
         kind = "delivery_payment_recorded" if order.channel == "intent" else "order_paid"
         mail_user(order.user, kind, f"{kind}:{payment.id}", order=order, payment=payment)

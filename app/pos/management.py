@@ -14,11 +14,8 @@ from app.events.models import Event
 from app.extensions import db
 from app.models_base import utcnow
 from app.pos.models import Booth, BoothAllocation, BoothSale
+from app.pos.refusals import SetupError
 from app.registry.models import Township
-
-
-class SetupError(Exception):
-    """A change staff asked for that cannot be made; ``str()`` says why, in Chinese."""
 
 
 @dataclass(frozen=True)
@@ -34,9 +31,9 @@ class EventDraft:
 def create_event(draft: EventDraft, actor: Actor) -> Event:
     code = draft.code.strip().upper()
     if db.session.scalar(db.select(Event.id).where(Event.code == code)):
-        raise SetupError(f"活动编码 {code} 已被使用，请换一个。")
+        raise SetupError("event_code_taken", code=code)
     if draft.ends_on < draft.starts_on:
-        raise SetupError("结束日期不能早于开始日期。")
+        raise SetupError("event_dates")
     event = Event(code=code, name=draft.name.strip(), kind=draft.kind, starts_on=draft.starts_on,
                   ends_on=draft.ends_on, venue=draft.venue.strip())
     db.session.add(event)
@@ -51,10 +48,10 @@ def create_event(draft: EventDraft, actor: Actor) -> Event:
 def create_booth(event: Event, township_id: int, opening_float_fen: int, merchant_name: str, actor: Actor) -> Booth:
     township = db.session.get(Township, township_id)
     if township is None:
-        raise SetupError("请选择乡镇。")
+        raise SetupError("township_required")
     code = f"{event.code}-{township.code.upper()}"
     if db.session.scalar(db.select(Booth.id).where(Booth.code == code)):
-        raise SetupError(f"{township.name}在这个活动已经有展位（{code}）。")
+        raise SetupError("township_has_booth", township=township.name, code=code)
     booth = Booth(code=code, event_id=event.id, township_id=township.id, name=f"{township.name}展位",
                   opening_float_fen=opening_float_fen, merchant_name=merchant_name.strip())
     db.session.add(booth)
@@ -69,7 +66,7 @@ def set_allocation(booth: Booth, sku_code: str, quantity: int, actor: Actor) -> 
     """Set how many of a SKU the booth takes; never below what it already sold."""
     sku = db.session.execute(db.select(Sku).where(Sku.code == sku_code.strip())).scalar_one_or_none()
     if sku is None:
-        raise SetupError(f"商品编码 {sku_code} 不存在。")
+        raise SetupError("unknown_sku", code=sku_code)
     allocation = db.session.execute(
         db.select(BoothAllocation).where(BoothAllocation.booth_id == booth.id, BoothAllocation.sku_id == sku.id)
         .with_for_update()).scalar_one_or_none()
@@ -78,7 +75,7 @@ def set_allocation(booth: Booth, sku_code: str, quantity: int, actor: Actor) -> 
         allocation = BoothAllocation(booth_id=booth.id, sku_id=sku.id, allocated=0, sold=0)
         db.session.add(allocation)
     if quantity < allocation.sold:
-        raise SetupError(f"{sku.code} 已售 {allocation.sold}，分配数量不能少于已售数量。")
+        raise SetupError("below_sold", code=sku.code, sold=allocation.sold)
     allocation.allocated = quantity
     record(actor, "set_booth_allocation", "booth", booth.code,
            before={"sku": sku.code, "allocated": before}, after={"sku": sku.code, "allocated": quantity})
@@ -89,23 +86,23 @@ def set_allocation(booth: Booth, sku_code: str, quantity: int, actor: Actor) -> 
 def add_clerk(booth: Booth, email: str, actor: Actor) -> User:
     user = db.session.execute(db.select(User).where(User.email == email.strip().lower())).scalar_one_or_none()
     if user is None or user.role not in (roles.CLERK, roles.STAFF):
-        raise SetupError(f"没有店员账号 {email}：请先为他开通“展位店员”角色的账号。")
+        raise SetupError("no_clerk_account", email=email)
     if any(c.id == user.id for c in booth.clerks):
-        raise SetupError(f"{user.name} 已经是这个展位的店员。")
+        raise SetupError("already_clerk", name=user.name)
     booth.clerks.append(user)
     record(actor, "add_booth_clerk", "booth", booth.code, after={"clerk": user.email})
     try:
         db.session.commit()
     except IntegrityError:  # added by someone else a moment ago
         db.session.rollback()
-        raise SetupError(f"{user.name} 已经是这个展位的店员。")
+        raise SetupError("already_clerk", name=user.name)
     return user
 
 
 def remove_clerk(booth: Booth, user_id: int, actor: Actor) -> None:
     user = next((c for c in booth.clerks if c.id == user_id), None)
     if user is None:
-        raise SetupError("这个人不是本展位的店员。")
+        raise SetupError("not_a_clerk")
     booth.clerks.remove(user)
     record(actor, "remove_booth_clerk", "booth", booth.code, before={"clerk": user.email})
     db.session.commit()
@@ -115,9 +112,9 @@ def reconcile_sale(sale_id: int, note: str, actor: Actor) -> BoothSale:
     """Staff have looked at a flagged sale and say how it was settled; the sale itself never changes."""
     sale = db.session.get(BoothSale, sale_id)
     if sale is None or not sale.flags:
-        raise SetupError("找不到需要核对的这笔销售。")
+        raise SetupError("sale_not_found")
     if sale.reconciled_at is not None:
-        raise SetupError("这笔销售已经核对过了。")
+        raise SetupError("already_reconciled")
     sale.reconciled_at, sale.reconciled_by_id, sale.reconciliation_note = utcnow(), actor.user_id, note.strip()[:255]
     record(actor, "reconcile_booth_sale", "booth_sale", sale.uuid, before={"flags": sale.flags},
            after={"note": sale.reconciliation_note})

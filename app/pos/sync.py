@@ -21,8 +21,9 @@ from app.domain import order_states as states
 from app.domain import payment_states
 from app.domain.money import format_fen
 from app.extensions import db
-from app.impact.services import LedgerEntry, attribute_lines
+from app.impact.services import record_sales
 from app.models_base import column_values, insert_rows, utcnow
+from app.orders.lines import SkuFacts, order_line
 from app.orders.models import Order, OrderLine, OrderStatusChange, PaymentStatusChange
 from app.orders.services import new_order_number
 from app.payments.models import Payment
@@ -171,12 +172,8 @@ def _build(item: SaleIn, digest: str, device: Device, skus: dict, lots: dict, al
         if line.lot and (lot is None or lot.sku_id != sku.id):
             flags.append(f"批次 {line.lot} 不是 {sku.code} 的批次，销售已记账但未记批次")
             lot = None
-        order.lines.append(OrderLine(lot_id=lot.id if lot else None,
-            sku_id=sku.id, product_id=sku.product_id, producer_id=sku.product.producer_id,
-            product_name=sku.product.name, sku_code=sku.code, sku_name=sku.name, unit=sku.unit,
-            unit_price_fen=line.unit_price_fen, quantity=line.quantity,
-            line_total_fen=line.unit_price_fen * line.quantity,
-            certified=sku.product.valid_certification(day) is not None))
+        order.lines.append(order_line(SkuFacts.of(sku, day), line.unit_price_fen, line.quantity,
+                                      lot.id if lot else None))
         if line.unit_price_fen != sku.price_fen:
             flags.append(f"{sku.code} 按 {format_fen(line.unit_price_fen)} 收款，目录价 {format_fen(sku.price_fen)}")
         allocation = allocations.get(sku.id)
@@ -217,8 +214,7 @@ def _write(fresh: list, allocations: dict) -> None:
     insert_rows(OrderStatusChange, changes)
     insert_rows(PaymentStatusChange, paid)
     insert_rows(Payment, payments)
-    attribute_lines([LedgerEntry(order, line, line.line_total_fen, county_date(order.paid_at), "sale", order.paid_at)
-                     for order in orders for line in order.lines])
+    record_sales(orders)
 
 
 def _insert_orders(orders: list[Order]) -> None:

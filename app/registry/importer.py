@@ -128,7 +128,7 @@ def write(result: ImportPreview) -> ImportPreview:
     Raises ImportFileError when any row was invalid; then nothing is written. Commits.
     """
     if not result.valid:
-        raise ImportFileError(f"有 {len(result.errors)} 行不符合要求，未导入任何数据。")
+        raise ImportFileError("rows_refused", count=len(result.errors))
     fields = ("registration_no", "head_name", "id_number", "phone", "village_id", "members", "status", "lifted_on")
     creates = [{k: r[k] for k in fields} for r in result.rows if r["change"] == "create"]
     updates = [{"id": r["id"], **{k: r[k] for k in fields}} for r in result.rows if r["change"] == "update"]

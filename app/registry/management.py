@@ -8,10 +8,7 @@ from app.catalog.cache import bump_catalogue_version
 from app.extensions import db
 from app.registry.models import BenefitLink, Household, Producer
 from app.registry.queries import active_links_clause
-
-
-class LinkError(Exception):
-    """Why a benefit-rule change was refused, in Chinese."""
+from app.registry.refusals import LinkError
 
 
 def add_link(producer: Producer, registration_no: str, weight: int, valid_from: date, today: date,
@@ -19,15 +16,15 @@ def add_link(producer: Producer, registration_no: str, weight: int, valid_from: 
     household = db.session.execute(db.select(Household).where(
         Household.registration_no == registration_no.strip())).scalar_one_or_none()
     if household is None:
-        raise LinkError(f"没有户编号为 {registration_no} 的建档立卡户。")
+        raise LinkError("unknown_household", registration_no=registration_no)
     if not 1 <= weight <= 1000:
-        raise LinkError("权重应为 1 到 1000 的整数。")
+        raise LinkError("weight_range")
     if valid_from < today:
-        raise LinkError("生效日期不能早于今天：已经发生的销售按当时的规则记账。")
+        raise LinkError("starts_in_the_past")
     if db.session.scalar(db.select(BenefitLink.id).where(
             BenefitLink.producer_id == producer.id, BenefitLink.household_id == household.id,
             active_links_clause(valid_from))):
-        raise LinkError("这户已经与该生产主体有生效中的带贫关系；要改权重请用“调整”。")
+        raise LinkError("already_linked")
     link = BenefitLink(producer_id=producer.id, household_id=household.id, weight=weight, valid_from=valid_from)
     db.session.add(link)
     db.session.flush()
@@ -41,11 +38,11 @@ def add_link(producer: Producer, registration_no: str, weight: int, valid_from: 
 def change_weight(link: BenefitLink, weight: int, from_date: date, today: date, actor: Actor) -> BenefitLink:
     """End the link the day before ``from_date`` and start a new one with the new weight."""
     if not 1 <= weight <= 1000:
-        raise LinkError("权重应为 1 到 1000 的整数。")
+        raise LinkError("weight_range")
     if from_date < today or from_date <= link.valid_from:
-        raise LinkError("新权重的生效日期应不早于今天，且晚于原规则的生效日期。")
+        raise LinkError("reweigh_date")
     if link.valid_to is not None and link.valid_to < from_date:
-        raise LinkError("原规则在这一天之前已经结束。")
+        raise LinkError("already_ended")
     successor = BenefitLink(producer_id=link.producer_id, household_id=link.household_id, weight=weight,
                             valid_from=from_date, valid_to=link.valid_to)
     link.valid_to = from_date - timedelta(days=1)
@@ -61,7 +58,7 @@ def change_weight(link: BenefitLink, weight: int, from_date: date, today: date, 
 
 def end_link(link: BenefitLink, last_day: date, today: date, actor: Actor) -> None:
     if last_day < today - timedelta(days=1) or last_day < link.valid_from:
-        raise LinkError("结束日期不能早于昨天，也不能早于规则的生效日期。")
+        raise LinkError("end_date")
     before = link.valid_to
     link.valid_to = last_day
     record(actor, "end_benefit_link", "producer", link.producer_id, before={"link": link.id, "valid_to": before},

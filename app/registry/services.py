@@ -41,7 +41,7 @@ def confirm_import(token: str, actor: Actor) -> importer.ImportPreview:
         with staged.open(token) as upload:
             data = upload.read()
     except StorageError as error:
-        raise ImportFileError("找不到待导入的文件，请重新上传。") from error
+        raise ImportFileError("staged_file_gone") from error
     # Checked again because the registry may have changed since the preview.
     result = importer.preview(importer.read_rows(token, data))
     if result.valid:

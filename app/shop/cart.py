@@ -10,12 +10,7 @@ from app.extensions import db
 from app.models_base import upsert, utcnow
 from app.orders.services import CartItem as CheckoutItem
 from app.shop.models import CartItem
-
-
-class CartError(Exception):
-    def __init__(self, code: str, limit: int = 0):
-        super().__init__(code)
-        self.code, self.limit = code, limit
+from app.shop.refusals import CartError
 
 
 class SessionCart:
@@ -189,11 +184,11 @@ def set_quantity(cart, sku_id: int, quantity: int, max_quantity: int, add: bool 
     if sku is None:
         raise CartError("unavailable")
     if not 0 <= quantity <= max_quantity:
-        raise CartError("bad_quantity", max_quantity)
+        raise CartError("bad_quantity", n=max_quantity)
     if quantity == 0:
         cart.remove(sku_id)
     elif quantity > sku.stock:
-        raise CartError("exceeds_stock", sku.stock)
+        raise CartError("exceeds_stock", n=sku.stock)
     else:
         cart.put(sku_id, quantity, sku.price_fen)
     cart.save()
@@ -206,8 +201,8 @@ def _refused_addition(cart, sku_id: int, quantity: int, max_quantity: int) -> Ca
         return CartError("unavailable")
     held = cart.items().get(sku_id, (0, 0))[0]
     if quantity <= 0 or held + quantity > max_quantity:
-        return CartError("bad_quantity", max_quantity)
-    return CartError("exceeds_stock", sku.stock)
+        return CartError("bad_quantity", n=max_quantity)
+    return CartError("exceeds_stock", n=sku.stock)
 
 
 def view_cart(cart, acknowledge_prices: bool = False) -> CartView:

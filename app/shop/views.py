@@ -49,27 +49,6 @@ def _merge_cart_at_login(app, user, **_extra):
         carts.merge_guest_cart(carts.SessionCart(guest), carts.UserCart(user.id), app.config["CART_MAX_QUANTITY"])
 
 
-def cart_error_message(error: carts.CartError) -> str:
-    return {
-        "unavailable": _("这个商品已下架，无法加入购物车。"),
-        "bad_quantity": _("每种商品一次最多购买 %(n)s 件。", n=error.limit),
-        "exceeds_stock": _("库存不足：目前只剩 %(n)s 件，请减少数量。", n=error.limit),
-    }[error.code]
-
-
-def checkout_error_message(error: orders.CheckoutError) -> str:
-    names = "、".join(error.items)
-    return {
-        "empty_cart": _("购物车是空的，请先挑选商品。"),
-        "sold_out": _("很抱歉，%(names)s 已售罄或库存不足，请修改数量后再提交。", names=names),
-        "price_changed": _("%(names)s 的价格刚刚有变动，请确认新价格后再提交。", names=names),
-        "unavailable": _("购物车里有已下架的商品，已为您移除，请重新确认。"),
-        "unknown_event": _("活动代码“%(code)s”不存在，请检查或留空。", code=names),
-        "bad_mobile": _("请输入 11 位手机号码，例如 13812345678。"),
-        "bad_quantity": _("每种商品一次最多购买 %(n)s 件。", n=current_app.config["CART_MAX_QUANTITY"]),
-    }[error.code]
-
-
 @bp.get("/cart")
 def cart_page():
     view = carts.view_cart(_cart(), acknowledge_prices=True)
@@ -95,7 +74,7 @@ def _change_cart(add: bool):
         carts.set_quantity(_cart(), int(form.sku_id.data), form.quantity.data,
                            current_app.config["CART_MAX_QUANTITY"], add=add)
     except carts.CartError as error:
-        flash(cart_error_message(error), "danger")
+        flash(error.message, "danger")
         target = request.referrer if add and request.referrer else url_for("shop.cart_page")
         return redirect(target), 303
     if add:
@@ -135,7 +114,7 @@ def checkout():
                 # one's, so it leads to the order the first submit placed.
                 flash(_("这份订单已经提交成功，没有重复下单。"), "info")
                 return redirect(url_for("shop.order_page", number=resubmitted)), 303
-            flash(checkout_error_message(error), "danger")
+            flash(error.message, "danger")
             status = 409 if error.code in ("sold_out", "price_changed", "unavailable") else 400
         else:
             if order.payment_method == "stripe":

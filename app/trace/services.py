@@ -6,10 +6,7 @@ from app.audit.services import Actor, record
 from app.catalog.models import Sku
 from app.extensions import db
 from app.trace.models import Lot
-
-
-class LotError(Exception):
-    """Why a lot cannot be created, in Chinese."""
+from app.trace.refusals import LotError
 
 
 @dataclass(frozen=True)
@@ -29,19 +26,19 @@ def _next_code(sku: Sku, harvested_on: date) -> str:
     for suffix in "ABCDEFGHJKLMNPQRSTUVWXYZ":
         if f"{stem}{suffix}" not in taken:
             return f"{stem}{suffix}"
-    raise LotError("这个商品当天的批次已经太多，请手动填写批次号。")
+    raise LotError("too_many_lots")
 
 
 def create_lot(draft: LotDraft, actor: Actor) -> Lot:
     """A lot of one SKU, coded automatically unless staff gave a code. Commits."""
     sku = db.session.execute(db.select(Sku).where(Sku.code == draft.sku_code.strip())).scalar_one_or_none()
     if sku is None:
-        raise LotError(f"商品编码 {draft.sku_code} 不存在。")
+        raise LotError("unknown_sku", code=draft.sku_code)
     if draft.packed_on and draft.packed_on < draft.harvested_on:
-        raise LotError("包装日期不能早于采收日期。")
+        raise LotError("packed_before_harvest")
     code = draft.code.strip().upper() or _next_code(sku, draft.harvested_on)
     if db.session.scalar(db.select(Lot.id).where(Lot.code == code)):
-        raise LotError(f"批次号 {code} 已被使用，请换一个。")
+        raise LotError("lot_code_taken", code=code)
     lot = Lot(code=code, sku_id=sku.id, producer_id=sku.product.producer_id, harvested_on=draft.harvested_on,
               packed_on=draft.packed_on, quantity=draft.quantity, inspection_note=draft.inspection_note.strip(),
               created_by_id=actor.user_id)

@@ -157,6 +157,18 @@ def test_a_body_that_is_not_a_batch_gets_400(client, fair, body):
     assert "sales" in answer.json["message"]
 
 
+def test_api_refusals_carry_a_code_and_speak_the_clients_language(client, fair):
+    chinese = client.post("/api/v1/pos/sales", json={"sales": []}, headers={"Authorization": f"Bearer {fair['token']}"})
+    english = client.post("/api/v1/pos/sales", json={"sales": []},
+                          headers={"Authorization": f"Bearer {fair['token']}", "Accept-Language": "en-US,en;q=0.9"})
+    assert chinese.json["error"] == english.json["error"] == "bad_batch"
+    assert "500 笔销售" in chinese.json["message"]
+    assert english.json["message"].startswith("The body must be a JSON object") and "500 sales" in english.json["message"]
+    tokenless = client.post("/api/v1/pos/sales", json={"sales": []}, headers={"Accept-Language": "en"})
+    assert tokenless.json == {"error": "device_token_required", "message": tokenless.json["message"]}
+    assert "device token" in tokenless.json["message"]
+
+
 def test_the_catalogue_lists_the_booth_allocations(client, fair):
     answer = client.get("/api/v1/pos/catalogue", headers={"Authorization": f"Bearer {fair['token']}"})
     assert answer.status_code == 200

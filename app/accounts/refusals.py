@@ -1,0 +1,18 @@
+"""Why an account action was refused."""
+from flask_babel import lazy_gettext as _l
+
+from app.refusals import Refusal
+
+
+class AccountError(Refusal):
+    MESSAGES = {
+        "email_taken": _l("这个邮箱已经注册过了，请直接登录，或用“忘记密码”找回。"),
+        "weak_password": _l("密码至少需要 8 个字符。"),
+        "bad_credentials": _l("邮箱或密码不正确，请检查后重试。"),
+        "wrong_current_password": _l("当前密码不正确。"),
+        "link_expired": _l("重设链接已过期，请重新申请。"),
+        "link_invalid": _l("重设链接无效或已使用，请重新申请。"),
+        "bad_role": _l("没有这个角色。"),
+        "own_account": _l("不能停用自己的账号，也不能改自己的角色。"),
+        "invitee_has_account": _l("这个邮箱已经有账号了：在下面的列表里找到它，改角色即可。"),
+    }
