@@ -1,13 +1,15 @@
 """The booth sync API's payloads, validated with pydantic; the same models write the OpenAPI schemas.
 
-Validation messages go back to the tablet and into the reconciliation list, so they are
-said in Chinese with the field they concern.
+Validation messages go back to the tablet, with the field they concern, in the language the
+tablet asks for (Chinese unless it sends Accept-Language). Our own checks raise a code that
+``explain`` puts into words like pydantic's own error types.
 """
 import hashlib
 import json
 from datetime import datetime
 from typing import Annotated, Literal, Union
 
+from flask_babel import lazy_gettext as _l
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 MAX_LINES_PER_SALE = 50
@@ -61,18 +63,18 @@ class SaleIn(_Strict):
     @classmethod
     def _with_offset(cls, value: datetime) -> datetime:
         if value.tzinfo is None:
-            raise ValueError("sold_at 需要带时区，例如 2026-10-17T10:30:00+08:00")
+            raise ValueError("timezone_required")
         return value
 
     @model_validator(mode="after")
     def _adds_up(self) -> "SaleIn":
         if sum(line.quantity * line.unit_price_fen for line in self.lines) != self.total_fen:
-            raise ValueError("total_fen 不等于各行 数量×单价 之和")
+            raise ValueError("total_mismatch")
         if isinstance(self.tender, CashTender):
             if self.tender.tendered_fen < self.total_fen:
-                raise ValueError("收款金额少于应收金额")
+                raise ValueError("short_tendered")
             if self.tender.tendered_fen - self.total_fen != self.tender.change_fen:
-                raise ValueError("找零金额应等于 收款 − 应收")
+                raise ValueError("wrong_change")
         return self
 
     def payload_hash(self) -> str:
@@ -82,41 +84,44 @@ class SaleIn(_Strict):
 
 
 _MESSAGES = {
-    "missing": "缺少此项",
-    "extra_forbidden": "不认识的字段，请删除",
-    "int_type": "需要整数",
-    "int_parsing": "需要整数",
-    "int_from_float": "需要整数（单位为分）",
-    "string_type": "需要文字",
-    "greater_than": "必须大于 {gt}",
-    "greater_than_equal": "不能小于 {ge}",
-    "less_than": "必须小于 {lt}",
-    "less_than_equal": "不能大于 {le}",
-    "string_too_short": "太短（至少 {min_length} 个字符）",
-    "string_too_long": "太长（最多 {max_length} 个字符）",
-    "too_short": "至少需要 {min_length} 项",
-    "too_long": "最多 {max_length} 项",
-    "string_pattern_mismatch": "格式不对，应为 UUID（如 1b4e28ba-2fa1-11d2-883f-0016d3cca427）",
-    "datetime_parsing": "时间格式不对，应为 ISO 8601，如 2026-10-17T10:30:00+08:00",
-    "datetime_type": "时间格式不对，应为 ISO 8601，如 2026-10-17T10:30:00+08:00",
-    "union_tag_invalid": "付款方式只能是 cash 或 merchant_qr",
-    "union_tag_not_found": "缺少付款方式 method（cash 或 merchant_qr）",
-    "model_type": "需要一个对象",
-    "dict_type": "需要一个对象",
-    "list_type": "需要一个列表",
-    "literal_error": "取值不对",
+    "missing": _l("缺少此项"),
+    "extra_forbidden": _l("不认识的字段，请删除"),
+    "int_type": _l("需要整数"),
+    "int_parsing": _l("需要整数"),
+    "int_from_float": _l("需要整数（单位为分）"),
+    "string_type": _l("需要文字"),
+    "greater_than": _l("必须大于 {gt}"),
+    "greater_than_equal": _l("不能小于 {ge}"),
+    "less_than": _l("必须小于 {lt}"),
+    "less_than_equal": _l("不能大于 {le}"),
+    "string_too_short": _l("太短（至少 {min_length} 个字符）"),
+    "string_too_long": _l("太长（最多 {max_length} 个字符）"),
+    "too_short": _l("至少需要 {min_length} 项"),
+    "too_long": _l("最多 {max_length} 项"),
+    "string_pattern_mismatch": _l("格式不对，应为 UUID（如 1b4e28ba-2fa1-11d2-883f-0016d3cca427）"),
+    "datetime_parsing": _l("时间格式不对，应为 ISO 8601，如 2026-10-17T10:30:00+08:00"),
+    "datetime_type": _l("时间格式不对，应为 ISO 8601，如 2026-10-17T10:30:00+08:00"),
+    "union_tag_invalid": _l("付款方式只能是 cash 或 merchant_qr"),
+    "union_tag_not_found": _l("缺少付款方式 method（cash 或 merchant_qr）"),
+    "model_type": _l("需要一个对象"),
+    "dict_type": _l("需要一个对象"),
+    "list_type": _l("需要一个列表"),
+    "literal_error": _l("取值不对"),
+    # Our own checks (the validators above).
+    "timezone_required": _l("sold_at 需要带时区，例如 2026-10-17T10:30:00+08:00"),
+    "total_mismatch": _l("total_fen 不等于各行 数量×单价 之和"),
+    "short_tendered": _l("收款金额少于应收金额"),
+    "wrong_change": _l("找零金额应等于 收款 − 应收"),
 }
 
 
 def explain(error: ValidationError) -> list[str]:
-    """Each problem as "field: what is wrong", in Chinese."""
+    """Each problem as "field: what is wrong", in the reader's language."""
     reasons = []
     for item in error.errors(include_url=False):
         where = ".".join(str(part) for part in item["loc"] if part not in ("cash", "merchant_qr"))
-        if item["type"] == "value_error":
-            text = str(item["ctx"]["error"])
-        else:
-            template = _MESSAGES.get(item["type"])
-            text = template.format(**item.get("ctx", {})) if template else item["msg"]
+        kind = str(item["ctx"]["error"]) if item["type"] == "value_error" else item["type"]
+        template = _MESSAGES.get(kind)
+        text = str(template).format(**item.get("ctx", {})) if template else item["msg"]
         reasons.append(f"{where}: {text}" if where else text)
     return reasons

@@ -10,6 +10,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
+from flask_babel import gettext as _
 from pydantic import ValidationError
 from sqlalchemy import text, update
 from sqlalchemy.exc import IntegrityError
@@ -119,7 +120,7 @@ def _record(device_id: int, raw_sales: list, now: datetime) -> list[SaleResult]:
             continue
         unknown = sorted({line.sku for line in item.lines if line.sku not in skus})
         if unknown:
-            results.append(SaleResult(item.uuid, INVALID, errors=[f"商品编码不存在：{', '.join(unknown)}"]))
+            results.append(SaleResult(item.uuid, INVALID, errors=[_("商品编码不存在：%(codes)s", codes=", ".join(unknown))]))
             continue
         order, sale = _build(item, digest, device, skus, lots, allocations, now)
         seen[item.uuid] = (order, digest, sale["flags"])
@@ -142,8 +143,8 @@ def _parse(raw) -> SaleIn | SaleResult:
 def _repeat(uuid: str, same: bool, order_number: str, flags: str) -> SaleResult:
     if same:
         return SaleResult(uuid, DUPLICATE, order_number, _flag_list(flags))
-    return SaleResult(uuid, CONFLICT, errors=["这个 UUID 已用于另一笔内容不同的销售；原销售保持不变。"
-                                              "请为新销售生成新的 UUID。"])
+    return SaleResult(uuid, CONFLICT, errors=[_("这个 UUID 已用于另一笔内容不同的销售；原销售保持不变。"
+                                                "请为新销售生成新的 UUID。")])
 
 
 def _flag_list(flags: str) -> list[str]:
