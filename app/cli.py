@@ -116,7 +116,7 @@ def issue_device_token_command(booth_code: str, label: str) -> None:
     try:
         device, token = issue_device_token(booth_code, label or "命令行签发", Actor(None, "cli"))
     except BoothNotFound:
-        raise click.ClickException(f"no booth with code {booth_code!r}; staff see the codes under 活动与展位")
+        raise click.ClickException(f"no booth with code {booth_code!r}; staff see the codes at /staff/events")
     click.echo(token)
     click.echo(f"device {device.id} paired with booth {device.booth.code}; pair the tablet at /pos/#token=<token>",
                err=True)

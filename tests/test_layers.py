@@ -1,5 +1,6 @@
 """The layers stay honest: the domain is pure, services never reach for the request."""
 import ast
+import re
 from pathlib import Path
 
 APP = Path(__file__).resolve().parent.parent / "app"
@@ -43,3 +44,80 @@ def test_heavy_libraries_load_only_when_used():
     loaded = subprocess.run([sys.executable, "-c", snippet], capture_output=True, text=True, check=True,  # nosec B603
                             cwd=Path(__file__).resolve().parent.parent).stdout.strip().splitlines()[-1]
     assert loaded == "[]", loaded
+
+
+def _modules():
+    return sorted(p for p in APP.rglob("*.py") if "translations" not in p.parts)
+
+
+def test_views_do_not_commit():
+    """A view hands the work to a service, which owns the transaction."""
+    for path in _modules():
+        if path.name == "views.py" or path.name.endswith("_views.py"):
+            assert "session.commit()" not in path.read_text(encoding="utf-8"), f"{path} commits"
+
+
+# The modules that own transactions: each is a service of its area, named for what it does.
+SERVICE_MODULES = {"services", "management", "administration", "fulfilment", "documents", "sync", "closeout",
+                   "devices", "importer", "cart", "exports", "runs", "scheduled", "seed", "sales", "booths"}
+
+
+def test_every_module_that_commits_is_a_service():
+    committing = {path.relative_to(APP) for path in _modules()
+                  if "session.commit()" in path.read_text(encoding="utf-8")}
+    assert committing and all(path.stem in SERVICE_MODULES for path in committing), sorted(
+        str(p) for p in committing if p.stem not in SERVICE_MODULES)
+
+
+def test_registry_and_events_know_nothing_of_the_catalogue():
+    """The catalogue reads the registry (who a product helps); the way back would be a cycle.
+    The page cache follows registry changes by listening, not by being called."""
+    for area in ("registry", "events"):
+        for path in (APP / area).glob("*.py"):
+            assert not any(name.startswith("app.catalog") for name in _imports(path)), f"{path} imports the catalogue"
+
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+TRANSLATED = {"_", "_l", "gettext", "lazy_gettext"}
+
+
+def _untranslated_literals(node) -> list[str]:
+    """String literals under ``node`` that are not the message of a gettext call."""
+    if isinstance(node, ast.Call) and getattr(node.func, "id", None) in TRANSLATED:
+        return []
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value]
+    return [text for child in ast.iter_child_nodes(node) for text in _untranslated_literals(child)]
+
+
+def test_no_refusal_is_a_chinese_sentence():
+    """Services refuse with a code (app.refusals); the words are translatable messages, so an
+    English reader never gets a Chinese sentence from a raise."""
+    found = []
+    for path in _modules():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Raise) and node.exc is not None:
+                if any(CJK.search(text) for text in _untranslated_literals(node.exc)):
+                    found.append(f"{path.relative_to(APP)}:{node.lineno}")
+    assert found == []
+
+
+def test_every_refusal_code_has_words_in_both_languages(app):
+    from flask_babel import force_locale
+
+    from app.refusals import Refusal
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    kinds = list(subclasses(Refusal))
+    assert len(kinds) >= 10
+    with app.test_request_context():
+        for kind in kinds:
+            for code, words in kind.MESSAGES.items():
+                with force_locale("en"):
+                    english = str(words)
+                assert english != str(words) or not CJK.search(english), f"{kind.__name__}.{code} has no English"
+                assert not CJK.search(english), f"{kind.__name__}.{code}: {english}"

@@ -80,16 +80,18 @@ def add_member(unit: SupportingUnit, email: str, role: str, actor: Actor) -> Uni
     return db.session.execute(db.select(UnitMember).where(UnitMember.user_id == user.id)).scalar_one()
 
 
-def set_pledge(unit: SupportingUnit, year: int, amount_fen: int, actor: Actor) -> Pledge:
+def set_pledge(unit: SupportingUnit, year: int, amount_fen: int, on_leaderboard: bool, actor: Actor) -> Pledge:
+    """The unit's purchase pledge for a year, and whether it is listed on the public board. Commits."""
     pledge = db.session.execute(db.select(Pledge).where(Pledge.unit_id == unit.id, Pledge.year == year)
                                 ).scalar_one_or_none()
-    before = pledge.amount_fen if pledge else None
+    before = {"year": year, "amount_fen": pledge.amount_fen if pledge else None, "on_leaderboard": unit.on_leaderboard}
     if pledge is None:
         pledge = Pledge(unit_id=unit.id, year=year, amount_fen=amount_fen)
         db.session.add(pledge)
     pledge.amount_fen = amount_fen
-    record(actor, "set_pledge", "unit", unit.id, before={"year": year, "amount_fen": before},
-           after={"year": year, "amount_fen": amount_fen})
+    unit.on_leaderboard = on_leaderboard
+    record(actor, "set_pledge", "unit", unit.id, before=before,
+           after={"year": year, "amount_fen": amount_fen, "on_leaderboard": on_leaderboard})
     db.session.commit()
     return pledge
 

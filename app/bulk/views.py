@@ -87,9 +87,8 @@ def pledge(unit_id: int):
     unit = _my_unit(unit_id, admin=True)
     form = PledgeForm()
     if form.validate_on_submit():
-        services.set_pledge(unit, form.year.data, parse_yuan(form.amount.data), current_actor())
-        unit.on_leaderboard = form.on_leaderboard.data
-        db.session.commit()
+        services.set_pledge(unit, form.year.data, parse_yuan(form.amount.data), form.on_leaderboard.data,
+                            current_actor())
         flash(_("年度采购承诺已保存。"), "success")
     else:
         flash(form_errors(form), "danger")

@@ -1,16 +1,24 @@
-"""Rendered catalogue pages are cached, keyed by a catalogue version that every catalogue change
-bumps in its own transaction. Every worker reads the version (one indexed row) per request, so a
-change shows everywhere at once; Redis holds the fragments when REDIS_URL is set."""
+"""Rendered catalogue pages are cached, keyed by a catalogue version that moves in the same
+transaction as any change to what those pages show. Every worker reads the version (one indexed
+row) per request, so a change shows everywhere at once; Redis holds the fragments when REDIS_URL
+is set.
+
+Nobody bumps the version by hand: the listeners below watch the session for writes to the
+tables behind the cached pages (catalogue, registry, events) and move it. Stock is not on the
+cached pages (offers are read live), so stock-only updates leave the cache alone."""
 import functools
 
 from flask import current_app
 from flask_babel import get_locale
 from markupsafe import Markup
-from sqlalchemy import select, update
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import event, insert, inspect, select, update
+from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column
 
+from app.catalog.models import Category, Certification, Product, ProductImage, Sku
 from app.clock import today
+from app.events.models import Event
 from app.extensions import cache, db
+from app.registry.models import BenefitLink, Household, Producer, Township, Village
 
 
 class CatalogueVersion(db.Model):
@@ -31,12 +39,44 @@ def _reading_version():
     return select(table.c.version).where(table.c.id == 1)
 
 
-def bump_catalogue_version() -> None:
-    """Call inside the transaction that changes what the catalogue pages show. Does not commit."""
-    moved = db.session.execute(update(CatalogueVersion).where(CatalogueVersion.id == 1)
-                               .values(version=CatalogueVersion.version + 1)).rowcount
-    if not moved:
-        db.session.add(CatalogueVersion(id=1, version=2))
+def _bump(connection) -> None:
+    # Below the ORM: it runs inside a flush, where the session takes no new statements.
+    table = CatalogueVersion.__table__
+    if not connection.execute(update(table).where(table.c.id == 1).values(version=table.c.version + 1)).rowcount:
+        connection.execute(insert(table).values(id=1, version=2))
+
+
+# What the cached pages show: the catalogue, who it helps (registry), and the current event.
+WATCHED = (Category, Certification, Product, ProductImage, Sku, Event, BenefitLink, Household, Producer, Township,
+           Village)
+
+
+def _shown_change(session: Session, obj) -> bool:
+    if not isinstance(obj, WATCHED):
+        return False
+    if obj in session.dirty:
+        if not session.is_modified(obj):
+            return False
+        if isinstance(obj, Sku):
+            return any(a.history.has_changes() for a in inspect(obj).attrs if a.key != "stock")
+    return True
+
+
+@event.listens_for(Session, "after_flush")
+def _after_flush(session: Session, _context) -> None:
+    if any(_shown_change(session, obj) for obj in (*session.new, *session.dirty, *session.deleted)):
+        _bump(session.connection())
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _on_bulk_statement(state: ORMExecuteState) -> None:
+    """INSERT/UPDATE/DELETE statements on the watched tables (an import's households), except
+    the stock-taking UPDATEs on SKUs that every sale makes."""
+    if not (state.is_insert or state.is_update or state.is_delete) or state.bind_mapper is None:
+        return
+    model = state.bind_mapper.class_
+    if issubclass(model, WATCHED) and model is not Sku:
+        _bump(state.session.connection())
 
 
 def cached(name: str, variant: str, build, version: int | None = None):

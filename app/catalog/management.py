@@ -10,7 +10,6 @@ from PIL import Image, UnidentifiedImageError
 from sqlalchemy import update
 
 from app.audit.services import Actor, record
-from app.catalog.cache import bump_catalogue_version
 from app.catalog.models import Category, Certification, Product, ProductImage, Sku, StockAdjustment
 from app.catalog.refusals import CatalogueError
 from app.extensions import db
@@ -32,7 +31,6 @@ def change_price(sku: Sku, price_fen: int, actor: Actor) -> None:
     product = sku.product
     product.price_from_fen = min(s.price_fen for s in product.skus)
     record(actor, "change_price", "sku", sku.code, before={"price_fen": before}, after={"price_fen": price_fen})
-    bump_catalogue_version()
     db.session.commit()
 
 
@@ -93,7 +91,6 @@ def add_image(product: Product, data: bytes, alt: str, actor: Actor) -> ProductI
                          sort_order=len(product.images))
     db.session.add(image)
     record(actor, "add_product_image", "product", product.slug, after={"path": relative})
-    bump_catalogue_version()
     db.session.commit()
     return image
 
@@ -114,7 +111,6 @@ def add_certification(product: Product, draft: CertificationDraft, actor: Actor)
     db.session.add(certification)
     record(actor, "add_certification", "product", product.slug,
            after={"number": certification.number, "valid_to": draft.valid_to})
-    bump_catalogue_version()
     db.session.commit()
     return certification
 
@@ -166,7 +162,6 @@ def create_product(draft: ProductDraft, actor: Actor) -> Product:
     db.session.add(product)
     db.session.flush()
     record(actor, "create_product", "product", slug, after={"name": product.name, "producer": producer.name})
-    bump_catalogue_version()
     db.session.commit()
     return product
 
@@ -186,7 +181,6 @@ def update_product(product: Product, draft: ProductDraft, actor: Actor) -> None:
         setattr(product, key, value)
     product.township_id, product.village_id = producer.township_id, producer.village_id
     record(actor, "update_product", "product", product.slug, before=before, after=changed)
-    bump_catalogue_version()
     db.session.commit()
 
 
@@ -216,7 +210,6 @@ def add_sku(product: Product, draft: SkuDraft, actor: Actor) -> Sku:
     product.price_from_fen = min(s.price_fen for s in product.skus) if product.skus else draft.price_fen
     record(actor, "add_sku", "sku", code, after={"product": product.slug, "price_fen": draft.price_fen,
                                                  "stock": draft.stock})
-    bump_catalogue_version()
     db.session.commit()
     return sku
 
@@ -232,7 +225,6 @@ def name_in_english(row: Sku | Category, english: dict[str, str], actor: Actor) 
         setattr(row, key, value)
     kind, key = ("sku", row.code) if isinstance(row, Sku) else ("category", row.slug)
     record(actor, "name_in_english", kind, key, before=before, after=english)
-    bump_catalogue_version()
     db.session.commit()
 
 
@@ -241,5 +233,4 @@ def set_on_sale(product: Product, on_sale: bool, actor: Actor) -> None:
         raise CatalogueError("needs_a_sku")
     before, product.is_active = product.is_active, on_sale
     record(actor, "set_on_sale", "product", product.slug, before={"on_sale": before}, after={"on_sale": on_sale})
-    bump_catalogue_version()
     db.session.commit()

@@ -8,7 +8,6 @@ from sqlalchemy import func, insert, text
 
 from app.accounts.models import User
 from app.accounts.services import create_user
-from app.catalog.cache import bump_catalogue_version
 from app.catalog.models import Category, Certification, Product, ProductImage, Sku
 from app.demo import data
 from app.demo.booths import seed_booths
@@ -71,7 +70,6 @@ def seed_demo(scale_name: str, today: date) -> SeedReport:
     report.count("order_lines", seed_sales(scale_name, today))
     report.count("lots", seed_lots(today))
     report.count("supporting_units", seed_units(today))
-    bump_catalogue_version()  # loaded straight into the tables: drop any cached pages
     db.session.commit()
     booths, booth_sales = seed_booths(today)
     report.count("booths", booths)

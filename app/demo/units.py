@@ -24,8 +24,7 @@ def seed_units(today: date) -> int:
     unit = services.register_unit(services.UnitDraft("洞口县人民医院", "agency", CREDIT_CODE, "李主任", "13807390001",
                                                      "洞口县文昌街道雪峰路 1 号"), member.id, unit_actor)
     services.approve_unit(unit, staff_actor)
-    services.set_pledge(unit, today.year, 30_000_000, unit_actor)
-    unit.on_leaderboard = True
+    services.set_pledge(unit, today.year, 30_000_000, True, unit_actor)
     intent = services.create_intent(unit, services.IntentDraft(
         "YY-2026-118", "prepay_transfer", 0, today - timedelta(days=10), today + timedelta(days=50), "", "职工食堂及节日慰问"),
         unit_actor)

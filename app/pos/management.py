@@ -7,7 +7,6 @@ from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
 from app.audit.services import Actor, record
-from app.catalog.cache import bump_catalogue_version
 from app.catalog.models import Sku
 from app.domain import roles
 from app.events.models import Event
@@ -40,7 +39,6 @@ def create_event(draft: EventDraft, actor: Actor) -> Event:
     db.session.flush()
     record(actor, "create_event", "event", code, after={"name": event.name, "kind": event.kind,
                                                          "starts_on": event.starts_on, "ends_on": event.ends_on})
-    bump_catalogue_version()  # the home page shows the current event
     db.session.commit()
     return event
 

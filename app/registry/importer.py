@@ -9,7 +9,6 @@ from datetime import date
 
 from sqlalchemy import insert, select, update
 
-from app.catalog.cache import bump_catalogue_version
 from app.domain.identity import is_valid_id_number, is_valid_mobile
 from app.extensions import db
 from app.registry.models import Household, Township, Village
@@ -136,6 +135,5 @@ def write(result: ImportPreview) -> ImportPreview:
         db.session.execute(insert(Household), creates[start:start + 5000])
     if updates:
         db.session.execute(update(Household), updates)
-    bump_catalogue_version()  # public pages count households and show masked names
     db.session.commit()
     return result

@@ -4,7 +4,6 @@ whom a producer's sales help, so every change also moves the catalogue version."
 from datetime import date, timedelta
 
 from app.audit.services import Actor, record
-from app.catalog.cache import bump_catalogue_version
 from app.extensions import db
 from app.registry.models import BenefitLink, Household, Producer
 from app.registry.queries import active_links_clause
@@ -30,7 +29,6 @@ def add_link(producer: Producer, registration_no: str, weight: int, valid_from: 
     db.session.flush()
     record(actor, "add_benefit_link", "producer", producer.id,
            after={"link": link.id, "household": household.registration_no, "weight": weight, "from": valid_from})
-    bump_catalogue_version()
     db.session.commit()
     return link
 
@@ -51,7 +49,6 @@ def change_weight(link: BenefitLink, weight: int, from_date: date, today: date, 
     record(actor, "change_benefit_weight", "producer", link.producer_id,
            before={"link": link.id, "weight": link.weight}, after={"link": successor.id, "weight": weight,
                                                                   "from": from_date})
-    bump_catalogue_version()
     db.session.commit()
     return successor
 
@@ -63,5 +60,4 @@ def end_link(link: BenefitLink, last_day: date, today: date, actor: Actor) -> No
     link.valid_to = last_day
     record(actor, "end_benefit_link", "producer", link.producer_id, before={"link": link.id, "valid_to": before},
            after={"link": link.id, "valid_to": last_day})
-    bump_catalogue_version()
     db.session.commit()

@@ -76,3 +76,37 @@ def test_the_product_page_shows_live_stock_and_a_new_benefit_link_at_once(make_a
 
     assert staff.post(f"/staff/products/{product_id}/withdraw").status_code == 303
     assert visitor.get(f"/products/{slug}").status_code == 404
+
+
+def test_the_version_moves_with_any_write_to_what_the_pages_show_and_not_with_stock(app, ctx):
+    """No code bumps the catalogue version by hand: a change made anywhere (here straight on the
+    models, as a script or a future service would) moves it in the same transaction."""
+    from sqlalchemy import insert, update
+
+    from app.catalog.cache import catalogue_version
+    from app.catalog.models import Sku
+    from app.registry.models import Household
+
+    product = factories.product("雪峰蜜橘", stock=10)
+    db.session.commit()
+    moves = []
+
+    def version_after(change) -> int:
+        before = catalogue_version()
+        change()
+        db.session.commit()
+        moves.append(catalogue_version() - before)
+
+    version_after(lambda: setattr(product, "subtitle", "新摘的"))
+    version_after(lambda: setattr(product.skus[0], "price_fen", 3500))
+    village = factories.village()
+    db.session.commit()
+    version_after(lambda: db.session.execute(insert(Household), [{
+        "registration_no": "HH-BULK-1", "head_name": "赵六", "id_number": factories.id_number(9001),
+        "village_id": village.id, "members": 2, "status": "registered"}]))
+    assert all(moves) and len(moves) == 3, moves
+    # A sale's stock-taking is not on the cached pages: the version stays.
+    version_after(lambda: db.session.execute(update(Sku).where(Sku.id == product.skus[0].id)
+                                             .values(stock=Sku.stock - 1)))
+    version_after(lambda: setattr(product.skus[0], "stock", 5))
+    assert moves[3:] == [0, 0]

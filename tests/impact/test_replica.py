@@ -51,6 +51,10 @@ def primary_and_standby():
         started.append(primary)
         _as_postgres([f"{BIN}/pg_basebackup", "-h", "127.0.0.1", "-p", str(ports[0]), "-U", "postgres", "-D",
                       str(standby), "-R", "-X", "stream"])
+        # As a reporting replica is run: the primary keeps the row versions the standby's readers
+        # still see, so replay never waits on them.
+        with open(standby / "postgresql.conf", "a") as conf:
+            conf.write("\nhot_standby_feedback = on\n")
         _as_postgres([f"{BIN}/pg_ctl", "-D", str(standby), "-l", str(folder / "standby.log"), "-w", "-o",
                       f"-p {ports[1]}", "start"])
         started.append(standby)
