@@ -1,4 +1,5 @@
 """The Dongkou consumption-assistance marketplace (洞口消费扶贫商城): the application factory."""
+
 from pathlib import Path
 
 from flask import Flask, has_request_context, request, session
@@ -8,12 +9,12 @@ from werkzeug.routing import IntegerConverter
 
 from app import config
 from app.clock import county_time
-from app.replica import init_replica
 from app.domain.money import format_fen
-from app.security import check_production_settings, configure_logging, init_security
 from app.extensions import babel, bootstrap, cache, csrf, db, login_manager, migrate
 from app.forms import share_wtforms_messages
 from app.models_base import in_reader_language
+from app.replica import init_replica
+from app.security import check_production_settings, configure_logging, init_security
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -78,12 +79,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     cache.init_app(app)
     bootstrap.init_app(app)
-    babel.init_app(app, locale_selector=select_locale, default_translation_directories=str(ROOT / "app" / "translations"))
+    babel.init_app(
+        app, locale_selector=select_locale, default_translation_directories=str(ROOT / "app" / "translations")
+    )
     app.jinja_env.install_gettext_callables(
         gettext=lambda s: request_translations().ugettext(s),
         ngettext=lambda s, p, n: request_translations().ungettext(s, p, n),
         pgettext=lambda c, s: request_translations().upgettext(c, s),
-        npgettext=lambda c, s, p, n: request_translations().unpgettext(c, s, p, n), newstyle=True)
+        npgettext=lambda c, s, p, n: request_translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
     _init_login(app)
     init_security(app)
 
@@ -100,13 +105,25 @@ def create_app(test_config: dict | None = None) -> Flask:
     from app.payments import bp as payments_bp
     from app.pos import bp as pos_bp
     from app.shop import bp as shop_bp
-    from app.trace import bp as trace_bp
     from app.site import bp as site_bp
     from app.site.operations import time_requests
     from app.site.views import refuse_nul_bytes, refuse_numbers_out_of_range, register_error_pages
+    from app.trace import bp as trace_bp
 
-    for blueprint in (site_bp, catalog_bp, accounts_bp, shop_bp, payments_bp, admin_bp, impact_bp, pos_bp, api_bp,
-                      trace_bp, bulk_bp, jobs_bp):
+    for blueprint in (
+        site_bp,
+        catalog_bp,
+        accounts_bp,
+        shop_bp,
+        payments_bp,
+        admin_bp,
+        impact_bp,
+        pos_bp,
+        api_bp,
+        trace_bp,
+        bulk_bp,
+        jobs_bp,
+    ):
         app.register_blueprint(blueprint)
     register_error_pages(app)
     time_requests(app)
@@ -130,10 +147,14 @@ def _template_helpers(app: Flask) -> None:
     from app.bulk.labels import INTENT_STATUS
     from app.orders import labels
 
-    app.jinja_env.globals.update(order_status=labels.ORDER_STATUS, order_status_label=labels.order_status_label,
-                                 order_actors=labels.ACTORS,
-                                 payment_status=labels.PAYMENT_STATUS,
-                                 payment_method=labels.PAYMENT_METHOD, intent_status=INTENT_STATUS)
+    app.jinja_env.globals.update(
+        order_status=labels.ORDER_STATUS,
+        order_status_label=labels.order_status_label,
+        order_actors=labels.ACTORS,
+        payment_status=labels.PAYMENT_STATUS,
+        payment_method=labels.PAYMENT_METHOD,
+        intent_status=INTENT_STATUS,
+    )
 
 
 def _import_models() -> None:

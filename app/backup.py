@@ -5,11 +5,12 @@ issued documents, exports, staged imports) from the configured storage, local or
 A backup is a folder holding ``database.sqlite`` or ``database.pgdump`` and ``storage.tar``
 (one member per file, named ``<area>/<key>``). Secrets are not in it: keep SECRET_KEY, the
 Stripe keys and the storage keys apart (README, Production)."""
+
 import io
 import sqlite3
 import subprocess  # nosec B404 - runs pg_dump/pg_restore with fixed arguments, no shell
 import tarfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
@@ -34,7 +35,7 @@ def _libpq(url) -> str:
 def backup_shop(config, folder: Path) -> Path:
     """A new backup folder in ``folder`` with the database and every stored file; returns it.
     The database is copied first: a file it names that arrives meanwhile is in the tar too."""
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     target = folder / f"dongkou-{stamp}"
     target.mkdir(parents=True)
     backup(config["SQLALCHEMY_DATABASE_URI"], target)
@@ -97,8 +98,17 @@ def restore(database_url: str, backup_file: Path) -> None:
             source.backup(live)
         return
     if url.get_backend_name() == "postgresql":
-        _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
-              f"--dbname={_libpq(url)}", str(backup_file)])
+        _run(
+            [
+                "pg_restore",
+                "--clean",
+                "--if-exists",
+                "--no-owner",
+                "--single-transaction",
+                f"--dbname={_libpq(url)}",
+                str(backup_file),
+            ]
+        )
         return
     raise BackupError(f"no restore method for {url.get_backend_name()}")
 

@@ -1,4 +1,5 @@
 """Command-line tasks registered on the app: demo data and the first administrator."""
+
 from pathlib import Path
 
 import click
@@ -25,8 +26,13 @@ def register(app: Flask) -> None:
 
 
 @click.command("seed-demo")
-@click.option("--scale", type=click.Choice(["demo", "county"]), default="demo", show_default=True,
-              help="demo: a browsable county; county: ~32,000 households, 334 villages, 169 producers.")
+@click.option(
+    "--scale",
+    type=click.Choice(["demo", "county"]),
+    default="demo",
+    show_default=True,
+    help="demo: a browsable county; county: ~32,000 households, 334 villages, 169 producers.",
+)
 @with_appcontext
 def seed_demo_command(scale: str) -> None:
     """Fill the database with a fictional Dongkou. Safe to run again: existing rows are kept."""
@@ -116,15 +122,21 @@ def issue_device_token_command(booth_code: str, label: str) -> None:
     try:
         device, token = issue_device_token(booth_code, label or "命令行签发", Actor(None, "cli"))
     except BoothNotFound:
-        raise click.ClickException(f"no booth with code {booth_code!r}; staff see the codes at /staff/events")
+        raise click.ClickException(f"no booth with code {booth_code!r}; staff see the codes at /staff/events") from None
     click.echo(token)
-    click.echo(f"device {device.id} paired with booth {device.booth.code}; pair the tablet at /pos/#token=<token>",
-               err=True)
+    click.echo(
+        f"device {device.id} paired with booth {device.booth.code}; pair the tablet at /pos/#token=<token>", err=True
+    )
 
 
 @click.command("backup")
-@click.option("--to", "folder", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="where the backup folder goes (default: instance/backups)")
+@click.option(
+    "--to",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="where the backup folder goes (default: instance/backups)",
+)
 @with_appcontext
 def backup_command(folder: Path | None) -> None:
     """Back up the whole shop: the database (SQLite's online backup, or pg_dump) and every stored
@@ -134,7 +146,7 @@ def backup_command(folder: Path | None) -> None:
     try:
         target = backup_shop(current_app.config, folder or Path(current_app.instance_path) / "backups")
     except BackupError as exc:
-        raise click.ClickException(str(exc))
+        raise click.ClickException(str(exc)) from exc
     click.echo(str(target))
 
 
@@ -155,7 +167,7 @@ def restore_command(backup: Path, yes: bool) -> None:
     try:
         files = restore_shop(current_app.config, backup)
     except BackupError as exc:
-        raise click.ClickException(str(exc))
+        raise click.ClickException(str(exc)) from exc
     click.echo(f"restored {backup}: the database and {files} stored files")
 
 
@@ -170,7 +182,11 @@ def storage_push_command() -> None:
     if current_app.config["STORAGE_BACKEND"] != "s3":
         raise click.ClickException("set STORAGE_BACKEND=s3 and S3_BUCKET (and S3_ENDPOINT_URL) to copy into a bucket")
     for area in AREAS:
-        local, bucket, copied = LocalStorage(local_root(current_app.config, area)), storage_for(current_app.config, area), 0
+        local, bucket, copied = (
+            LocalStorage(local_root(current_app.config, area)),
+            storage_for(current_app.config, area),
+            0,
+        )
         for key in local.keys():
             with local.open(key) as source:
                 bucket.put(key, source)

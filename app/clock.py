@@ -1,5 +1,6 @@
 """The county's calendar: dates are Beijing time, whatever the server's clock zone."""
-from datetime import date, datetime, timedelta, timezone
+
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 COUNTY_TZ = ZoneInfo("Asia/Shanghai")
@@ -14,7 +15,7 @@ def county_date(moment: datetime) -> date:
     certification validity, order numbers, the Z report) is this, never the UTC date of it.
     Stored times without a zone are UTC."""
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(COUNTY_TZ).date()
 
 
@@ -32,5 +33,5 @@ def county_time(moment: datetime | None, pattern: str = "%Y-%m-%d %H:%M") -> str
     if moment is None:
         return ""
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(COUNTY_TZ).strftime(pattern)

@@ -1,4 +1,5 @@
 """Settings read from environment variables, with safe local defaults in instance/."""
+
 import os
 import secrets
 from pathlib import Path
@@ -21,7 +22,7 @@ def database_url(instance_path: str, variable: str = "DATABASE_URL") -> str | No
     # Plain postgres:// URLs (Heroku style, psql style) select psycopg 3 explicitly.
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 

@@ -1,11 +1,12 @@
 """The Flask extensions, created unbound and initialised by the application factory."""
+
 import select
 
 from flask_babel import Babel
+from flask_bootstrap import Bootstrap5
 from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
-from flask_bootstrap import Bootstrap5
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy

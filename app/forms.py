@@ -1,4 +1,5 @@
 """What all our forms share."""
+
 from functools import cache
 
 from babel import support

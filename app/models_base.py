@@ -1,5 +1,6 @@
 """Shared helpers for the models: column defaults, and writing many rows at once."""
-from datetime import datetime, timezone
+
+from datetime import UTC, datetime
 
 from sqlalchemy import insert, inspect
 from sqlalchemy.dialects import postgresql, sqlite
@@ -10,7 +11,7 @@ from app.extensions import db
 
 def utcnow() -> datetime:
     # A callable default, so each row gets its own time rather than the import time.
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def in_reader_language(row, field: str) -> str:

@@ -3,6 +3,7 @@
 The words are not the service's: each area's refusal class keeps its messages in one table of
 translatable strings, looked up when the refusal is shown, so a page reads it in the reader's
 language and the API answers both the code (for programs) and the message (for people)."""
+
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
@@ -26,8 +27,10 @@ class Refusal(Exception):
         if not self.params:
             return template
         # Lists (SKU codes, names) are joined the reader's way: 、 in Chinese, a comma in English.
-        words = {key: gettext("、").join(map(str, value)) if isinstance(value, (list, tuple)) else value
-                 for key, value in self.params.items()}
+        words = {
+            key: gettext("、").join(map(str, value)) if isinstance(value, (list, tuple)) else value
+            for key, value in self.params.items()
+        }
         return template % words
 
     def __str__(self) -> str:

@@ -5,6 +5,7 @@ engine; anything else — a flush, an INSERT or UPDATE, a statement written as t
 to the primary, so writes never reach the replica (it would refuse them: a standby is read-only).
 Without a replica the block changes nothing. The replica lags the primary a little: pages that
 read it say as of when (``replica_as_of``)."""
+
 from contextlib import contextmanager
 from datetime import datetime
 

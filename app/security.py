@@ -1,6 +1,7 @@
 """The security baseline every answer gets: headers and a Content-Security-Policy (Talisman),
 rate limits (Flask-Limiter, in Redis when REDIS_URL is set), no caching of private pages,
 a request id on every log line, and a refusal to run in production on a weak secret."""
+
 import logging
 import re
 import secrets
@@ -31,7 +32,8 @@ def check_production_settings(config: dict) -> None:
     if key in WEAK_SECRETS or len(key) < 32:
         raise InsecureConfiguration(
             "APP_ENV=production needs SECRET_KEY set in the environment to a random value of at least 32 "
-            "characters (e.g. python -c 'import secrets; print(secrets.token_hex(32))').")
+            "characters (e.g. python -c 'import secrets; print(secrets.token_hex(32))')."
+        )
 
 
 def _origin(url: str | None) -> str | None:
@@ -85,12 +87,17 @@ def configure_logging(log_format: str = "json") -> None:
         handler.addFilter(RequestIdFilter())
         root.handlers = [handler]
     if log_format == "json":
-        handler.setFormatter(JsonFormatter("%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(job_id)s",
-                                           rename_fields={"levelname": "level", "asctime": "time"},
-                                           json_ensure_ascii=False))
+        handler.setFormatter(
+            JsonFormatter(
+                "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(job_id)s",
+                rename_fields={"levelname": "level", "asctime": "time"},
+                json_ensure_ascii=False,
+            )
+        )
     else:
-        handler.setFormatter(logging.Formatter(
-            "%(asctime)s %(levelname)s [%(request_id)s %(job_id)s] %(name)s: %(message)s"))
+        handler.setFormatter(
+            logging.Formatter("%(asctime)s %(levelname)s [%(request_id)s %(job_id)s] %(name)s: %(message)s")
+        )
     root.setLevel(logging.INFO)
     # WeasyPrint and fontTools narrate every step of a PDF at INFO: keep their warnings only.
     for chatty in ("weasyprint", "fontTools"):

@@ -1,6 +1,7 @@
 """Reading uploaded CSV and XLSX files into rows, the same way for every import: the first
 row names the columns (in Chinese or in English), blank rows are skipped, and row numbers
 are the ones a person sees in their spreadsheet."""
+
 import csv
 import io
 from dataclasses import dataclass
@@ -33,8 +34,9 @@ class RowError:
     reason: str
 
 
-def read_table(filename: str, data: bytes, columns: dict[str, tuple[str, ...]], required: tuple[str, ...],
-               max_rows: int) -> list[dict]:
+def read_table(
+    filename: str, data: bytes, columns: dict[str, tuple[str, ...]], required: tuple[str, ...], max_rows: int
+) -> list[dict]:
     """Data rows as dicts keyed by our column names (``columns`` maps each to its accepted
     headers, the Chinese one first); raises ImportFileError."""
     name = filename.lower()

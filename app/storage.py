@@ -11,6 +11,7 @@ files never get a public URL: views stream them after their permission check.
 Keys are relative paths such as ``products/xuefeng-0a1b….jpg``; nothing outside an area can
 be named.
 """
+
 import shutil
 from collections.abc import Iterator
 from functools import lru_cache
@@ -108,7 +109,7 @@ class S3Storage:
         pages = self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=self.prefix)
         for page in pages:
             for item in page.get("Contents", []):
-                yield item["Key"][len(self.prefix):]
+                yield item["Key"][len(self.prefix) :]
 
 
 @lru_cache(maxsize=8)
@@ -130,8 +131,9 @@ def storage_for(config, area: str) -> LocalStorage | S3Storage:
     if area not in AREAS:
         raise StorageError(f"no storage area {area!r}")
     if config.get("STORAGE_BACKEND") == "s3":
-        return S3Storage(_s3_client(config.get("S3_ENDPOINT_URL"), config["S3_REGION"]), config["S3_BUCKET"],
-                         f"{area}/")
+        return S3Storage(
+            _s3_client(config.get("S3_ENDPOINT_URL"), config["S3_REGION"]), config["S3_BUCKET"], f"{area}/"
+        )
     return LocalStorage(local_root(config, area))
 
 
@@ -149,5 +151,12 @@ def send_stored(area: str, key: str, mimetype: str, download_name: str | None = 
         stream = storage(area).open(key)
     except StorageError:
         abort(404)
-    return send_file(stream, mimetype=mimetype, download_name=download_name or key.rsplit("/", 1)[-1],
-                     as_attachment=download_name is not None, max_age=max_age, conditional=False, etag=False)
+    return send_file(
+        stream,
+        mimetype=mimetype,
+        download_name=download_name or key.rsplit("/", 1)[-1],
+        as_attachment=download_name is not None,
+        max_age=max_age,
+        conditional=False,
+        etag=False,
+    )

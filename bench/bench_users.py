@@ -1,6 +1,7 @@
 """Accounts the load run signs in with: one county-staff account and 16 buyers, with a password
 given on the command line (hashed cheaply: 17 scrypt sign-ins would only measure scrypt), and
 stock enough for the thousands of boxes the checkout run buys."""
+
 import sys
 
 from werkzeug.security import generate_password_hash
@@ -19,7 +20,9 @@ def main() -> None:
     cheap = generate_password_hash(password, method="pbkdf2:sha256:1000")
     app = create_app()
     with app.app_context():
-        wanted = [("bench-staff@example.com", roles.STAFF)] + [(f"bench{n}@example.com", roles.CONSUMER) for n in range(16)]
+        wanted = [("bench-staff@example.com", roles.STAFF)] + [
+            (f"bench{n}@example.com", roles.CONSUMER) for n in range(16)
+        ]
         for email, role in wanted:
             user = db.session.execute(db.select(User).where(User.email == email)).scalar_one_or_none()
             if user is None:

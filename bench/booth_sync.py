@@ -4,6 +4,7 @@ bench/run-booth-sync starts gunicorn (2 workers) on a fresh demo database, on SQ
 on PostgreSQL, issues a device token and runs this against it:
     python bench/booth_sync.py BASE_URL TOKEN SKU_CODE PRICE_FEN
 """
+
 import statistics
 import sys
 import time
@@ -17,12 +18,18 @@ SALES, BATCH = 1_000, 100
 
 def batches(sku: str, price: int) -> list[list[dict]]:
     now = datetime.now(timezone(timedelta(hours=8)))
-    sales = [{"uuid": str(uuid.uuid4()), "device_sequence": n + 1, "sold_at": now.isoformat(),
-              "lines": [{"sku": sku, "quantity": 1 + n % 3, "unit_price_fen": price}],
-              "total_fen": price * (1 + n % 3),
-              "tender": {"method": "cash", "tendered_fen": price * (1 + n % 3), "change_fen": 0}}
-             for n in range(SALES)]
-    return [sales[i:i + BATCH] for i in range(0, SALES, BATCH)]
+    sales = [
+        {
+            "uuid": str(uuid.uuid4()),
+            "device_sequence": n + 1,
+            "sold_at": now.isoformat(),
+            "lines": [{"sku": sku, "quantity": 1 + n % 3, "unit_price_fen": price}],
+            "total_fen": price * (1 + n % 3),
+            "tender": {"method": "cash", "tendered_fen": price * (1 + n % 3), "change_fen": 0},
+        }
+        for n in range(SALES)
+    ]
+    return [sales[i : i + BATCH] for i in range(0, SALES, BATCH)]
 
 
 def main() -> None:
@@ -40,13 +47,19 @@ def main() -> None:
         created += answer.json()["summary"]["created"]
     total = time.perf_counter() - start
     again = time.perf_counter()
-    duplicates = sum(session.post(f"{base}/api/v1/pos/sales", json={"sales": b}, timeout=60).json()["summary"]["duplicate"]
-                     for b in work)
+    duplicates = sum(
+        session.post(f"{base}/api/v1/pos/sales", json={"sales": b}, timeout=60).json()["summary"]["duplicate"]
+        for b in work
+    )
     resent = time.perf_counter() - again
-    print(f"  {SALES:,} sales in {len(work)} batches of {BATCH}: {total:5.2f} s in all "
-          f"({SALES / total:,.0f} sales/s); per batch p50 {statistics.median(timings) * 1000:.0f} ms, "
-          f"max {max(timings) * 1000:.0f} ms; created {created:,}")
-    print(f"  the same {SALES:,} sent again: {resent:5.2f} s, {duplicates:,} answered as duplicates, nothing stored twice")
+    print(
+        f"  {SALES:,} sales in {len(work)} batches of {BATCH}: {total:5.2f} s in all "
+        f"({SALES / total:,.0f} sales/s); per batch p50 {statistics.median(timings) * 1000:.0f} ms, "
+        f"max {max(timings) * 1000:.0f} ms; created {created:,}"
+    )
+    print(
+        f"  the same {SALES:,} sent again: {resent:5.2f} s, {duplicates:,} answered as duplicates, nothing stored twice"
+    )
 
 
 if __name__ == "__main__":

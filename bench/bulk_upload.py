@@ -1,6 +1,7 @@
 """Time a unit's 5,000-line order list (XLSX): reading and checking every row, then replacing
 the draft contract's lines and planned deliveries. Needs the demo catalogue (`seed-demo`);
 bench/run-bulk-upload builds fresh SQLite and PostgreSQL databases and runs this on each."""
+
 import io
 import time
 from datetime import date
@@ -35,20 +36,26 @@ def main() -> None:
     with app.test_request_context():
         user = db.session.execute(db.select(User).where(User.email == "unit@dongkou.example")).scalar_one()
         actor = Actor(user.id, "bench")
-        unit = services.register_unit(services.UnitDraft("基准测试单位", "company", CREDIT_CODE, "测试", "13800000000",
-                                                         "洞口县"), user.id, actor)
-        intent = services.create_intent(unit, services.IntentDraft("", "prepay_transfer", 0, date(2026, 12, 1),
-                                                                    date(2026, 12, 31), "", ""), actor)
+        unit = services.register_unit(
+            services.UnitDraft("基准测试单位", "company", CREDIT_CODE, "测试", "13800000000", "洞口县"), user.id, actor
+        )
+        intent = services.create_intent(
+            unit, services.IntentDraft("", "prepay_transfer", 0, date(2026, 12, 1), date(2026, 12, 31), "", ""), actor
+        )
         data = workbook(db.session.execute(db.select(Sku.code).order_by(Sku.id)).scalars().all())
         start = time.perf_counter()
         rows, errors = check_rows("list.xlsx", data, (intent.delivery_from, intent.delivery_to))
         checked = time.perf_counter()
         services.import_lines(intent, rows, actor)
         done = time.perf_counter()
-        print(f"database: {db.engine.dialect.name}; {LINES:,} lines, {len(errors)} errors, "
-              f"{len(intent.lines)} contract lines, {len(intent.deliveries)} planned deliveries")
-        print(f"read + check {checked - start:5.2f} s; save {done - checked:5.2f} s; total {done - start:5.2f} s "
-              f"(target: under 5 s)")
+        print(
+            f"database: {db.engine.dialect.name}; {LINES:,} lines, {len(errors)} errors, "
+            f"{len(intent.lines)} contract lines, {len(intent.deliveries)} planned deliveries"
+        )
+        print(
+            f"read + check {checked - start:5.2f} s; save {done - checked:5.2f} s; total {done - start:5.2f} s "
+            f"(target: under 5 s)"
+        )
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ bare-Flask floor with and without the export running. Every load run hits 127.0.
 
     python bench/export.py SHOP_URL FLOOR_URL WORKER_PID STAFF_EMAIL STAFF_PASSWORD
 """
+
 import re
 import sys
 import threading
@@ -86,15 +87,21 @@ def main() -> None:
     with staff.get(shop + progress["download"], stream=True) as download:
         size = sum(len(chunk) for chunk in download.iter_content(1 << 20))
 
-    print(f"full ledger export (CSV) as a job: {progress['rows_done']:,} rows, {size / 1e6:.0f} MB, {elapsed:.1f} s "
-          f"({progress['rows_done'] / elapsed:,.0f} rows/s)")
-    print(f"worker peak: {peak['worker']:.0f} MB PSS for the worker and its job together; "
-          f"the job's process {peak['job']:.0f} MB RSS (target: under 200 MB)")
+    print(
+        f"full ledger export (CSV) as a job: {progress['rows_done']:,} rows, {size / 1e6:.0f} MB, {elapsed:.1f} s "
+        f"({progress['rows_done'] / elapsed:,.0f} rows/s)"
+    )
+    print(
+        f"worker peak: {peak['worker']:.0f} MB PSS for the worker and its job together; "
+        f"the job's process {peak['job']:.0f} MB RSS (target: under 200 MB)"
+    )
     print(f"the wrk run during the export saw it at {during['rows_done']:,} of {during['rows_total']:,} rows")
     print(f"\n{'product page':<30}{'req/s':>9}{'p99 ms':>9}{'floor':>9}{'÷ floor':>9}{'errors':>8}")
     quiet, busy = quiet_page["rps"] / quiet_floor["rps"], busy_page["rps"] / busy_floor["rps"]
-    for label, page, base, r in (("without an export", quiet_page, quiet_floor, quiet),
-                                 ("during the export", busy_page, busy_floor, busy)):
+    for label, page, base, r in (
+        ("without an export", quiet_page, quiet_floor, quiet),
+        ("during the export", busy_page, busy_floor, busy),
+    ):
         print(f"{label:<30}{page['rps']:>9.1f}{page['p99']:>9.1f}{base['rps']:>9.1f}{r:>9.2f}{page['errors']:>8}")
     print(f"ratio during ÷ ratio without: {busy / quiet:.2f} (target: within 10 %, i.e. at least 0.90)")
 

@@ -1,6 +1,7 @@
 """The floor every page is measured against: a bare Flask app that renders 24 products from one
 SQLAlchemy query, served with the same gunicorn settings on the same database. A page that reaches
 0.6 of this is about as fast as a server-rendered page with real work can be here."""
+
 import os
 
 from flask import Flask, render_template_string
@@ -20,6 +21,11 @@ engine = create_engine(database_url(os.path.join(os.path.dirname(__file__), ".."
 @app.get("/")
 def products():
     with engine.connect() as conn:
-        rows = conn.execute(text("SELECT slug, name, subtitle, price_from_fen FROM products "
-                                 "WHERE is_active ORDER BY id LIMIT 24")).mappings().all()
+        rows = (
+            conn.execute(
+                text("SELECT slug, name, subtitle, price_from_fen FROM products WHERE is_active ORDER BY id LIMIT 24")
+            )
+            .mappings()
+            .all()
+        )
     return render_template_string(PAGE, products=rows)

@@ -3,6 +3,7 @@
 Needs the demo's townships and villages (`flask --app wsgi seed-demo`); bench/run-import
 builds a fresh database on SQLite and on PostgreSQL and runs this on each.
 """
+
 import time
 from datetime import date, timedelta
 
@@ -29,8 +30,10 @@ def build_csv() -> bytes:
     for n in range(ROWS):
         township, village = villages[n % len(villages)]
         lifted = n % 3 == 0
-        lines.append(f"BK{n:07d},户主{n},{unique_id_number(n)},139{n:08d},{township},{village},{1 + n % 6},"
-                     f"{'已脱贫' if lifted else '未脱贫'},{'2019-12-31' if lifted else ''}")
+        lines.append(
+            f"BK{n:07d},户主{n},{unique_id_number(n)},139{n:08d},{township},{village},{1 + n % 6},"
+            f"{'已脱贫' if lifted else '未脱贫'},{'2019-12-31' if lifted else ''}"
+        )
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
@@ -44,10 +47,11 @@ def main() -> None:
         checked = time.perf_counter()
         result = importer.write(preview)
         done = time.perf_counter()
-        print(f"database: {db.engine.dialect.name}; {len(rows):,} rows, {len(preview.errors)} errors, "
-              f"{result.creates:,} created")
-        print(f"read + preview {checked - start:6.1f} s; write {done - checked:6.1f} s; "
-              f"total {done - start:6.1f} s")
+        print(
+            f"database: {db.engine.dialect.name}; {len(rows):,} rows, {len(preview.errors)} errors, "
+            f"{result.creates:,} created"
+        )
+        print(f"read + preview {checked - start:6.1f} s; write {done - checked:6.1f} s; total {done - start:6.1f} s")
 
 
 if __name__ == "__main__":

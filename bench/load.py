@@ -6,6 +6,7 @@ with the latency of their requests). Every load run is bounded and hits
 
     python bench/load.py SHOP_URL FLOOR_URL STAFF_EMAIL STAFF_PASSWORD BUYER_PASSWORD
 """
+
 import re
 import statistics
 import subprocess  # nosec B404 - runs wrk against 127.0.0.1
@@ -20,18 +21,37 @@ SECONDS, CONNECTIONS = 10, 16
 # targets (100 orders/s) hold at that speed; the machine's speed drifts by half within an hour,
 # so each checkout figure is also given scaled to that floor.
 REFERENCE_FLOOR = 500
-ADDRESS = {"recipient": "基准测试", "mobile": "13800000000", "province": "湖南省", "city": "邵阳市",
-           "county": "洞口县", "street": "文昌街道 1 号", "payment_method": "cod", "note": ""}
+ADDRESS = {
+    "recipient": "基准测试",
+    "mobile": "13800000000",
+    "province": "湖南省",
+    "city": "邵阳市",
+    "county": "洞口县",
+    "street": "文昌街道 1 号",
+    "payment_method": "cod",
+    "note": "",
+}
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
 def wrk(url: str) -> dict:
-    out = subprocess.run(["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency", url],  # nosec B603 B607
-                         check=True, capture_output=True, text=True).stdout
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency", url],  # nosec B603 B607
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    latency = {p: float(v) * UNITS[u] for p, v, u in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", out, re.MULTILINE)}
+    latency = {
+        p: float(v) * UNITS[u] for p, v, u in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", out, re.MULTILINE)
+    }
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return {"rps": rps, "p50": latency.get("50"), "p99": latency.get("99"), "errors": int(errors.group(1)) if errors else 0}
+    return {
+        "rps": rps,
+        "p50": latency.get("50"),
+        "p99": latency.get("99"),
+        "errors": int(errors.group(1)) if errors else 0,
+    }
 
 
 def _csrf(html: str) -> str:
@@ -42,8 +62,9 @@ def _csrf(html: str) -> str:
 def signed_in(base: str, email: str, password: str) -> requests.Session:
     session = requests.Session()
     token = _csrf(session.get(f"{base}/account/login").text)
-    answer = session.post(f"{base}/account/login", data={"email": email, "password": password, "csrf_token": token},
-                          allow_redirects=False)
+    answer = session.post(
+        f"{base}/account/login", data={"email": email, "password": password, "csrf_token": token}, allow_redirects=False
+    )
     assert answer.status_code == 302, f"sign-in failed for {email}: {answer.status_code}"
     return session
 
@@ -58,12 +79,32 @@ def checkout_load(base: str, emails: list[str], password: str, sku_id: int, prod
         token = _csrf(session.get(f"{base}/products/{product}").text)
         buyers += [session.cookies["session"], token]
     out = subprocess.run(  # nosec B603 B607 - wrk against 127.0.0.1
-        ["wrk", f"-t{len(emails)}", f"-c{len(emails)}", f"-d{SECONDS}s", "-s", "bench/checkout.lua", base, "--",
-         f"/products/{product}", str(sku_id), mode, urlencode(ADDRESS), *buyers],
-        check=True, capture_output=True, text=True).stdout
+        [
+            "wrk",
+            f"-t{len(emails)}",
+            f"-c{len(emails)}",
+            f"-d{SECONDS}s",
+            "-s",
+            "bench/checkout.lua",
+            base,
+            "--",
+            f"/products/{product}",
+            str(sku_id),
+            mode,
+            urlencode(ADDRESS),
+            *buyers,
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     figures = dict(re.findall(r"(\w+) ([\d.]+)", re.search(r"^orders .*$", out, re.MULTILINE).group(0)))
-    return {"rps": float(figures["orders"]) / float(figures["seconds"]), "p50": float(figures["p50_ms"]),
-            "p99": float(figures["p99_ms"]), "errors": int(figures["unexpected"])}
+    return {
+        "rps": float(figures["orders"]) / float(figures["seconds"]),
+        "p50": float(figures["p50_ms"]),
+        "p99": float(figures["p99_ms"]),
+        "errors": int(figures["unexpected"]),
+    }
 
 
 def report_time(base: str, staff: requests.Session) -> dict:
@@ -73,8 +114,12 @@ def report_time(base: str, staff: requests.Session) -> dict:
         assert staff.get(f"{base}/staff/reports?dimension=township").status_code == 200
         times.append(time.perf_counter() - began)
     times.sort()
-    return {"rps": 1 / statistics.median(times), "p50": statistics.median(times) * 1000, "p99": times[-1] * 1000,
-            "errors": 0}
+    return {
+        "rps": 1 / statistics.median(times),
+        "p50": statistics.median(times) * 1000,
+        "p99": times[-1] * 1000,
+        "errors": 0,
+    }
 
 
 def main() -> None:
@@ -86,18 +131,24 @@ def main() -> None:
     # The machine's speed drifts from minute to minute, so every figure is paired with the floor
     # measured just before it: (label, figures, floor figures, requests per unit of the figure).
     rows = []
-    for label, path in [("home", "/"), ("product list, filtered, page 1", "/products?category=fruit"),
-                        ("product list, deep page", "/products?page=3"), ("product page", f"/products/{product}"),
-                        ("search", "/products?q=%E8%9C%9C%E6%A9%98")]:
+    for label, path in [
+        ("home", "/"),
+        ("product list, filtered, page 1", "/products?category=fruit"),
+        ("product list, deep page", "/products?page=3"),
+        ("product page", f"/products/{product}"),
+        ("search", "/products?q=%E8%9C%9C%E6%A9%98"),
+    ]:
         floor_figures = wrk(floor + "/")
         rows.append((label, wrk(shop + path), floor_figures, 1))
     for label, mode, requests_each in [
-            ("add to cart + place order (pay on delivery), orders/s", "forms", 2),
-            ("  the same, each answer followed to its page", "browser", 4),
-            ("  the same, with product and checkout pages", "journey", 6)]:
+        ("add to cart + place order (pay on delivery), orders/s", "forms", 2),
+        ("  the same, each answer followed to its page", "browser", 4),
+        ("  the same, with product and checkout pages", "journey", 6),
+    ]:
         floor_figures = wrk(floor + "/")
-        rows.append((label, checkout_load(shop, buyers, buyer_password, sku_id, product, mode), floor_figures,
-                     requests_each))
+        rows.append(
+            (label, checkout_load(shop, buyers, buyer_password, sku_id, product, mode), floor_figures, requests_each)
+        )
     rows.append(("township report (staff), reports/s", report_time(shop, staff), None, None))
     print(f"\n{'page':<52}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'floor':>9}{'÷ floor':>9}{'errors':>8}")
     for label, f, reference, requests_each in rows:
@@ -107,13 +158,17 @@ def main() -> None:
         # Checkout rows compare the requests they make (2, 4 or 6 per order) with the floor's.
         ratio = f"{f['rps'] * requests_each / reference['rps']:.2f}" if reference else "-"
         print(f"{label:<52}{f['rps']:>9.1f}{p50:>9}{p99:>9}{base:>9}{ratio:>9}{f['errors']:>8}")
-    print("floor: a bare Flask app rendering 24 products from one query, same gunicorn settings, measured "
-          "just before each row")
+    print(
+        "floor: a bare Flask app rendering 24 products from one query, same gunicorn settings, measured "
+        "just before each row"
+    )
     print("checkout rows: p50 and p99 are per request; ÷ floor compares their requests/s with the floor's")
     for label, f, reference, requests_each in rows:
         if requests_each and requests_each > 1:
-            print(f"{label.strip()}: {f['rps'] * REFERENCE_FLOOR / reference['rps']:.1f} orders/s at the issue's "
-                  f"{REFERENCE_FLOOR} req/s floor (measured {f['rps']:.1f} beside a floor of {reference['rps']:.0f})")
+            print(
+                f"{label.strip()}: {f['rps'] * REFERENCE_FLOOR / reference['rps']:.1f} orders/s at the issue's "
+                f"{REFERENCE_FLOOR} req/s floor (measured {f['rps']:.1f} beside a floor of {reference['rps']:.0f})"
+            )
 
 
 if __name__ == "__main__":

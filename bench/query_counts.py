@@ -5,14 +5,15 @@ page cost. tests/catalog/test_query_counts.py holds the same to fixed limits.
 
     python bench/query_counts.py BUYER_EMAIL BUYER_PASSWORD
 """
+
 import re
 import sys
 
+from load import ADDRESS  # bench/load.py: the benchmark buyers' address
 from sqlalchemy import event
 
 from app import create_app
 from app.extensions import cache, db
-from load import ADDRESS  # bench/load.py: the benchmark buyers' address
 
 
 def main() -> None:
@@ -23,8 +24,13 @@ def main() -> None:
     product = re.search(r'href="/products/([a-z0-9-]+)"', client.get("/products").text).group(1)
     sku_id = re.search(r'name="sku_id" value="(\d+)"', client.get(f"/products/{product}").text).group(1)
     client.post("/cart/add", data={"sku_id": sku_id, "quantity": 1})
-    pages = {"home": "/", "product list": "/products?category=fruit", "product page": f"/products/{product}",
-             "cart": "/cart", "checkout": "/checkout"}
+    pages = {
+        "home": "/",
+        "product list": "/products?category=fruit",
+        "product page": f"/products/{product}",
+        "cart": "/cart",
+        "checkout": "/checkout",
+    }
     statements: list[str] = []
     with app.app_context():
         cache.clear()

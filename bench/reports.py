@@ -4,6 +4,7 @@ Run after `flask --app wsgi seed-demo --scale county` (bench/run-reports does bo
 SQLite and on PostgreSQL). Prints one line per measurement; peak memory of the export is
 the process's maximum resident set size, measured in a child process that does only that.
 """
+
 import os
 import resource
 import subprocess
@@ -49,16 +50,25 @@ def main() -> None:
         return
     app = create_app()
     with app.app_context():
-        print(f"database: {db.engine.dialect.name}; order lines "
-              f"{db.session.scalar(select(func.count(OrderLine.id))):,}; ledger rows "
-              f"{db.session.scalar(select(func.count(Attribution.id))):,}", flush=True)
+        print(
+            f"database: {db.engine.dialect.name}; order lines "
+            f"{db.session.scalar(select(func.count(OrderLine.id))):,}; ledger rows "
+            f"{db.session.scalar(select(func.count(Attribution.id))):,}",
+            flush=True,
+        )
         event_id = db.session.scalar(select(Attribution.event_id).where(Attribution.event_id.is_not(None)).limit(1))
         everything = reports.ReportFilters()
         timed("township report", lambda: reports.build_report("township", everything, staff=True))
         timed("village report", lambda: reports.build_report("village", everything, staff=True))
-        timed("event report (one event)", lambda: reports.build_report("township", reports.ReportFilters(event_id=event_id)))
+        timed(
+            "event report (one event)",
+            lambda: reports.build_report("township", reports.ReportFilters(event_id=event_id)),
+        )
         # Supporting units arrive with issue 4; until then the unit report is the intent channel.
-        timed("unit purchases (intent channel)", lambda: reports.build_report("producer", reports.ReportFilters(channel="intent")))
+        timed(
+            "unit purchases (intent channel)",
+            lambda: reports.build_report("producer", reports.ReportFilters(channel="intent")),
+        )
     subprocess.run([sys.executable, __file__, "--export"], check=True, env=os.environ)
 
 

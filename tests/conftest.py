@@ -1,10 +1,11 @@
 """Fixtures: one migrated database per test run (SQLite, or PostgreSQL via TEST_DATABASE_URL), emptied after each test."""
+
 import os
 import socket
 import subprocess
 import sys
-import time
 import threading
+import time
 import uuid
 from contextlib import contextmanager
 
@@ -57,8 +58,13 @@ WEBHOOK_SECRET = "whsec_test_dongkou"
 @pytest.fixture(scope="session")
 def stripe_settings(test_settings):
     """Stripe switched on; tests that call the API add STRIPE_API_BASE (localstripe)."""
-    return {**test_settings, "STRIPE_SECRET_KEY": "sk_test_dongkou", "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
-            "STRIPE_PUBLISHABLE_KEY": "pk_test_dongkou", "STRIPE_PAYMENT_METHOD_TYPES": "card"}
+    return {
+        **test_settings,
+        "STRIPE_SECRET_KEY": "sk_test_dongkou",
+        "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
+        "STRIPE_PUBLISHABLE_KEY": "pk_test_dongkou",
+        "STRIPE_PAYMENT_METHOD_TYPES": "card",
+    }
 
 
 @pytest.fixture(scope="session")
@@ -149,8 +155,11 @@ def _free_port() -> int:
 def localstripe():
     """A localstripe server (Stripe API, signed webhooks, fake Stripe.js) on a free port."""
     port = _free_port()
-    process = subprocess.Popen([sys.executable, "-m", "localstripe", "--port", str(port), "--from-scratch"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "localstripe", "--port", str(port), "--from-scratch"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     for _ in range(100):
         try:
@@ -161,8 +170,6 @@ def localstripe():
     yield base
     process.terminate()
     process.wait(timeout=10)
-
-
 
 
 PG_ADMIN_URL = os.environ.get("PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")

@@ -1,4 +1,5 @@
 """Builders for test data; each adds to the session and flushes, the caller commits."""
+
 import itertools
 from datetime import date
 
@@ -6,8 +7,8 @@ from app.accounts.models import User
 from app.catalog.models import Category, Certification, Product, ProductImage, Sku
 from app.domain import roles
 from app.domain.identity import id_check_char
-from app.extensions import db
 from app.events.models import Event
+from app.extensions import db
 from app.pos.models import Booth, BoothAllocation
 from app.registry.models import BenefitLink, Household, Producer, Township, Village
 
@@ -38,15 +39,23 @@ def id_number(serial: int) -> str:
 def household(village_=None, head_name=None, members=3, **fields):
     n = next(_seq)
     village_ = village_ or village()
-    return _add(Household(registration_no=f"REG{n:06d}", village_id=village_.id,
-                          head_name=head_name or f"测试户主{n}", id_number=id_number(n),
-                          phone=f"139{n:08d}", members=members, **fields))
+    return _add(
+        Household(
+            registration_no=f"REG{n:06d}",
+            village_id=village_.id,
+            head_name=head_name or f"测试户主{n}",
+            id_number=id_number(n),
+            phone=f"139{n:08d}",
+            members=members,
+            **fields,
+        )
+    )
 
 
 def producer(township_=None, households=(), weights=None, kind="cooperative", valid_from=date(2020, 1, 1)):
     township_ = township_ or township()
     p = _add(Producer(name=f"测试合作社{next(_seq)}", kind=kind, township_id=township_.id))
-    for hh, weight in zip(households, weights or [1] * len(households)):
+    for hh, weight in zip(households, weights or [1] * len(households), strict=False):
         _add(BenefitLink(producer_id=p.id, household_id=hh.id, weight=weight, valid_from=valid_from))
     return p
 
@@ -56,20 +65,53 @@ def category(name="时令水果"):
     return _add(Category(slug=f"cat-{n}", name=name, sort_order=n))
 
 
-def product(name="雪峰蜜橘", producer_=None, category_=None, price_fen=3980, stock=100, certified_until=None,
-            featured=False, subtitle="皮薄汁多"):
+def product(
+    name="雪峰蜜橘",
+    producer_=None,
+    category_=None,
+    price_fen=3980,
+    stock=100,
+    certified_until=None,
+    featured=False,
+    subtitle="皮薄汁多",
+):
     producer_ = producer_ or producer()
     category_ = category_ or category()
     n = next(_seq)
-    p = _add(Product(slug=f"p-{n}", name=name, subtitle=subtitle, category_id=category_.id,
-                     producer_id=producer_.id, township_id=producer_.township_id,
-                     is_featured=featured, price_from_fen=price_fen))
-    _add(Sku(product_id=p.id, code=f"SKU-{n}", name="5 斤装", unit="箱", net_weight_g=2500,
-             price_fen=price_fen, stock=stock))
+    p = _add(
+        Product(
+            slug=f"p-{n}",
+            name=name,
+            subtitle=subtitle,
+            category_id=category_.id,
+            producer_id=producer_.id,
+            township_id=producer_.township_id,
+            is_featured=featured,
+            price_from_fen=price_fen,
+        )
+    )
+    _add(
+        Sku(
+            product_id=p.id,
+            code=f"SKU-{n}",
+            name="5 斤装",
+            unit="箱",
+            net_weight_g=2500,
+            price_fen=price_fen,
+            stock=stock,
+        )
+    )
     _add(ProductImage(product_id=p.id, path=f"products/p-{n}.jpg", alt=name))
     if certified_until:
-        _add(Certification(product_id=p.id, number=f"CERT-{n}", issuer="湖南省扶贫开发办公室",
-                           valid_from=date(2020, 1, 1), valid_to=certified_until))
+        _add(
+            Certification(
+                product_id=p.id,
+                number=f"CERT-{n}",
+                issuer="湖南省扶贫开发办公室",
+                valid_from=date(2020, 1, 1),
+                valid_to=certified_until,
+            )
+        )
     return p
 
 
@@ -83,14 +125,30 @@ def event(code=None, starts_on=None, ends_on=None, kind="consumption_week", name
     from app.clock import today
 
     starts_on = starts_on or today()
-    return _add(Event(code=code or f"EV{next(_seq)}", name=name, kind=kind, starts_on=starts_on,
-                      ends_on=ends_on or starts_on, venue="蔡锷广场"))
+    return _add(
+        Event(
+            code=code or f"EV{next(_seq)}",
+            name=name,
+            kind=kind,
+            starts_on=starts_on,
+            ends_on=ends_on or starts_on,
+            venue="蔡锷广场",
+        )
+    )
 
 
 def booth(event_, township_, code=None, clerks=(), allocations=(), opening_float_fen=50000):
     """A booth with its clerks and (sku, quantity) allocations."""
-    b = _add(Booth(code=code or f"B{next(_seq)}", event_id=event_.id, township_id=township_.id,
-                   name=f"{township_.name}展位", opening_float_fen=opening_float_fen, merchant_name="高沙镇橘农合作社"))
+    b = _add(
+        Booth(
+            code=code or f"B{next(_seq)}",
+            event_id=event_.id,
+            township_id=township_.id,
+            name=f"{township_.name}展位",
+            opening_float_fen=opening_float_fen,
+            merchant_name="高沙镇橘农合作社",
+        )
+    )
     b.clerks.extend(clerks)
     for sku, quantity in allocations:
         _add(BoothAllocation(booth_id=b.id, sku_id=sku.id, allocated=quantity))
@@ -98,8 +156,14 @@ def booth(event_, township_, code=None, clerks=(), allocations=(), opening_float
     return b
 
 
-ADDRESS = {"recipient": "张女士", "mobile": "13812345678", "province": "湖南省", "city": "邵阳市",
-           "county": "洞口县", "street": "文昌街道雪峰路 18 号"}
+ADDRESS = {
+    "recipient": "张女士",
+    "mobile": "13812345678",
+    "province": "湖南省",
+    "city": "邵阳市",
+    "county": "洞口县",
+    "street": "文昌街道雪峰路 18 号",
+}
 
 
 def login(client, email, password="correct horse battery"):

@@ -1,4 +1,5 @@
 """Pooled connections the database server closed are replaced before a request uses them."""
+
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
@@ -13,8 +14,13 @@ def _end_every_session_of(database: str) -> int:
     # What a restart or an idle timeout does to the pool's connections, waiting until they are gone.
     admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        ended = conn.execute(text("SELECT count(*) FILTER (WHERE pg_terminate_backend(pid, 5000)) "
-                                  "FROM pg_stat_activity WHERE datname = :name"), {"name": database}).scalar()
+        ended = conn.execute(
+            text(
+                "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid, 5000)) "
+                "FROM pg_stat_activity WHERE datname = :name"
+            ),
+            {"name": database},
+        ).scalar()
     admin.dispose()
     return ended
 

@@ -1,4 +1,5 @@
 """seed-demo builds a believable county, twice without duplicates, and create-admin never defaults a password."""
+
 import re
 from pathlib import Path
 
@@ -49,7 +50,7 @@ def test_seed_demo_builds_dongkou_and_is_safe_to_run_twice(app, runner, client):
 
 def test_demo_passwords_are_random_and_work(app, runner, client):
     output = runner.invoke(args=["seed-demo"]).output
-    line = next(l for l in output.splitlines() if "consumer@dongkou.example" in l)
+    line = next(text for text in output.splitlines() if "consumer@dongkou.example" in text)
     password = line.split()[-1]
     # The same passwords are kept in the credentials file (a scratch one here, never the
     # developer's instance/demo-credentials.txt).
@@ -61,10 +62,14 @@ def test_demo_passwords_are_random_and_work(app, runner, client):
 
 
 def test_create_admin_asks_for_a_password_and_refuses_a_weak_one(app, runner):
-    weak = runner.invoke(args=["create-admin", "--email", "boss@dongkou.example", "--name", "王主任"], input="short\nshort\n")
+    weak = runner.invoke(
+        args=["create-admin", "--email", "boss@dongkou.example", "--name", "王主任"], input="short\nshort\n"
+    )
     assert weak.exit_code != 0 and "密码至少需要 8 个字符" in weak.output and "weak_password" in weak.output
-    ok = runner.invoke(args=["create-admin", "--email", "boss@dongkou.example", "--name", "王主任"],
-                       input="a-long-secret\na-long-secret\n")
+    ok = runner.invoke(
+        args=["create-admin", "--email", "boss@dongkou.example", "--name", "王主任"],
+        input="a-long-secret\na-long-secret\n",
+    )
     assert ok.exit_code == 0, ok.output
     with app.app_context():
         user = db.session.execute(db.select(User)).scalar_one()

@@ -1,6 +1,7 @@
 """Every GET route, public and signed in as each role, with the input people and scanners send
 by mistake or on purpose: NUL bytes and huge numbers in the path, out-of-range pages and years,
 dates at the calendar's ends and very long search texts. No answer may be a server error."""
+
 import re
 
 from app.domain import roles
@@ -29,8 +30,9 @@ def _paths(app, fair) -> list[str]:
         arguments = re.findall(r"<(?:[^<>]+:)?([^<>]+)>", plain)
         for value in ODD_PATH_VALUES if arguments else ():
             found.append(re.sub(r"<(?:[^<>]+:)?[^<>]+>", value, plain))
-        sample = plain.replace("<code>", fair["booth"] if "/booths/" in plain else fair["lot"] if "/lots/" in plain
-                               else "WEEK2026")
+        sample = plain.replace(
+            "<code>", fair["booth"] if "/booths/" in plain else fair["lot"] if "/lots/" in plain else "WEEK2026"
+        )
         sample = re.sub(r"<(?:[^<>]+:)?[^<>]+>", "1", sample)
         found += [f"{sample}?{query}" for query in ODD_QUERIES]
     return found

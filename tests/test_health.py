@@ -1,4 +1,5 @@
 """The load balancer's health and readiness checks, and the scraper's metrics."""
+
 from sqlalchemy import text
 
 from app import create_app
@@ -18,7 +19,6 @@ def test_healthz_answers_503_when_the_database_is_unreachable(test_settings, tmp
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.get_json()["database"] == "unreachable"
-
 
 
 def test_readyz_says_ready_with_the_schema_at_head_and_not_behind_it(app, client):

@@ -1,4 +1,5 @@
 """The layers stay honest: the domain is pure, services never reach for the request."""
+
 import ast
 import re
 from pathlib import Path
@@ -39,10 +40,21 @@ def test_heavy_libraries_load_only_when_used():
     import sys
 
     heavy = ("weasyprint", "pypinyin", "cn2an", "boto3")
-    snippet = ("import sys; from app import create_app; "
-               f"create_app({{'SQLALCHEMY_DATABASE_URI': 'sqlite://'}}); print([m for m in {heavy!r} if m in sys.modules])")
-    loaded = subprocess.run([sys.executable, "-c", snippet], capture_output=True, text=True, check=True,  # nosec B603
-                            cwd=Path(__file__).resolve().parent.parent).stdout.strip().splitlines()[-1]
+    snippet = (
+        "import sys; from app import create_app; "
+        f"create_app({{'SQLALCHEMY_DATABASE_URI': 'sqlite://'}}); print([m for m in {heavy!r} if m in sys.modules])"
+    )
+    loaded = (
+        subprocess.run(
+            [sys.executable, "-c", snippet],
+            capture_output=True,
+            text=True,
+            check=True,  # nosec B603
+            cwd=Path(__file__).resolve().parent.parent,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
     assert loaded == "[]", loaded
 
 
@@ -58,15 +70,33 @@ def test_views_do_not_commit():
 
 
 # The modules that own transactions: each is a service of its area, named for what it does.
-SERVICE_MODULES = {"services", "management", "administration", "fulfilment", "documents", "sync", "closeout",
-                   "devices", "importer", "cart", "exports", "runs", "scheduled", "seed", "sales", "booths"}
+SERVICE_MODULES = {
+    "services",
+    "management",
+    "administration",
+    "fulfilment",
+    "documents",
+    "sync",
+    "closeout",
+    "devices",
+    "importer",
+    "cart",
+    "exports",
+    "runs",
+    "scheduled",
+    "seed",
+    "sales",
+    "booths",
+}
 
 
 def test_every_module_that_commits_is_a_service():
-    committing = {path.relative_to(APP) for path in _modules()
-                  if "session.commit()" in path.read_text(encoding="utf-8")}
+    committing = {
+        path.relative_to(APP) for path in _modules() if "session.commit()" in path.read_text(encoding="utf-8")
+    }
     assert committing and all(path.stem in SERVICE_MODULES for path in committing), sorted(
-        str(p) for p in committing if p.stem not in SERVICE_MODULES)
+        str(p) for p in committing if p.stem not in SERVICE_MODULES
+    )
 
 
 def test_registry_and_events_know_nothing_of_the_catalogue():

@@ -1,4 +1,5 @@
 """Migrations build the whole schema from an empty database, reverse cleanly, and match the models."""
+
 import os
 
 import pytest
@@ -50,8 +51,9 @@ def test_postgresql_sessions_store_times_in_utc_whatever_the_server_zone(make_ap
     the server or database says otherwise."""
     if not test_settings["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         pytest.skip("PostgreSQL sessions only")
-    app = make_app({**test_settings, "SQLALCHEMY_ENGINE_OPTIONS": {
-        "connect_args": {"options": "-c TimeZone=Asia/Shanghai"}}})
+    app = make_app(
+        {**test_settings, "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"options": "-c TimeZone=Asia/Shanghai"}}}
+    )
     with app.app_context(), db.engine.connect() as conn:
         assert conn.execute(text("SHOW TimeZone")).scalar() == "UTC"
 

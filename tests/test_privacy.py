@@ -1,4 +1,5 @@
 """No household's name, ID number or phone appears on any public page of the demo."""
+
 from app.catalog.models import Product
 from app.extensions import db
 from app.registry.models import Household, Township
@@ -21,7 +22,9 @@ def test_public_pages_never_show_household_personal_data(app, runner):
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
     with app.app_context():
         secrets = set()
-        for name, id_number, phone in db.session.execute(db.select(Household.head_name, Household.id_number, Household.phone)):
+        for name, id_number, phone in db.session.execute(
+            db.select(Household.head_name, Household.id_number, Household.phone)
+        ):
             secrets.update({name, id_number, phone})
     client = app.test_client()
     pages = public_paths(app)

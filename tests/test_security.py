@@ -1,6 +1,7 @@
 """The security baseline, attacked: CSRF on every state-changing route, no GET that writes,
 headers, private pages not cached, sign-in limits, session rotation, production settings,
 error pages, uploads, logs without personal data, and backups that restore."""
+
 import io
 import json
 import logging
@@ -61,18 +62,27 @@ def test_no_get_route_changes_anything(app, runner):
         db.session.commit()
         samples = {
             "number": db.session.scalar(db.select(text("number FROM orders ORDER BY id LIMIT 1"))),
-            "slug": "xuefeng-mandarin", "household_id": db.session.scalar(db.select(Household.id).limit(1)),
+            "slug": "xuefeng-mandarin",
+            "household_id": db.session.scalar(db.select(Household.id).limit(1)),
             "uuid": db.session.scalar(db.select(text("uuid FROM booth_sales LIMIT 1"))),
             "unit_id": db.session.scalar(db.select(text("id FROM supporting_units LIMIT 1"))),
-            "document_id": 1, "user_id": 1, "device_id": 1, "sale_id": 1, "fmt": "csv", "token": "x", "export_id": 1,
+            "document_id": 1,
+            "user_id": 1,
+            "device_id": 1,
+            "sale_id": 1,
+            "fmt": "csv",
+            "token": "x",
+            "export_id": 1,
             "filename": db.session.scalar(db.select(text("path FROM product_images LIMIT 1"))),
             "product_id": db.session.scalar(db.select(text("id FROM products LIMIT 1"))),
             "producer_id": db.session.scalar(db.select(text("id FROM producers LIMIT 1"))),
         }
-        codes = {"/townships/": db.session.scalar(db.select(Township.code).limit(1)),
-                 "/booths/": db.session.scalar(db.select(text("code FROM booths LIMIT 1"))),
-                 "/lots/": db.session.scalar(db.select(text("code FROM lots LIMIT 1"))),
-                 "/t/": db.session.scalar(db.select(text("code FROM lots LIMIT 1")))}
+        codes = {
+            "/townships/": db.session.scalar(db.select(Township.code).limit(1)),
+            "/booths/": db.session.scalar(db.select(text("code FROM booths LIMIT 1"))),
+            "/lots/": db.session.scalar(db.select(text("code FROM lots LIMIT 1"))),
+            "/t/": db.session.scalar(db.select(text("code FROM lots LIMIT 1"))),
+        }
         intent = db.session.scalar(db.select(text("number FROM purchase_intents LIMIT 1")))
         before = _fingerprint()
     client = app.test_client()
@@ -123,8 +133,15 @@ def test_no_page_has_an_inline_script():
 
 def test_production_sends_hsts_and_secure_cookies_and_refuses_a_weak_secret(make_app, test_settings):
     strong = "f" * 64
-    production = make_app({**test_settings, "APP_ENV": "production", "SECRET_KEY_FROM_ENV": strong,
-                           "SECRET_KEY": strong, "SESSION_COOKIE_SECURE": True})
+    production = make_app(
+        {
+            **test_settings,
+            "APP_ENV": "production",
+            "SECRET_KEY_FROM_ENV": strong,
+            "SECRET_KEY": strong,
+            "SESSION_COOKIE_SECURE": True,
+        }
+    )
     answer = production.test_client().get("/", base_url="https://shop.example")
     assert "max-age=31536000" in answer.headers["Strict-Transport-Security"]
     for weak in ("", "dev", "short-secret"):
@@ -149,18 +166,29 @@ def test_the_sixth_failed_sign_in_within_a_minute_gets_429(make_app, test_settin
         db.session.commit()
     client = app.test_client()
     for _ in range(5):
-        assert client.post("/account/login", data={"email": "target@example.com", "password": "wrong"}).status_code == 400
+        assert (
+            client.post("/account/login", data={"email": "target@example.com", "password": "wrong"}).status_code == 400
+        )
     blocked = client.post("/account/login", data={"email": "target@example.com", "password": "correct horse battery"})
     assert blocked.status_code == 429 and "请一分钟后再试" in blocked.get_data(as_text=True)
     # The same account from another address is limited too …
     other = app.test_client()
-    again = other.post("/account/login", data={"email": "target@example.com", "password": "wrong"},
-                       environ_base={"REMOTE_ADDR": "10.0.0.9"})
+    again = other.post(
+        "/account/login",
+        data={"email": "target@example.com", "password": "wrong"},
+        environ_base={"REMOTE_ADDR": "10.0.0.9"},
+    )
     assert again.status_code == 429
     # … and one address guessing many accounts is limited by address.
     spray = app.test_client()
-    answers = [spray.post("/account/login", data={"email": f"guess{n}@example.com", "password": "x"},
-                          environ_base={"REMOTE_ADDR": "10.0.0.7"}).status_code for n in range(6)]
+    answers = [
+        spray.post(
+            "/account/login",
+            data={"email": f"guess{n}@example.com", "password": "x"},
+            environ_base={"REMOTE_ADDR": "10.0.0.7"},
+        ).status_code
+        for n in range(6)
+    ]
     assert answers == [400] * 5 + [429]
 
 
@@ -195,8 +223,11 @@ def test_an_oversized_upload_is_refused_with_413(make_app, test_settings):
         db.session.commit()
     client = app.test_client()
     factories.login(client, "big@example.com")
-    answer = client.post("/staff/households/import", data={"file": (io.BytesIO(b"x" * 4096), "big.csv")},
-                         content_type="multipart/form-data")
+    answer = client.post(
+        "/staff/households/import",
+        data={"file": (io.BytesIO(b"x" * 4096), "big.csv")},
+        content_type="multipart/form-data",
+    )
     assert answer.status_code == 413 and "文件太大" in answer.get_data(as_text=True)
 
 
@@ -216,8 +247,11 @@ def test_logs_never_carry_household_names_id_numbers_or_phones(app, client, capl
     client.get(f"/staff/households/{household_id}")
     client.get("/staff/households?q=欧阳")
     csv = f"户编号,户主姓名,身份证号,联系电话,乡镇,村,家庭人口\nNEW1,{household.head_name},{household.id_number},{household.phone},高沙镇,林田村,3\n"
-    client.post("/staff/households/import", data={"file": (io.BytesIO(csv.encode()), "h.csv")},
-                content_type="multipart/form-data")
+    client.post(
+        "/staff/households/import",
+        data={"file": (io.BytesIO(csv.encode()), "h.csv")},
+        content_type="multipart/form-data",
+    )
     factories.buy(client, sku_id)
     logged = caplog.text + "".join(str(r.args) for r in caplog.records)
     assert caplog.records, "the flows above log something"

@@ -1,4 +1,5 @@
 """User accounts: registration, sign-in, passwords and the role checks every area relies on."""
+
 from flask import Blueprint
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")

@@ -1,11 +1,11 @@
 """Role checks for views: anonymous users go to sign-in, wrong roles get 403."""
+
 from functools import wraps
 
 from flask import abort, request
 from flask_login import current_user
 
 from app.audit.services import Actor
-
 from app.extensions import login_manager
 
 

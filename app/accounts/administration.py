@@ -1,5 +1,6 @@
 """County staff manage accounts: invite with a role, change a role, disable and enable, send a
 reset link. Disabling ends the person's sessions at once (the session version moves)."""
+
 import secrets
 
 from app.accounts import services
@@ -40,8 +41,14 @@ def set_active(user: User, active: bool, actor: Actor) -> None:
     before, user.active = user.active, active
     if not active:
         user.session_version += 1
-    record(actor, "enable_user" if active else "disable_user", "user", user.id, before={"active": before},
-           after={"active": active})
+    record(
+        actor,
+        "enable_user" if active else "disable_user",
+        "user",
+        user.id,
+        before={"active": before},
+        after={"active": active},
+    )
     db.session.commit()
 
 

@@ -1,4 +1,5 @@
 """Account forms; every message tells the user what to fix."""
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField

@@ -1,6 +1,6 @@
 """The user account. Passwords are stored as scrypt hashes; sessions carry a version to revoke them."""
+
 from datetime import datetime
-from typing import Optional
 
 from flask import current_app
 from flask_login import UserMixin
@@ -25,7 +25,7 @@ class User(UserMixin, db.Model):
     # version stops working, on every server, without server-side session storage.
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    last_login_at: Mapped[Optional[datetime]]
+    last_login_at: Mapped[datetime | None]
     # The language mail is written in: the one last chosen with the page header's switch.
     language: Mapped[str] = mapped_column(String(8), default="zh_CN", server_default="zh_CN")
 

@@ -1,4 +1,5 @@
 """Why an account action was refused."""
+
 from flask_babel import lazy_gettext as _l
 
 from app.refusals import Refusal

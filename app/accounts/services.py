@@ -1,4 +1,5 @@
 """Account use cases. Each takes plain values, commits once, and raises AccountError on refusal."""
+
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func
 

@@ -1,4 +1,5 @@
 """Account pages: thin views over accounts.services."""
+
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
@@ -69,8 +70,12 @@ def register():
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            user = services.create_user(form.email.data, form.name.data, form.password.data,
-                                        language=session.get("lang") or current_app.config["BABEL_DEFAULT_LOCALE"])
+            user = services.create_user(
+                form.email.data,
+                form.name.data,
+                form.password.data,
+                language=session.get("lang") or current_app.config["BABEL_DEFAULT_LOCALE"],
+            )
         except services.AccountError as exc:
             form.email.errors.append(exc.message)
         else:

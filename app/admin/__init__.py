@@ -1,4 +1,5 @@
 """The county office's back-office pages."""
+
 from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/staff")

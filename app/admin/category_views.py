@@ -1,4 +1,5 @@
 """Staff page for the catalogue's categories: their English names for the English pages."""
+
 from flask import render_template, url_for
 from flask_babel import gettext as _
 
@@ -14,8 +15,9 @@ from app.forms import apply_form
 
 def _page(status: int = 200, form: EnglishNameForm | None = None, failed: int | None = None):
     listing = db.session.execute(db.select(Category).order_by(Category.sort_order, Category.id)).scalars().all()
-    return render_template("admin/categories.html", categories=listing, form=form or EnglishNameForm(),
-                           failed=failed), status
+    return render_template(
+        "admin/categories.html", categories=listing, form=form or EnglishNameForm(), failed=failed
+    ), status
 
 
 @bp.get("/categories")
@@ -28,7 +30,10 @@ def categories():
 @role_required(roles.STAFF)
 def category_english(category_id: int):
     category, form = db.get_or_404(Category, category_id), EnglishNameForm()
-    return (apply_form(form, lambda: management.name_in_english(category, {"name_en": form.name_en.data or ""},
-                                                                current_actor()),
-                       management.CatalogueError, _("英文名称已保存。"), url_for("admin.categories"))
-            or _page(400, form, category_id))
+    return apply_form(
+        form,
+        lambda: management.name_in_english(category, {"name_en": form.name_en.data or ""}, current_actor()),
+        management.CatalogueError,
+        _("英文名称已保存。"),
+        url_for("admin.categories"),
+    ) or _page(400, form, category_id)

@@ -1,4 +1,5 @@
 """Staff order handling: list and filter, ship, mark delivered, collect cash, refund."""
+
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -6,11 +7,10 @@ from flask_login import current_user
 from app.accounts.access import role_required
 from app.admin import bp
 from app.admin.forms import CashForm, RefundForm, ShipForm
-from app.forms import form_errors
 from app.domain import order_states as states
-from app.domain import payment_states
-from app.domain import roles
+from app.domain import payment_states, roles
 from app.domain.money import InvalidAmount, parse_yuan
+from app.forms import form_errors
 from app.impact.queries import order_impact
 from app.orders import services as orders
 from app.orders.queries import staff_order_page
@@ -26,10 +26,10 @@ def orders_list():
     payment_status = request.args.get("payment_status") or None
     if (status and status not in states.ALL) or (payment_status and payment_status not in payment_states.ALL):
         abort(400)
-    page = staff_order_page(status, payment_status, request.args.get("q", "")[:40] or None,
-                            max(request.args.get("page", 1, type=int), 1))
-    return render_template("admin/orders.html", page=page, statuses=states.ALL,
-                           payment_statuses=payment_states.ALL)
+    page = staff_order_page(
+        status, payment_status, request.args.get("q", "")[:40] or None, max(request.args.get("page", 1, type=int), 1)
+    )
+    return render_template("admin/orders.html", page=page, statuses=states.ALL, payment_statuses=payment_states.ALL)
 
 
 def _order_or_404(number: str):
@@ -43,10 +43,16 @@ def _order_or_404(number: str):
 @role_required(roles.STAFF)
 def order_detail(number: str):
     order = _order_or_404(number)
-    return render_template("admin/order.html", order=order, impact=order_impact(order), ship_form=ShipForm(),
-                           cash_form=CashForm(amount=f"{order.total_fen / 100:.2f}"), refund_form=RefundForm(),
-                           confirm_form=ConfirmForm(), transitions=states.TRANSITIONS[order.status])
-
+    return render_template(
+        "admin/order.html",
+        order=order,
+        impact=order_impact(order),
+        ship_form=ShipForm(),
+        cash_form=CashForm(amount=f"{order.total_fen / 100:.2f}"),
+        refund_form=RefundForm(),
+        confirm_form=ConfirmForm(),
+        transitions=states.TRANSITIONS[order.status],
+    )
 
 
 def _back(number: str):
@@ -108,8 +114,9 @@ def record_cash(number: str):
         flash(form_errors(form), "danger")
         return _back(number)
     try:
-        payments.record_offline_payment(number, parse_yuan(form.amount.data), form.reference.data or "",
-                                         current_user.id)
+        payments.record_offline_payment(
+            number, parse_yuan(form.amount.data), form.reference.data or "", current_user.id
+        )
     except orders.OrderNotFound:
         abort(404)
     except payments.PaymentError as exc:
@@ -138,8 +145,13 @@ def refund(number: str):
         flash(_("请填写至少一行的退款金额，或选择全额退款。"), "danger")
         return _back(number)
     try:
-        payments.refund(number, payments.RefundRequest(amounts, form.reason.data), "staff", current_user.id,
-                        gateway_from_config(current_app.config))
+        payments.refund(
+            number,
+            payments.RefundRequest(amounts, form.reason.data),
+            "staff",
+            current_user.id,
+            gateway_from_config(current_app.config),
+        )
     except payments.PaymentError as exc:
         flash(exc.message, "danger")
     except GatewayError:

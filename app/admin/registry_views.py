@@ -1,4 +1,5 @@
 """Staff pages for the household registry: list, audited detail, spreadsheet import; and the audit log."""
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
@@ -9,9 +10,8 @@ from app.audit import labels as audit_labels
 from app.audit.services import search
 from app.domain import roles
 from app.registry import services
-from app.spreadsheets import ImportFileError
 from app.registry.queries import households_page
-
+from app.spreadsheets import ImportFileError
 
 
 @bp.get("/households")
@@ -43,8 +43,9 @@ def import_households():
         form.file.errors.append(str(exc))
         return render_template("admin/import.html", form=form, preview=None), 400
     status = 200 if preview.valid else 400
-    return render_template("admin/import.html", form=form, preview=preview,
-                           confirm=ConfirmImportForm(token=token)), status
+    return render_template(
+        "admin/import.html", form=form, preview=preview, confirm=ConfirmImportForm(token=token)
+    ), status
 
 
 @bp.post("/households/import/confirm")
@@ -58,8 +59,15 @@ def confirm_import():
     except ImportFileError as exc:
         flash(str(exc), "danger")
         return redirect(url_for("admin.import_households")), 303
-    flash(_("导入完成：新增 %(c)s 户，更新 %(u)s 户，未变 %(n)s 户。", c=result.creates, u=result.updates,
-            n=result.unchanged), "success")
+    flash(
+        _(
+            "导入完成：新增 %(c)s 户，更新 %(u)s 户，未变 %(n)s 户。",
+            c=result.creates,
+            u=result.updates,
+            n=result.unchanged,
+        ),
+        "success",
+    )
     return redirect(url_for("admin.households")), 303
 
 
@@ -67,5 +75,10 @@ def confirm_import():
 @role_required(roles.STAFF)
 def audit_log():
     page = search(request.args.get("q", "")[:60] or None, max(request.args.get("page", 1, type=int), 1))
-    return render_template("admin/audit.html", page=page, action_labels=audit_labels.ACTIONS,
-                           field_labels=audit_labels.FIELDS, fields_of=audit_labels.fields_of)
+    return render_template(
+        "admin/audit.html",
+        page=page,
+        action_labels=audit_labels.ACTIONS,
+        field_labels=audit_labels.FIELDS,
+        fields_of=audit_labels.fields_of,
+    )

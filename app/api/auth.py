@@ -3,6 +3,7 @@
 The tablets send ``Authorization: Bearer <token>``; no cookie is involved, which is why the
 POS API needs no CSRF token (a browser never attaches the header on its own).
 """
+
 from functools import wraps
 
 from flask import g, jsonify, request

@@ -1,5 +1,6 @@
 """The OpenAPI 3.1 document of /api/v1; request schemas come from the same pydantic models
 that validate the requests, so the document cannot drift from the code."""
+
 from functools import cache
 
 from pydantic.json_schema import models_json_schema
@@ -7,24 +8,39 @@ from pydantic.json_schema import models_json_schema
 from app.api import bp
 from app.pos.schemas import MAX_SALES_PER_BATCH, SaleIn
 
-_ERROR = {"type": "object", "required": ["error", "message"],
-          "properties": {"error": {"type": "string"}, "message": {"type": "string"}}}
+_ERROR = {
+    "type": "object",
+    "required": ["error", "message"],
+    "properties": {"error": {"type": "string"}, "message": {"type": "string"}},
+}
 _RESULT = {
-    "type": "object", "required": ["uuid", "outcome"],
+    "type": "object",
+    "required": ["uuid", "outcome"],
     "properties": {
         "uuid": {"type": ["string", "null"]},
-        "outcome": {"enum": ["created", "duplicate", "conflict", "invalid"],
-                    "description": "created: stored now; duplicate: stored earlier with the same content; "
-                                   "conflict: the UUID belongs to a different sale; invalid: see errors"},
-        "order_number": {"type": "string"}, "receipt_url": {"type": "string"},
-        "flags": {"type": "array", "items": {"type": "string"},
-                  "description": "why staff will look at this stored sale (over allocation, price, clock)"},
+        "outcome": {
+            "enum": ["created", "duplicate", "conflict", "invalid"],
+            "description": "created: stored now; duplicate: stored earlier with the same content; "
+            "conflict: the UUID belongs to a different sale; invalid: see errors",
+        },
+        "order_number": {"type": "string"},
+        "receipt_url": {"type": "string"},
+        "flags": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "why staff will look at this stored sale (over allocation, price, clock)",
+        },
         "errors": {"type": "array", "items": {"type": "string"}},
     },
 }
-_BATCH_ANSWER = {"type": "object", "required": ["results", "summary"], "properties": {
-    "results": {"type": "array", "items": {"$ref": "#/components/schemas/SaleResult"}},
-    "summary": {"type": "object", "additionalProperties": {"type": "integer"}}}}
+_BATCH_ANSWER = {
+    "type": "object",
+    "required": ["results", "summary"],
+    "properties": {
+        "results": {"type": "array", "items": {"$ref": "#/components/schemas/SaleResult"}},
+        "summary": {"type": "object", "additionalProperties": {"type": "integer"}},
+    },
+}
 
 
 def _json(schema: dict, description: str) -> dict:
@@ -39,37 +55,68 @@ def document() -> dict:
     batch_answer = {"$ref": "#/components/schemas/SalesBatchAnswer"}
     return {
         "openapi": "3.1.0",
-        "info": {"title": "洞口消费扶贫商城 API", "version": "1.0.0",
-                 "description": "Booth tablets cache their catalogue and sync sales made online or offline."},
+        "info": {
+            "title": "洞口消费扶贫商城 API",
+            "version": "1.0.0",
+            "description": "Booth tablets cache their catalogue and sync sales made online or offline.",
+        },
         "servers": [{"url": "/api/v1"}],
         "components": {
             "schemas": schemas,
-            "securitySchemes": {"deviceToken": {"type": "http", "scheme": "bearer",
-                                                "description": "a booth tablet's token, issued by county staff"}},
+            "securitySchemes": {
+                "deviceToken": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "a booth tablet's token, issued by county staff",
+                }
+            },
         },
         "security": [{"deviceToken": []}],
         "paths": {
-            "/pos/catalogue": {"get": {
-                "operationId": "getBoothCatalogue", "summary": "The booth and the SKUs it sells, to cache offline",
-                "responses": {"200": _json({"type": "object", "required": ["booth", "items"]}, "the catalogue"),
-                              "401": unauthorized},
-            }},
-            "/pos/sales": {"post": {
-                "operationId": "syncBoothSales",
-                "summary": "Store a batch of booth sales exactly once (idempotent on each sale's uuid)",
-                "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                    "type": "object", "required": ["sales"], "additionalProperties": False,
-                    "properties": {"sales": {"type": "array", "minItems": 1, "maxItems": MAX_SALES_PER_BATCH,
-                                             "items": {"$ref": "#/components/schemas/SaleIn"}}}}}}},
-                "responses": {
-                    "200": _json(batch_answer, "every sale stored, now or earlier"),
-                    "207": _json(batch_answer, "some sales stored, others refused: see each result"),
-                    "400": _json({"$ref": "#/components/schemas/Error"}, "the body is not a batch"),
-                    "401": unauthorized,
-                    "409": _json(batch_answer, "nothing stored; at least one uuid belongs to a different sale"),
-                    "422": _json(batch_answer, "nothing stored; every sale was invalid"),
-                },
-            }},
+            "/pos/catalogue": {
+                "get": {
+                    "operationId": "getBoothCatalogue",
+                    "summary": "The booth and the SKUs it sells, to cache offline",
+                    "responses": {
+                        "200": _json({"type": "object", "required": ["booth", "items"]}, "the catalogue"),
+                        "401": unauthorized,
+                    },
+                }
+            },
+            "/pos/sales": {
+                "post": {
+                    "operationId": "syncBoothSales",
+                    "summary": "Store a batch of booth sales exactly once (idempotent on each sale's uuid)",
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["sales"],
+                                    "additionalProperties": False,
+                                    "properties": {
+                                        "sales": {
+                                            "type": "array",
+                                            "minItems": 1,
+                                            "maxItems": MAX_SALES_PER_BATCH,
+                                            "items": {"$ref": "#/components/schemas/SaleIn"},
+                                        }
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    "responses": {
+                        "200": _json(batch_answer, "every sale stored, now or earlier"),
+                        "207": _json(batch_answer, "some sales stored, others refused: see each result"),
+                        "400": _json({"$ref": "#/components/schemas/Error"}, "the body is not a batch"),
+                        "401": unauthorized,
+                        "409": _json(batch_answer, "nothing stored; at least one uuid belongs to a different sale"),
+                        "422": _json(batch_answer, "nothing stored; every sale was invalid"),
+                    },
+                }
+            },
         },
     }
 

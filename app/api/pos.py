@@ -1,4 +1,5 @@
 """The booth tablets' API: the catalogue to cache, and the sales to sync."""
+
 from flask import g, request, url_for
 
 from app.api import bp
@@ -33,6 +34,7 @@ def pos_sales():
         status = 207
     else:
         status = 409 if any(r.outcome == CONFLICT for r in results) else 422
-    summary = {outcome: sum(r.outcome == outcome for r in results)
-               for outcome in (CREATED, DUPLICATE, CONFLICT, "invalid")}
+    summary = {
+        outcome: sum(r.outcome == outcome for r in results) for outcome in (CREATED, DUPLICATE, CONFLICT, "invalid")
+    }
     return {"results": answers, "summary": summary}, status

@@ -1,5 +1,6 @@
 """Supporting units buy instead of donating: unit accounts, pledges, purchase-intent contracts,
 bulk orders split into deliveries, and the contract and delivery-note documents."""
+
 from flask import Blueprint
 
 bp = Blueprint("bulk", __name__)

@@ -2,17 +2,18 @@
 agreed prices, with its stock reserved atomically; the unit confirms receipt (验收); the
 money comes per delivery (bank transfer recorded by staff, or Stripe) and is attributed to
 households exactly as online sales are."""
+
 from dataclasses import dataclass
 
 from sqlalchemy import update
 
 from app.audit.services import Actor, record
 from app.bulk.models import IntentLine, PurchaseIntent
+from app.bulk.refusals import DeliveryError
 from app.bulk.workflow import set_intent_status
 from app.clock import today
-from app.domain import intent_states
+from app.domain import intent_states, payment_states
 from app.domain import order_states as states
-from app.domain import payment_states
 from app.domain.identity import is_valid_mobile
 from app.extensions import db
 from app.models_base import utcnow
@@ -20,7 +21,6 @@ from app.orders.lines import SkuFacts, order_line
 from app.orders.models import Order
 from app.orders.services import fresh_order_number, get_order, take_stock
 from app.orders.workflow import record_creation, set_status
-from app.bulk.refusals import DeliveryError
 from app.outbox.services import mail_user
 
 
@@ -47,19 +47,31 @@ def create_delivery(intent: PurchaseIntent, draft: DeliveryDraft, actor: Actor) 
         raise DeliveryError("no_quantities")
     if any(i not in lines for i in wanted):
         raise DeliveryError("unknown_line")
-    problems = [f"{lines[i].sku.code}: {lines[i].quantity - lines[i].delivered}"
-                for i, q in wanted.items() if q < 0 or q > lines[i].quantity - lines[i].delivered]
+    problems = [
+        f"{lines[i].sku.code}: {lines[i].quantity - lines[i].delivered}"
+        for i, q in wanted.items()
+        if q < 0 or q > lines[i].quantity - lines[i].delivered
+    ]
     if problems:
         raise DeliveryError("beyond_contract", problems=problems)
     stripe = intent.payment_terms == "prepay_stripe"
     total = sum(lines[i].unit_price_fen * q for i, q in wanted.items())
-    order = Order(number=fresh_order_number(utcnow()), channel="intent", user_id=intent.created_by_id,
-                  event_id=intent.event_id, purchase_intent_id=intent.id,
-                  status=states.PENDING_PAYMENT if stripe else states.CONFIRMED,
-                  payment_method="stripe" if stripe else "bank_transfer",
-                  subtotal_fen=total, shipping_fen=0, total_fen=total, recipient=draft.recipient.strip()[:64],
-                  mobile=draft.mobile.strip(), street=draft.address.strip()[:255],
-                  note=f"合同 {intent.number}" + (f"，采购单号 {intent.po_number}" if intent.po_number else ""))
+    order = Order(
+        number=fresh_order_number(utcnow()),
+        channel="intent",
+        user_id=intent.created_by_id,
+        event_id=intent.event_id,
+        purchase_intent_id=intent.id,
+        status=states.PENDING_PAYMENT if stripe else states.CONFIRMED,
+        payment_method="stripe" if stripe else "bank_transfer",
+        subtotal_fen=total,
+        shipping_fen=0,
+        total_fen=total,
+        recipient=draft.recipient.strip()[:64],
+        mobile=draft.mobile.strip(),
+        street=draft.address.strip()[:255],
+        note=f"合同 {intent.number}" + (f"，采购单号 {intent.po_number}" if intent.po_number else ""),
+    )
     db.session.add(order)
     db.session.flush()
     short, over = [], []
@@ -81,8 +93,13 @@ def create_delivery(intent: PurchaseIntent, draft: DeliveryDraft, actor: Actor) 
     record_creation(order, "staff", actor.user_id, f"合同 {intent.number} 交付")
     if intent.status == intent_states.CONFIRMED:
         set_intent_status(intent, intent_states.IN_FULFILMENT, actor, f"第一次交付 {order.number}")
-    record(actor, "create_delivery", "purchase_intent", intent.number,
-           after={"order": order.number, "lines": {lines[i].sku.code: q for i, q in wanted.items()}})
+    record(
+        actor,
+        "create_delivery",
+        "purchase_intent",
+        intent.number,
+        after={"order": order.number, "lines": {lines[i].sku.code: q for i, q in wanted.items()}},
+    )
     db.session.commit()
     return order
 
@@ -90,10 +107,15 @@ def create_delivery(intent: PurchaseIntent, draft: DeliveryDraft, actor: Actor) 
 def _count_delivered(line_id: int, quantity: int) -> bool:
     """Add to a contract line's delivered count with one conditional UPDATE, never past the
     contracted quantity, whatever another delivery does at the same moment."""
-    return db.session.execute(
-        update(IntentLine).where(IntentLine.id == line_id, IntentLine.delivered + quantity <= IntentLine.quantity)
-        .values(delivered=IntentLine.delivered + quantity).execution_options(synchronize_session=False)
-    ).rowcount == 1
+    return (
+        db.session.execute(
+            update(IntentLine)
+            .where(IntentLine.id == line_id, IntentLine.delivered + quantity <= IntentLine.quantity)
+            .values(delivered=IntentLine.delivered + quantity)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        == 1
+    )
 
 
 def ship_delivery(number: str, carrier: str, tracking: str, actor: Actor) -> Order:
@@ -124,10 +146,15 @@ def accept_delivery(order: Order, actor: Actor) -> Order:
 
 
 def _complete(intent: PurchaseIntent) -> bool:
-    if any(line.delivered < line.quantity for line in db.session.execute(
-            db.select(IntentLine).where(IntentLine.intent_id == intent.id)).scalars()):
+    if any(
+        line.delivered < line.quantity
+        for line in db.session.execute(db.select(IntentLine).where(IntentLine.intent_id == intent.id)).scalars()
+    ):
         return False
-    open_deliveries = db.session.scalar(db.select(db.func.count()).where(
-        Order.purchase_intent_id == intent.id,
-        Order.status.not_in((states.DELIVERED, states.COMPLETED, states.CANCELLED, states.REFUNDED))))
+    open_deliveries = db.session.scalar(
+        db.select(db.func.count()).where(
+            Order.purchase_intent_id == intent.id,
+            Order.status.not_in((states.DELIVERED, states.COMPLETED, states.CANCELLED, states.REFUNDED)),
+        )
+    )
     return open_deliveries == 0

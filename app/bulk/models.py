@@ -1,7 +1,7 @@
 """Supporting units (帮扶单位), their members and yearly pledges, purchase-intent contracts with
 their lines and planned deliveries, and the numbered documents issued for them."""
+
 from datetime import date, datetime
-from typing import Optional
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -26,7 +26,7 @@ class SupportingUnit(db.Model):
     contact_phone: Mapped[str] = mapped_column(String(20))
     address: Mapped[str] = mapped_column(String(255))
     # County staff approve a unit before its contracts count; until then it can only draft.
-    approved_at: Mapped[Optional[datetime]]
+    approved_at: Mapped[datetime | None]
     # Listed by name on the public leaderboard only when the unit says so.
     on_leaderboard: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -81,20 +81,22 @@ class PurchaseIntent(db.Model):
     due_days: Mapped[int] = mapped_column(default=0)
     delivery_from: Mapped[date]
     delivery_to: Mapped[date]
-    event_id: Mapped[Optional[int]] = mapped_column(ForeignKey("events.id"))
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id"))
     note: Mapped[str] = mapped_column(Text, default="")
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    submitted_at: Mapped[Optional[datetime]]
-    confirmed_at: Mapped[Optional[datetime]]
-    confirmed_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    submitted_at: Mapped[datetime | None]
+    confirmed_at: Mapped[datetime | None]
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     unit: Mapped[SupportingUnit] = relationship()
     event = relationship("Event")
-    lines: Mapped[list["IntentLine"]] = relationship(back_populates="intent", order_by="IntentLine.id",
-                                                     cascade="all, delete-orphan")
-    deliveries: Mapped[list["PlannedDelivery"]] = relationship(order_by="PlannedDelivery.planned_on",
-                                                               cascade="all, delete-orphan")
+    lines: Mapped[list["IntentLine"]] = relationship(
+        back_populates="intent", order_by="IntentLine.id", cascade="all, delete-orphan"
+    )
+    deliveries: Mapped[list["PlannedDelivery"]] = relationship(
+        order_by="PlannedDelivery.planned_on", cascade="all, delete-orphan"
+    )
     changes: Mapped[list["IntentStatusChange"]] = relationship(order_by="IntentStatusChange.id")
 
     __table_args__ = (
@@ -152,9 +154,9 @@ class IntentStatusChange(db.Model):
     __tablename__ = "intent_status_changes"
     id: Mapped[int] = mapped_column(primary_key=True)
     intent_id: Mapped[int] = mapped_column(ForeignKey("purchase_intents.id"), index=True)
-    from_status: Mapped[Optional[str]] = mapped_column(String(16))
+    from_status: Mapped[str | None] = mapped_column(String(16))
     to_status: Mapped[str] = mapped_column(String(16))
-    actor_user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reason: Mapped[str] = mapped_column(String(255), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -168,12 +170,12 @@ class Document(db.Model):
     number: Mapped[str] = mapped_column(String(40))
     version: Mapped[int]
     intent_id: Mapped[int] = mapped_column(ForeignKey("purchase_intents.id"), index=True)
-    order_id: Mapped[Optional[int]] = mapped_column(ForeignKey("orders.id"))
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"))
     path: Mapped[str] = mapped_column(String(255))
     # Hash of what the document states (not of the PDF bytes, which carry a creation time).
     content_hash: Mapped[str] = mapped_column(String(64))
     sha256: Mapped[str] = mapped_column(String(64))
-    issued_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     issued_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     __table_args__ = (

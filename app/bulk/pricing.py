@@ -1,5 +1,6 @@
 """Volume prices for supporting units: the more boxes a contract takes of a SKU, the lower
 the agreed unit price. The tiers are the county's published terms for unit purchases."""
+
 from app.catalog.models import Sku
 
 # (at least this many, percent of list price), largest first.

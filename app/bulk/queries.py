@@ -1,4 +1,5 @@
 """Read-only questions about units: membership, the dashboard, the public leaderboard."""
+
 from sqlalchemy import func
 from sqlalchemy.orm import selectinload
 
@@ -16,32 +17,54 @@ LIVE_ORDER = Order.status.not_in((states.CANCELLED,))
 
 
 def membership(user_id: int) -> UnitMember | None:
-    return db.session.execute(db.select(UnitMember).where(UnitMember.user_id == user_id)
-                              .options(selectinload(UnitMember.unit))).scalar_one_or_none()
+    return db.session.execute(
+        db.select(UnitMember).where(UnitMember.user_id == user_id).options(selectinload(UnitMember.unit))
+    ).scalar_one_or_none()
 
 
 def unit_intents(unit_id: int) -> list[PurchaseIntent]:
-    return db.session.execute(db.select(PurchaseIntent).where(PurchaseIntent.unit_id == unit_id)
-                              .order_by(PurchaseIntent.id.desc())
-                              .options(selectinload(PurchaseIntent.lines))).scalars().all()
+    return (
+        db.session.execute(
+            db.select(PurchaseIntent)
+            .where(PurchaseIntent.unit_id == unit_id)
+            .order_by(PurchaseIntent.id.desc())
+            .options(selectinload(PurchaseIntent.lines))
+        )
+        .scalars()
+        .all()
+    )
 
 
 def deliveries(intent_id: int) -> list[Order]:
-    return db.session.execute(db.select(Order).where(Order.purchase_intent_id == intent_id)
-                              .order_by(Order.id).options(selectinload(Order.lines), selectinload(Order.payments))
-                              ).scalars().all()
+    return (
+        db.session.execute(
+            db.select(Order)
+            .where(Order.purchase_intent_id == intent_id)
+            .order_by(Order.id)
+            .options(selectinload(Order.lines), selectinload(Order.payments))
+        )
+        .scalars()
+        .all()
+    )
 
 
 def _intent_orders(unit_id: int, year: int):
-    return (db.select(Order.id).join(PurchaseIntent, PurchaseIntent.id == Order.purchase_intent_id)
-            .where(PurchaseIntent.unit_id == unit_id, PurchaseIntent.year == year))
+    return (
+        db.select(Order.id)
+        .join(PurchaseIntent, PurchaseIntent.id == Order.purchase_intent_id)
+        .where(PurchaseIntent.unit_id == unit_id, PurchaseIntent.year == year)
+    )
 
 
 def _staff_orders(unit_id: int, year: int):
     """Members' own online purchases in the year: they count for the unit, shown apart."""
     members = db.select(UnitMember.user_id).where(UnitMember.unit_id == unit_id)
-    return db.select(Order.id).where(Order.channel == "online", Order.user_id.in_(members),
-                                     Order.paid_at.is_not(None), func.extract("year", Order.paid_at) == year)
+    return db.select(Order.id).where(
+        Order.channel == "online",
+        Order.user_id.in_(members),
+        Order.paid_at.is_not(None),
+        func.extract("year", Order.paid_at) == year,
+    )
 
 
 def dashboard(unit: SupportingUnit, year: int) -> dict:
@@ -49,46 +72,86 @@ def dashboard(unit: SupportingUnit, year: int) -> dict:
     pledged = db.session.scalar(db.select(Pledge.amount_fen).where(Pledge.unit_id == unit.id, Pledge.year == year)) or 0
     contracted = db.session.scalar(
         db.select(func.coalesce(func.sum(IntentLine.quantity * IntentLine.unit_price_fen), 0))
-        .join(PurchaseIntent).where(PurchaseIntent.unit_id == unit.id, PurchaseIntent.year == year,
-                                    PurchaseIntent.status.in_(COUNTED)))
+        .join(PurchaseIntent)
+        .where(PurchaseIntent.unit_id == unit.id, PurchaseIntent.year == year, PurchaseIntent.status.in_(COUNTED))
+    )
     delivered, paid = db.session.execute(
-        db.select(func.coalesce(func.sum(Order.total_fen), 0), func.coalesce(func.sum(Order.paid_fen - Order.refunded_fen), 0))
-        .where(Order.id.in_(_intent_orders(unit.id, year)), LIVE_ORDER)).one()
-    staff_paid = db.session.scalar(db.select(func.coalesce(func.sum(Order.paid_fen - Order.refunded_fen), 0))
-                                   .where(Order.id.in_(_staff_orders(unit.id, year)))) or 0
-    reached = db.select(Attribution).where(Attribution.order_id.in_(_intent_orders(unit.id, year).union(
-        _staff_orders(unit.id, year)))).subquery()
+        db.select(
+            func.coalesce(func.sum(Order.total_fen), 0), func.coalesce(func.sum(Order.paid_fen - Order.refunded_fen), 0)
+        ).where(Order.id.in_(_intent_orders(unit.id, year)), LIVE_ORDER)
+    ).one()
+    staff_paid = (
+        db.session.scalar(
+            db.select(func.coalesce(func.sum(Order.paid_fen - Order.refunded_fen), 0)).where(
+                Order.id.in_(_staff_orders(unit.id, year))
+            )
+        )
+        or 0
+    )
+    reached = (
+        db.select(Attribution)
+        .where(Attribution.order_id.in_(_intent_orders(unit.id, year).union(_staff_orders(unit.id, year))))
+        .subquery()
+    )
     households = db.session.scalar(db.select(func.count(func.distinct(reached.c.household_id)))) or 0
     villages = db.session.execute(
         db.select(Village.name, func.count(func.distinct(reached.c.household_id)), func.sum(reached.c.amount_fen))
-        .join(Village, Village.id == reached.c.village_id).group_by(Village.name)
-        .order_by(func.sum(reached.c.amount_fen).desc())).all()
-    return {"year": year, "pledged_fen": pledged, "contracted_fen": int(contracted), "delivered_fen": int(delivered),
-            "paid_fen": int(paid), "staff_paid_fen": int(staff_paid), "households": households,
-            "villages": [{"name": n, "households": h, "amount_fen": int(a)} for n, h, a in villages]}
+        .join(Village, Village.id == reached.c.village_id)
+        .group_by(Village.name)
+        .order_by(func.sum(reached.c.amount_fen).desc())
+    ).all()
+    return {
+        "year": year,
+        "pledged_fen": pledged,
+        "contracted_fen": int(contracted),
+        "delivered_fen": int(delivered),
+        "paid_fen": int(paid),
+        "staff_paid_fen": int(staff_paid),
+        "households": households,
+        "villages": [{"name": n, "households": h, "amount_fen": int(a)} for n, h, a in villages],
+    }
 
 
 def leaderboard(year: int) -> list[dict]:
     """Units that chose to be listed, by what they paid for in the year (contracts and staff purchases)."""
-    units = db.session.execute(db.select(SupportingUnit).where(SupportingUnit.on_leaderboard.is_(True),
-                                                               SupportingUnit.approved_at.is_not(None))).scalars()
+    units = db.session.execute(
+        db.select(SupportingUnit).where(
+            SupportingUnit.on_leaderboard.is_(True), SupportingUnit.approved_at.is_not(None)
+        )
+    ).scalars()
     ranked = []
     for unit in units:
         figures = dashboard(unit, year)
-        ranked.append({"name": unit.name, "kind": unit.kind, "paid_fen": figures["paid_fen"] + figures["staff_paid_fen"],
-                       "pledged_fen": figures["pledged_fen"], "households": figures["households"]})
+        ranked.append(
+            {
+                "name": unit.name,
+                "kind": unit.kind,
+                "paid_fen": figures["paid_fen"] + figures["staff_paid_fen"],
+                "pledged_fen": figures["pledged_fen"],
+                "households": figures["households"],
+            }
+        )
     return sorted(ranked, key=lambda r: -r["paid_fen"])
 
 
 def staff_units() -> list[SupportingUnit]:
-    return db.session.execute(db.select(SupportingUnit).order_by(SupportingUnit.approved_at.is_not(None),
-                                                                 SupportingUnit.id.desc())
-                              .options(selectinload(SupportingUnit.pledges))).scalars().all()
+    return (
+        db.session.execute(
+            db.select(SupportingUnit)
+            .order_by(SupportingUnit.approved_at.is_not(None), SupportingUnit.id.desc())
+            .options(selectinload(SupportingUnit.pledges))
+        )
+        .scalars()
+        .all()
+    )
 
 
 def staff_intents(status: str | None) -> list[PurchaseIntent]:
-    query = db.select(PurchaseIntent).order_by(PurchaseIntent.id.desc()).options(
-        selectinload(PurchaseIntent.unit), selectinload(PurchaseIntent.lines))
+    query = (
+        db.select(PurchaseIntent)
+        .order_by(PurchaseIntent.id.desc())
+        .options(selectinload(PurchaseIntent.unit), selectinload(PurchaseIntent.lines))
+    )
     if status:
         query = query.where(PurchaseIntent.status == status)
     return db.session.execute(query.limit(500)).scalars().all()
@@ -96,14 +159,26 @@ def staff_intents(status: str | None) -> list[PurchaseIntent]:
 
 def intent_by_number(number: str) -> PurchaseIntent | None:
     return db.session.execute(
-        db.select(PurchaseIntent).where(PurchaseIntent.number == number)
-        .options(selectinload(PurchaseIntent.lines).selectinload(IntentLine.sku).selectinload(Sku.product),
-                 selectinload(PurchaseIntent.deliveries), selectinload(PurchaseIntent.unit))
+        db.select(PurchaseIntent)
+        .where(PurchaseIntent.number == number)
+        .options(
+            selectinload(PurchaseIntent.lines).selectinload(IntentLine.sku).selectinload(Sku.product),
+            selectinload(PurchaseIntent.deliveries),
+            selectinload(PurchaseIntent.unit),
+        )
     ).scalar_one_or_none()
 
 
 def grid_skus() -> list[Sku]:
     """Every SKU a unit may order, for the quantity grid."""
-    return db.session.execute(db.select(Sku).join(Product).where(Sku.is_active.is_(True), Product.is_active.is_(True))
-                              .order_by(Product.township_id, Product.id, Sku.price_fen)
-                              .options(selectinload(Sku.product).selectinload(Product.township))).scalars().all()
+    return (
+        db.session.execute(
+            db.select(Sku)
+            .join(Product)
+            .where(Sku.is_active.is_(True), Product.is_active.is_(True))
+            .order_by(Product.township_id, Product.id, Sku.price_fen)
+            .options(selectinload(Sku.product).selectinload(Product.township))
+        )
+        .scalars()
+        .all()
+    )

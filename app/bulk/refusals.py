@@ -1,4 +1,5 @@
 """Why a supporting unit's registration, membership, contract or delivery was refused."""
+
 from flask_babel import lazy_gettext as _l
 
 from app.refusals import Refusal

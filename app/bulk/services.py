@@ -1,6 +1,7 @@
 """Units and their contracts: registration, approval, pledges, members, drafting a contract
 (quantity grid or spreadsheet) and moving it through its life. Each function commits once or
 raises and leaves the database as it was."""
+
 from dataclasses import dataclass
 from datetime import date
 
@@ -10,6 +11,7 @@ from app.accounts.models import User
 from app.audit.services import Actor, record
 from app.bulk.models import IntentLine, PlannedDelivery, Pledge, PurchaseIntent, SupportingUnit, UnitMember
 from app.bulk.pricing import agreed_price
+from app.bulk.refusals import UnitError
 from app.bulk.upload import UploadRow
 from app.bulk.workflow import set_intent_status
 from app.catalog.models import Sku
@@ -19,7 +21,6 @@ from app.domain.identity import is_valid_credit_code, is_valid_mobile
 from app.events.models import Event
 from app.extensions import db
 from app.models_base import utcnow
-from app.bulk.refusals import UnitError
 from app.outbox.services import mail_user
 
 
@@ -44,9 +45,14 @@ def register_unit(draft: UnitDraft, user_id: int, actor: Actor) -> SupportingUni
         raise UnitError("already_in_a_unit")
     if not is_valid_mobile(draft.contact_phone):
         raise UnitError("contact_mobile")
-    unit = SupportingUnit(name=draft.name.strip(), kind=draft.kind, credit_code=code,
-                          contact_name=draft.contact_name.strip(), contact_phone=draft.contact_phone.strip(),
-                          address=draft.address.strip())
+    unit = SupportingUnit(
+        name=draft.name.strip(),
+        kind=draft.kind,
+        credit_code=code,
+        contact_name=draft.contact_name.strip(),
+        contact_phone=draft.contact_phone.strip(),
+        address=draft.address.strip(),
+    )
     db.session.add(unit)
     db.session.flush()
     _join(unit, db.session.get(User, user_id), "admin")
@@ -82,16 +88,23 @@ def add_member(unit: SupportingUnit, email: str, role: str, actor: Actor) -> Uni
 
 def set_pledge(unit: SupportingUnit, year: int, amount_fen: int, on_leaderboard: bool, actor: Actor) -> Pledge:
     """The unit's purchase pledge for a year, and whether it is listed on the public board. Commits."""
-    pledge = db.session.execute(db.select(Pledge).where(Pledge.unit_id == unit.id, Pledge.year == year)
-                                ).scalar_one_or_none()
+    pledge = db.session.execute(
+        db.select(Pledge).where(Pledge.unit_id == unit.id, Pledge.year == year)
+    ).scalar_one_or_none()
     before = {"year": year, "amount_fen": pledge.amount_fen if pledge else None, "on_leaderboard": unit.on_leaderboard}
     if pledge is None:
         pledge = Pledge(unit_id=unit.id, year=year, amount_fen=amount_fen)
         db.session.add(pledge)
     pledge.amount_fen = amount_fen
     unit.on_leaderboard = on_leaderboard
-    record(actor, "set_pledge", "unit", unit.id, before=before,
-           after={"year": year, "amount_fen": amount_fen, "on_leaderboard": on_leaderboard})
+    record(
+        actor,
+        "set_pledge",
+        "unit",
+        unit.id,
+        before=before,
+        after={"year": year, "amount_fen": amount_fen, "on_leaderboard": on_leaderboard},
+    )
     db.session.commit()
     return pledge
 
@@ -116,11 +129,19 @@ def create_intent(unit: SupportingUnit, draft: IntentDraft, actor: Actor) -> Pur
         event_id = db.session.scalar(db.select(Event.id).where(Event.code == draft.event_code.strip().upper()))
         if event_id is None:
             raise UnitError("unknown_event", code=draft.event_code)
-    intent = PurchaseIntent(number="pending", unit_id=unit.id, year=draft.delivery_from.year,
-                            po_number=draft.po_number.strip(), payment_terms=draft.payment_terms,
-                            due_days=draft.due_days if draft.payment_terms == "pay_by_due" else 0,
-                            delivery_from=draft.delivery_from, delivery_to=draft.delivery_to, event_id=event_id,
-                            note=draft.note.strip(), created_by_id=actor.user_id)
+    intent = PurchaseIntent(
+        number="pending",
+        unit_id=unit.id,
+        year=draft.delivery_from.year,
+        po_number=draft.po_number.strip(),
+        payment_terms=draft.payment_terms,
+        due_days=draft.due_days if draft.payment_terms == "pay_by_due" else 0,
+        delivery_from=draft.delivery_from,
+        delivery_to=draft.delivery_to,
+        event_id=event_id,
+        note=draft.note.strip(),
+        created_by_id=actor.user_id,
+    )
     db.session.add(intent)
     db.session.flush()
     intent.number = f"DKYX{draft.delivery_from.year}{intent.id:05d}"
@@ -142,8 +163,13 @@ def set_lines(intent: PurchaseIntent, quantities: dict[int, int], actor: Actor) 
     if unknown:
         raise UnitError("sku_withdrawn")
     _replace_lines(intent, {skus[k]: q for k, q in quantities.items() if q > 0})
-    record(actor, "set_intent_lines", "purchase_intent", intent.number,
-           after={skus[k].code: q for k, q in quantities.items() if q > 0})
+    record(
+        actor,
+        "set_intent_lines",
+        "purchase_intent",
+        intent.number,
+        after={skus[k].code: q for k, q in quantities.items() if q > 0},
+    )
     db.session.commit()
 
 
@@ -158,8 +184,9 @@ def import_lines(intent: PurchaseIntent, rows: list[UploadRow], actor: Actor) ->
     """Replace lines and planned deliveries from a checked upload (quantities per SKU are
     summed; each distinct date and address becomes a planned delivery). Commits."""
     _editable(intent)
-    skus = {s.code: s for s in db.session.execute(
-        db.select(Sku).where(Sku.code.in_({r.sku_code for r in rows}))).scalars()}
+    skus = {
+        s.code: s for s in db.session.execute(db.select(Sku).where(Sku.code.in_({r.sku_code for r in rows}))).scalars()
+    }
     totals: dict[Sku, int] = {}
     for row in rows:
         totals[skus[row.sku_code]] = totals.get(skus[row.sku_code], 0) + row.quantity
@@ -168,20 +195,34 @@ def import_lines(intent: PurchaseIntent, rows: list[UploadRow], actor: Actor) ->
     if planned:
         intent.deliveries.clear()
         intent.deliveries.extend(PlannedDelivery(planned_on=d, address=a) for d, a in planned)
-    record(actor, "import_intent_lines", "purchase_intent", intent.number,
-           after={"rows": len(rows), "skus": len(totals), "planned_deliveries": len(planned)})
+    record(
+        actor,
+        "import_intent_lines",
+        "purchase_intent",
+        intent.number,
+        after={"rows": len(rows), "skus": len(totals), "planned_deliveries": len(planned)},
+    )
     db.session.commit()
 
 
-def add_planned_delivery(intent: PurchaseIntent, planned_on: date, address: str, recipient: str, mobile: str,
-                         actor: Actor) -> None:
+def add_planned_delivery(
+    intent: PurchaseIntent, planned_on: date, address: str, recipient: str, mobile: str, actor: Actor
+) -> None:
     _editable(intent)
     if not intent.delivery_from <= planned_on <= intent.delivery_to:
         raise UnitError("planned_outside_window", start=intent.delivery_from, end=intent.delivery_to)
-    intent.deliveries.append(PlannedDelivery(planned_on=planned_on, address=address.strip(),
-                                             recipient=recipient.strip(), mobile=mobile.strip()))
-    record(actor, "add_planned_delivery", "purchase_intent", intent.number,
-           after={"planned_on": planned_on, "address": address.strip()})
+    intent.deliveries.append(
+        PlannedDelivery(
+            planned_on=planned_on, address=address.strip(), recipient=recipient.strip(), mobile=mobile.strip()
+        )
+    )
+    record(
+        actor,
+        "add_planned_delivery",
+        "purchase_intent",
+        intent.number,
+        after={"planned_on": planned_on, "address": address.strip()},
+    )
     db.session.commit()
 
 
@@ -222,8 +263,15 @@ def decline_intent(intent: PurchaseIntent, actor: Actor, reason: str) -> None:
 
 def expire_intents(today: date, actor: Actor) -> list[str]:
     """Confirmed contracts whose delivery window ended with nothing delivered. Commits."""
-    due = db.session.execute(db.select(PurchaseIntent).where(
-        PurchaseIntent.status == states.CONFIRMED, PurchaseIntent.delivery_to < today)).scalars().all()
+    due = (
+        db.session.execute(
+            db.select(PurchaseIntent).where(
+                PurchaseIntent.status == states.CONFIRMED, PurchaseIntent.delivery_to < today
+            )
+        )
+        .scalars()
+        .all()
+    )
     for intent in due:
         set_intent_status(intent, states.EXPIRED, actor, "交付期已过，未开始交付")
     db.session.commit()
@@ -233,9 +281,12 @@ def expire_intents(today: date, actor: Actor) -> list[str]:
 def intent_for_unit(unit_id: int, number: str) -> PurchaseIntent | None:
     """The unit's own contract by number; None for another unit's, so they look the same as missing."""
     return db.session.execute(
-        db.select(PurchaseIntent).where(PurchaseIntent.number == number, PurchaseIntent.unit_id == unit_id)
-        .options(selectinload(PurchaseIntent.lines).selectinload(IntentLine.sku).selectinload(Sku.product),
-                 selectinload(PurchaseIntent.deliveries))
+        db.select(PurchaseIntent)
+        .where(PurchaseIntent.number == number, PurchaseIntent.unit_id == unit_id)
+        .options(
+            selectinload(PurchaseIntent.lines).selectinload(IntentLine.sku).selectinload(Sku.product),
+            selectinload(PurchaseIntent.deliveries),
+        )
     ).scalar_one_or_none()
 
 

@@ -6,13 +6,13 @@ from flask_babel import gettext as _
 
 from app.accounts.access import current_actor, role_required
 from app.admin.forms import ShipForm
-from app.forms import form_errors
 from app.bulk import bp, documents, fulfilment, queries, services
 from app.bulk.forms import TERMS_LABELS, UNIT_KIND_LABELS, DeliveryForm, ReasonForm
 from app.bulk.models import Document, SupportingUnit
 from app.domain import intent_states, roles
 from app.domain.transitions import ForbiddenTransition
 from app.extensions import db
+from app.forms import form_errors
 from app.orders.models import Order
 from app.storage import send_stored
 
@@ -27,8 +27,9 @@ def _intent_or_404(number: str):
 @bp.get("/staff/units")
 @role_required(roles.STAFF)
 def staff_units():
-    return render_template("bulk/staff_units.html", units=queries.staff_units(), kinds=UNIT_KIND_LABELS,
-                           form=ReasonForm())
+    return render_template(
+        "bulk/staff_units.html", units=queries.staff_units(), kinds=UNIT_KIND_LABELS, form=ReasonForm()
+    )
 
 
 @bp.post("/staff/units/<int:unit_id>/approve")
@@ -50,16 +51,22 @@ def staff_intents():
     status = request.args.get("status") or None
     if status and status not in intent_states.ALL:
         abort(400)
-    return render_template("bulk/staff_intents.html", intents=queries.staff_intents(status), status=status,
-                           statuses=intent_states.ALL)
+    return render_template(
+        "bulk/staff_intents.html", intents=queries.staff_intents(status), status=status, statuses=intent_states.ALL
+    )
 
 
 def _staff_page(intent, status=200, **forms):
     forms = {"reason_form": ReasonForm(), "delivery_form": DeliveryForm(), "ship_form": ShipForm(), **forms}
-    return render_template("bulk/staff_intent.html", intent=intent, deliveries=queries.deliveries(intent.id),
-                           documents=documents.documents_of(intent.id), terms=TERMS_LABELS,
-                           deliverable=intent.status in intent_states.DELIVERABLE and intent.undelivered > 0,
-                           **forms), status
+    return render_template(
+        "bulk/staff_intent.html",
+        intent=intent,
+        deliveries=queries.deliveries(intent.id),
+        documents=documents.documents_of(intent.id),
+        terms=TERMS_LABELS,
+        deliverable=intent.status in intent_states.DELIVERABLE and intent.undelivered > 0,
+        **forms,
+    ), status
 
 
 @bp.get("/staff/intents/<number>")
@@ -108,8 +115,11 @@ def staff_create_delivery(number: str):
             return _staff_page(intent, 400, delivery_form=form)
         quantities[line.id] = int(value)
     try:
-        order = fulfilment.create_delivery(intent, fulfilment.DeliveryDraft(
-            quantities, form.recipient.data, form.mobile.data, form.address.data), current_actor())
+        order = fulfilment.create_delivery(
+            intent,
+            fulfilment.DeliveryDraft(quantities, form.recipient.data, form.mobile.data, form.address.data),
+            current_actor(),
+        )
     except fulfilment.DeliveryError as exc:
         db.session.rollback()
         form.recipient.errors.append(str(exc))
@@ -122,8 +132,9 @@ def staff_create_delivery(number: str):
 @role_required(roles.STAFF)
 def staff_ship_delivery(number: str, order_number: str):
     intent = _intent_or_404(number)
-    order = db.session.execute(db.select(Order).where(Order.number == order_number,
-                                                      Order.purchase_intent_id == intent.id)).scalar_one_or_none()
+    order = db.session.execute(
+        db.select(Order).where(Order.number == order_number, Order.purchase_intent_id == intent.id)
+    ).scalar_one_or_none()
     if order is None:
         abort(404)
     form = ShipForm()

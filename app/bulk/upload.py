@@ -1,6 +1,7 @@
 """A unit's order list uploaded as CSV or XLSX: SKU code, quantity, and optionally a delivery
 date and address per row. Every bad row is reported with its row number; nothing is used
 unless the whole file is valid."""
+
 from dataclasses import dataclass
 from datetime import date
 
@@ -31,8 +32,11 @@ def check_rows(filename: str, data: bytes, window: tuple[date, date]) -> tuple[l
     """The file's rows, checked against the catalogue and the contract's delivery window.
     Raises ImportFileError when the file itself cannot be read."""
     raw_rows = read_table(filename, data, COLUMNS, REQUIRED, MAX_ROWS)
-    active = set(db.session.execute(
-        db.select(Sku.code).join(Product).where(Sku.is_active.is_(True), Product.is_active.is_(True))).scalars())
+    active = set(
+        db.session.execute(
+            db.select(Sku.code).join(Product).where(Sku.is_active.is_(True), Product.is_active.is_(True))
+        ).scalars()
+    )
     rows, errors = [], []
     for number, raw in enumerate(raw_rows, start=2):
         reasons = []

@@ -8,13 +8,22 @@ from flask_login import current_user, login_required
 
 from app.accounts.access import current_actor
 from app.bulk import bp, documents, fulfilment, queries, services
-from app.bulk.forms import (MEMBER_ROLE_LABELS, TERMS_LABELS, UNIT_KIND_LABELS, IntentForm, MemberForm,
-                            PlannedDeliveryForm, PledgeForm, ReasonForm, UnitForm, UploadForm)
+from app.bulk.forms import (
+    MEMBER_ROLE_LABELS,
+    TERMS_LABELS,
+    UNIT_KIND_LABELS,
+    IntentForm,
+    MemberForm,
+    PlannedDeliveryForm,
+    PledgeForm,
+    ReasonForm,
+    UnitForm,
+    UploadForm,
+)
 from app.bulk.models import Document, PurchaseIntent, SupportingUnit
 from app.bulk.upload import check_rows
 from app.clock import today
-from app.domain import intent_states
-from app.domain import roles
+from app.domain import intent_states, roles
 from app.domain.money import parse_yuan
 from app.domain.transitions import ForbiddenTransition
 from app.extensions import db
@@ -56,11 +65,25 @@ def register():
     if member is not None:
         return redirect(url_for("bulk.dashboard", unit_id=member.unit_id))
     form = UnitForm()
-    done = apply_form(form, lambda: services.register_unit(services.UnitDraft(
-        form.name.data, form.kind.data, form.credit_code.data, form.contact_name.data, form.contact_phone.data,
-        form.address.data), current_user.id, current_actor()), services.UnitError,
-        _("单位已登记，县扶贫办审核后即可签订购销意向合同。"), lambda unit: url_for("bulk.dashboard", unit_id=unit.id),
-        field=form.credit_code)
+    done = apply_form(
+        form,
+        lambda: services.register_unit(
+            services.UnitDraft(
+                form.name.data,
+                form.kind.data,
+                form.credit_code.data,
+                form.contact_name.data,
+                form.contact_phone.data,
+                form.address.data,
+            ),
+            current_user.id,
+            current_actor(),
+        ),
+        services.UnitError,
+        _("单位已登记，县扶贫办审核后即可签订购销意向合同。"),
+        lambda unit: url_for("bulk.dashboard", unit_id=unit.id),
+        field=form.credit_code,
+    )
     if done:
         return done
     return render_template("bulk/register.html", form=form), 400 if form.errors else 200
@@ -74,11 +97,18 @@ def dashboard(unit_id: int):
     member = queries.membership(current_user.id)
     pledge = next((p for p in unit.pledges if p.year == year), None)
     return render_template(
-        "bulk/dashboard.html", unit=unit, figures=queries.dashboard(unit, year), intents=queries.unit_intents(unit.id),
-        is_admin=member is not None and member.role == "admin", kinds=UNIT_KIND_LABELS, roles=MEMBER_ROLE_LABELS,
-        pledge_form=PledgeForm(year=year, amount=f"{pledge.amount_fen / 100:.2f}" if pledge else "",
-                               on_leaderboard=unit.on_leaderboard),
-        member_form=MemberForm())
+        "bulk/dashboard.html",
+        unit=unit,
+        figures=queries.dashboard(unit, year),
+        intents=queries.unit_intents(unit.id),
+        is_admin=member is not None and member.role == "admin",
+        kinds=UNIT_KIND_LABELS,
+        roles=MEMBER_ROLE_LABELS,
+        pledge_form=PledgeForm(
+            year=year, amount=f"{pledge.amount_fen / 100:.2f}" if pledge else "", on_leaderboard=unit.on_leaderboard
+        ),
+        member_form=MemberForm(),
+    )
 
 
 @bp.post("/units/<int:unit_id>/pledge")
@@ -87,8 +117,9 @@ def pledge(unit_id: int):
     unit = _my_unit(unit_id, admin=True)
     form = PledgeForm()
     if form.validate_on_submit():
-        services.set_pledge(unit, form.year.data, parse_yuan(form.amount.data), form.on_leaderboard.data,
-                            current_actor())
+        services.set_pledge(
+            unit, form.year.data, parse_yuan(form.amount.data), form.on_leaderboard.data, current_actor()
+        )
         flash(_("年度采购承诺已保存。"), "success")
     else:
         flash(form_errors(form), "danger")
@@ -118,11 +149,26 @@ def add_member(unit_id: int):
 def new_intent(unit_id: int):
     unit = _my_unit(unit_id)
     form = IntentForm()
-    done = apply_form(form, lambda: services.create_intent(unit, services.IntentDraft(
-        form.po_number.data or "", form.payment_terms.data, form.due_days.data or 0, form.delivery_from.data,
-        form.delivery_to.data, form.event_code.data or "", form.note.data or ""), current_actor()), services.UnitError,
+    done = apply_form(
+        form,
+        lambda: services.create_intent(
+            unit,
+            services.IntentDraft(
+                form.po_number.data or "",
+                form.payment_terms.data,
+                form.due_days.data or 0,
+                form.delivery_from.data,
+                form.delivery_to.data,
+                form.event_code.data or "",
+                form.note.data or "",
+            ),
+            current_actor(),
+        ),
+        services.UnitError,
         _("合同草稿已建立：请填写商品数量和计划交付。"),
-        lambda intent: url_for("bulk.intent", unit_id=unit.id, number=intent.number), field=form.delivery_to)
+        lambda intent: url_for("bulk.intent", unit_id=unit.id, number=intent.number),
+        field=form.delivery_to,
+    )
     if done:
         return done
     return render_template("bulk/intent_new.html", unit=unit, form=form), 400 if form.errors else 200
@@ -132,10 +178,19 @@ def _intent_page(unit, intent, status=200, upload_errors=None, **forms):
     forms = {"upload_form": UploadForm(), "planned_form": PlannedDeliveryForm(), "action_form": ReasonForm(), **forms}
     member = queries.membership(current_user.id)
     return render_template(
-        "bulk/intent.html", unit=unit, intent=intent, skus=queries.grid_skus(), deliveries=queries.deliveries(intent.id),
-        documents=documents.documents_of(intent.id), terms=TERMS_LABELS, upload_errors=upload_errors or [],
-        editable=intent.status in intent_states.EDITABLE, is_admin=member is not None and member.role == "admin",
-        quantities={line.sku_id: line.quantity for line in intent.lines}, **forms), status
+        "bulk/intent.html",
+        unit=unit,
+        intent=intent,
+        skus=queries.grid_skus(),
+        deliveries=queries.deliveries(intent.id),
+        documents=documents.documents_of(intent.id),
+        terms=TERMS_LABELS,
+        upload_errors=upload_errors or [],
+        editable=intent.status in intent_states.EDITABLE,
+        is_admin=member is not None and member.role == "admin",
+        quantities={line.sku_id: line.quantity for line in intent.lines},
+        **forms,
+    ), status
 
 
 @bp.get("/units/<int:unit_id>/intents/<number>")
@@ -177,8 +232,9 @@ def intent_upload(unit_id: int, number: str):
     if not form.validate_on_submit():
         return _intent_page(unit, intent, 400, upload_form=form)
     try:
-        rows, errors = check_rows(form.file.data.filename, form.file.data.read(),
-                                  (intent.delivery_from, intent.delivery_to))
+        rows, errors = check_rows(
+            form.file.data.filename, form.file.data.read(), (intent.delivery_from, intent.delivery_to)
+        )
     except ImportFileError as exc:
         form.file.errors.append(str(exc))
         return _intent_page(unit, intent, 400, upload_form=form)
@@ -199,11 +255,20 @@ def intent_upload(unit_id: int, number: str):
 def intent_planned(unit_id: int, number: str):
     unit, intent = _my_intent(unit_id, number)
     form = PlannedDeliveryForm()
-    return (apply_form(form, lambda: services.add_planned_delivery(
-        intent, form.planned_on.data, form.address.data, form.recipient.data or "", form.mobile.data or "",
-        current_actor()), services.UnitError, _("计划交付已添加。"),
-        url_for("bulk.intent", unit_id=unit.id, number=intent.number))
-        or _intent_page(unit, intent, 400, planned_form=form))
+    return apply_form(
+        form,
+        lambda: services.add_planned_delivery(
+            intent,
+            form.planned_on.data,
+            form.address.data,
+            form.recipient.data or "",
+            form.mobile.data or "",
+            current_actor(),
+        ),
+        services.UnitError,
+        _("计划交付已添加。"),
+        url_for("bulk.intent", unit_id=unit.id, number=intent.number),
+    ) or _intent_page(unit, intent, 400, planned_form=form)
 
 
 ACTIONS = {

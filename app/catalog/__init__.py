@@ -1,4 +1,5 @@
 """The catalogue: categories, products, SKUs, certifications and images, and the public shop pages."""
+
 from flask import Blueprint
 
 bp = Blueprint("catalog", __name__)

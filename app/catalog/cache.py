@@ -6,6 +6,7 @@ is set.
 Nobody bumps the version by hand: the listeners below watch the session for writes to the
 tables behind the cached pages (catalogue, registry, events) and move it. Stock is not on the
 cached pages (offers are read live), so stock-only updates leave the cache alone."""
+
 import functools
 
 from flask import current_app
@@ -47,8 +48,19 @@ def _bump(connection) -> None:
 
 
 # What the cached pages show: the catalogue, who it helps (registry), and the current event.
-WATCHED = (Category, Certification, Product, ProductImage, Sku, Event, BenefitLink, Household, Producer, Township,
-           Village)
+WATCHED = (
+    Category,
+    Certification,
+    Product,
+    ProductImage,
+    Sku,
+    Event,
+    BenefitLink,
+    Household,
+    Producer,
+    Township,
+    Village,
+)
 
 
 def _shown_change(session: Session, obj) -> bool:

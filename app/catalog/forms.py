@@ -1,4 +1,5 @@
 """The product list's filter form, read from the query string (a GET form needs no CSRF)."""
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SearchField, SelectChoice, SelectField
@@ -19,7 +20,9 @@ class ProductFilterForm(FlaskForm):
         _l("排序"),
         choices=[
             SelectChoice(value, label)
-            for value, label in zip(SORTS, (_l("推荐"), _l("价格从低到高"), _l("价格从高到低"), _l("最新上架")))
+            for value, label in zip(
+                SORTS, (_l("推荐"), _l("价格从低到高"), _l("价格从高到低"), _l("最新上架")), strict=False
+            )
         ],
         default="featured",
         validators=[Optional()],

@@ -1,5 +1,6 @@
 """County staff keep the catalogue: prices, stock adjustments with a reason, photos and
 certifications. Each change is one transaction with one audit row (before and after)."""
+
 import hashlib
 import io
 import secrets
@@ -44,17 +45,27 @@ def adjust_stock(sku: Sku, delta: int, reason: str, actor: Actor) -> StockAdjust
     if not reason.strip():
         raise CatalogueError("reason_required")
     moved = db.session.execute(
-        update(Sku).where(Sku.id == sku.id, Sku.stock + delta >= 0).values(stock=Sku.stock + delta)
-        .execution_options(synchronize_session=False)).rowcount
+        update(Sku)
+        .where(Sku.id == sku.id, Sku.stock + delta >= 0)
+        .values(stock=Sku.stock + delta)
+        .execution_options(synchronize_session=False)
+    ).rowcount
     if not moved:
         db.session.rollback()
         raise CatalogueError("stock_too_low", code=sku.code, stock=sku.stock, wanted=-delta)
     after = db.session.scalar(db.select(Sku.stock).where(Sku.id == sku.id))
-    adjustment = StockAdjustment(sku_id=sku.id, delta=delta, reason=reason.strip()[:200], stock_after=after,
-                                 actor_user_id=actor.user_id)
+    adjustment = StockAdjustment(
+        sku_id=sku.id, delta=delta, reason=reason.strip()[:200], stock_after=after, actor_user_id=actor.user_id
+    )
     db.session.add(adjustment)
-    record(actor, "adjust_stock", "sku", sku.code, before={"stock": after - delta},
-           after={"stock": after, "delta": delta, "reason": adjustment.reason})
+    record(
+        actor,
+        "adjust_stock",
+        "sku",
+        sku.code,
+        before={"stock": after - delta},
+        after={"stock": after, "delta": delta, "reason": adjustment.reason},
+    )
     db.session.commit()
     db.session.refresh(sku)
     return adjustment
@@ -87,8 +98,9 @@ def add_image(product: Product, data: bytes, alt: str, actor: Actor) -> ProductI
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
         raise CatalogueError("image_unreadable") from exc
     relative = store_picture(product.slug, jpeg.getvalue())
-    image = ProductImage(product_id=product.id, path=relative, alt=alt.strip()[:128] or product.name,
-                         sort_order=len(product.images))
+    image = ProductImage(
+        product_id=product.id, path=relative, alt=alt.strip()[:128] or product.name, sort_order=len(product.images)
+    )
     db.session.add(image)
     record(actor, "add_product_image", "product", product.slug, after={"path": relative})
     db.session.commit()
@@ -106,11 +118,21 @@ class CertificationDraft:
 def add_certification(product: Product, draft: CertificationDraft, actor: Actor) -> Certification:
     if draft.valid_to < draft.valid_from:
         raise CatalogueError("validity_order")
-    certification = Certification(product_id=product.id, number=draft.number.strip(), issuer=draft.issuer.strip(),
-                                  valid_from=draft.valid_from, valid_to=draft.valid_to)
+    certification = Certification(
+        product_id=product.id,
+        number=draft.number.strip(),
+        issuer=draft.issuer.strip(),
+        valid_from=draft.valid_from,
+        valid_to=draft.valid_to,
+    )
     db.session.add(certification)
-    record(actor, "add_certification", "product", product.slug,
-           after={"number": certification.number, "valid_to": draft.valid_to})
+    record(
+        actor,
+        "add_certification",
+        "product",
+        product.slug,
+        after={"number": certification.number, "valid_to": draft.valid_to},
+    )
     db.session.commit()
     return certification
 
@@ -119,8 +141,9 @@ def expiring_certifications(on: date, within_days: int = 45) -> list[tuple[Produ
     """Active products whose newest certification has lapsed or lapses within ``within_days``."""
     horizon = on + timedelta(days=within_days)
     warnings = []
-    for product in db.session.execute(db.select(Product).where(Product.is_active.is_(True)).order_by(Product.name)
-                                      ).scalars():
+    for product in db.session.execute(
+        db.select(Product).where(Product.is_active.is_(True)).order_by(Product.name)
+    ).scalars():
         latest = max(product.certifications, key=lambda c: c.valid_to, default=None)
         if latest is None or latest.valid_to <= horizon:
             warnings.append((product, latest))
@@ -157,8 +180,15 @@ def create_product(draft: ProductDraft, actor: Actor) -> Product:
     """A new product of a producer, in the producer's township; not on sale until it has a SKU. Commits."""
     producer = _producer_and_category(draft)
     slug = f"p-{secrets.token_hex(4)}"
-    product = Product(slug=slug, **draft.texts(), category_id=draft.category_id, producer_id=producer.id,
-                      township_id=producer.township_id, village_id=producer.village_id, is_active=False)
+    product = Product(
+        slug=slug,
+        **draft.texts(),
+        category_id=draft.category_id,
+        producer_id=producer.id,
+        township_id=producer.township_id,
+        village_id=producer.village_id,
+        is_active=False,
+    )
     db.session.add(product)
     db.session.flush()
     record(actor, "create_product", "product", slug, after={"name": product.name, "producer": producer.name})
@@ -202,14 +232,27 @@ def add_sku(product: Product, draft: SkuDraft, actor: Actor) -> Sku:
         raise CatalogueError("sku_code_taken", code=code)
     if not 0 < draft.price_fen <= 10_000_000:
         raise CatalogueError("price_range")
-    sku = Sku(product_id=product.id, code=code, name=draft.name.strip(), unit=draft.unit.strip(),
-              name_en=draft.name_en.strip(), unit_en=draft.unit_en.strip(),
-              net_weight_g=draft.net_weight_g, price_fen=draft.price_fen, stock=draft.stock)
+    sku = Sku(
+        product_id=product.id,
+        code=code,
+        name=draft.name.strip(),
+        unit=draft.unit.strip(),
+        name_en=draft.name_en.strip(),
+        unit_en=draft.unit_en.strip(),
+        net_weight_g=draft.net_weight_g,
+        price_fen=draft.price_fen,
+        stock=draft.stock,
+    )
     db.session.add(sku)
     db.session.flush()
     product.price_from_fen = min(s.price_fen for s in product.skus) if product.skus else draft.price_fen
-    record(actor, "add_sku", "sku", code, after={"product": product.slug, "price_fen": draft.price_fen,
-                                                 "stock": draft.stock})
+    record(
+        actor,
+        "add_sku",
+        "sku",
+        code,
+        after={"product": product.slug, "price_fen": draft.price_fen, "stock": draft.stock},
+    )
     db.session.commit()
     return sku
 

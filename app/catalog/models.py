@@ -1,4 +1,5 @@
 """Catalogue models. Prices are integer fen; stock lives on the SKU, the thing that is sold."""
+
 from datetime import date, datetime
 from typing import Optional
 
@@ -33,7 +34,7 @@ class Product(db.Model):
     category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"), index=True)
     producer_id: Mapped[int] = mapped_column(ForeignKey("producers.id"), index=True)
     township_id: Mapped[int] = mapped_column(ForeignKey("townships.id"), index=True)
-    village_id: Mapped[Optional[int]] = mapped_column(ForeignKey("villages.id"))
+    village_id: Mapped[int | None] = mapped_column(ForeignKey("villages.id"))
     is_active: Mapped[bool] = mapped_column(default=True)
     is_featured: Mapped[bool] = mapped_column(default=False)
     # The lowest active SKU price, kept by services so lists sort and show "from ¥x" without a join.
@@ -46,11 +47,9 @@ class Product(db.Model):
     category: Mapped[Category] = relationship()
     producer: Mapped[Producer] = relationship()
     township: Mapped[Township] = relationship()
-    village: Mapped[Optional[Village]] = relationship()
+    village: Mapped[Village | None] = relationship()
     skus: Mapped[list["Sku"]] = relationship(back_populates="product", order_by="Sku.price_fen")
-    images: Mapped[list["ProductImage"]] = relationship(
-        back_populates="product", order_by="ProductImage.sort_order"
-    )
+    images: Mapped[list["ProductImage"]] = relationship(back_populates="product", order_by="ProductImage.sort_order")
     certifications: Mapped[list["Certification"]] = relationship(
         back_populates="product", order_by="Certification.valid_to.desc()"
     )
@@ -126,7 +125,7 @@ class StockAdjustment(db.Model):
     delta: Mapped[int]
     stock_after: Mapped[int]
     reason: Mapped[str] = mapped_column(String(200))
-    actor_user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     __table_args__ = (CheckConstraint("delta <> 0", name="delta_not_zero"),)

@@ -1,6 +1,7 @@
 """The product page in two kinds of parts: what changes only with the catalogue or the benefit
 register (rendered once per catalogue version and day, then cached), and the offers (price and
 stock), read live on every request so a buyer never sees stock that is gone."""
+
 import functools
 from dataclasses import dataclass
 from datetime import date
@@ -38,9 +39,14 @@ def render_parts(slug: str, on: date) -> ProductParts | None:
         return Markup(get_template_attribute(PARTS, name)(product, *args))  # nosec B704 - our autoescaped macros
 
     return ProductParts(
-        product_id=product.id, name=in_reader_language(product, "name"), breadcrumb=part("breadcrumb"), gallery=part("gallery"),
-        summary=part("summary", product.valid_certification(on)), origin=part("origin"),
-        story=part("story", public_benefit_summary(product.producer_id, on)))
+        product_id=product.id,
+        name=in_reader_language(product, "name"),
+        breadcrumb=part("breadcrumb"),
+        gallery=part("gallery"),
+        summary=part("summary", product.valid_certification(on)),
+        origin=part("origin"),
+        story=part("story", public_benefit_summary(product.producer_id, on)),
+    )
 
 
 def offers(product_id: int) -> list[Row]:
@@ -52,7 +58,18 @@ def offers(product_id: int) -> list[Row]:
 @functools.cache
 def _offering():
     skus = Sku.__table__
-    return (select(skus.c.id, skus.c.code, skus.c.name, skus.c.unit, skus.c.name_en, skus.c.unit_en, skus.c.net_weight_g, skus.c.price_fen,
-                   skus.c.stock)
-            .where(skus.c.product_id == bindparam("product_id"), skus.c.is_active.is_(True))
-            .order_by(skus.c.price_fen, skus.c.id))
+    return (
+        select(
+            skus.c.id,
+            skus.c.code,
+            skus.c.name,
+            skus.c.unit,
+            skus.c.name_en,
+            skus.c.unit_en,
+            skus.c.net_weight_g,
+            skus.c.price_fen,
+            skus.c.stock,
+        )
+        .where(skus.c.product_id == bindparam("product_id"), skus.c.is_active.is_(True))
+        .order_by(skus.c.price_fen, skus.c.id)
+    )

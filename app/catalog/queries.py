@@ -1,4 +1,5 @@
 """Read-only catalogue queries for the shop pages, each loading what its page shows in a fixed number of statements."""
+
 from dataclasses import dataclass
 from datetime import date
 
@@ -115,4 +116,3 @@ def categories() -> list[Category]:
 
 def township_by_code(code: str) -> Township | None:
     return db.session.execute(db.select(Township).where(Township.code == code)).scalar_one_or_none()
-

@@ -1,4 +1,5 @@
 """Why a catalogue change was refused, in words staff read in their language."""
+
 from flask_babel import lazy_gettext as _l
 
 from app.refusals import Refusal

@@ -2,21 +2,48 @@
 柑 for 橘), pinyin (miju, xfmj), English (mandarin) and the county's name. Kept on each product
 as ``search_text``, written whenever its name or subtitle is, so a search is still one indexed
 query and never a guess at run time."""
+
 import re
 import unicodedata
 
 # Chinese words for the same produce: a buyer types any of them.
 VARIANTS = {
-    "橘": "桔 柑 橘子 桔子 柑橘", "蜜橘": "蜜桔", "橙": "橙子 脐橙", "柚": "柚子", "猕猴桃": "奇异果",
-    "腊肉": "腊货 熏肉", "笋": "竹笋", "香菇": "蘑菇 菌菇", "蜂蜜": "土蜂蜜", "鸡蛋": "土鸡蛋 蛋",
+    "橘": "桔 柑 橘子 桔子 柑橘",
+    "蜜橘": "蜜桔",
+    "橙": "橙子 脐橙",
+    "柚": "柚子",
+    "猕猴桃": "奇异果",
+    "腊肉": "腊货 熏肉",
+    "笋": "竹笋",
+    "香菇": "蘑菇 菌菇",
+    "蜂蜜": "土蜂蜜",
+    "鸡蛋": "土鸡蛋 蛋",
 }
 # English for the county's produce, for visitors and the English pages.
 ENGLISH = {
-    "橘": "mandarin tangerine citrus orange", "橙": "orange navel", "柚": "pomelo", "猕猴桃": "kiwi kiwifruit",
-    "茶": "tea", "绿茶": "green tea", "红茶": "black tea", "茶油": "camellia oil", "油": "oil", "米": "rice",
-    "粉": "noodles vermicelli", "腊肉": "cured pork bacon", "腊肠": "sausage", "笋": "bamboo shoots",
-    "菇": "mushroom", "香菇": "shiitake mushroom", "蛋": "eggs", "蜂蜜": "honey", "蜜": "honey",
-    "辣椒": "chili pepper", "椒": "chili", "薯": "sweet potato", "冰糖橙": "rock sugar orange",
+    "橘": "mandarin tangerine citrus orange",
+    "橙": "orange navel",
+    "柚": "pomelo",
+    "猕猴桃": "kiwi kiwifruit",
+    "茶": "tea",
+    "绿茶": "green tea",
+    "红茶": "black tea",
+    "茶油": "camellia oil",
+    "油": "oil",
+    "米": "rice",
+    "粉": "noodles vermicelli",
+    "腊肉": "cured pork bacon",
+    "腊肠": "sausage",
+    "笋": "bamboo shoots",
+    "菇": "mushroom",
+    "香菇": "shiitake mushroom",
+    "蛋": "eggs",
+    "蜂蜜": "honey",
+    "蜜": "honey",
+    "辣椒": "chili pepper",
+    "椒": "chili",
+    "薯": "sweet potato",
+    "冰糖橙": "rock sugar orange",
 }
 COUNTY = "洞口 洞口县 dongkou"
 MAX_WORDS = 5

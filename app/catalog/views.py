@@ -1,4 +1,5 @@
 """Public shop pages: home, product list, product page, township page."""
+
 from urllib.parse import urlencode
 
 from flask import abort, current_app, render_template, request
@@ -17,14 +18,18 @@ from app.registry.queries import all_townships, producers_in_township, townships
 
 @bp.get("/")
 def home():
-    body = cached_body("home", "", lambda: render_template(
-        "catalog/_home_body.html",
-        featured=queries.featured_products(8),
-        townships=townships_with_counts(),
-        categories=queries.categories(),
-        event=current_event(today()),
-        today=today(),
-    ))
+    body = cached_body(
+        "home",
+        "",
+        lambda: render_template(
+            "catalog/_home_body.html",
+            featured=queries.featured_products(8),
+            townships=townships_with_counts(),
+            categories=queries.categories(),
+            event=current_event(today()),
+            today=today(),
+        ),
+    )
     return render_template("catalog/home.html", body=body)
 
 
@@ -32,8 +37,15 @@ def home():
 def product_list():
     form = ProductFilterForm(request.args)
     version = catalogue_version()
-    townships, categories = cached("filter-choices", "", lambda: (
-        [(t.code, t.name) for t in all_townships()], [(c.slug, in_reader_language(c, "name")) for c in queries.categories()]), version)
+    townships, categories = cached(
+        "filter-choices",
+        "",
+        lambda: (
+            [(t.code, t.name) for t in all_townships()],
+            [(c.slug, in_reader_language(c, "name")) for c in queries.categories()],
+        ),
+        version,
+    )
     form.township.choices = [SelectChoice("", _("全部乡镇"))] + [SelectChoice(code, name) for code, name in townships]
     form.category.choices = [SelectChoice("", _("全部品类"))] + [SelectChoice(slug, name) for slug, name in categories]
     if request.args and not form.validate():
@@ -49,9 +61,17 @@ def product_list():
     )
     page_no = max(request.args.get("page", 1, type=int), 1)
     variant = urlencode(sorted((k, v) for k, v in request.args.items(multi=True) if k != "page")) + f"&page={page_no}"
-    body = cached_body("list", variant, lambda: render_template(
-        "catalog/_list_body.html", form=form, today=today(),
-        page=queries.list_products(filters, today(), page_no, current_app.config["PRODUCTS_PER_PAGE"])), version)
+    body = cached_body(
+        "list",
+        variant,
+        lambda: render_template(
+            "catalog/_list_body.html",
+            form=form,
+            today=today(),
+            page=queries.list_products(filters, today(), page_no, current_app.config["PRODUCTS_PER_PAGE"]),
+        ),
+        version,
+    )
     return render_template("catalog/list.html", body=body, form=form)
 
 

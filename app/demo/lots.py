@@ -1,4 +1,5 @@
 """A harvest lot for every demo SKU, so every box in the demo has a label to scan."""
+
 from datetime import date, timedelta
 
 from app.audit.services import Actor
@@ -13,6 +14,14 @@ def seed_lots(today: date) -> int:
     skus = db.session.execute(db.select(Sku.code).where(Sku.id.not_in(with_lots)).order_by(Sku.id)).scalars().all()
     for n, code in enumerate(skus):
         harvested = today - timedelta(days=7 + n % 5)
-        create_lot(LotDraft(code, harvested, 200 + 50 * (n % 4), harvested + timedelta(days=1),
-                            "县农产品质量安全检测站抽检合格（农药残留快检）"), Actor(None, "seed-demo"))
+        create_lot(
+            LotDraft(
+                code,
+                harvested,
+                200 + 50 * (n % 4),
+                harvested + timedelta(days=1),
+                "县农产品质量安全检测站抽检合格（农药残留快检）",
+            ),
+            Actor(None, "seed-demo"),
+        )
     return len(skus)

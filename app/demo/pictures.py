@@ -1,4 +1,5 @@
 """Draw simple product pictures locally with Pillow, so the demo needs no photos and no hotlinks."""
+
 import io
 import random
 
@@ -28,7 +29,7 @@ def _background(kind: str) -> Image.Image:
     draw = ImageDraw.Draw(image)
     for y in range(SIZE):
         t = y / SIZE
-        draw.line([(0, y), (SIZE, y)], fill=tuple(int(a + (b - a) * t) for a, b in zip(top, bottom)))
+        draw.line([(0, y), (SIZE, y)], fill=tuple(int(a + (b - a) * t) for a, b in zip(top, bottom, strict=False)))
     return image
 
 

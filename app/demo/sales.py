@@ -1,8 +1,9 @@
 """Historical sales for the demo: paid orders on every channel over two years and several
 events, written in bulk with their ledger rows split exactly as the live services split them."""
+
 import random
 from collections import defaultdict
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, select, text
 
@@ -30,8 +31,10 @@ def seed_sales(scale_name: str, today: date) -> int:
         return 0
     rng = random.Random(2020)
     world = _World.load(today)
-    ids = {t: (db.session.scalar(select(func.coalesce(func.max(m.id), 0))) or 0)
-           for t, m in (("order", Order), ("line", OrderLine), ("attribution", Attribution), ("change", OrderStatusChange))}
+    ids = {
+        t: (db.session.scalar(select(func.coalesce(func.max(m.id), 0))) or 0)
+        for t, m in (("order", Order), ("line", OrderLine), ("attribution", Attribution), ("change", OrderStatusChange))
+    }
     buffers: dict = defaultdict(list)
     rollup: dict[tuple, list[int]] = {}
     lines_left, order_no = LINES[scale_name], 0
@@ -49,43 +52,118 @@ def seed_sales(scale_name: str, today: date) -> int:
             amount = sku["price_fen"] * quantity
             total += amount
             certified = world.certified(sku["product_id"], day)
-            buffers[OrderLine].append(dict(
-                id=ids["line"], order_id=order_id, sku_id=sku["id"], product_id=sku["product_id"],
-                producer_id=sku["producer_id"], product_name=sku["product_name"], sku_code=sku["code"],
-                sku_name=sku["name"], unit=sku["unit"], unit_price_fen=sku["price_fen"], quantity=quantity,
-                line_total_fen=amount, refunded_fen=0, certified=certified))
+            buffers[OrderLine].append(
+                dict(
+                    id=ids["line"],
+                    order_id=order_id,
+                    sku_id=sku["id"],
+                    product_id=sku["product_id"],
+                    producer_id=sku["producer_id"],
+                    product_name=sku["product_name"],
+                    sku_code=sku["code"],
+                    sku_name=sku["name"],
+                    unit=sku["unit"],
+                    unit_price_fen=sku["price_fen"],
+                    quantity=quantity,
+                    line_total_fen=amount,
+                    refunded_fen=0,
+                    certified=certified,
+                )
+            )
             for household_id, link_id, village_id, township_id, part in world.split(sku["producer_id"], amount):
-                key = (day, township_id, village_id or 0, household_id or 0, sku["producer_id"], sku["product_id"],
-                       channel, event_id or 0, certified)
+                key = (
+                    day,
+                    township_id,
+                    village_id or 0,
+                    household_id or 0,
+                    sku["producer_id"],
+                    sku["product_id"],
+                    channel,
+                    event_id or 0,
+                    certified,
+                )
                 totals = rollup.setdefault(key, [0, 0])
                 totals[0] += part
                 totals[1] += 1 if household_id else 0
                 ids["attribution"] += 1
-                buffers[Attribution].append(dict(
-                    id=ids["attribution"], order_line_id=ids["line"], order_id=order_id, household_id=household_id,
-                    benefit_link_id=link_id, producer_id=sku["producer_id"], village_id=village_id,
-                    township_id=township_id, channel=channel, event_id=event_id, kind="sale", amount_fen=part,
-                    created_at=paid_at))
+                buffers[Attribution].append(
+                    dict(
+                        id=ids["attribution"],
+                        order_line_id=ids["line"],
+                        order_id=order_id,
+                        household_id=household_id,
+                        benefit_link_id=link_id,
+                        producer_id=sku["producer_id"],
+                        village_id=village_id,
+                        township_id=township_id,
+                        channel=channel,
+                        event_id=event_id,
+                        kind="sale",
+                        amount_fen=part,
+                        created_at=paid_at,
+                    )
+                )
             lines_left -= 1
-        buffers[Order].append(dict(
-            id=order_id, number=f"{SEEDED_PREFIX}{order_no:013d}", channel=channel, event_id=event_id,
-            user_id=world.buyer(channel), status="completed", payment_status="paid",
-            payment_method={"online": "cod", "intent": "bank_transfer", "booth": "cash"}[channel], currency="CNY",
-            subtotal_fen=total, shipping_fen=0, total_fen=total, paid_fen=total, refunded_fen=0,
-            recipient="", mobile="", province="湖南省", city="邵阳市", county="洞口县", street="", note="",
-            carrier="", tracking_number="", created_at=paid_at, paid_at=paid_at))
+        buffers[Order].append(
+            dict(
+                id=order_id,
+                number=f"{SEEDED_PREFIX}{order_no:013d}",
+                channel=channel,
+                event_id=event_id,
+                user_id=world.buyer(channel),
+                status="completed",
+                payment_status="paid",
+                payment_method={"online": "cod", "intent": "bank_transfer", "booth": "cash"}[channel],
+                currency="CNY",
+                subtotal_fen=total,
+                shipping_fen=0,
+                total_fen=total,
+                paid_fen=total,
+                refunded_fen=0,
+                recipient="",
+                mobile="",
+                province="湖南省",
+                city="邵阳市",
+                county="洞口县",
+                street="",
+                note="",
+                carrier="",
+                tracking_number="",
+                created_at=paid_at,
+                paid_at=paid_at,
+            )
+        )
         ids["change"] += 1
-        buffers[OrderStatusChange].append(dict(id=ids["change"], order_id=order_id, from_status=None,
-                                               to_status="completed", actor="system", reason="演示历史数据",
-                                               created_at=paid_at))
-        buffers[PaymentStatusChange].append(dict(order_id=order_id, from_status=None, to_status="paid",
-                                                 amount_fen=total, method=buffers[Order][-1]["payment_method"],
-                                                 actor="system", actor_user_id=None, reason="",
-                                                 created_at=paid_at))
+        buffers[OrderStatusChange].append(
+            dict(
+                id=ids["change"],
+                order_id=order_id,
+                from_status=None,
+                to_status="completed",
+                actor="system",
+                reason="演示历史数据",
+                created_at=paid_at,
+            )
+        )
+        buffers[PaymentStatusChange].append(
+            dict(
+                order_id=order_id,
+                from_status=None,
+                to_status="paid",
+                amount_fen=total,
+                method=buffers[Order][-1]["payment_method"],
+                actor="system",
+                actor_user_id=None,
+                reason="",
+                created_at=paid_at,
+            )
+        )
         if len(buffers[Attribution]) >= BATCH:
             _flush(buffers)
     _flush(buffers)
-    roll_up([dict(zip(ROLLUP_KEYS, key), amount_fen=fen, pairs=pairs) for key, (fen, pairs) in rollup.items()])
+    roll_up(
+        [dict(zip(ROLLUP_KEYS, key, strict=False), amount_fen=fen, pairs=pairs) for key, (fen, pairs) in rollup.items()]
+    )
     _resync_sequences()
     db.session.commit()
     return LINES[scale_name]
@@ -111,29 +189,59 @@ class _World:
     """What the generator needs from the catalogue and registry, loaded once."""
 
     def __init__(self, today, skus, links, certs, events, buyers):
-        self.today, self.skus, self.links, self.certs, self.events, self.buyers = today, skus, links, certs, events, buyers
+        self.today, self.skus, self.links, self.certs, self.events, self.buyers = (
+            today,
+            skus,
+            links,
+            certs,
+            events,
+            buyers,
+        )
 
     @classmethod
     def load(cls, today: date) -> "_World":
-        skus = [dict(id=s.id, product_id=s.product_id, producer_id=p.producer_id, product_name=p.name, code=s.code,
-                     name=s.name, unit=s.unit, price_fen=s.price_fen)
-                for s, p in db.session.execute(select(Sku, Product).join(Product)).all()]
+        skus = [
+            dict(
+                id=s.id,
+                product_id=s.product_id,
+                producer_id=p.producer_id,
+                product_name=p.name,
+                code=s.code,
+                name=s.name,
+                unit=s.unit,
+                price_fen=s.price_fen,
+            )
+            for s, p in db.session.execute(select(Sku, Product).join(Product)).all()
+        ]
         links = defaultdict(list)
         for link_id, producer_id, household_id, weight, village_id, township_id in db.session.execute(
-                select(BenefitLink.id, BenefitLink.producer_id, BenefitLink.household_id, BenefitLink.weight,
-                       Household.village_id, Village.township_id)
-                .join(Household, Household.id == BenefitLink.household_id).join(Village)
-                .where(BenefitLink.valid_to.is_(None)).order_by(BenefitLink.household_id, BenefitLink.id)):
+            select(
+                BenefitLink.id,
+                BenefitLink.producer_id,
+                BenefitLink.household_id,
+                BenefitLink.weight,
+                Household.village_id,
+                Village.township_id,
+            )
+            .join(Household, Household.id == BenefitLink.household_id)
+            .join(Village)
+            .where(BenefitLink.valid_to.is_(None))
+            .order_by(BenefitLink.household_id, BenefitLink.id)
+        ):
             links[producer_id].append((household_id, link_id, village_id, township_id, weight))
         producer_townships = dict(db.session.execute(select(Producer.id, Producer.township_id)).all())
         for producer_id, township_id in producer_townships.items():
             links.setdefault(producer_id, [(None, None, None, township_id, 1)])
         certs = defaultdict(list)
         for product_id, start, end in db.session.execute(
-                select(Certification.product_id, Certification.valid_from, Certification.valid_to)):
+            select(Certification.product_id, Certification.valid_from, Certification.valid_to)
+        ):
             certs[product_id].append((start, end))
-        events = [(e.id, e.starts_on, e.ends_on) for e in db.session.execute(select(Event)).scalars()
-                  if e.starts_on >= today - timedelta(days=730) and e.ends_on < today]
+        events = [
+            (e.id, e.starts_on, e.ends_on)
+            for e in db.session.execute(select(Event)).scalars()
+            if e.starts_on >= today - timedelta(days=730) and e.ends_on < today
+        ]
         buyers = dict(db.session.execute(select(User.role, func.min(User.id)).group_by(User.role)).all())
         return cls(today, skus, dict(links), dict(certs), events, buyers)
 
@@ -146,12 +254,13 @@ class _World:
         else:
             day = self.today - timedelta(days=rng.randint(1, 730))
         at = datetime.combine(day, time(rng.randint(8, 19), rng.randint(0, 59)), COUNTY_TZ)
-        return channel, at.astimezone(timezone.utc), event_id
+        return channel, at.astimezone(UTC), event_id
 
     def split(self, producer_id: int, amount: int):
         shares = self.links[producer_id]
         for (household_id, link_id, village_id, township_id, _w), part in zip(
-                shares, allocate(amount, [s[4] for s in shares])):
+            shares, allocate(amount, [s[4] for s in shares]), strict=False
+        ):
             if part:
                 yield household_id, link_id, village_id, township_id, part
 

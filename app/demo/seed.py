@@ -1,4 +1,5 @@
 """Fill the database with a fictional Dongkou; every step skips what already exists, so it can run twice."""
+
 import random
 import secrets
 from dataclasses import dataclass, field
@@ -8,14 +9,14 @@ from sqlalchemy import func, insert, text
 
 from app.accounts.models import User
 from app.accounts.services import create_user
+from app.catalog.management import store_picture
 from app.catalog.models import Category, Certification, Product, ProductImage, Sku
 from app.demo import data
 from app.demo.booths import seed_booths
 from app.demo.lots import seed_lots
-from app.demo.units import seed_units
-from app.catalog.management import store_picture
 from app.demo.pictures import draw_product_picture
 from app.demo.sales import seed_sales
+from app.demo.units import seed_units
 from app.domain import roles
 from app.domain.identity import id_check_char
 from app.domain.money import allocate
@@ -98,8 +99,13 @@ def _townships(report: SeedReport) -> list[Township]:
     existing = {t.code: t for t in db.session.execute(db.select(Township)).scalars()}
     for order, (code, name, kind) in enumerate(data.TOWNSHIPS):
         if code not in existing:
-            existing[code] = Township(code=code, name=name, kind=kind, sort_order=order,
-                                      description=f"{name}位于洞口县，出产的农特产品经本商城销售，收益带动当地建档立卡贫困户。")
+            existing[code] = Township(
+                code=code,
+                name=name,
+                kind=kind,
+                sort_order=order,
+                description=f"{name}位于洞口县，出产的农特产品经本商城销售，收益带动当地建档立卡贫困户。",
+            )
             db.session.add(existing[code])
             report.count("townships", 1)
     db.session.commit()
@@ -121,7 +127,9 @@ def _villages_per_township(total: int, count: int) -> list[int]:
 
 def _villages(townships: list[Township], scale: Scale, report: SeedReport) -> list[Village]:
     existing = {(v.township_id, v.name) for v in db.session.execute(db.select(Village)).scalars()}
-    for index, (township, want) in enumerate(zip(townships, _villages_per_township(scale.villages, len(townships)))):
+    for index, (township, want) in enumerate(
+        zip(townships, _villages_per_township(scale.villages, len(townships)), strict=False)
+    ):
         # The same seed per township makes the demo's villages the first ones of the county scale.
         for name in _village_names(random.Random(index), max(want, 1)):
             if (township.id, name) not in existing:
@@ -158,7 +166,7 @@ def _households(townships: list[Township], villages: list[Village], scale: Scale
                 if registration_no not in existing:
                     rows.append(_household_row(random.Random(f"{key}/{n}"), registration_no, village.id))
     for start in range(0, len(rows), 5000):
-        db.session.execute(insert(Household), rows[start:start + 5000])
+        db.session.execute(insert(Household), rows[start : start + 5000])
     report.count("households", len(rows))
     db.session.commit()
 
@@ -180,7 +188,7 @@ def _household_row(rng: random.Random, registration_no: str, village_id: int) ->
 def _producer_specs(townships: list[Township], scale: Scale) -> list[tuple[str, str, Township]]:
     by_code = {t.code: t for t in townships}
     specs = []
-    for slug, name, _sub, _cat, town_code, *_rest in data.PRODUCTS:
+    for _slug, name, _sub, _cat, town_code, *_rest in data.PRODUCTS:
         township = by_code[town_code]
         kind = "enterprise" if len(specs) % 3 == 2 else "cooperative"
         template = data.PRODUCER_KIND_NAMES[kind]
@@ -199,8 +207,12 @@ def _producers(townships: list[Township], scale: Scale, report: SeedReport) -> d
     existing = {p.name: p for p in db.session.execute(db.select(Producer)).scalars()}
     for name, kind, township in _producer_specs(townships, scale):
         if name not in existing:
-            existing[name] = Producer(name=name, kind=kind, township_id=township.id,
-                                      description=f"{township.name}的{'企业' if kind == 'enterprise' else '农民专业合作社'}，与当地贫困户签订带贫协议。")
+            existing[name] = Producer(
+                name=name,
+                kind=kind,
+                township_id=township.id,
+                description=f"{township.name}的{'企业' if kind == 'enterprise' else '农民专业合作社'}，与当地贫困户签订带贫协议。",
+            )
             db.session.add(existing[name])
             report.count("producers", 1)
     db.session.commit()
@@ -212,14 +224,25 @@ def _benefit_links(producers: dict[str, Producer], report: SeedReport) -> None:
     for producer in sorted(producers.values(), key=lambda p: p.id):
         if producer.id in linked:
             continue
-        candidates = list(db.session.execute(
-            db.select(Household.id).join(Village).where(Village.township_id == producer.township_id).order_by(Household.id)
-        ).scalars())
+        candidates = list(
+            db.session.execute(
+                db.select(Household.id)
+                .join(Village)
+                .where(Village.township_id == producer.township_id)
+                .order_by(Household.id)
+            ).scalars()
+        )
         rng = random.Random(producer.name)
         chosen = rng.sample(candidates, min(len(candidates), rng.randint(8, 30)))
         for household_id in sorted(chosen):
-            db.session.add(BenefitLink(producer_id=producer.id, household_id=household_id,
-                                       weight=rng.randint(1, 3), valid_from=date(2019, 1, 1)))
+            db.session.add(
+                BenefitLink(
+                    producer_id=producer.id,
+                    household_id=household_id,
+                    weight=rng.randint(1, 3),
+                    valid_from=date(2019, 1, 1),
+                )
+            )
         report.count("benefit_links", len(chosen))
     db.session.commit()
 
@@ -234,7 +257,9 @@ def _catalogue(townships, producers, today: date, report: SeedReport) -> None:
     by_code = {t.code: t for t in townships}
     existing = set(db.session.execute(db.select(Product.slug)).scalars())
     producer_list = [p for p in producers.values()]
-    for index, (slug, name, subtitle, category, town_code, picture, featured, certified, skus) in enumerate(data.PRODUCTS):
+    for index, (slug, name, subtitle, category, town_code, picture, featured, certified, skus) in enumerate(
+        data.PRODUCTS
+    ):
         if slug in existing:
             continue
         township = by_code[town_code]
@@ -242,14 +267,27 @@ def _catalogue(townships, producers, today: date, report: SeedReport) -> None:
         village = db.session.execute(
             db.select(Village).where(Village.township_id == township.id).order_by(Village.id).limit(1)
         ).scalar_one()
-        _add_product(slug, name, subtitle, categories[category], producer, township, village, featured, certified,
-                     skus, picture, index, today, english=data.PRODUCT_ENGLISH[slug])
+        _add_product(
+            slug,
+            name,
+            subtitle,
+            categories[category],
+            producer,
+            township,
+            village,
+            featured,
+            certified,
+            skus,
+            picture,
+            index,
+            today,
+            english=data.PRODUCT_ENGLISH[slug],
+        )
         report.count("products", 1)
     db.session.commit()
 
 
-def _cooperative_products(townships, producers: dict[str, Producer], today: date,
-                          report: SeedReport) -> None:
+def _cooperative_products(townships, producers: dict[str, Producer], today: date, report: SeedReport) -> None:
     """One product for each cooperative that has none yet, from what it grows."""
     categories = {c.slug: c for c in db.session.execute(db.select(Category)).scalars()}
     selling = set(db.session.execute(db.select(Product.producer_id)).scalars())
@@ -260,42 +298,97 @@ def _cooperative_products(townships, producers: dict[str, Producer], today: date
             continue
         stem, product_name, subtitle, category, picture, skus = data.CROP_PRODUCTS[crop]
         township = by_id[producer.township_id]
-        village = db.session.execute(db.select(Village).where(Village.township_id == township.id)
-                                     .order_by(Village.id).limit(1)).scalar_one()
+        village = db.session.execute(
+            db.select(Village).where(Village.township_id == township.id).order_by(Village.id).limit(1)
+        ).scalar_one()
         rng = random.Random(producer.name)
         code = f"{stem.upper()[:4]}-{township.code.upper()}"
-        _add_product(f"{stem}-{township.code}", f"{township.name[:2]}{product_name}", subtitle, categories[category],
-                     producer, township, village, False, rng.random() < 0.8,
-                     [(f"{code}-{n}", name, unit, grams, fen + 100 * rng.randint(-5, 5), stock)
-                      for n, (name, unit, grams, fen, stock) in enumerate(skus, start=1)],
-                     picture, index, today, pictures=1,
-                     english=(f"{township.code.title()} {data.CROP_ENGLISH[crop]}", ""))
+        _add_product(
+            f"{stem}-{township.code}",
+            f"{township.name[:2]}{product_name}",
+            subtitle,
+            categories[category],
+            producer,
+            township,
+            village,
+            False,
+            rng.random() < 0.8,
+            [
+                (f"{code}-{n}", name, unit, grams, fen + 100 * rng.randint(-5, 5), stock)
+                for n, (name, unit, grams, fen, stock) in enumerate(skus, start=1)
+            ],
+            picture,
+            index,
+            today,
+            pictures=1,
+            english=(f"{township.code.title()} {data.CROP_ENGLISH[crop]}", ""),
+        )
         report.count("products", 1)
     db.session.commit()
 
 
-def _add_product(slug, name, subtitle, category, producer, township, village, featured, certified, skus, picture,
-                 index, today: date, english: tuple[str, str], pictures: int = 2) -> None:
+def _add_product(
+    slug,
+    name,
+    subtitle,
+    category,
+    producer,
+    township,
+    village,
+    featured,
+    certified,
+    skus,
+    picture,
+    index,
+    today: date,
+    english: tuple[str, str],
+    pictures: int = 2,
+) -> None:
     product = Product(
-        slug=slug, name=name, subtitle=subtitle, name_en=english[0], subtitle_en=english[1], category_id=category.id,
-        producer_id=producer.id, township_id=township.id, village_id=village.id,
-        is_featured=featured, price_from_fen=min(s[4] for s in skus),
+        slug=slug,
+        name=name,
+        subtitle=subtitle,
+        name_en=english[0],
+        subtitle_en=english[1],
+        category_id=category.id,
+        producer_id=producer.id,
+        township_id=township.id,
+        village_id=village.id,
+        is_featured=featured,
+        price_from_fen=min(s[4] for s in skus),
         description=f"{name}产自洞口县{township.name}{village.name}，由{producer.name}组织生产。"
-                    f"每卖出一份，收益按带贫协议分配到合作的建档立卡户。{subtitle}。",
+        f"每卖出一份，收益按带贫协议分配到合作的建档立卡户。{subtitle}。",
         description_en=f"Grown in Dongkou County by {producer.name}. What each sale brings is shared out to the "
-                       f"registered poor households working with the producer, as their benefit agreement says."
-                       + (f" {english[1]}." if english[1] else ""),
+        f"registered poor households working with the producer, as their benefit agreement says."
+        + (f" {english[1]}." if english[1] else ""),
     )
     db.session.add(product)
     db.session.flush()
     for code, sku_name, unit, grams, fen, stock in skus:
-        db.session.add(Sku(product_id=product.id, code=code, name=sku_name, unit=unit,
-                           name_en=data.SKU_ENGLISH[sku_name], unit_en=data.UNIT_ENGLISH[unit],
-                           net_weight_g=grams, price_fen=fen, stock=stock))
+        db.session.add(
+            Sku(
+                product_id=product.id,
+                code=code,
+                name=sku_name,
+                unit=unit,
+                name_en=data.SKU_ENGLISH[sku_name],
+                unit_en=data.UNIT_ENGLISH[unit],
+                net_weight_g=grams,
+                price_fen=fen,
+                stock=stock,
+            )
+        )
     # Uncertified products get a certificate that lapsed, so the "certified only" filter has work to do.
     valid_to = date(today.year + 1, 12, 31) if certified else date(today.year - 1, 6, 30)
-    db.session.add(Certification(product_id=product.id, number=f"湘扶认字〔2020〕第{1000 + index:04d}号",
-                                 issuer="湖南省扶贫开发办公室", valid_from=date(2020, 6, 1), valid_to=valid_to))
+    db.session.add(
+        Certification(
+            product_id=product.id,
+            number=f"湘扶认字〔2020〕第{1000 + index:04d}号",
+            issuer="湖南省扶贫开发办公室",
+            valid_from=date(2020, 6, 1),
+            valid_to=valid_to,
+        )
+    )
     for n in range(pictures):
         relative = store_picture(slug, draw_product_picture(picture, index * 10 + n))
         db.session.add(ProductImage(product_id=product.id, path=relative, alt=name, sort_order=n))
@@ -304,23 +397,52 @@ def _add_product(slug, name, subtitle, category, producer, township, village, fe
 def _events(today: date, report: SeedReport) -> None:
     year = today.year
     specs = [
-        (f"PAD{year - 1}", f"{year - 1} 国家扶贫日消费扶贫展销", "poverty_alleviation_day",
-         date(year - 1, 10, 17), date(year - 1, 10, 17)),
-        (f"WEEK{year - 1}", f"{year - 1} 洞口消费扶贫活动周", "consumption_week",
-         date(year - 1, 11, 20), date(year - 1, 11, 26)),
-        (f"PAD{year}", f"{year} 国家扶贫日消费扶贫展销", "poverty_alleviation_day", date(year, 10, 17), date(year, 10, 17)),
+        (
+            f"PAD{year - 1}",
+            f"{year - 1} 国家扶贫日消费扶贫展销",
+            "poverty_alleviation_day",
+            date(year - 1, 10, 17),
+            date(year - 1, 10, 17),
+        ),
+        (
+            f"WEEK{year - 1}",
+            f"{year - 1} 洞口消费扶贫活动周",
+            "consumption_week",
+            date(year - 1, 11, 20),
+            date(year - 1, 11, 26),
+        ),
+        (
+            f"PAD{year}",
+            f"{year} 国家扶贫日消费扶贫展销",
+            "poverty_alleviation_day",
+            date(year, 10, 17),
+            date(year, 10, 17),
+        ),
         ("PAD2019", "2019 国家扶贫日消费扶贫展销", "poverty_alleviation_day", date(2019, 10, 17), date(2019, 10, 17)),
         ("PAD2020", "2020 国家扶贫日消费扶贫展销", "poverty_alleviation_day", date(2020, 10, 17), date(2020, 10, 17)),
         # The activity week is placed around the day of seeding so the demo always has a current event.
-        (f"WEEK{year}", f"{year} 洞口消费扶贫活动周 · 橘子红了 贫困户笑了", "consumption_week",
-         today - timedelta(days=3), today + timedelta(days=11)),
+        (
+            f"WEEK{year}",
+            f"{year} 洞口消费扶贫活动周 · 橘子红了 贫困户笑了",
+            "consumption_week",
+            today - timedelta(days=3),
+            today + timedelta(days=11),
+        ),
     ]
     existing = set(db.session.execute(db.select(Event.code)).scalars())
     for code, name, kind, starts, ends in specs:
         if code not in existing:
-            db.session.add(Event(code=code, name=name, kind=kind, starts_on=starts, ends_on=ends,
-                                 venue="洞口县文昌街道 蔡锷广场",
-                                 description="24 个乡镇（街道、管理区）集中展销农特产品和扶贫产品。"))
+            db.session.add(
+                Event(
+                    code=code,
+                    name=name,
+                    kind=kind,
+                    starts_on=starts,
+                    ends_on=ends,
+                    venue="洞口县文昌街道 蔡锷广场",
+                    description="24 个乡镇（街道、管理区）集中展销农特产品和扶贫产品。",
+                )
+            )
             report.count("events", 1)
     db.session.commit()
 

@@ -1,4 +1,5 @@
 """Chinese resident identity numbers and the masking of personal names for public pages."""
+
 import re
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -8,7 +9,7 @@ _SHAPE = re.compile(r"^\d{17}[\dX]$")
 
 def id_check_char(first17: str) -> str:
     """The GB 11643 check character for the first 17 digits of an identity number."""
-    total = sum(int(d) * w for d, w in zip(first17, _WEIGHTS))
+    total = sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=False))
     return _CHECK_CODES[total % 11]
 
 
@@ -41,7 +42,7 @@ _CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 2
 
 
 def credit_code_check_char(first17: str) -> str:
-    total = sum(_CREDIT_ALPHABET.index(c) * w for c, w in zip(first17, _CREDIT_WEIGHTS))
+    total = sum(_CREDIT_ALPHABET.index(c) * w for c, w in zip(first17, _CREDIT_WEIGHTS, strict=False))
     return _CREDIT_ALPHABET[(31 - total % 31) % 31]
 
 

@@ -6,6 +6,7 @@ confirmed contract in fulfilment and the last one fulfils it. A contract not yet
 fulfilment may be cancelled by the unit or by staff; one whose delivery window passed
 before fulfilment began expires.
 """
+
 from app.domain.transitions import check
 
 DRAFT = "draft"

@@ -1,6 +1,7 @@
 """Money as integer fen (分): parsing at the edges, formatting for people, exact splits."""
+
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
-from typing import Sequence
 
 FEN_PER_YUAN = 100
 

@@ -3,6 +3,7 @@
 Order status (fulfilment) and payment status (payment_states) are separate: a pay-on-delivery
 order is shipped while unpaid, and a refund changes payment status before it ends the order.
 """
+
 # Callers catch states.ForbiddenTransition; it is shared with the other state machines.
 from app.domain.transitions import ForbiddenTransition, check  # noqa: F401
 

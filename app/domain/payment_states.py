@@ -5,6 +5,7 @@ pay-on-delivery order ships unpaid, and a refund moves the payment before it end
 Money arrives once (unpaid → paid); refunds only take it back, in parts or whole. A partial
 refund may follow another partial refund.
 """
+
 from app.domain.transitions import check
 
 UNPAID = "unpaid"

@@ -1,4 +1,5 @@
 """The roles a user account can hold, and what each may see."""
+
 CONSUMER = "consumer"
 UNIT_MEMBER = "unit_member"
 CLERK = "clerk"

@@ -1,4 +1,5 @@
 """Event model; booths at an event arrive with the booth checkout."""
+
 from datetime import date, datetime
 
 from sqlalchemy import CheckConstraint, String, Text

@@ -1,4 +1,5 @@
 """Read-only questions about events."""
+
 from datetime import date
 
 from app.events.models import Event

@@ -1,4 +1,5 @@
 """Impact: the append-only attribution ledger, reports on it, and the public impact pages."""
+
 from flask import Blueprint
 
 bp = Blueprint("impact", __name__)

@@ -1,4 +1,5 @@
 """Ledger exports in CSV and XLSX, written row by row by an export job so memory stays flat at any size."""
+
 import csv
 import io
 from collections.abc import Callable, Iterator
@@ -18,21 +19,56 @@ from app.pos.models import Booth, BoothSale
 from app.registry.models import Household, Producer, Township, Village
 from app.trace.models import Lot
 
-HEADER = ["记账时间", "订单号", "渠道", "活动", "展位", "帮扶单位", "乡镇", "村", "户编号", "户主（脱敏）", "生产者",
-          "商品", "规格", "批次", "扶贫认定", "类型", "金额（元）"]
+HEADER = [
+    "记账时间",
+    "订单号",
+    "渠道",
+    "活动",
+    "展位",
+    "帮扶单位",
+    "乡镇",
+    "村",
+    "户编号",
+    "户主（脱敏）",
+    "生产者",
+    "商品",
+    "规格",
+    "批次",
+    "扶贫认定",
+    "类型",
+    "金额（元）",
+]
 CHANNEL_NAMES = {"online": "线上商城", "intent": "单位采购", "booth": "展销展位"}
 BATCH = 2000
 
 
 def ledger_rows(filters: ReportFilters) -> Iterator[list]:
     """The ledger with names, one list per row, fetched in batches from a server-side cursor."""
-    columns = select(Attribution.created_at, Order.number, Attribution.channel, Event.name, Booth.code,
-                     SupportingUnit.name, Township.name, Village.name, Household.registration_no, Household.head_name,
-                     Producer.name, OrderLine.product_name, OrderLine.sku_name, Lot.code, OrderLine.certified,
-                     Attribution.kind, Attribution.amount_fen)
+    columns = select(
+        Attribution.created_at,
+        Order.number,
+        Attribution.channel,
+        Event.name,
+        Booth.code,
+        SupportingUnit.name,
+        Township.name,
+        Village.name,
+        Household.registration_no,
+        Household.head_name,
+        Producer.name,
+        OrderLine.product_name,
+        OrderLine.sku_name,
+        Lot.code,
+        OrderLine.certified,
+        Attribution.kind,
+        Attribution.amount_fen,
+    )
     query = (
-        joined_to_sources(columns.join(Order, Order.id == Attribution.order_id)
-                          .join(OrderLine, OrderLine.id == Attribution.order_line_id))
+        joined_to_sources(
+            columns.join(Order, Order.id == Attribution.order_id).join(
+                OrderLine, OrderLine.id == Attribution.order_line_id
+            )
+        )
         .join(Township, Township.id == Attribution.township_id)
         .join(Producer, Producer.id == Attribution.producer_id)
         .outerjoin(Village, Village.id == Attribution.village_id)
@@ -46,12 +82,44 @@ def ledger_rows(filters: ReportFilters) -> Iterator[list]:
     )
     # Closed even when the download is abandoned half-way, so no server-side cursor lingers.
     with db.session.execute(query) as result:
-        for (at, number, channel, event, booth, unit, township, village, reg, name, producer, product, sku, lot,
-             certified, kind, fen) in result:
-            yield [at.strftime("%Y-%m-%d %H:%M:%S"), number, CHANNEL_NAMES.get(channel, channel), event or "",
-                   booth or "", unit or "", township, village or "", reg or "", mask_name(name) if name else "",
-                   producer, product, sku, lot or "", "是" if certified else "否", "销售" if kind == "sale" else "退款",
-                   f"{fen / 100:.2f}"]
+        for (
+            at,
+            number,
+            channel,
+            event,
+            booth,
+            unit,
+            township,
+            village,
+            reg,
+            name,
+            producer,
+            product,
+            sku,
+            lot,
+            certified,
+            kind,
+            fen,
+        ) in result:
+            yield [
+                at.strftime("%Y-%m-%d %H:%M:%S"),
+                number,
+                CHANNEL_NAMES.get(channel, channel),
+                event or "",
+                booth or "",
+                unit or "",
+                township,
+                village or "",
+                reg or "",
+                mask_name(name) if name else "",
+                producer,
+                product,
+                sku,
+                lot or "",
+                "是" if certified else "否",
+                "销售" if kind == "sale" else "退款",
+                f"{fen / 100:.2f}",
+            ]
 
 
 def ledger_count(filters: ReportFilters) -> int:

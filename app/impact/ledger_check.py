@@ -1,5 +1,6 @@
 """The reconciliation behind `flask verify-ledger`: per order line, the ledger must hold
 exactly what was paid for it minus what was refunded."""
+
 from dataclasses import dataclass
 
 from sqlalchemy import case, func, select
@@ -18,8 +19,10 @@ class Discrepancy:
     ledger_fen: int
 
     def describe(self) -> str:
-        return (f"order {self.order_number} line {self.line_id}: expected {self.expected_fen} fen, "
-                f"ledger {self.ledger_fen} fen")
+        return (
+            f"order {self.order_number} line {self.line_id}: expected {self.expected_fen} fen, "
+            f"ledger {self.ledger_fen} fen"
+        )
 
 
 @dataclass(frozen=True)
@@ -30,14 +33,19 @@ class RollupDiscrepancy:
     rolled_up_fen: int
 
     def describe(self) -> str:
-        return (f"roll-up {self.table}, household {self.household_id}: ledger {self.ledger_fen} fen, "
-                f"roll-up {self.rolled_up_fen} fen")
+        return (
+            f"roll-up {self.table}, household {self.household_id}: ledger {self.ledger_fen} fen, "
+            f"roll-up {self.rolled_up_fen} fen"
+        )
 
 
 def find_discrepancies() -> list[Discrepancy | RollupDiscrepancy]:
     """Every order line whose ledger total differs from its paid amount minus refunds."""
-    ledger = (select(Attribution.order_line_id, func.sum(Attribution.amount_fen).label("fen"))
-              .group_by(Attribution.order_line_id).subquery())
+    ledger = (
+        select(Attribution.order_line_id, func.sum(Attribution.amount_fen).label("fen"))
+        .group_by(Attribution.order_line_id)
+        .subquery()
+    )
     # A line counts as paid once its order received money; paid lines that were later
     # refunded keep their sale and refund rows, which net to the refunded remainder.
     paid = Order.payment_status.in_((payment_states.PAID, payment_states.PARTIALLY_REFUNDED, payment_states.REFUNDED))
@@ -51,10 +59,12 @@ def find_discrepancies() -> list[Discrepancy | RollupDiscrepancy]:
         .order_by(OrderLine.id)
     ).all()
     orphans = db.session.execute(
-        select(func.count()).select_from(Attribution)
-        .outerjoin(OrderLine, OrderLine.id == Attribution.order_line_id).where(OrderLine.id.is_(None))
+        select(func.count())
+        .select_from(Attribution)
+        .outerjoin(OrderLine, OrderLine.id == Attribution.order_line_id)
+        .where(OrderLine.id.is_(None))
     ).scalar_one()
-    found = [Discrepancy(n, i, int(e), int(l)) for n, i, e, l in rows]
+    found = [Discrepancy(n, i, int(expected), int(ledger)) for n, i, expected, ledger in rows]
     if orphans:
         found.append(Discrepancy("-", 0, 0, int(orphans)))
     return found + _rollup_discrepancies()
@@ -66,8 +76,14 @@ def _rollup_discrepancies() -> list[RollupDiscrepancy]:
     ledger = dict(db.session.execute(select(household, func.sum(Attribution.amount_fen)).group_by(household)).all())
     found = []
     for rollup in (LedgerDay, LedgerMonth):
-        rolled = dict(db.session.execute(
-            select(rollup.household_id, func.sum(rollup.amount_fen)).group_by(rollup.household_id)).all())
-        found += [RollupDiscrepancy(rollup.__tablename__, h, int(ledger.get(h, 0)), int(rolled.get(h, 0)))
-                  for h in sorted(set(ledger) | set(rolled)) if int(ledger.get(h, 0)) != int(rolled.get(h, 0))]
+        rolled = dict(
+            db.session.execute(
+                select(rollup.household_id, func.sum(rollup.amount_fen)).group_by(rollup.household_id)
+            ).all()
+        )
+        found += [
+            RollupDiscrepancy(rollup.__tablename__, h, int(ledger.get(h, 0)), int(rolled.get(h, 0)))
+            for h in sorted(set(ledger) | set(rolled))
+            if int(ledger.get(h, 0)) != int(rolled.get(h, 0))
+        ]
     return found

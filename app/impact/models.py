@@ -1,9 +1,8 @@
 """The attribution ledger (销售归属). Rows are only ever added: a refund adds negative rows."""
-from datetime import date, datetime
-from typing import Optional
 
-from sqlalchemy import (CheckConstraint, ForeignKey, ForeignKeyConstraint, Index, String, UniqueConstraint, event,
-                        text)
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, ForeignKeyConstraint, Index, String, UniqueConstraint, event, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app.extensions import db
@@ -22,27 +21,31 @@ class Attribution(db.Model):
     order_id: Mapped[int] = mapped_column(index=True)
     # NULL household: a producer without benefit links on that day; the amount is still
     # recorded so the ledger always sums to sales.
-    household_id: Mapped[Optional[int]] = mapped_column(index=True)
-    benefit_link_id: Mapped[Optional[int]]
+    household_id: Mapped[int | None] = mapped_column(index=True)
+    benefit_link_id: Mapped[int | None]
     producer_id: Mapped[int] = mapped_column(index=True)
-    village_id: Mapped[Optional[int]] = mapped_column(ForeignKey("villages.id"))
+    village_id: Mapped[int | None] = mapped_column(ForeignKey("villages.id"))
     township_id: Mapped[int] = mapped_column(ForeignKey("townships.id"), index=True)
     channel: Mapped[str] = mapped_column(String(16))
-    event_id: Mapped[Optional[int]] = mapped_column(ForeignKey("events.id"))
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id"))
     kind: Mapped[str] = mapped_column(String(8))  # "sale" or "refund"
     amount_fen: Mapped[int]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     __table_args__ = (
         Index("ix_attributions_created_at", "created_at"),
-        ForeignKeyConstraint(["order_line_id", "order_id", "producer_id"],
-                             ["order_lines.id", "order_lines.order_id", "order_lines.producer_id"],
-                             name="fk_attributions_line_order_producer"),
+        ForeignKeyConstraint(
+            ["order_line_id", "order_id", "producer_id"],
+            ["order_lines.id", "order_lines.order_id", "order_lines.producer_id"],
+            name="fk_attributions_line_order_producer",
+        ),
         # Both NULL, or a link whose household it is: a NULL link skips the check (MATCH SIMPLE),
         # so the household then has to be NULL too.
-        ForeignKeyConstraint(["benefit_link_id", "household_id", "producer_id"],
-                             ["benefit_links.id", "benefit_links.household_id", "benefit_links.producer_id"],
-                             name="fk_attributions_link_household_producer"),
+        ForeignKeyConstraint(
+            ["benefit_link_id", "household_id", "producer_id"],
+            ["benefit_links.id", "benefit_links.household_id", "benefit_links.producer_id"],
+            name="fk_attributions_link_household_producer",
+        ),
         CheckConstraint("(benefit_link_id IS NULL) = (household_id IS NULL)", name="household_has_link"),
     )
 
@@ -89,8 +92,18 @@ class LedgerDay(_RolledUp, db.Model):
     day: Mapped[date]
 
     __table_args__ = (
-        UniqueConstraint("day", "township_id", "village_id", "household_id", "producer_id", "product_id", "channel",
-                         "event_id", "certified", name="uq_ledger_days_key"),
+        UniqueConstraint(
+            "day",
+            "township_id",
+            "village_id",
+            "household_id",
+            "producer_id",
+            "product_id",
+            "channel",
+            "event_id",
+            "certified",
+            name="uq_ledger_days_key",
+        ),
         Index("ix_ledger_days_event", "event_id"),
         Index("ix_ledger_days_township", "township_id", "day"),
         # Covers sales per day, so the monthly chart and date-bounded reads never touch the
@@ -98,8 +111,15 @@ class LedgerDay(_RolledUp, db.Model):
         Index("ix_ledger_days_day_amount", "day", "amount_fen"),
         # Uncertified sales, a small share of the roll-up, for the staff pages' warning about
         # events (on the county PostgreSQL database: 173 ms -> 2 ms for that query).
-        Index("ix_ledger_days_uncertified", "event_id", "product_id", "day", "amount_fen",
-              postgresql_where=text("certified IS false"), sqlite_where=text("certified IS 0")),
+        Index(
+            "ix_ledger_days_uncertified",
+            "event_id",
+            "product_id",
+            "day",
+            "amount_fen",
+            postgresql_where=text("certified IS false"),
+            sqlite_where=text("certified IS 0"),
+        ),
     )
 
 
@@ -113,10 +133,29 @@ class LedgerMonth(_RolledUp, db.Model):
     month: Mapped[date]
 
     __table_args__ = (
-        UniqueConstraint("month", "township_id", "village_id", "household_id", "producer_id", "product_id", "channel",
-                         "event_id", "certified", name="uq_ledger_months_key"),
+        UniqueConstraint(
+            "month",
+            "township_id",
+            "village_id",
+            "household_id",
+            "producer_id",
+            "product_id",
+            "channel",
+            "event_id",
+            "certified",
+            name="uq_ledger_months_key",
+        ),
     )
 
 
-ROLLUP_KEYS = ("day", "township_id", "village_id", "household_id", "producer_id", "product_id", "channel", "event_id",
-               "certified")
+ROLLUP_KEYS = (
+    "day",
+    "township_id",
+    "village_id",
+    "household_id",
+    "producer_id",
+    "product_id",
+    "channel",
+    "event_id",
+    "certified",
+)

@@ -1,4 +1,5 @@
 """What the ledger says about an order, in words a public page may show (masked names only)."""
+
 from dataclasses import dataclass
 
 from sqlalchemy import func
@@ -54,13 +55,26 @@ def producer_overview(producer_id: int) -> dict | None:
     producer = db.session.get(Producer, producer_id)
     if producer is None:
         return None
-    links = db.session.execute(
-        db.select(BenefitLink).where(BenefitLink.producer_id == producer_id)
-        .options(selectinload(BenefitLink.household).selectinload(Household.village))
-        .order_by(BenefitLink.household_id, BenefitLink.valid_from)).scalars().all()
-    brought = dict(db.session.execute(
-        db.select(LedgerMonth.household_id, func.sum(LedgerMonth.amount_fen))
-        .where(LedgerMonth.producer_id == producer_id).group_by(LedgerMonth.household_id)).all())
-    return {"producer": producer, "links": links, "brought": {k: int(v) for k, v in brought.items()},
-            "total_fen": int(sum(brought.values()))}
-
+    links = (
+        db.session.execute(
+            db.select(BenefitLink)
+            .where(BenefitLink.producer_id == producer_id)
+            .options(selectinload(BenefitLink.household).selectinload(Household.village))
+            .order_by(BenefitLink.household_id, BenefitLink.valid_from)
+        )
+        .scalars()
+        .all()
+    )
+    brought = dict(
+        db.session.execute(
+            db.select(LedgerMonth.household_id, func.sum(LedgerMonth.amount_fen))
+            .where(LedgerMonth.producer_id == producer_id)
+            .group_by(LedgerMonth.household_id)
+        ).all()
+    )
+    return {
+        "producer": producer,
+        "links": links,
+        "brought": {k: int(v) for k, v in brought.items()},
+        "total_fen": int(sum(brought.values())),
+    }

@@ -3,8 +3,9 @@ live catalogue or today's benefit rules, so every figure reconciles to paid sale
 
 The report query is kept apart from its HTML, chart and spreadsheet formatters.
 """
+
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import case, func, null, or_, select, union_all
 
@@ -74,9 +75,13 @@ def ledger_filter_clauses(filters: ReportFilters) -> list:
         clauses.append(Attribution.created_at >= _bound(filters.start))
     if filters.end:
         clauses.append(Attribution.created_at < _bound(filters.end + timedelta(days=1)))
-    for column, value in ((Attribution.township_id, filters.township_id), (Attribution.village_id, filters.village_id),
-                          (Attribution.producer_id, filters.producer_id), (Attribution.channel, filters.channel),
-                          (Attribution.event_id, filters.event_id)):
+    for column, value in (
+        (Attribution.township_id, filters.township_id),
+        (Attribution.village_id, filters.village_id),
+        (Attribution.producer_id, filters.producer_id),
+        (Attribution.channel, filters.channel),
+        (Attribution.event_id, filters.event_id),
+    ):
         if value is not None:
             clauses.append(column == value)
     return clauses
@@ -85,18 +90,35 @@ def ledger_filter_clauses(filters: ReportFilters) -> list:
 def _bound(day: date) -> datetime:
     moment = datetime.combine(day, time.min, COUNTY_TZ)
     # SQLite keeps naive UTC; PostgreSQL compares aware timestamps itself.
-    return moment.astimezone(timezone.utc).replace(tzinfo=None) if db.engine.dialect.name == "sqlite" else moment
+    return moment.astimezone(UTC).replace(tzinfo=None) if db.engine.dialect.name == "sqlite" else moment
 
 
 def _dimension_clauses(rollup, filters: ReportFilters) -> list:
-    return [column == value for column, value in (
-        (rollup.township_id, filters.township_id), (rollup.village_id, filters.village_id),
-        (rollup.producer_id, filters.producer_id), (rollup.channel, filters.channel),
-        (rollup.event_id, filters.event_id)) if value is not None]
+    return [
+        column == value
+        for column, value in (
+            (rollup.township_id, filters.township_id),
+            (rollup.village_id, filters.village_id),
+            (rollup.producer_id, filters.producer_id),
+            (rollup.channel, filters.channel),
+            (rollup.event_id, filters.event_id),
+        )
+        if value is not None
+    ]
 
 
-_COLUMNS = ("township_id", "village_id", "household_id", "producer_id", "product_id", "channel", "event_id",
-            "certified", "amount_fen", "pairs")
+_COLUMNS = (
+    "township_id",
+    "village_id",
+    "household_id",
+    "producer_id",
+    "product_id",
+    "channel",
+    "event_id",
+    "certified",
+    "amount_fen",
+    "pairs",
+)
 
 
 def _rolled_up(filters: ReportFilters):
@@ -107,15 +129,18 @@ def _rolled_up(filters: ReportFilters):
     past_whole = filters.end and month_start(filters.end + timedelta(days=1))
     monthly = select(LedgerMonth.month.label("day"), *(getattr(LedgerMonth, c) for c in _COLUMNS)).where(
         *_dimension_clauses(LedgerMonth, filters),
-        *_between(LedgerMonth.month, first_whole, past_whole and past_whole - timedelta(days=1)))
+        *_between(LedgerMonth.month, first_whole, past_whole and past_whole - timedelta(days=1)),
+    )
     if not (filters.start or filters.end):
         return monthly.subquery("rolled_up")
     daily = select(LedgerDay.day, *(getattr(LedgerDay, c) for c in _COLUMNS)).where(
-        *_dimension_clauses(LedgerDay, filters), *_between(LedgerDay.day, filters.start, filters.end))
+        *_dimension_clauses(LedgerDay, filters), *_between(LedgerDay.day, filters.start, filters.end)
+    )
     if first_whole and past_whole and first_whole >= past_whole:
         return daily.subquery("rolled_up")  # the dates cover no whole month
-    outside_whole_months = or_(*([LedgerDay.day < first_whole] if first_whole else []),
-                               *([LedgerDay.day >= past_whole] if past_whole else []))
+    outside_whole_months = or_(
+        *([LedgerDay.day < first_whole] if first_whole else []), *([LedgerDay.day >= past_whole] if past_whole else [])
+    )
     return union_all(monthly, daily.where(outside_whole_months)).subquery("rolled_up")
 
 
@@ -135,25 +160,41 @@ def _from_ledger(filters: ReportFilters):
     户次 when money is left in it, as in the roll-ups."""
     household = func.coalesce(Attribution.household_id, 0)
     amount = func.sum(Attribution.amount_fen)
-    return joined_to_sources(
-        select(household.label("household_id"), OrderLine.certified.label("certified"), amount.label("amount_fen"),
-               case(((household != 0) & (amount > 0), 1), else_=0).label("pairs"),
-               func.coalesce(BoothSale.booth_id, 0).label("booth_id"),
-               func.coalesce(PurchaseIntent.unit_id, 0).label("unit_id"),
-               func.coalesce(Lot.code, "").label("lot"))
-        .join(OrderLine, OrderLine.id == Attribution.order_line_id)
-        .join(Order, Order.id == Attribution.order_id)
-        .where(*ledger_filter_clauses(filters))
-    ).group_by(Attribution.order_line_id, Attribution.household_id, OrderLine.certified, BoothSale.booth_id,
-               PurchaseIntent.unit_id, Lot.code).subquery("from_ledger")
+    return (
+        joined_to_sources(
+            select(
+                household.label("household_id"),
+                OrderLine.certified.label("certified"),
+                amount.label("amount_fen"),
+                case(((household != 0) & (amount > 0), 1), else_=0).label("pairs"),
+                func.coalesce(BoothSale.booth_id, 0).label("booth_id"),
+                func.coalesce(PurchaseIntent.unit_id, 0).label("unit_id"),
+                func.coalesce(Lot.code, "").label("lot"),
+            )
+            .join(OrderLine, OrderLine.id == Attribution.order_line_id)
+            .join(Order, Order.id == Attribution.order_id)
+            .where(*ledger_filter_clauses(filters))
+        )
+        .group_by(
+            Attribution.order_line_id,
+            Attribution.household_id,
+            OrderLine.certified,
+            BoothSale.booth_id,
+            PurchaseIntent.unit_id,
+            Lot.code,
+        )
+        .subquery("from_ledger")
+    )
 
 
 def joined_to_sources(query):
     """A ledger query (already joined to its order and line) joined to where each sale came from:
     its booth sale, the contract it delivered and the lot of its box."""
-    return (query.outerjoin(BoothSale, BoothSale.order_id == Attribution.order_id)
-            .outerjoin(PurchaseIntent, PurchaseIntent.id == Order.purchase_intent_id)
-            .outerjoin(Lot, Lot.id == OrderLine.lot_id))
+    return (
+        query.outerjoin(BoothSale, BoothSale.order_id == Attribution.order_id)
+        .outerjoin(PurchaseIntent, PurchaseIntent.id == Order.purchase_intent_id)
+        .outerjoin(Lot, Lot.id == OrderLine.lot_id)
+    )
 
 
 # Cut from the ledger itself (slower than the roll-ups, which do not keep these keys).
@@ -189,13 +230,22 @@ def build_reports(dimensions: tuple[str, ...], filters: ReportFilters, staff: bo
     # Only the first grouping also counts the households reached overall: the total is shared.
     grouped = [_figures(dimension, filters, with_total=index == 0) for index, dimension in enumerate(dimensions)]
     first, (households, people, villages) = grouped[0]
-    total = ReportRow("all", "合计", *(sum(r[f] for r in first) for f in ("sales", "attributed", "certified")),
-                      households, sum(r["times"] for r in first), people, villages)
+    total = ReportRow(
+        "all",
+        "合计",
+        *(sum(r[f] for r in first) for f in ("sales", "attributed", "certified")),
+        households,
+        sum(r["times"] for r in first),
+        people,
+        villages,
+    )
     reports = []
-    for dimension, (rows, _overall) in zip(dimensions, grouped):
+    for dimension, (rows, _overall) in zip(dimensions, grouped, strict=False):
         labels = _labels(dimension, [r["key"] for r in rows], staff)
-        report_rows = sorted((_row(r, labels.get(r["key"], str(r["key"]))) for r in rows),
-                             key=lambda r, d=dimension: (r.key if d == "month" else -r.sales_fen, str(r.label)))
+        report_rows = sorted(
+            (_row(r, labels.get(r["key"], str(r["key"]))) for r in rows),
+            key=lambda r, d=dimension: (r.key if d == "month" else -r.sales_fen, str(r.label)),
+        )
         reports.append(Report(dimension, filters, report_rows, total))
     return reports
 
@@ -227,8 +277,9 @@ def sales_by(dimension: str, filters: ReportFilters) -> list[SalesPoint]:
     return [SalesPoint(labels.get(k, str(k)), int(s or 0)) for k, s in rows]
 
 
-def _figures(dimension: str, filters: ReportFilters,
-             with_total: bool) -> tuple[list[dict], tuple[int, int, int] | None]:
+def _figures(
+    dimension: str, filters: ReportFilters, with_total: bool
+) -> tuple[list[dict], tuple[int, int, int] | None]:
     """Each group's figures, and (``with_total``) the households, people and villages reached by
     all groups together, from one pass over the roll-up.
 
@@ -239,10 +290,13 @@ def _figures(dimension: str, filters: ReportFilters,
     rows = _from_ledger(filters) if dimension in LEDGER_DIMENSIONS else _rolled_up(filters)
     key = DIMENSIONS[dimension](rows)
     base = (
-        select(key.label("k"), rows.c.household_id.label("household_id"),
-               func.sum(rows.c.amount_fen).label("fen"),
-               func.sum(case((rows.c.certified.is_(True), rows.c.amount_fen), else_=0)).label("certified"),
-               func.sum(rows.c.pairs).label("pairs"))
+        select(
+            key.label("k"),
+            rows.c.household_id.label("household_id"),
+            func.sum(rows.c.amount_fen).label("fen"),
+            func.sum(case((rows.c.certified.is_(True), rows.c.amount_fen), else_=0)).label("certified"),
+            func.sum(rows.c.pairs).label("pairs"),
+        )
         # Household first: SQLite otherwise walks the township index and fetches every row by it.
         .group_by(rows.c.household_id, key)
         .cte("base")
@@ -250,35 +304,76 @@ def _figures(dimension: str, filters: ReportFilters,
     household = base.c.household_id != 0
     # Only households with money left in this group join: the others reached nobody here.
     statement = (
-        select(base.c.k, func.sum(base.c.fen), func.sum(case((household, base.c.fen), else_=0)),
-               func.sum(base.c.certified), func.sum(case((household, base.c.pairs), else_=0)),
-               func.count(Household.id), func.sum(Household.members), func.count(func.distinct(Household.village_id)))
+        select(
+            base.c.k,
+            func.sum(base.c.fen),
+            func.sum(case((household, base.c.fen), else_=0)),
+            func.sum(base.c.certified),
+            func.sum(case((household, base.c.pairs), else_=0)),
+            func.count(Household.id),
+            func.sum(Household.members),
+            func.count(func.distinct(Household.village_id)),
+        )
         .select_from(base)
         .outerjoin(Household, (Household.id == base.c.household_id) & household & (base.c.fen > 0))
         .group_by(base.c.k)
     )
     if with_total:
-        anywhere = (select(base.c.household_id).where(household).group_by(base.c.household_id)
-                    .having(func.sum(base.c.fen) > 0).subquery())
+        anywhere = (
+            select(base.c.household_id)
+            .where(household)
+            .group_by(base.c.household_id)
+            .having(func.sum(base.c.fen) > 0)
+            .subquery()
+        )
         # The total comes back as the group without a key (no grouping has a NULL key).
-        statement = union_all(statement, select(
-            null(), null(), null(), null(), null(),
-            func.count(), func.sum(Household.members), func.count(func.distinct(Household.village_id)))
-            .select_from(anywhere).join(Household, Household.id == anywhere.c.household_id))
+        statement = union_all(
+            statement,
+            select(
+                null(),
+                null(),
+                null(),
+                null(),
+                null(),
+                func.count(),
+                func.sum(Household.members),
+                func.count(func.distinct(Household.village_id)),
+            )
+            .select_from(anywhere)
+            .join(Household, Household.id == anywhere.c.household_id),
+        )
     rows, overall = [], None
     for k, sales, attributed, certified, times, households, people, villages in db.session.execute(statement):
         if k is None:
             overall = (households, int(people or 0), villages)
             continue
-        rows.append(dict(key=k, sales=int(sales or 0), attributed=int(attributed or 0),
-                         certified=int(certified or 0), times=int(times or 0), households=households,
-                         people=int(people or 0), villages=villages))
+        rows.append(
+            dict(
+                key=k,
+                sales=int(sales or 0),
+                attributed=int(attributed or 0),
+                certified=int(certified or 0),
+                times=int(times or 0),
+                households=households,
+                people=int(people or 0),
+                villages=villages,
+            )
+        )
     return rows, overall
 
 
 def _row(figures: dict, label: str) -> ReportRow:
-    return ReportRow(figures["key"], label, figures["sales"], figures["attributed"], figures["certified"],
-                     figures["households"], figures["times"], figures["people"], figures["villages"])
+    return ReportRow(
+        figures["key"],
+        label,
+        figures["sales"],
+        figures["attributed"],
+        figures["certified"],
+        figures["households"],
+        figures["times"],
+        figures["people"],
+        figures["villages"],
+    )
 
 
 def _labels(dimension: str, keys: list, staff: bool) -> dict:
@@ -286,11 +381,16 @@ def _labels(dimension: str, keys: list, staff: bool) -> dict:
     if dimension == "township":
         return dict(db.session.execute(select(Township.id, Township.name).where(Township.id.in_(ids))).all())
     if dimension == "village":
-        return {i: f"{t} {v}" for i, v, t in db.session.execute(
-            select(Village.id, Village.name, Township.name).join(Township).where(Village.id.in_(ids))).all()}
+        return {
+            i: f"{t} {v}"
+            for i, v, t in db.session.execute(
+                select(Village.id, Village.name, Township.name).join(Township).where(Village.id.in_(ids))
+            ).all()
+        }
     if dimension == "household":
-        rows = db.session.execute(select(Household.id, Household.registration_no, Household.head_name)
-                                  .where(Household.id.in_(ids))).all()
+        rows = db.session.execute(
+            select(Household.id, Household.registration_no, Household.head_name).where(Household.id.in_(ids))
+        ).all()
         # Reports show the registration number and a masked name; full names stay on the registry pages.
         labels = {i: f"{reg} {mask_name(name)}" for i, reg, name in rows}
         labels[0] = "（未登记带贫关系的销售）"
@@ -307,13 +407,18 @@ def _labels(dimension: str, keys: list, staff: bool) -> dict:
     if dimension == "channel":
         return {"online": "线上商城", "intent": "单位采购", "booth": "展销展位"}
     if dimension == "booth":
-        labels = {i: f"{name}（{code}）" for i, code, name in db.session.execute(
-            select(Booth.id, Booth.code, Booth.name).where(Booth.id.in_(ids))).all()}
+        labels = {
+            i: f"{name}（{code}）"
+            for i, code, name in db.session.execute(
+                select(Booth.id, Booth.code, Booth.name).where(Booth.id.in_(ids))
+            ).all()
+        }
         labels[0] = "（非展位销售）"
         return labels
     if dimension == "unit":
-        labels = dict(db.session.execute(select(SupportingUnit.id, SupportingUnit.name)
-                                         .where(SupportingUnit.id.in_(ids))).all())
+        labels = dict(
+            db.session.execute(select(SupportingUnit.id, SupportingUnit.name).where(SupportingUnit.id.in_(ids))).all()
+        )
         labels[0] = "（非单位采购）"
         return labels
     if dimension == "lot":
@@ -329,8 +434,12 @@ def uncertified_event_warnings(filters: ReportFilters) -> list[str]:
     # event_id > 0 rather than != 0 ("no event"): a range the partial index on uncertified rows can scan.
     sold = (
         select(LedgerDay.event_id, LedgerDay.product_id, func.sum(LedgerDay.amount_fen).label("fen"))
-        .where(LedgerDay.certified.is_(False), LedgerDay.event_id > 0, *_dimension_clauses(LedgerDay, filters),
-               *_between(LedgerDay.day, filters.start, filters.end))
+        .where(
+            LedgerDay.certified.is_(False),
+            LedgerDay.event_id > 0,
+            *_dimension_clauses(LedgerDay, filters),
+            *_between(LedgerDay.day, filters.start, filters.end),
+        )
         .group_by(LedgerDay.event_id, LedgerDay.product_id)
         .having(func.sum(LedgerDay.amount_fen) != 0)
         .subquery()
@@ -341,4 +450,6 @@ def uncertified_event_warnings(filters: ReportFilters) -> list[str]:
         .join(Product, Product.id == sold.c.product_id)
         .order_by(Event.name, Product.name)
     ).all()
-    return [f"{event}：{product} 销售时没有有效的扶贫产品认定（¥{amount / 100:,.2f}）" for event, product, amount in rows]
+    return [
+        f"{event}：{product} 销售时没有有效的扶贫产品认定（¥{amount / 100:,.2f}）" for event, product, amount in rows
+    ]

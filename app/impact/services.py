@@ -1,5 +1,6 @@
 """Writing the ledger: a paid line is split over its producer's households, a refund mirrors it,
 and the daily roll-up moves in the same transaction."""
+
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -18,7 +19,9 @@ from app.registry.queries import active_links_clause
 def _shares(producer_id: int, on: date):
     """The producer's households on a date, in a stable order, with weight, link and village."""
     return db.session.execute(
-        db.select(BenefitLink.id, BenefitLink.household_id, BenefitLink.weight, Household.village_id, Village.township_id)
+        db.select(
+            BenefitLink.id, BenefitLink.household_id, BenefitLink.weight, Household.village_id, Village.township_id
+        )
         .join(Household, Household.id == BenefitLink.household_id)
         .join(Village, Village.id == Household.village_id)
         .where(BenefitLink.producer_id == producer_id, active_links_clause(on))
@@ -45,12 +48,18 @@ def record_sales(orders: list[Order]) -> int:
     """Money arrived for these orders: the ledger's sale rows for every line, split by the
     benefit rules of the county day the money arrived (``paid_at``), booked at that moment.
     The one way every channel turns a payment into ledger rows. Does not commit."""
-    return attribute_lines([LedgerEntry(order, line, line.line_total_fen, county_date(order.paid_at), "sale",
-                                        order.paid_at) for order in orders for line in order.lines])
+    return attribute_lines(
+        [
+            LedgerEntry(order, line, line.line_total_fen, county_date(order.paid_at), "sale", order.paid_at)
+            for order in orders
+            for line in order.lines
+        ]
+    )
 
 
-def attribute(order: Order, line: OrderLine, amount_fen: int, on: date, kind: str,
-              booked_at: datetime | None = None) -> int:
+def attribute(
+    order: Order, line: OrderLine, amount_fen: int, on: date, kind: str, booked_at: datetime | None = None
+) -> int:
     """Add ledger rows spreading ``amount_fen`` over the line's households. Does not commit."""
     return attribute_lines([LedgerEntry(order, line, amount_fen, on, kind, booked_at)])
 
@@ -71,19 +80,42 @@ def attribute_lines(entries: list[LedgerEntry]) -> int:
         if key not in shares_by_producer:
             shares_by_producer[key] = _shares(*key)
         shares = shares_by_producer[key]
-        common = dict(order_line_id=line.id, order_id=order.id, producer_id=line.producer_id,
-                      channel=order.channel, event_id=order.event_id, kind=entry.kind, created_at=booked_at)
+        common = dict(
+            order_line_id=line.id,
+            order_id=order.id,
+            producer_id=line.producer_id,
+            channel=order.channel,
+            event_id=order.event_id,
+            kind=entry.kind,
+            created_at=booked_at,
+        )
         if not shares:
             if line.producer_id not in township_of:
                 township_of[line.producer_id] = db.session.get(Producer, line.producer_id).township_id
-            rows = [dict(common, household_id=None, benefit_link_id=None, village_id=None,
-                         township_id=township_of[line.producer_id], amount_fen=entry.amount_fen)]
+            rows = [
+                dict(
+                    common,
+                    household_id=None,
+                    benefit_link_id=None,
+                    village_id=None,
+                    township_id=township_of[line.producer_id],
+                    amount_fen=entry.amount_fen,
+                )
+            ]
         else:
             parts = allocate(entry.amount_fen, [s.weight for s in shares])
-            rows = [dict(common, household_id=s.household_id, benefit_link_id=s.id, village_id=s.village_id,
-                         township_id=s.township_id, amount_fen=part)
-                    for s, part in zip(shares, parts)
-                    if part]
+            rows = [
+                dict(
+                    common,
+                    household_id=s.household_id,
+                    benefit_link_id=s.id,
+                    village_id=s.village_id,
+                    township_id=s.township_id,
+                    amount_fen=part,
+                )
+                for s, part in zip(shares, parts, strict=False)
+                if part
+            ]
         deltas = _pair_deltas(line.id, rows, entry.kind)
         all_rows.extend(rows)
         rollups.extend(_rollup_row(row, line, booked_at, deltas.get(row["household_id"], 0)) for row in rows)
@@ -97,20 +129,36 @@ def _pair_deltas(line_id: int, rows: list[dict], kind: str) -> dict[int, int]:
     the line back to zero."""
     if kind == "sale":
         return {r["household_id"]: 1 for r in rows if r["household_id"] is not None and r["amount_fen"] > 0}
-    before = dict(db.session.execute(
-        select(Attribution.household_id, func.sum(Attribution.amount_fen))
-        .where(Attribution.order_line_id == line_id, Attribution.household_id.is_not(None))
-        .group_by(Attribution.household_id)).all())
-    return {r["household_id"]: -1 for r in rows
-            if r["household_id"] is not None and before.get(r["household_id"], 0) > 0
-            and before[r["household_id"]] + r["amount_fen"] <= 0}
+    before = dict(
+        db.session.execute(
+            select(Attribution.household_id, func.sum(Attribution.amount_fen))
+            .where(Attribution.order_line_id == line_id, Attribution.household_id.is_not(None))
+            .group_by(Attribution.household_id)
+        ).all()
+    )
+    return {
+        r["household_id"]: -1
+        for r in rows
+        if r["household_id"] is not None
+        and before.get(r["household_id"], 0) > 0
+        and before[r["household_id"]] + r["amount_fen"] <= 0
+    }
 
 
 def _rollup_row(row: dict, line: OrderLine, booked_at: datetime, pairs: int) -> dict:
-    return dict(day=county_date(booked_at), township_id=row["township_id"], village_id=row["village_id"] or 0,
-                household_id=row["household_id"] or 0, producer_id=row["producer_id"], product_id=line.product_id,
-                channel=row["channel"], event_id=row["event_id"] or 0, certified=bool(line.certified),
-                amount_fen=row["amount_fen"], pairs=pairs)
+    return dict(
+        day=county_date(booked_at),
+        township_id=row["township_id"],
+        village_id=row["village_id"] or 0,
+        household_id=row["household_id"] or 0,
+        producer_id=row["producer_id"],
+        product_id=line.product_id,
+        channel=row["channel"],
+        event_id=row["event_id"] or 0,
+        certified=bool(line.certified),
+        amount_fen=row["amount_fen"],
+        pairs=pairs,
+    )
 
 
 def roll_up(rows: list[dict]) -> None:
@@ -144,6 +192,9 @@ def _add_into(model, keys: tuple[str, ...], rows: list[dict]) -> None:
     statement = upsert(table, db.engine.dialect.name)
     statement = statement.on_conflict_do_update(
         index_elements=list(keys),
-        set_={"amount_fen": table.c.amount_fen + statement.excluded.amount_fen,
-              "pairs": table.c.pairs + statement.excluded.pairs})
+        set_={
+            "amount_fen": table.c.amount_fen + statement.excluded.amount_fen,
+            "pairs": table.c.pairs + statement.excluded.pairs,
+        },
+    )
     db.session.execute(statement, rows)

@@ -1,4 +1,5 @@
 """Report pages for county staff, exports, and the public impact page and venue board."""
+
 from flask import abort, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -11,12 +12,22 @@ from app.extensions import db
 from app.impact import bp, reports
 from app.impact.forms import ReportFilterForm
 from app.jobs.web import start as start_export
-from app.replica import reading_from_replica, replica_as_of
 from app.registry.queries import all_townships
+from app.replica import reading_from_replica, replica_as_of
 
-DIMENSION_LABELS = {"township": _l("乡镇"), "village": _l("村"), "household": _l("贫困户"), "producer": _l("生产者"),
-                    "product": _l("商品"), "channel": _l("渠道"), "event": _l("活动"), "month": _l("月份"),
-                    "booth": _l("展位"), "unit": _l("帮扶单位"), "lot": _l("生产批次")}
+DIMENSION_LABELS = {
+    "township": _l("乡镇"),
+    "village": _l("村"),
+    "household": _l("贫困户"),
+    "producer": _l("生产者"),
+    "product": _l("商品"),
+    "channel": _l("渠道"),
+    "event": _l("活动"),
+    "month": _l("月份"),
+    "booth": _l("展位"),
+    "unit": _l("帮扶单位"),
+    "lot": _l("生产批次"),
+}
 
 
 def _events() -> list[Event]:
@@ -26,17 +37,21 @@ def _events() -> list[Event]:
 def _filter_form() -> ReportFilterForm:
     form = ReportFilterForm(request.args)
     form.dimension.choices = [SelectChoice(k, v) for k, v in DIMENSION_LABELS.items()]
-    form.township.choices = [SelectChoice("", _("全部乡镇"))] + [SelectChoice(str(t.id), t.name) for t in all_townships()]
+    form.township.choices = [SelectChoice("", _("全部乡镇"))] + [
+        SelectChoice(str(t.id), t.name) for t in all_townships()
+    ]
     form.event.choices = [SelectChoice("", _("全部活动"))] + [SelectChoice(str(e.id), e.name) for e in _events()]
     return form
 
 
 def _filters(form: ReportFilterForm) -> reports.ReportFilters:
     return reports.ReportFilters(
-        start=form.start.data, end=form.end.data,
+        start=form.start.data,
+        end=form.end.data,
         township_id=int(form.township.data) if form.township.data else None,
         channel=form.channel.data or None,
-        event_id=int(form.event.data) if form.event.data else None)
+        event_id=int(form.event.data) if form.event.data else None,
+    )
 
 
 @bp.get("/staff/reports")
@@ -49,9 +64,16 @@ def staff_reports():
         report = reports.build_report(form.dimension.data or "township", _filters(form), staff=True)
         monthly = reports.sales_by("month", _filters(form))
         warnings = reports.uncertified_event_warnings(report.filters)
-    return render_template("impact/reports.html", form=form, report=report, monthly=monthly, events=_events(),
-                           dimension_label=DIMENSION_LABELS[report.dimension], warnings=warnings,
-                           replica_as_of=replica_as_of())
+    return render_template(
+        "impact/reports.html",
+        form=form,
+        report=report,
+        monthly=monthly,
+        events=_events(),
+        dimension_label=DIMENSION_LABELS[report.dimension],
+        warnings=warnings,
+        replica_as_of=replica_as_of(),
+    )
 
 
 @bp.post("/staff/reports/export.<any(csv, xlsx):fmt>")
@@ -74,8 +96,15 @@ def event_report(code: str):
     with reading_from_replica():
         by_township, by_village = reports.build_reports(("township", "village"), filters, staff=True)
         warnings = reports.uncertified_event_warnings(filters)
-    return render_template("impact/event.html", event=event, report=by_township, by_village=by_village,
-                           filters=filters, warnings=warnings, replica_as_of=replica_as_of())
+    return render_template(
+        "impact/event.html",
+        event=event,
+        report=by_township,
+        by_village=by_village,
+        filters=filters,
+        warnings=warnings,
+        replica_as_of=replica_as_of(),
+    )
 
 
 def _public_figures(event: Event | None) -> dict:
@@ -84,9 +113,15 @@ def _public_figures(event: Event | None) -> dict:
     total = by_township.total
     return {
         "event": event.name if event else None,
-        "sales_fen": total.sales_fen, "attributed_fen": total.attributed_fen, "households": total.households,
-        "people": total.people, "villages": total.villages, "household_times": total.household_times,
-        "townships": [{"label": r.label, "sales_fen": r.sales_fen, "households": r.households} for r in by_township.rows],
+        "sales_fen": total.sales_fen,
+        "attributed_fen": total.attributed_fen,
+        "households": total.households,
+        "people": total.people,
+        "villages": total.villages,
+        "household_times": total.household_times,
+        "townships": [
+            {"label": r.label, "sales_fen": r.sales_fen, "households": r.households} for r in by_township.rows
+        ],
         "months": [{"label": p.label, "sales_fen": p.sales_fen} for p in reports.sales_by("month", filters)],
         "channels": [{"label": p.label, "sales_fen": p.sales_fen} for p in reports.sales_by("channel", filters)],
     }

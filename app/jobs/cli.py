@@ -1,4 +1,5 @@
 """`flask jobs …`: the worker, the scheduler, and running one scheduled job by hand."""
+
 import click
 from flask import current_app
 from flask.cli import AppGroup
@@ -20,8 +21,10 @@ def worker_command(burst: bool) -> None:
 
     target = queue()
     if target is None:
-        raise click.ClickException("REDIS_URL is not set: without Redis jobs run inside the web process and "
-                                   "`flask jobs scheduler` runs the schedule; no worker is needed")
+        raise click.ClickException(
+            "REDIS_URL is not set: without Redis jobs run inside the web process and "
+            "`flask jobs scheduler` runs the schedule; no worker is needed"
+        )
     # The parent only talks to Redis; children open their own database connections.
     Worker([target], connection=target.connection).work(burst=burst, with_scheduler=False)
 

@@ -1,5 +1,6 @@
 """The exports staff can run as jobs: each names its file, its type, the audit action of its
 download, and the area's functions that count and write its rows."""
+
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -26,14 +27,28 @@ def _ledger(writer):
 
 
 KINDS = {
-    "ledger_csv": ExportKind("dongkou-ledger.csv", "text/csv; charset=utf-8", "export_ledger",
-                             lambda p: ledger_exports.ledger_count(ReportFilters.from_query(p)),
-                             _ledger(ledger_exports.write_csv)),
-    "ledger_xlsx": ExportKind("dongkou-ledger.xlsx", XLSX, "export_ledger",
-                              lambda p: ledger_exports.ledger_count(ReportFilters.from_query(p)),
-                              _ledger(ledger_exports.write_xlsx)),
-    "households_xlsx": ExportKind("dongkou-households.xlsx", XLSX, "export_households",
-                                  registry_exports.households_count, registry_exports.write_households_xlsx),
-    "labels_pdf": ExportKind("dongkou-labels.pdf", "application/pdf", "print_labels", lambda p: p["count"],
-                             labels.write_sheet),
+    "ledger_csv": ExportKind(
+        "dongkou-ledger.csv",
+        "text/csv; charset=utf-8",
+        "export_ledger",
+        lambda p: ledger_exports.ledger_count(ReportFilters.from_query(p)),
+        _ledger(ledger_exports.write_csv),
+    ),
+    "ledger_xlsx": ExportKind(
+        "dongkou-ledger.xlsx",
+        XLSX,
+        "export_ledger",
+        lambda p: ledger_exports.ledger_count(ReportFilters.from_query(p)),
+        _ledger(ledger_exports.write_xlsx),
+    ),
+    "households_xlsx": ExportKind(
+        "dongkou-households.xlsx",
+        XLSX,
+        "export_households",
+        registry_exports.households_count,
+        registry_exports.write_households_xlsx,
+    ),
+    "labels_pdf": ExportKind(
+        "dongkou-labels.pdf", "application/pdf", "print_labels", lambda p: p["count"], labels.write_sheet
+    ),
 }

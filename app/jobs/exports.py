@@ -7,6 +7,7 @@ the file to a temporary file while it moves ``rows_done`` on through a connectio
 Run twice, or again after its worker was killed, it writes the same file under the same key:
 the effect happens once.
 """
+
 import json
 import logging
 import tempfile
@@ -45,8 +46,13 @@ class ExportNotFound(Exception):
 
 def start_export(kind_name: str, params: dict, actor: Actor) -> ExportFile:
     """Record the export asked for and start its job after the commit. Commits."""
-    export = ExportFile(kind=kind_name, params=json.dumps(params, ensure_ascii=False), requested_by_id=actor.user_id,
-                        filename=kind(kind_name).filename, heartbeat_at=utcnow())
+    export = ExportFile(
+        kind=kind_name,
+        params=json.dumps(params, ensure_ascii=False),
+        requested_by_id=actor.user_id,
+        filename=kind(kind_name).filename,
+        heartbeat_at=utcnow(),
+    )
     db.session.add(export)
     db.session.flush()
     after_commit(run_export, export.id, job_id=f"export-{export.id}")
@@ -84,8 +90,15 @@ def run_export(export_id: int) -> None:
         raise
     db.session.rollback()  # ends the reading transaction before the row is written
     now = utcnow()
-    _touch(export_id, status="done", rows_done=rows, rows_total=rows, storage_key=key, finished_at=now,
-           expires_at=now + timedelta(hours=current_app.config["EXPORT_KEEP_HOURS"]))
+    _touch(
+        export_id,
+        status="done",
+        rows_done=rows,
+        rows_total=rows,
+        storage_key=key,
+        finished_at=now,
+        expires_at=now + timedelta(hours=current_app.config["EXPORT_KEEP_HOURS"]),
+    )
 
 
 def export_for(export_id: int, user_id: int) -> ExportFile:
@@ -106,24 +119,37 @@ def open_download(export: ExportFile, actor: Actor) -> BinaryIO:
         stream = storage("exports").open(export.storage_key)
     except StorageError as error:
         raise ExportNotFound(export.id) from error
-    record(actor, kind(export.kind).audit_action, "export_file", export.id,
-           after={"kind": export.kind, "rows": export.rows_done, "filters": json.loads(export.params)})
+    record(
+        actor,
+        kind(export.kind).audit_action,
+        "export_file",
+        export.id,
+        after={"kind": export.kind, "rows": export.rows_done, "filters": json.loads(export.params)},
+    )
     db.session.commit()
     return stream
 
 
 def recent_for(user_id: int, limit: int = 20) -> list[ExportFile]:
-    return list(db.session.execute(
-        db.select(ExportFile).where(ExportFile.requested_by_id == user_id).order_by(ExportFile.id.desc()).limit(limit)
-    ).scalars())
+    return list(
+        db.session.execute(
+            db.select(ExportFile)
+            .where(ExportFile.requested_by_id == user_id)
+            .order_by(ExportFile.id.desc())
+            .limit(limit)
+        ).scalars()
+    )
 
 
 @recorded
 def purge_expired_exports(now=None) -> dict:
     """Scheduled: delete export files past their day in storage. Safe to run twice."""
     now = now or utcnow()
-    due = db.session.execute(db.select(ExportFile).where(ExportFile.status == "done", ExportFile.expires_at < now)
-                             ).scalars().all()
+    due = (
+        db.session.execute(db.select(ExportFile).where(ExportFile.status == "done", ExportFile.expires_at < now))
+        .scalars()
+        .all()
+    )
     for export in due:
         storage("exports").delete(export.storage_key)
         export.status = "purged"
@@ -135,11 +161,16 @@ def requeue_stalled_exports(now=None) -> int:
     """Start again the exports whose job went missing: never started (a lost enqueue) or silent
     for minutes (a killed worker). Each run starts from the top, so the file is whole."""
     now = now or utcnow()
-    stalled = db.session.execute(
-        db.select(ExportFile.id).where(ExportFile.status.in_(("queued", "running")),
-                                       or_(ExportFile.heartbeat_at.is_(None),
-                                           ExportFile.heartbeat_at < now - STALLED_AFTER))
-    ).scalars().all()
+    stalled = (
+        db.session.execute(
+            db.select(ExportFile.id).where(
+                ExportFile.status.in_(("queued", "running")),
+                or_(ExportFile.heartbeat_at.is_(None), ExportFile.heartbeat_at < now - STALLED_AFTER),
+            )
+        )
+        .scalars()
+        .all()
+    )
     db.session.rollback()
     for export_id in stalled:
         _touch(export_id)  # one requeue per silence, however often the sweep runs meanwhile

@@ -1,6 +1,6 @@
 """What the background did: one row per scheduled run, one per export asked for."""
+
 from datetime import datetime
-from typing import Optional
 
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -16,7 +16,7 @@ class JobRun(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     job: Mapped[str] = mapped_column(String(64))
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
-    finished_at: Mapped[Optional[datetime]]
+    finished_at: Mapped[datetime | None]
     outcome: Mapped[str] = mapped_column(String(16), default="running")  # running, ok, problem, failed
     counts: Mapped[str] = mapped_column(Text, default="{}")  # JSON: what the run did, e.g. {"expired": 3}
     detail: Mapped[str] = mapped_column(Text, default="")
@@ -34,15 +34,14 @@ class ExportFile(db.Model):
     requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     status: Mapped[str] = mapped_column(String(16), default="queued")  # queued, running, done, failed, purged
     rows_done: Mapped[int] = mapped_column(default=0)
-    rows_total: Mapped[Optional[int]]
-    storage_key: Mapped[Optional[str]] = mapped_column(String(255))
+    rows_total: Mapped[int | None]
+    storage_key: Mapped[str | None] = mapped_column(String(255))
     filename: Mapped[str] = mapped_column(String(128))
     error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Moved on by a running job; a job whose heartbeat stops (worker killed) is started again.
-    heartbeat_at: Mapped[Optional[datetime]]
-    finished_at: Mapped[Optional[datetime]]
-    expires_at: Mapped[Optional[datetime]]
-
+    heartbeat_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    expires_at: Mapped[datetime | None]
 
     __table_args__ = (Index("ix_export_files_status", "status"),)

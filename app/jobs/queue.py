@@ -8,6 +8,7 @@ The database stays the source of truth: every job reads its work from a row by i
 sweep re-enqueues rows whose job went missing (Redis down, a worker killed), so a lost
 enqueue only delays the work.
 """
+
 import logging
 from collections.abc import Callable
 from functools import lru_cache

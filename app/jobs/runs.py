@@ -1,4 +1,5 @@
 """Each run of a scheduled job leaves a row: what ran, when, how it ended and what it did."""
+
 import json
 import logging
 from collections.abc import Callable

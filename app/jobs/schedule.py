@@ -1,6 +1,7 @@
 """What runs when, without cron. Cron times are UTC (RQ's cron reads them so); the words
 beside them give the county's hour. With Redis, RQ's CronScheduler enqueues these for the worker; without it
 (the embedded default) the same table runs in-process from `flask jobs scheduler`."""
+
 import logging
 import time
 

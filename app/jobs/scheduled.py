@@ -1,5 +1,6 @@
 """The jobs the schedule runs. Each is safe to run twice or late: it works from the database's
 state, not from having been called, and mails at most once per county day."""
+
 from datetime import timedelta
 
 from flask import current_app
@@ -49,11 +50,15 @@ def warn_expiring_certifications() -> dict:
     """Mail staff the products on sale whose newest certification has expired or runs out soon."""
     day = today()
     days = current_app.config["CERTIFICATION_WARNING_DAYS"]
-    newest = (db.select(Certification.product_id, db.func.max(Certification.valid_to).label("valid_to"))
-              .group_by(Certification.product_id).subquery())
+    newest = (
+        db.select(Certification.product_id, db.func.max(Certification.valid_to).label("valid_to"))
+        .group_by(Certification.product_id)
+        .subquery()
+    )
     due = db.session.execute(
-        db.select(Product.name.label("product_name"), Certification.number, Certification.issuer,
-                  Certification.valid_to)
+        db.select(
+            Product.name.label("product_name"), Certification.number, Certification.issuer, Certification.valid_to
+        )
         .join(newest, newest.c.product_id == Product.id)
         .join(Certification, (Certification.product_id == Product.id) & (Certification.valid_to == newest.c.valid_to))
         .where(Product.is_active.is_(True), newest.c.valid_to <= day + timedelta(days=days))
@@ -61,8 +66,14 @@ def warn_expiring_certifications() -> dict:
     ).all()
     if due:
         for user in _staff():
-            mail_user(user, "certification_warning", f"certification_warning:{day}:{user.id}", certifications=due,
-                      today=day, days=days)
+            mail_user(
+                user,
+                "certification_warning",
+                f"certification_warning:{day}:{user.id}",
+                certifications=due,
+                today=day,
+                days=days,
+            )
         db.session.commit()
     return {"certifications": len(due), "problems": len(due)}
 

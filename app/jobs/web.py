@@ -1,5 +1,6 @@
 """What other areas' staff pages need to start an export job (kept apart from the jobs page,
 whose imports reach every area)."""
+
 from flask import abort, redirect, url_for
 from flask_wtf import FlaskForm
 

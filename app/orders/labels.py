@@ -1,4 +1,5 @@
 """Words for order and payment statuses, in the reader's language."""
+
 from flask_babel import lazy_gettext as _l
 
 ORDER_STATUS = {

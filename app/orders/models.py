@@ -1,6 +1,6 @@
 """Order, its lines (snapshots of what was bought) and the audit trail of its status."""
+
 from datetime import datetime
-from typing import Optional
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -20,10 +20,10 @@ class Order(db.Model):
     # Made before payment so Stripe, emails and the buyer all name the order the same way.
     number: Mapped[str] = mapped_column(String(32), unique=True)
     channel: Mapped[str] = mapped_column(String(16), default="online")
-    user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"), index=True)
-    event_id: Mapped[Optional[int]] = mapped_column(ForeignKey("events.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id"), index=True)
     # Set on the intent channel: the purchase-intent contract this delivery fulfils.
-    purchase_intent_id: Mapped[Optional[int]] = mapped_column(ForeignKey("purchase_intents.id"), index=True)
+    purchase_intent_id: Mapped[int | None] = mapped_column(ForeignKey("purchase_intents.id"), index=True)
     status: Mapped[str] = mapped_column(String(20))
     payment_status: Mapped[str] = mapped_column(String(20), default=payment_states.UNPAID)
     payment_method: Mapped[str] = mapped_column(String(16))
@@ -43,15 +43,16 @@ class Order(db.Model):
     carrier: Mapped[str] = mapped_column(String(64), default="")
     tracking_number: Mapped[str] = mapped_column(String(64), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    expires_at: Mapped[Optional[datetime]]
-    paid_at: Mapped[Optional[datetime]]
-    shipped_at: Mapped[Optional[datetime]]
-    delivered_at: Mapped[Optional[datetime]]
+    expires_at: Mapped[datetime | None]
+    paid_at: Mapped[datetime | None]
+    shipped_at: Mapped[datetime | None]
+    delivered_at: Mapped[datetime | None]
 
     lines: Mapped[list["OrderLine"]] = relationship(back_populates="order", order_by="OrderLine.id")
     status_changes: Mapped[list["OrderStatusChange"]] = relationship(order_by="OrderStatusChange.id")
-    payment_changes: Mapped[list["PaymentStatusChange"]] = relationship(order_by="PaymentStatusChange.id",
-                                                                         viewonly=True)
+    payment_changes: Mapped[list["PaymentStatusChange"]] = relationship(
+        order_by="PaymentStatusChange.id", viewonly=True
+    )
     # Read-only here: payments are written by app.payments, which owns their states.
     payments = relationship("Payment", viewonly=True, order_by="Payment.id")
     user = relationship("User")
@@ -92,7 +93,7 @@ class OrderLine(db.Model):
     # judge past sales by today's certificates.
     certified: Mapped[bool] = mapped_column(default=False)
     # The production lot, when the box was scanned or its lot code typed at a booth.
-    lot_id: Mapped[Optional[int]] = mapped_column(ForeignKey("lots.id"), index=True)
+    lot_id: Mapped[int | None] = mapped_column(ForeignKey("lots.id"), index=True)
 
     order: Mapped[Order] = relationship(back_populates="lines")
 
@@ -111,9 +112,9 @@ class OrderStatusChange(db.Model):
     __tablename__ = "order_status_changes"
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
-    from_status: Mapped[Optional[str]] = mapped_column(String(20))
+    from_status: Mapped[str | None] = mapped_column(String(20))
     to_status: Mapped[str] = mapped_column(String(20))
-    actor_user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     actor: Mapped[str] = mapped_column(String(64))  # "user", "staff", "stripe", "system"
     reason: Mapped[str] = mapped_column(String(255), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -126,12 +127,12 @@ class PaymentStatusChange(db.Model):
     __tablename__ = "payment_status_changes"
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
-    from_status: Mapped[Optional[str]] = mapped_column(String(20))
+    from_status: Mapped[str | None] = mapped_column(String(20))
     to_status: Mapped[str] = mapped_column(String(20))
     # What moved: the amount received, or minus the amount refunded.
     amount_fen: Mapped[int]
     method: Mapped[str] = mapped_column(String(16))
-    actor_user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     actor: Mapped[str] = mapped_column(String(64))  # "user", "staff", "stripe", "booth", "system"
     reason: Mapped[str] = mapped_column(String(255), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,4 +1,5 @@
 """Read-only order lists for buyers and staff."""
+
 from datetime import datetime
 
 from sqlalchemy.orm import selectinload
@@ -8,16 +9,24 @@ from app.orders.models import Order
 
 
 def orders_of_user(user_id: int, limit: int = 50) -> list[Order]:
-    query = (db.select(Order).where(Order.user_id == user_id).options(selectinload(Order.lines))
-             .order_by(Order.created_at.desc(), Order.id.desc()).limit(limit))
+    query = (
+        db.select(Order)
+        .where(Order.user_id == user_id)
+        .options(selectinload(Order.lines))
+        .order_by(Order.created_at.desc(), Order.id.desc())
+        .limit(limit)
+    )
     return list(db.session.execute(query).scalars())
 
 
 def online_order_placed_since(user_id: int, since: datetime) -> str | None:
     """The number of the buyer's latest online order placed since ``since``, if any."""
     return db.session.scalar(
-        db.select(Order.number).where(Order.user_id == user_id, Order.channel == "online", Order.created_at >= since)
-        .order_by(Order.created_at.desc(), Order.id.desc()).limit(1))
+        db.select(Order.number)
+        .where(Order.user_id == user_id, Order.channel == "online", Order.created_at >= since)
+        .order_by(Order.created_at.desc(), Order.id.desc())
+        .limit(1)
+    )
 
 
 def staff_order_page(status: str | None, payment_status: str | None, q: str | None, page: int, per_page: int = 30):

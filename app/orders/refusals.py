@@ -1,4 +1,5 @@
 """Why an order could not be placed or changed."""
+
 from flask_babel import lazy_gettext as _l
 
 from app.refusals import Refusal

@@ -1,4 +1,5 @@
 """Order use cases. Each commits exactly once, or raises and leaves the database as it was."""
+
 import functools
 import logging
 import secrets
@@ -98,9 +99,16 @@ def get_order(number: str, user_id: int | None = None, for_update: bool = False)
     return order
 
 
-def place_order(user_id: int, take_items: Callable[[], list[CartItem]], address: Address, note: str,
-                event_code: str | None, payment_method: str, max_quantity: int,
-                payment_timeout_minutes: int) -> PlacedOrder:
+def place_order(
+    user_id: int,
+    take_items: Callable[[], list[CartItem]],
+    address: Address,
+    note: str,
+    event_code: str | None,
+    payment_method: str,
+    max_quantity: int,
+    payment_timeout_minutes: int,
+) -> PlacedOrder:
     """Create an order from the items ``take_items`` hands over, with its lines, and reserve
     stock, all in one transaction. Commits, or rolls everything back and raises CheckoutError.
 
@@ -114,8 +122,9 @@ def place_order(user_id: int, take_items: Callable[[], list[CartItem]], address:
         raise CheckoutError("bad_mobile")
     for _ in range(5):
         try:
-            placed = _place(user_id, take_items, address, note, event_code, payment_method, max_quantity,
-                            payment_timeout_minutes)
+            placed = _place(
+                user_id, take_items, address, note, event_code, payment_method, max_quantity, payment_timeout_minutes
+            )
         except _NumberTaken:
             # Random numbers collide now and then once a day holds many orders: the whole
             # order (cart, stock and all) is taken again with a new number.
@@ -134,9 +143,16 @@ class _NumberTaken(Exception):
     pass
 
 
-def _place(user_id: int, take_items: Callable[[], list[CartItem]], address: Address, note: str,
-           event_code: str | None, payment_method: str, max_quantity: int,
-           payment_timeout_minutes: int) -> PlacedOrder:
+def _place(
+    user_id: int,
+    take_items: Callable[[], list[CartItem]],
+    address: Address,
+    note: str,
+    event_code: str | None,
+    payment_method: str,
+    max_quantity: int,
+    payment_timeout_minutes: int,
+) -> PlacedOrder:
     items = sorted(take_items(), key=lambda i: i.sku_id)
     if not items:
         raise CheckoutError("empty_cart")
@@ -150,12 +166,17 @@ def _place(user_id: int, take_items: Callable[[], list[CartItem]], address: Addr
     # Taking the stock also reads what the lines copy: one statement per SKU, and a SKU that
     # could not be taken is looked at again only to say why.
     on = today()
-    taken = {i.sku_id: db.session.execute(_taking_stock(), {"sku_id": i.sku_id, "quantity": i.quantity, "today": on})
-             .first() for i in items}
+    taken = {
+        i.sku_id: db.session.execute(_taking_stock(), {"sku_id": i.sku_id, "quantity": i.quantity, "today": on}).first()
+        for i in items
+    }
     if any(row is None for row in taken.values()):
         raise _refusal(items, taken)
-    changed = [_label(taken[i.sku_id].product_name, taken[i.sku_id].name) for i in items
-               if taken[i.sku_id].price_fen != i.price_seen_fen]
+    changed = [
+        _label(taken[i.sku_id].product_name, taken[i.sku_id].name)
+        for i in items
+        if taken[i.sku_id].price_fen != i.price_seen_fen
+    ]
     if changed:
         raise CheckoutError("price_changed", names=changed)
 
@@ -163,11 +184,19 @@ def _place(user_id: int, take_items: Callable[[], list[CartItem]], address: Addr
     online = payment_method == "stripe"
     subtotal = sum(taken[i.sku_id].price_fen * i.quantity for i in items)
     order = Order(
-        number=new_order_number(now), channel="online", user_id=user_id, event_id=event_id,
-        status=states.PENDING_PAYMENT if online else states.CONFIRMED, payment_method=payment_method,
-        subtotal_fen=subtotal, shipping_fen=0, total_fen=subtotal, note=note.strip()[:500],
+        number=new_order_number(now),
+        channel="online",
+        user_id=user_id,
+        event_id=event_id,
+        status=states.PENDING_PAYMENT if online else states.CONFIRMED,
+        payment_method=payment_method,
+        subtotal_fen=subtotal,
+        shipping_fen=0,
+        total_fen=subtotal,
+        note=note.strip()[:500],
         expires_at=now + timedelta(minutes=payment_timeout_minutes) if online else None,
-        **address.__dict__)
+        **address.__dict__,
+    )
     db.session.add(order)
     try:
         db.session.flush()
@@ -175,8 +204,10 @@ def _place(user_id: int, take_items: Callable[[], list[CartItem]], address: Addr
         if _number_taken(error):
             raise _NumberTaken from error
         raise
-    lines = [order_line(_facts(item.sku_id, taken[item.sku_id]), taken[item.sku_id].price_fen, item.quantity)
-             for item in items]
+    lines = [
+        order_line(_facts(item.sku_id, taken[item.sku_id]), taken[item.sku_id].price_fen, item.quantity)
+        for item in items
+    ]
     for line in lines:
         line.order_id = order.id
     db.session.add_all(lines)
@@ -189,8 +220,16 @@ def _place(user_id: int, take_items: Callable[[], list[CartItem]], address: Addr
 
 
 def _facts(sku_id: int, taken: Row) -> SkuFacts:
-    return SkuFacts(sku_id, taken.product_id, taken.producer_id, taken.product_name, taken.code, taken.name,
-                    taken.unit, bool(taken.certified))
+    return SkuFacts(
+        sku_id,
+        taken.product_id,
+        taken.producer_id,
+        taken.product_name,
+        taken.code,
+        taken.name,
+        taken.unit,
+        bool(taken.certified),
+    )
 
 
 @functools.cache
@@ -203,32 +242,59 @@ def _taking_stock():
     sku_product = literal_column(f"{Sku.__tablename__}.product_id", Integer)
     product = db.select(Product.id).where(Product.id == sku_product)
     certified_today = db.select(Certification.id).where(
-        Certification.product_id == sku_product, Certification.valid_from <= bindparam("today"),
-        Certification.valid_to >= bindparam("today"))
-    return (update(Sku).where(Sku.id == bindparam("sku_id"), Sku.stock >= bindparam("quantity"),
-                              Sku.is_active.is_(True), product.where(Product.is_active.is_(True)).exists())
-            .values(stock=Sku.stock - bindparam("quantity"))
-            .returning(Sku.product_id, Sku.code, Sku.name, Sku.unit, Sku.price_fen,
-                       product.with_only_columns(Product.name).scalar_subquery().label("product_name"),
-                       product.with_only_columns(Product.producer_id).scalar_subquery().label("producer_id"),
-                       certified_today.exists().label("certified"))
-            .execution_options(synchronize_session=False))
+        Certification.product_id == sku_product,
+        Certification.valid_from <= bindparam("today"),
+        Certification.valid_to >= bindparam("today"),
+    )
+    return (
+        update(Sku)
+        .where(
+            Sku.id == bindparam("sku_id"),
+            Sku.stock >= bindparam("quantity"),
+            Sku.is_active.is_(True),
+            product.where(Product.is_active.is_(True)).exists(),
+        )
+        .values(stock=Sku.stock - bindparam("quantity"))
+        .returning(
+            Sku.product_id,
+            Sku.code,
+            Sku.name,
+            Sku.unit,
+            Sku.price_fen,
+            product.with_only_columns(Product.name).scalar_subquery().label("product_name"),
+            product.with_only_columns(Product.producer_id).scalar_subquery().label("producer_id"),
+            certified_today.exists().label("certified"),
+        )
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _refusal(items: list[CartItem], taken: dict) -> CheckoutError:
     """Why some SKUs could not be taken: off sale, their price moved, or not enough left."""
     # Read in the shape the taken rows have, so the two answer the same questions below.
-    refused = {row.id: row for row in db.session.execute(
-        db.select(Sku.id, Sku.name, Sku.price_fen, Product.name.label("product_name"),
-                  (Sku.is_active & Product.is_active).label("on_sale"))
-        .join(Product, Product.id == Sku.product_id)
-        .where(Sku.id.in_([i for i, row in taken.items() if row is None])))}
+    refused = {
+        row.id: row
+        for row in db.session.execute(
+            db.select(
+                Sku.id,
+                Sku.name,
+                Sku.price_fen,
+                Product.name.label("product_name"),
+                (Sku.is_active & Product.is_active).label("on_sale"),
+            )
+            .join(Product, Product.id == Sku.product_id)
+            .where(Sku.id.in_([i for i, row in taken.items() if row is None]))
+        )
+    }
     unavailable = [str(i) for i, row in taken.items() if row is None and not (i in refused and refused[i].on_sale)]
     if unavailable:
         return CheckoutError("unavailable", skus=unavailable)
     current = {i: row or refused[i] for i, row in taken.items()}
-    changed = [_label(current[i.sku_id].product_name, current[i.sku_id].name) for i in items
-               if current[i.sku_id].price_fen != i.price_seen_fen]
+    changed = [
+        _label(current[i.sku_id].product_name, current[i.sku_id].name)
+        for i in items
+        if current[i.sku_id].price_fen != i.price_seen_fen
+    ]
     if changed:
         return CheckoutError("price_changed", names=changed)
     return CheckoutError("sold_out", names=[_label(row.product_name, row.name) for row in refused.values()])
@@ -241,15 +307,22 @@ def _label(product_name: str, sku_name: str) -> str:
 def take_stock(sku_id: int, quantity: int) -> bool:
     """Take stock with one conditional UPDATE; False when there is not enough. Does not commit."""
     result = db.session.execute(
-        update(Sku).where(Sku.id == sku_id, Sku.stock >= quantity, Sku.is_active.is_(True))
-        .values(stock=Sku.stock - quantity).execution_options(synchronize_session=False))
+        update(Sku)
+        .where(Sku.id == sku_id, Sku.stock >= quantity, Sku.is_active.is_(True))
+        .values(stock=Sku.stock - quantity)
+        .execution_options(synchronize_session=False)
+    )
     return result.rowcount == 1
 
 
 def release_stock(order: Order) -> None:
     for line in order.lines:
-        db.session.execute(update(Sku).where(Sku.id == line.sku_id).values(stock=Sku.stock + line.quantity)
-                           .execution_options(synchronize_session=False))
+        db.session.execute(
+            update(Sku)
+            .where(Sku.id == line.sku_id)
+            .values(stock=Sku.stock + line.quantity)
+            .execution_options(synchronize_session=False)
+        )
 
 
 def _queue_confirmation(order: Order, lines: list[OrderLine]) -> None:
@@ -258,8 +331,9 @@ def _queue_confirmation(order: Order, lines: list[OrderLine]) -> None:
     mail_user(order.user, "order_placed", order=order, lines=lines)
 
 
-def cancel_unpaid(number: str, actor: str, actor_user_id: int | None, reason: str,
-                  owner_id: int | None = None) -> Order:
+def cancel_unpaid(
+    number: str, actor: str, actor_user_id: int | None, reason: str, owner_id: int | None = None
+) -> Order:
     """Cancel an order that is not paid yet and give its stock back. Commits.
 
     Raises OrderNotFound, or ForbiddenTransition when the order is paid or on its way.
@@ -282,12 +356,17 @@ def expire_orders(now: datetime | None = None) -> list[str]:
     """
     now = now or utcnow()
     expired = []
-    due = db.session.execute(
-        db.select(Order.number).where(Order.status == states.PENDING_PAYMENT, Order.expires_at < now)
-    ).scalars().all()
+    due = (
+        db.session.execute(
+            db.select(Order.number).where(Order.status == states.PENDING_PAYMENT, Order.expires_at < now)
+        )
+        .scalars()
+        .all()
+    )
     for number in due:
         order = db.session.execute(
-            db.select(Order).where(Order.number == number, Order.status == states.PENDING_PAYMENT)
+            db.select(Order)
+            .where(Order.number == number, Order.status == states.PENDING_PAYMENT)
             .with_for_update(skip_locked=True)
         ).scalar_one_or_none()
         if order is None or order.payment_status != payment_states.UNPAID:
@@ -325,4 +404,3 @@ def mark_completed(number: str, staff_id: int) -> Order:
     set_status(order, states.COMPLETED, "staff", "订单完成", staff_id)
     db.session.commit()
     return order
-

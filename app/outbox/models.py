@@ -1,6 +1,6 @@
 """The outbox table: a durable record of every message, sent or not."""
+
 from datetime import datetime
-from typing import Optional
 
 from sqlalchemy import Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -24,16 +24,16 @@ class OutboxMessage(db.Model):
     kind: Mapped[str] = mapped_column(String(32), default="")
     language: Mapped[str] = mapped_column(String(8), default="zh_CN")
     # One mail per business event: a job or a command run twice cannot write it twice.
-    dedupe_key: Mapped[Optional[str]] = mapped_column(String(128), unique=True)
+    dedupe_key: Mapped[str | None] = mapped_column(String(128), unique=True)
     status: Mapped[str] = mapped_column(String(8), default=PENDING)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
     # The sweep sends pending mail whose time has come: a grace period after it is written (the
     # job enqueued by the commit normally sends it first), then the backoff after a failure.
-    next_attempt_at: Mapped[Optional[datetime]]
+    next_attempt_at: Mapped[datetime | None]
     # Held by one delivery at a time, so the job and a sweep never send it twice at once.
-    claimed_until: Mapped[Optional[datetime]]
+    claimed_until: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    sent_at: Mapped[Optional[datetime]]
+    sent_at: Mapped[datetime | None]
 
     __table_args__ = (Index("ix_outbox_messages_status_next", "status", "next_attempt_at"),)

@@ -3,6 +3,7 @@
 Bodies come from ``templates/mail/<kind>.<language>.txt``, whose first line is
 ``Subject: …``, in the recipient's language, with money through the one ``fen`` filter.
 """
+
 from datetime import timedelta
 
 from flask import current_app, render_template
@@ -25,8 +26,9 @@ def _language(language: str | None) -> str:
     return language if language in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-def queue_mail(recipient: str, kind: str, language: str | None = None, dedupe_key: str | None = None,
-               **context) -> OutboxMessage | None:
+def queue_mail(
+    recipient: str, kind: str, language: str | None = None, dedupe_key: str | None = None, **context
+) -> OutboxMessage | None:
     """Add one mail to the caller's transaction and deliver it once that commits. Does not commit.
 
     With a ``dedupe_key`` already in the outbox nothing is added: the same business event
@@ -36,9 +38,15 @@ def queue_mail(recipient: str, kind: str, language: str | None = None, dedupe_ke
     language = _language(language)
     text = render_template(f"mail/{kind}.{language}.txt", site_url=current_app.config["SITE_URL"], **context)
     subject_line, _, body = text.partition("\n")
-    message = OutboxMessage(recipient=recipient, subject=subject_line.removeprefix("Subject:").strip(),
-                            body=body.strip() + "\n", kind=kind, language=language, dedupe_key=dedupe_key,
-                            next_attempt_at=utcnow() + SWEEP_GRACE)
+    message = OutboxMessage(
+        recipient=recipient,
+        subject=subject_line.removeprefix("Subject:").strip(),
+        body=body.strip() + "\n",
+        kind=kind,
+        language=language,
+        dedupe_key=dedupe_key,
+        next_attempt_at=utcnow() + SWEEP_GRACE,
+    )
     db.session.add(message)
     db.session.flush()
     after_commit(deliver_message, message.id, job_id=f"mail-{message.id}")
@@ -58,12 +66,19 @@ def deliver_message(message_id: int) -> None:
     A refusal the server calls temporary waits for the backoff; after the last attempt, or on
     a permanent refusal, the message is marked failed for staff to see and resend."""
     now = utcnow()
-    claimed = db.session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, OutboxMessage.status == PENDING,
-               or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now))
-        .values(claimed_until=now + LEASE).execution_options(synchronize_session=False)
-    ).rowcount == 1
+    claimed = (
+        db.session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.id == message_id,
+                OutboxMessage.status == PENDING,
+                or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
+            )
+            .values(claimed_until=now + LEASE)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        == 1
+    )
     db.session.commit()
     if not claimed:
         return
@@ -91,9 +106,13 @@ def sweep_outbox(now=None) -> dict:
     now = now or utcnow()
     due = db.session.execute(
         db.select(OutboxMessage.id, OutboxMessage.attempts)
-        .where(OutboxMessage.status == PENDING, OutboxMessage.next_attempt_at <= now,
-               or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now))
-        .order_by(OutboxMessage.id).limit(1000)
+        .where(
+            OutboxMessage.status == PENDING,
+            OutboxMessage.next_attempt_at <= now,
+            or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
+        )
+        .order_by(OutboxMessage.id)
+        .limit(1000)
     ).all()
     db.session.rollback()
     for message_id, attempts in due:
@@ -121,6 +140,7 @@ def counts() -> dict[str, int]:
 
 def unsent(page: int, per_page: int = 50):
     """Pending and failed messages, oldest first: what staff look at when mail does not arrive."""
-    query = (db.select(OutboxMessage).where(OutboxMessage.status != SENT)
-             .order_by(OutboxMessage.status, OutboxMessage.id))
+    query = (
+        db.select(OutboxMessage).where(OutboxMessage.status != SENT).order_by(OutboxMessage.status, OutboxMessage.id)
+    )
     return db.paginate(query, page=page, per_page=per_page, error_out=False)

@@ -1,7 +1,7 @@
 """SMTP delivery of one stored message, and the two ways it can fail."""
+
 import logging
 import smtplib
-import socket
 from email.message import EmailMessage
 
 from app.outbox.models import OutboxMessage
@@ -44,5 +44,5 @@ def send(message: OutboxMessage, config) -> None:
         if all(code >= 500 for code in codes):
             raise MailRefused(str(error.recipients)) from error
         raise MailUnavailable(str(error.recipients)) from error
-    except (smtplib.SMTPException, OSError, socket.timeout) as error:
+    except (TimeoutError, smtplib.SMTPException, OSError) as error:
         raise MailUnavailable(str(error) or type(error).__name__) from error

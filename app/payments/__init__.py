@@ -1,4 +1,5 @@
 """Payments: the gateway to Stripe, offline methods, and the webhook that makes payments exactly-once."""
+
 from flask import Blueprint
 
 bp = Blueprint("payments", __name__)

@@ -1,5 +1,6 @@
 """The only module that talks to Stripe. Everything else sees plain values, so another
 acquirer (Stripe does not onboard mainland-China merchants) can be added beside it."""
+
 import json
 import time
 from dataclasses import dataclass
@@ -35,15 +36,25 @@ class NewIntent:
 def _state(intent) -> IntentState:
     intent = intent.to_dict()
     metadata = intent.get("metadata") or {}
-    return IntentState(intent["id"], intent["status"], int(intent["amount"]), str(intent["currency"]).upper(),
-                       metadata.get("order_number"))
+    return IntentState(
+        intent["id"],
+        intent["status"],
+        int(intent["amount"]),
+        str(intent["currency"]).upper(),
+        metadata.get("order_number"),
+    )
 
 
 class StripeGateway:
     name = "stripe"
 
-    def __init__(self, secret_key: str, webhook_secret: str, api_base: str | None = None,
-                 method_types: tuple[str, ...] = ("card", "alipay", "wechat_pay")):
+    def __init__(
+        self,
+        secret_key: str,
+        webhook_secret: str,
+        api_base: str | None = None,
+        method_types: tuple[str, ...] = ("card", "alipay", "wechat_pay"),
+    ):
         options = {"base_addresses": {"api": api_base}} if api_base else {}
         # A client per gateway rather than the module-global api_key: tests and, later,
         # several merchant accounts can live in one process.
@@ -63,7 +74,8 @@ class StripeGateway:
             params["payment_method_options"] = {"wechat_pay": {"client": "web"}}
         try:
             intent = self._client.v1.payment_intents.create(
-                params=params, options={"idempotency_key": f"order-{order_number}-attempt-{attempt}"})
+                params=params, options={"idempotency_key": f"order-{order_number}-attempt-{attempt}"}
+            )
         except stripe.StripeError as exc:
             raise GatewayError(f"create PaymentIntent failed: {exc.user_message or exc}") from exc
         return NewIntent(intent["id"], intent["client_secret"])
@@ -83,8 +95,8 @@ class StripeGateway:
     def refund(self, intent_id: str, amount_fen: int, idempotency_key: str) -> str:
         try:
             refund = self._client.v1.refunds.create(
-                params={"payment_intent": intent_id, "amount": amount_fen},
-                options={"idempotency_key": idempotency_key})
+                params={"payment_intent": intent_id, "amount": amount_fen}, options={"idempotency_key": idempotency_key}
+            )
         except stripe.StripeError as exc:
             raise GatewayError(f"refund failed: {exc.user_message or exc}") from exc
         return refund["id"]
@@ -94,8 +106,9 @@ class StripeGateway:
         if not signature:
             raise InvalidWebhook("missing Stripe-Signature header")
         try:
-            stripe.WebhookSignature.verify_header(payload.decode("utf-8"), signature, self._webhook_secret,
-                                                  WEBHOOK_TOLERANCE_SECONDS)
+            stripe.WebhookSignature.verify_header(
+                payload.decode("utf-8"), signature, self._webhook_secret, WEBHOOK_TOLERANCE_SECONDS
+            )
             # The SDK refuses only old timestamps; one from the future is as suspect (a signed
             # event kept to be replayed later), so the same tolerance holds ahead too.
             stamp = int(dict(part.split("=", 1) for part in signature.split(",") if "=" in part)["t"])
@@ -114,5 +127,6 @@ def gateway_from_config(config) -> StripeGateway | None:
     if not (config.get("STRIPE_SECRET_KEY") and config.get("STRIPE_WEBHOOK_SECRET")):
         return None
     methods = tuple(m.strip() for m in config.get("STRIPE_PAYMENT_METHOD_TYPES", "card").split(",") if m.strip())
-    return StripeGateway(config["STRIPE_SECRET_KEY"], config["STRIPE_WEBHOOK_SECRET"],
-                         config.get("STRIPE_API_BASE"), methods)
+    return StripeGateway(
+        config["STRIPE_SECRET_KEY"], config["STRIPE_WEBHOOK_SECRET"], config.get("STRIPE_API_BASE"), methods
+    )

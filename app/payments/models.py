@@ -1,6 +1,6 @@
 """Payment attempts, refunds, and the ids of provider events already applied."""
+
 from datetime import datetime
-from typing import Optional
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -10,25 +10,24 @@ from app.extensions import db
 from app.models_base import utcnow
 
 
-
 class Payment(db.Model):
     __tablename__ = "payments"
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
     method: Mapped[str] = mapped_column(String(16))
     attempt: Mapped[int] = mapped_column(default=1)
-    provider_ref: Mapped[Optional[str]] = mapped_column(String(255), unique=True)
-    client_secret: Mapped[Optional[str]] = mapped_column(String(255))
+    provider_ref: Mapped[str | None] = mapped_column(String(255), unique=True)
+    client_secret: Mapped[str | None] = mapped_column(String(255))
     amount_fen: Mapped[int]
     currency: Mapped[str] = mapped_column(String(3), default="CNY")
     status: Mapped[str] = mapped_column(String(16), default=payment_states.ATTEMPT_PENDING)
     refunded_fen: Mapped[int] = mapped_column(default=0)
     # Set when money arrived that does not match the order (amount, currency, state): staff look.
     flag: Mapped[str] = mapped_column(String(255), default="")
-    recorded_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reference: Mapped[str] = mapped_column(String(128), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    succeeded_at: Mapped[Optional[datetime]]
+    succeeded_at: Mapped[datetime | None]
 
     order = relationship("Order")
 
@@ -49,9 +48,9 @@ class Refund(db.Model):
     __tablename__ = "refunds"
     id: Mapped[int] = mapped_column(primary_key=True)
     payment_id: Mapped[int] = mapped_column(ForeignKey("payments.id"), index=True)
-    order_line_id: Mapped[Optional[int]] = mapped_column(ForeignKey("order_lines.id"))
+    order_line_id: Mapped[int | None] = mapped_column(ForeignKey("order_lines.id"))
     amount_fen: Mapped[int]
-    provider_ref: Mapped[Optional[str]] = mapped_column(String(255), unique=True)
+    provider_ref: Mapped[str | None] = mapped_column(String(255), unique=True)
     reason: Mapped[str] = mapped_column(String(255), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -1,4 +1,5 @@
 """Why a payment could not be started, recorded or refunded."""
+
 from flask_babel import lazy_gettext as _l
 
 from app.refusals import Refusal

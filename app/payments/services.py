@@ -1,17 +1,18 @@
 """Payment use cases: start a Stripe attempt, apply what Stripe tells us exactly once,
 record cash on delivery, refund. The ledger is written here, when money really moved."""
+
 import logging
 from dataclasses import dataclass
 
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 
+from app.clock import county_date
 from app.domain import order_states as states
 from app.domain import payment_states
 from app.domain.money import allocate
 from app.extensions import db
 from app.impact.services import attribute, record_sales
-from app.clock import county_date
 from app.models_base import utcnow
 from app.orders.models import Order
 from app.orders.services import cancel_unpaid, get_order, release_stock
@@ -32,17 +33,32 @@ def start_stripe_payment(number: str, user_id: int, gateway: StripeGateway) -> P
     order = get_order(number, user_id)
     if order.status != states.PENDING_PAYMENT or order.payment_status != payment_states.UNPAID:
         raise PaymentError("not_payable")
-    pending = db.session.execute(
-        db.select(Payment).where(Payment.order_id == order.id, Payment.method == "stripe",
-                                 Payment.status == payment_states.ATTEMPT_PENDING)
-        .order_by(Payment.attempt.desc())
-    ).scalars().first()
+    pending = (
+        db.session.execute(
+            db.select(Payment)
+            .where(
+                Payment.order_id == order.id,
+                Payment.method == "stripe",
+                Payment.status == payment_states.ATTEMPT_PENDING,
+            )
+            .order_by(Payment.attempt.desc())
+        )
+        .scalars()
+        .first()
+    )
     if pending is not None:
         return pending
     attempt = 1 + db.session.scalar(db.select(func.count(Payment.id)).where(Payment.order_id == order.id))
     intent = gateway.create_intent(order.number, attempt, order.total_fen, order.currency)
-    payment = Payment(order_id=order.id, method="stripe", attempt=attempt, provider_ref=intent.id,
-                      client_secret=intent.client_secret, amount_fen=order.total_fen, currency=order.currency)
+    payment = Payment(
+        order_id=order.id,
+        method="stripe",
+        attempt=attempt,
+        provider_ref=intent.id,
+        client_secret=intent.client_secret,
+        amount_fen=order.total_fen,
+        currency=order.currency,
+    )
     db.session.add(payment)
     db.session.commit()
     return payment
@@ -60,8 +76,15 @@ def _succeed(payment: Payment, order: Order, actor: str, actor_user_id: int | No
         payment.flag = "订单已取消后才收到付款：请核对并退款"
         return
     order.paid_fen = payment.amount_fen
-    set_payment_status(order, payment_states.PAID, payment.amount_fen, payment.method, actor,
-                       payment.reference or payment.provider_ref or "", actor_user_id)
+    set_payment_status(
+        order,
+        payment_states.PAID,
+        payment.amount_fen,
+        payment.method,
+        actor,
+        payment.reference or payment.provider_ref or "",
+        actor_user_id,
+    )
     if order.status == states.PENDING_PAYMENT:
         set_status(order, states.PAID, actor, f"{payment.method} 支付成功", actor_user_id)
     order.paid_at = order.paid_at or utcnow()
@@ -86,9 +109,14 @@ def apply_intent_state(state: IntentState, actor: str = "stripe") -> str:
         return "unknown_payment"
     order = get_order(payment.order.number, for_update=True)
     if state.status == "succeeded":
-        if state.amount_fen != payment.amount_fen or state.currency != payment.currency \
-                or payment.amount_fen != order.total_fen:
-            payment.flag = f"金额或币种不符：Stripe {state.amount_fen} {state.currency}，订单 {order.total_fen} {order.currency}"
+        if (
+            state.amount_fen != payment.amount_fen
+            or state.currency != payment.currency
+            or payment.amount_fen != order.total_fen
+        ):
+            payment.flag = (
+                f"金额或币种不符：Stripe {state.amount_fen} {state.currency}，订单 {order.total_fen} {order.currency}"
+            )
             log.error("stripe: PaymentIntent %s amount/currency mismatch for order %s", state.id, order.number)
             return "flagged"
         _succeed(payment, order, actor)
@@ -128,8 +156,9 @@ HANDLERS = {
 
 def _intent_from_event(obj: dict) -> IntentState:
     metadata = obj.get("metadata") or {}
-    return IntentState(obj["id"], obj["status"], int(obj["amount"]), str(obj["currency"]).upper(),
-                       metadata.get("order_number"))
+    return IntentState(
+        obj["id"], obj["status"], int(obj["amount"]), str(obj["currency"]).upper(), metadata.get("order_number")
+    )
 
 
 def handle_stripe_event(event: dict) -> str:
@@ -165,10 +194,15 @@ def handle_stripe_event(event: dict) -> str:
 def refresh_from_gateway(number: str, user_id: int, gateway: StripeGateway) -> Order:
     """On the return page: ask Stripe for the truth instead of trusting the redirect. Commits."""
     order = get_order(number, user_id)
-    payment = db.session.execute(
-        db.select(Payment).where(Payment.order_id == order.id, Payment.method == "stripe")
-        .order_by(Payment.attempt.desc())
-    ).scalars().first()
+    payment = (
+        db.session.execute(
+            db.select(Payment)
+            .where(Payment.order_id == order.id, Payment.method == "stripe")
+            .order_by(Payment.attempt.desc())
+        )
+        .scalars()
+        .first()
+    )
     if payment is not None and payment.provider_ref:
         apply_intent_state(gateway.retrieve_intent(payment.provider_ref), actor="stripe")
         db.session.commit()
@@ -196,8 +230,15 @@ def record_offline_payment(number: str, amount_fen: int, reference: str, staff_i
         db.session.rollback()
         raise PaymentError("reference_required")
     attempt = 1 + db.session.scalar(db.select(func.count(Payment.id)).where(Payment.order_id == order.id))
-    payment = Payment(order_id=order.id, method=order.payment_method, attempt=attempt, amount_fen=amount_fen,
-                      currency=order.currency, recorded_by_id=staff_id, reference=reference.strip()[:128])
+    payment = Payment(
+        order_id=order.id,
+        method=order.payment_method,
+        attempt=attempt,
+        amount_fen=amount_fen,
+        currency=order.currency,
+        recorded_by_id=staff_id,
+        reference=reference.strip()[:128],
+    )
     db.session.add(payment)
     db.session.flush()
     _succeed(payment, order, "staff", staff_id)
@@ -212,32 +253,44 @@ class RefundRequest:
 
 
 def _spread_over_lines(order: Order, amount_fen: int) -> dict[int, int]:
-    refundable = [(l.id, l.line_total_fen - l.refunded_fen) for l in order.lines if l.line_total_fen > l.refunded_fen]
+    refundable = [
+        (line.id, line.line_total_fen - line.refunded_fen)
+        for line in order.lines
+        if line.line_total_fen > line.refunded_fen
+    ]
     if not refundable or amount_fen > sum(r for _, r in refundable):
         raise PaymentError("refund_too_large")
-    return dict(zip([i for i, _ in refundable], allocate(amount_fen, [r for _, r in refundable])))
+    return dict(zip([i for i, _ in refundable], allocate(amount_fen, [r for _, r in refundable]), strict=False))
 
 
-def refund(number: str, request: RefundRequest, actor: str, actor_user_id: int | None,
-           gateway: StripeGateway | None) -> Order:
+def refund(
+    number: str, request: RefundRequest, actor: str, actor_user_id: int | None, gateway: StripeGateway | None
+) -> Order:
     """Refund whole or per line: through Stripe for Stripe payments, recorded for cash. Commits.
 
     Raises PaymentError('not_refundable'|'refund_too_large'|'gateway_unavailable') and
     changes nothing then.
     """
     order = get_order(number, for_update=True)
-    payment = db.session.execute(
-        db.select(Payment).where(Payment.order_id == order.id, Payment.status == payment_states.ATTEMPT_SUCCEEDED)
-        .order_by(Payment.attempt.desc()).with_for_update()
-    ).scalars().first()
+    payment = (
+        db.session.execute(
+            db.select(Payment)
+            .where(Payment.order_id == order.id, Payment.status == payment_states.ATTEMPT_SUCCEEDED)
+            .order_by(Payment.attempt.desc())
+            .with_for_update()
+        )
+        .scalars()
+        .first()
+    )
     if payment is None or order.payment_status not in (payment_states.PAID, payment_states.PARTIALLY_REFUNDED):
         db.session.rollback()
         raise PaymentError("not_refundable")
     by_id = {line.id: line for line in order.lines}
-    amounts = request.line_amounts or {l.id: l.line_total_fen - l.refunded_fen for l in order.lines}
+    amounts = request.line_amounts or {line.id: line.line_total_fen - line.refunded_fen for line in order.lines}
     amounts = {k: v for k, v in amounts.items() if v}
-    if not amounts or any(k not in by_id or v < 0 or v > by_id[k].line_total_fen - by_id[k].refunded_fen
-                          for k, v in amounts.items()):
+    if not amounts or any(
+        k not in by_id or v < 0 or v > by_id[k].line_total_fen - by_id[k].refunded_fen for k, v in amounts.items()
+    ):
         db.session.rollback()
         raise PaymentError("refund_too_large")
     provider_ref = None
@@ -269,10 +322,17 @@ def cancel_as_buyer(number: str, user_id: int, gateway: StripeGateway | None) ->
 
 def cancel_open_intents(order_id: int, gateway: StripeGateway | None) -> None:
     """Close the Stripe attempts of a cancelled order so they cannot be paid later. Commits."""
-    pending = db.session.execute(
-        db.select(Payment).where(Payment.order_id == order_id, Payment.status == payment_states.ATTEMPT_PENDING,
-                                 Payment.provider_ref.is_not(None))
-    ).scalars().all()
+    pending = (
+        db.session.execute(
+            db.select(Payment).where(
+                Payment.order_id == order_id,
+                Payment.status == payment_states.ATTEMPT_PENDING,
+                Payment.provider_ref.is_not(None),
+            )
+        )
+        .scalars()
+        .all()
+    )
     for payment in pending:
         if gateway is None:
             break
@@ -286,8 +346,15 @@ def cancel_open_intents(order_id: int, gateway: StripeGateway | None) -> None:
     db.session.commit()
 
 
-def _record_refund(order: Order, payment: Payment, amounts: dict[int, int], reason: str, actor: str,
-                   staff_id: int | None, provider_ref: str | None) -> None:
+def _record_refund(
+    order: Order,
+    payment: Payment,
+    amounts: dict[int, int],
+    reason: str,
+    actor: str,
+    staff_id: int | None,
+    provider_ref: str | None,
+) -> None:
     by_id = {line.id: line for line in order.lines}
     refunded_on = county_date(order.paid_at)  # the sale's rules, so the refund mirrors the sale
     for index, (line_id, amount) in enumerate(sorted(amounts.items())):
@@ -296,15 +363,29 @@ def _record_refund(order: Order, payment: Payment, amounts: dict[int, int], reas
         line = by_id[line_id]
         line.refunded_fen += amount
         # One provider refund may cover several lines; only the first row carries its id.
-        db.session.add(Refund(payment_id=payment.id, order_line_id=line_id, amount_fen=amount,
-                              provider_ref=provider_ref if index == 0 else None, reason=reason[:255]))
+        db.session.add(
+            Refund(
+                payment_id=payment.id,
+                order_line_id=line_id,
+                amount_fen=amount,
+                provider_ref=provider_ref if index == 0 else None,
+                reason=reason[:255],
+            )
+        )
         attribute(order, line, -amount, refunded_on, "refund")
     total = sum(amounts.values())
     payment.refunded_fen += total
     order.refunded_fen += total
     whole = order.refunded_fen >= order.paid_fen
-    set_payment_status(order, payment_states.REFUNDED if whole else payment_states.PARTIALLY_REFUNDED, -total,
-                       payment.method, actor, reason, staff_id)
+    set_payment_status(
+        order,
+        payment_states.REFUNDED if whole else payment_states.PARTIALLY_REFUNDED,
+        -total,
+        payment.method,
+        actor,
+        reason,
+        staff_id,
+    )
     _mail_refund(order, total)
     if not whole:
         return
@@ -317,5 +398,10 @@ def _record_refund(order: Order, payment: Payment, amounts: dict[int, int], reas
 def _mail_refund(order: Order, amount_fen: int) -> None:
     if order.user is not None:
         # Keyed by the refunded total so far: each refund of an order mails once.
-        mail_user(order.user, "order_refunded", f"order_refunded:{order.id}:{order.refunded_fen}", order=order,
-                  amount_fen=amount_fen)
+        mail_user(
+            order.user,
+            "order_refunded",
+            f"order_refunded:{order.id}:{order.refunded_fen}",
+            order=order,
+            amount_fen=amount_fen,
+        )

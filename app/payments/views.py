@@ -1,4 +1,5 @@
 """Our payment page (Stripe Payment Element), the return page and the Stripe webhook."""
+
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -30,10 +31,14 @@ def pay(number: str):
         current_app.logger.exception("stripe: could not start payment for %s", number)
         flash(_("支付通道暂时不可用，请稍后再试，或取消订单改用货到付款。"), "danger")
         return redirect(url_for("shop.order_page", number=number))
-    return render_template("payments/pay.html", payment=payment, order=payment.order,
-                           publishable_key=current_app.config["STRIPE_PUBLISHABLE_KEY"],
-                           stripe_js=current_app.config["STRIPE_JS_URL"],
-                           return_url=url_for("payments.returned", number=number, _external=True))
+    return render_template(
+        "payments/pay.html",
+        payment=payment,
+        order=payment.order,
+        publishable_key=current_app.config["STRIPE_PUBLISHABLE_KEY"],
+        stripe_js=current_app.config["STRIPE_JS_URL"],
+        return_url=url_for("payments.returned", number=number, _external=True),
+    )
 
 
 @bp.get("/pay/<number>/return")

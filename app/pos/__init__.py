@@ -1,4 +1,5 @@
 """Fair booths: the tablet checkout that works offline, its exactly-once sync, and each day's close-out."""
+
 from flask import Blueprint
 
 bp = Blueprint("pos", __name__)

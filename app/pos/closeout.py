@@ -1,4 +1,5 @@
 """The booth's daily close-out (Z report): counted cash against what the sales say."""
+
 from datetime import date
 
 from app.audit.services import Actor, record
@@ -20,13 +21,28 @@ def close_booth_day(booth: Booth, day: date, counted_cash_fen: int, note: str, a
     summary = day_summary(booth, day)
     if summary["close"] is not None:
         raise AlreadyClosed(booth.code)
-    closing = BoothClose(booth_id=booth.id, day=day, sales_count=summary["count"],
-                         expected_cash_fen=summary["expected_cash_fen"], counted_cash_fen=counted_cash_fen,
-                         over_short_fen=counted_cash_fen - summary["expected_cash_fen"], note=note.strip()[:255],
-                         closed_by_id=actor.user_id)
+    closing = BoothClose(
+        booth_id=booth.id,
+        day=day,
+        sales_count=summary["count"],
+        expected_cash_fen=summary["expected_cash_fen"],
+        counted_cash_fen=counted_cash_fen,
+        over_short_fen=counted_cash_fen - summary["expected_cash_fen"],
+        note=note.strip()[:255],
+        closed_by_id=actor.user_id,
+    )
     db.session.add(closing)
-    record(actor, "close_booth_day", "booth", booth.code,
-           after={"day": day, "expected_cash_fen": closing.expected_cash_fen, "counted_cash_fen": counted_cash_fen,
-                  "over_short_fen": closing.over_short_fen})
+    record(
+        actor,
+        "close_booth_day",
+        "booth",
+        booth.code,
+        after={
+            "day": day,
+            "expected_cash_fen": closing.expected_cash_fen,
+            "counted_cash_fen": counted_cash_fen,
+            "over_short_fen": closing.over_short_fen,
+        },
+    )
     db.session.commit()
     return closing

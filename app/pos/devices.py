@@ -1,4 +1,5 @@
 """Pairing tablets with booths: device tokens are issued once, stored only as a hash, and revocable."""
+
 import hashlib
 import secrets
 
@@ -29,8 +30,13 @@ def issue_device_token(booth_code: str, label: str, actor: Actor) -> tuple[Devic
     """A new tablet token for the booth; the token itself is returned once and never stored. Commits."""
     booth = booth_by_code(booth_code)
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    device = Device(booth_id=booth.id, label=label.strip()[:64], token_hash=_digest(token),
-                    token_hint=token[len(TOKEN_PREFIX):][:6], issued_by_id=actor.user_id)
+    device = Device(
+        booth_id=booth.id,
+        label=label.strip()[:64],
+        token_hash=_digest(token),
+        token_hint=token[len(TOKEN_PREFIX) :][:6],
+        issued_by_id=actor.user_id,
+    )
     db.session.add(device)
     db.session.flush()
     record(actor, "issue_device_token", "booth", booth.code, after={"device": device.id, "label": device.label})

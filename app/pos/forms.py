@@ -1,4 +1,5 @@
 """Forms of the booth pages: pairing a tablet and closing the day."""
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField
@@ -11,7 +12,11 @@ class PairForm(FlaskForm):
 
 
 class CloseDayForm(FlaskForm):
-    counted = StringField(_l("清点现金（元，含备用金）"), validators=[
-        DataRequired(message=_l("请填写清点出的现金金额。")),
-        Regexp(r"^\d{1,9}(\.\d{1,2})?$", message=_l("请输入金额，例如 1280.50。"))])
+    counted = StringField(
+        _l("清点现金（元，含备用金）"),
+        validators=[
+            DataRequired(message=_l("请填写清点出的现金金额。")),
+            Regexp(r"^\d{1,9}(\.\d{1,2})?$", message=_l("请输入金额，例如 1280.50。")),
+        ],
+    )
     note = StringField(_l("备注"), validators=[Optional(), Length(max=200, message=_l("最多 200 个字。"))])

@@ -1,5 +1,6 @@
 """County staff set up fairs: events, booths, their clerks and stock allocations, and settle
 the booth sales flagged for reconciliation. Every change is audited."""
+
 from dataclasses import dataclass
 from datetime import date
 
@@ -33,12 +34,23 @@ def create_event(draft: EventDraft, actor: Actor) -> Event:
         raise SetupError("event_code_taken", code=code)
     if draft.ends_on < draft.starts_on:
         raise SetupError("event_dates")
-    event = Event(code=code, name=draft.name.strip(), kind=draft.kind, starts_on=draft.starts_on,
-                  ends_on=draft.ends_on, venue=draft.venue.strip())
+    event = Event(
+        code=code,
+        name=draft.name.strip(),
+        kind=draft.kind,
+        starts_on=draft.starts_on,
+        ends_on=draft.ends_on,
+        venue=draft.venue.strip(),
+    )
     db.session.add(event)
     db.session.flush()
-    record(actor, "create_event", "event", code, after={"name": event.name, "kind": event.kind,
-                                                         "starts_on": event.starts_on, "ends_on": event.ends_on})
+    record(
+        actor,
+        "create_event",
+        "event",
+        code,
+        after={"name": event.name, "kind": event.kind, "starts_on": event.starts_on, "ends_on": event.ends_on},
+    )
     db.session.commit()
     return event
 
@@ -50,12 +62,19 @@ def create_booth(event: Event, township_id: int, opening_float_fen: int, merchan
     code = f"{event.code}-{township.code.upper()}"
     if db.session.scalar(db.select(Booth.id).where(Booth.code == code)):
         raise SetupError("township_has_booth", township=township.name, code=code)
-    booth = Booth(code=code, event_id=event.id, township_id=township.id, name=f"{township.name}展位",
-                  opening_float_fen=opening_float_fen, merchant_name=merchant_name.strip())
+    booth = Booth(
+        code=code,
+        event_id=event.id,
+        township_id=township.id,
+        name=f"{township.name}展位",
+        opening_float_fen=opening_float_fen,
+        merchant_name=merchant_name.strip(),
+    )
     db.session.add(booth)
     db.session.flush()
-    record(actor, "create_booth", "booth", code, after={"township": township.name,
-                                                        "opening_float_fen": opening_float_fen})
+    record(
+        actor, "create_booth", "booth", code, after={"township": township.name, "opening_float_fen": opening_float_fen}
+    )
     db.session.commit()
     return booth
 
@@ -66,8 +85,10 @@ def set_allocation(booth: Booth, sku_code: str, quantity: int, actor: Actor) -> 
     if sku is None:
         raise SetupError("unknown_sku", code=sku_code)
     allocation = db.session.execute(
-        db.select(BoothAllocation).where(BoothAllocation.booth_id == booth.id, BoothAllocation.sku_id == sku.id)
-        .with_for_update()).scalar_one_or_none()
+        db.select(BoothAllocation)
+        .where(BoothAllocation.booth_id == booth.id, BoothAllocation.sku_id == sku.id)
+        .with_for_update()
+    ).scalar_one_or_none()
     before = allocation.allocated if allocation else 0
     if allocation is None:
         allocation = BoothAllocation(booth_id=booth.id, sku_id=sku.id, allocated=0, sold=0)
@@ -75,8 +96,14 @@ def set_allocation(booth: Booth, sku_code: str, quantity: int, actor: Actor) -> 
     if quantity < allocation.sold:
         raise SetupError("below_sold", code=sku.code, sold=allocation.sold)
     allocation.allocated = quantity
-    record(actor, "set_booth_allocation", "booth", booth.code,
-           before={"sku": sku.code, "allocated": before}, after={"sku": sku.code, "allocated": quantity})
+    record(
+        actor,
+        "set_booth_allocation",
+        "booth",
+        booth.code,
+        before={"sku": sku.code, "allocated": before},
+        after={"sku": sku.code, "allocated": quantity},
+    )
     db.session.commit()
     return allocation
 
@@ -91,9 +118,9 @@ def add_clerk(booth: Booth, email: str, actor: Actor) -> User:
     record(actor, "add_booth_clerk", "booth", booth.code, after={"clerk": user.email})
     try:
         db.session.commit()
-    except IntegrityError:  # added by someone else a moment ago
+    except IntegrityError as clash:  # added by someone else a moment ago
         db.session.rollback()
-        raise SetupError("already_clerk", name=user.name)
+        raise SetupError("already_clerk", name=user.name) from clash
     return user
 
 
@@ -114,7 +141,13 @@ def reconcile_sale(sale_id: int, note: str, actor: Actor) -> BoothSale:
     if sale.reconciled_at is not None:
         raise SetupError("already_reconciled")
     sale.reconciled_at, sale.reconciled_by_id, sale.reconciliation_note = utcnow(), actor.user_id, note.strip()[:255]
-    record(actor, "reconcile_booth_sale", "booth_sale", sale.uuid, before={"flags": sale.flags},
-           after={"note": sale.reconciliation_note})
+    record(
+        actor,
+        "reconcile_booth_sale",
+        "booth_sale",
+        sale.uuid,
+        before={"flags": sale.flags},
+        after={"note": sale.reconciliation_note},
+    )
     db.session.commit()
     return sale

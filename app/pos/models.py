@@ -1,7 +1,7 @@
 """Booths at events, their clerks, stock allocations and tablets, the sales the tablets sync,
 and each day's close-out."""
+
 from datetime import date, datetime
-from typing import Optional
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -78,10 +78,10 @@ class Device(db.Model):
     label: Mapped[str] = mapped_column(String(64), default="")
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     token_hint: Mapped[str] = mapped_column(String(8))  # the first characters, so staff can tell tokens apart
-    issued_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     issued_at: Mapped[datetime] = mapped_column(default=utcnow)
-    revoked_at: Mapped[Optional[datetime]]
-    last_seen_at: Mapped[Optional[datetime]]
+    revoked_at: Mapped[datetime | None]
+    last_seen_at: Mapped[datetime | None]
     last_sequence: Mapped[int] = mapped_column(default=0)
 
     booth: Mapped[Booth] = relationship()
@@ -114,8 +114,8 @@ class BoothSale(db.Model):
     reference: Mapped[str] = mapped_column(String(64), default="")
     # Why staff should look at this sale (over allocation, price differs, clock off); empty when fine.
     flags: Mapped[str] = mapped_column(Text, default="")
-    reconciled_at: Mapped[Optional[datetime]]
-    reconciled_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    reconciled_at: Mapped[datetime | None]
+    reconciled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reconciliation_note: Mapped[str] = mapped_column(String(255), default="")
 
     booth: Mapped[Booth] = relationship()

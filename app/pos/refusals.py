@@ -1,4 +1,5 @@
 """Why setting up a fair (events, booths, allocations, clerks) or reconciling a sale was refused."""
+
 from flask_babel import lazy_gettext as _l
 
 from app.refusals import Refusal

@@ -4,10 +4,11 @@ Validation messages go back to the tablet, with the field they concern, in the l
 tablet asks for (Chinese unless it sends Accept-Language). Our own checks raise a code that
 ``explain`` puts into words like pydantic's own error types.
 """
+
 import hashlib
 import json
 from datetime import datetime
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from flask_babel import lazy_gettext as _l
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -38,16 +39,21 @@ class CashTender(_Strict):
 
 class MerchantQrTender(_Strict):
     method: Literal["merchant_qr"]
-    reference: str = Field(min_length=4, max_length=64,
-                           description="the payment reference shown on the buyer's phone or the booth's collection app")
+    reference: str = Field(
+        min_length=4,
+        max_length=64,
+        description="the payment reference shown on the buyer's phone or the booth's collection app",
+    )
 
 
-Tender = Annotated[Union[CashTender, MerchantQrTender], Field(discriminator="method")]
+Tender = Annotated[CashTender | MerchantQrTender, Field(discriminator="method")]
 
 
 class SaleIn(_Strict):
-    uuid: str = Field(pattern=r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
-                      description="generated on the tablet when the sale is made; resending it is safe")
+    uuid: str = Field(
+        pattern=r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+        description="generated on the tablet when the sale is made; resending it is safe",
+    )
     device_sequence: int = Field(gt=0, lt=2**31, description="the tablet's own running number for its sales")
     sold_at: datetime = Field(description="the tablet's clock at the sale, ISO 8601 with offset")
     lines: list[SaleLine] = Field(min_length=1, max_length=MAX_LINES_PER_SALE)

@@ -6,9 +6,10 @@ the first copy is stored, a copy with the same content is answered as a duplicat
 same order, and different content under a used UUID is refused as a conflict. A sale is
 money already taken: it is never refused for stock, only flagged for staff to reconcile.
 """
+
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from flask_babel import gettext as _
 from pydantic import ValidationError
@@ -68,8 +69,11 @@ def record_booth_sales(device: Device, raw_sales: list, now: datetime | None = N
         try:
             results = _record(device.id, raw_sales, now or utcnow())
             db.session.commit()
-            log.info("booth sync from device %s: %s", device.id,
-                     {o: sum(r.outcome == o for r in results) for o in (CREATED, DUPLICATE, CONFLICT, INVALID)})
+            log.info(
+                "booth sync from device %s: %s",
+                device.id,
+                {o: sum(r.outcome == o for r in results) for o in (CREATED, DUPLICATE, CONFLICT, INVALID)},
+            )
             return results
         except IntegrityError:
             db.session.rollback()
@@ -84,24 +88,62 @@ def _record(device_id: int, raw_sales: list, now: datetime) -> list[SaleResult]:
     highest = max((s.device_sequence for s in valid), default=0)
     # Writing first takes SQLite's write lock before anything is read, so two workers
     # syncing at once queue instead of failing on a stale snapshot.
-    db.session.execute(update(Device).where(Device.id == device_id).values(
-        last_seen_at=now, last_sequence=db.func.max(Device.last_sequence, highest)
-        if db.engine.dialect.name == "sqlite" else db.func.greatest(Device.last_sequence, highest)))
+    db.session.execute(
+        update(Device)
+        .where(Device.id == device_id)
+        .values(
+            last_seen_at=now,
+            last_sequence=db.func.max(Device.last_sequence, highest)
+            if db.engine.dialect.name == "sqlite"
+            else db.func.greatest(Device.last_sequence, highest),
+        )
+    )
     device = db.session.get(Device, device_id)
     booth = device.booth
 
-    known = {s.uuid: s for s in db.session.execute(
-        db.select(BoothSale).where(BoothSale.uuid.in_([s.uuid for s in valid])).options(
-            selectinload(BoothSale.order))).scalars()} if valid else {}
-    skus = {s.code: s for s in db.session.execute(
-        db.select(Sku).where(Sku.code.in_({line.sku for s in valid for line in s.lines}))
-        .options(selectinload(Sku.product).selectinload(Product.certifications))).scalars()} if valid else {}
-    lots = {lot.code: lot for lot in db.session.execute(
-        db.select(Lot).where(Lot.code.in_({line.lot.upper() for s in valid for line in s.lines if line.lot}))
-    ).scalars()} if valid else {}
-    allocations = {a.sku_id: a for a in db.session.execute(
-        db.select(BoothAllocation).where(BoothAllocation.booth_id == booth.id)
-        .order_by(BoothAllocation.id).with_for_update()).scalars()}
+    known = (
+        {
+            s.uuid: s
+            for s in db.session.execute(
+                db.select(BoothSale)
+                .where(BoothSale.uuid.in_([s.uuid for s in valid]))
+                .options(selectinload(BoothSale.order))
+            ).scalars()
+        }
+        if valid
+        else {}
+    )
+    skus = (
+        {
+            s.code: s
+            for s in db.session.execute(
+                db.select(Sku)
+                .where(Sku.code.in_({line.sku for s in valid for line in s.lines}))
+                .options(selectinload(Sku.product).selectinload(Product.certifications))
+            ).scalars()
+        }
+        if valid
+        else {}
+    )
+    lots = (
+        {
+            lot.code: lot
+            for lot in db.session.execute(
+                db.select(Lot).where(Lot.code.in_({line.lot.upper() for s in valid for line in s.lines if line.lot}))
+            ).scalars()
+        }
+        if valid
+        else {}
+    )
+    allocations = {
+        a.sku_id: a
+        for a in db.session.execute(
+            db.select(BoothAllocation)
+            .where(BoothAllocation.booth_id == booth.id)
+            .order_by(BoothAllocation.id)
+            .with_for_update()
+        ).scalars()
+    }
 
     results, fresh, seen = [], [], {}
     for item in parsed:
@@ -111,8 +153,14 @@ def _record(device_id: int, raw_sales: list, now: datetime) -> list[SaleResult]:
         digest = item.payload_hash()
         earlier = known.get(item.uuid)
         if earlier is not None:
-            results.append(_repeat(item.uuid, earlier.payload_hash == digest and earlier.device.booth_id == booth.id,
-                                   earlier.order.number, earlier.flags))
+            results.append(
+                _repeat(
+                    item.uuid,
+                    earlier.payload_hash == digest and earlier.device.booth_id == booth.id,
+                    earlier.order.number,
+                    earlier.flags,
+                )
+            )
             continue
         if item.uuid in seen:  # the same sale twice in one batch
             first = seen[item.uuid]
@@ -120,7 +168,9 @@ def _record(device_id: int, raw_sales: list, now: datetime) -> list[SaleResult]:
             continue
         unknown = sorted({line.sku for line in item.lines if line.sku not in skus})
         if unknown:
-            results.append(SaleResult(item.uuid, INVALID, errors=[_("商品编码不存在：%(codes)s", codes=", ".join(unknown))]))
+            results.append(
+                SaleResult(item.uuid, INVALID, errors=[_("商品编码不存在：%(codes)s", codes=", ".join(unknown))])
+            )
             continue
         order, sale = _build(item, digest, device, skus, lots, allocations, now)
         seen[item.uuid] = (order, digest, sale["flags"])
@@ -143,8 +193,9 @@ def _parse(raw) -> SaleIn | SaleResult:
 def _repeat(uuid: str, same: bool, order_number: str, flags: str) -> SaleResult:
     if same:
         return SaleResult(uuid, DUPLICATE, order_number, _flag_list(flags))
-    return SaleResult(uuid, CONFLICT, errors=[_("这个 UUID 已用于另一笔内容不同的销售；原销售保持不变。"
-                                                "请为新销售生成新的 UUID。")])
+    return SaleResult(
+        uuid, CONFLICT, errors=[_("这个 UUID 已用于另一笔内容不同的销售；原销售保持不变。请为新销售生成新的 UUID。")]
+    )
 
 
 def _flag_list(flags: str) -> list[str]:
@@ -152,7 +203,7 @@ def _flag_list(flags: str) -> list[str]:
 
 
 def _sale_time(item: SaleIn, event_start, now: datetime) -> tuple[datetime, list[str]]:
-    sold_at = item.sold_at.astimezone(timezone.utc)
+    sold_at = item.sold_at.astimezone(UTC)
     earliest = datetime.combine(event_start, datetime.min.time(), tzinfo=COUNTY_TZ) - CLOCK_BEHIND_EVENT
     if sold_at > now + CLOCK_AHEAD or sold_at < earliest:
         return now, [f"平板时间异常（{sold_at.isoformat()}），已按服务器收到的时间记账"]
@@ -163,18 +214,31 @@ def _build(item: SaleIn, digest: str, device: Device, skus: dict, lots: dict, al
     booth = device.booth
     sold_at, flags = _sale_time(item, booth.event.starts_on, now)
     day = county_date(sold_at)
-    order = Order(number=new_order_number(sold_at), channel="booth", event_id=booth.event_id,
-                  status=states.COMPLETED, payment_status=payment_states.PAID, payment_method=item.tender.method,
-                  subtotal_fen=item.total_fen, shipping_fen=0, total_fen=item.total_fen, paid_fen=item.total_fen,
-                  created_at=sold_at, paid_at=sold_at, delivered_at=sold_at, note=f"展位 {booth.code}")
+    order = Order(
+        number=new_order_number(sold_at),
+        channel="booth",
+        event_id=booth.event_id,
+        status=states.COMPLETED,
+        payment_status=payment_states.PAID,
+        payment_method=item.tender.method,
+        subtotal_fen=item.total_fen,
+        shipping_fen=0,
+        total_fen=item.total_fen,
+        paid_fen=item.total_fen,
+        created_at=sold_at,
+        paid_at=sold_at,
+        delivered_at=sold_at,
+        note=f"展位 {booth.code}",
+    )
     for line in item.lines:
         sku = skus[line.sku]
         lot = lots.get(line.lot.upper()) if line.lot else None
         if line.lot and (lot is None or lot.sku_id != sku.id):
             flags.append(f"批次 {line.lot} 不是 {sku.code} 的批次，销售已记账但未记批次")
             lot = None
-        order.lines.append(order_line(SkuFacts.of(sku, day), line.unit_price_fen, line.quantity,
-                                      lot.id if lot else None))
+        order.lines.append(
+            order_line(SkuFacts.of(sku, day), line.unit_price_fen, line.quantity, lot.id if lot else None)
+        )
         if line.unit_price_fen != sku.price_fen:
             flags.append(f"{sku.code} 按 {format_fen(line.unit_price_fen)} 收款，目录价 {format_fen(sku.price_fen)}")
         allocation = allocations.get(sku.id)
@@ -185,12 +249,25 @@ def _build(item: SaleIn, digest: str, device: Device, skus: dict, lots: dict, al
         if allocation.sold > allocation.allocated:
             flags.append(f"{sku.code} 超出分配：分配 {allocation.allocated}，已售 {allocation.sold}")
     cash = item.tender if isinstance(item.tender, CashTender) else None
-    sale = dict(uuid=item.uuid, payload_hash=digest, booth_id=booth.id, device_id=device.id,
-                device_sequence=item.device_sequence, device_time=item.sold_at.astimezone(timezone.utc),
-                received_at=now, day=day, tender=item.tender.method, total_fen=item.total_fen,
-                tendered_fen=cash.tendered_fen if cash else 0, change_fen=cash.change_fen if cash else 0,
-                reference="" if cash else item.tender.reference, flags="\n".join(flags),
-                reconciled_at=None, reconciled_by_id=None, reconciliation_note="")
+    sale = dict(
+        uuid=item.uuid,
+        payload_hash=digest,
+        booth_id=booth.id,
+        device_id=device.id,
+        device_sequence=item.device_sequence,
+        device_time=item.sold_at.astimezone(UTC),
+        received_at=now,
+        day=day,
+        tender=item.tender.method,
+        total_fen=item.total_fen,
+        tendered_fen=cash.tendered_fen if cash else 0,
+        change_fen=cash.change_fen if cash else 0,
+        reference="" if cash else item.tender.reference,
+        flags="\n".join(flags),
+        reconciled_at=None,
+        reconciled_by_id=None,
+        reconciliation_note="",
+    )
     return order, sale
 
 
@@ -202,15 +279,45 @@ def _write(fresh: list, allocations: dict) -> None:
     changes, paid, payments = [], [], []
     for item, order, sale in fresh:
         sale["order_id"] = order.id
-        changes.append(dict(order_id=order.id, from_status=None, to_status=order.status, actor="booth",
-                            actor_user_id=None, created_at=order.paid_at,
-                            reason=f"展位收款（{sale['booth_id']}/{sale['device_sequence']}）"))
-        paid.append(dict(order_id=order.id, from_status=None, to_status=order.payment_status,
-                         amount_fen=order.total_fen, method=item.tender.method, actor="booth", actor_user_id=None,
-                         reason=sale["reference"], created_at=order.paid_at))
-        payments.append(dict(order_id=order.id, method=item.tender.method, attempt=1, amount_fen=order.total_fen,
-                             currency="CNY", status=payment_states.ATTEMPT_SUCCEEDED, refunded_fen=0, flag="", reference=sale["reference"],
-                             created_at=order.paid_at, succeeded_at=order.paid_at))
+        changes.append(
+            dict(
+                order_id=order.id,
+                from_status=None,
+                to_status=order.status,
+                actor="booth",
+                actor_user_id=None,
+                created_at=order.paid_at,
+                reason=f"展位收款（{sale['booth_id']}/{sale['device_sequence']}）",
+            )
+        )
+        paid.append(
+            dict(
+                order_id=order.id,
+                from_status=None,
+                to_status=order.payment_status,
+                amount_fen=order.total_fen,
+                method=item.tender.method,
+                actor="booth",
+                actor_user_id=None,
+                reason=sale["reference"],
+                created_at=order.paid_at,
+            )
+        )
+        payments.append(
+            dict(
+                order_id=order.id,
+                method=item.tender.method,
+                attempt=1,
+                amount_fen=order.total_fen,
+                currency="CNY",
+                status=payment_states.ATTEMPT_SUCCEEDED,
+                refunded_fen=0,
+                flag="",
+                reference=sale["reference"],
+                created_at=order.paid_at,
+                succeeded_at=order.paid_at,
+            )
+        )
     insert_rows(BoothSale, [sale for _item, _order, sale in fresh])
     insert_rows(OrderStatusChange, changes)
     insert_rows(PaymentStatusChange, paid)
@@ -231,8 +338,10 @@ def _insert_orders(orders: list[Order]) -> None:
         return
     lines = [line for order in orders for line in order.lines]
     for model, objects in ((Order, orders), (OrderLine, lines)):
-        ids = db.session.scalars(text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"),
-                                 {"table": model.__tablename__, "n": len(objects)}).all()
+        ids = db.session.scalars(
+            text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"),
+            {"table": model.__tablename__, "n": len(objects)},
+        ).all()
         for obj, new_id in zip(objects, ids, strict=True):
             obj.id = new_id
     for order in orders:

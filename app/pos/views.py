@@ -1,4 +1,5 @@
 """Booth pages: the tablet app and its service worker, pairing, the public receipt, the close-out."""
+
 from datetime import date
 
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, send_from_directory, url_for
@@ -16,11 +17,10 @@ from app.pos import bp
 from app.pos.closeout import AlreadyClosed, close_booth_day
 from app.pos.devices import BoothNotFound, booth_by_code, issue_device_token
 from app.pos.forms import CloseDayForm, PairForm
-from app.pos.queries import booths_for_clerk, day_summary, is_clerk_of, sale_with_order
 from app.pos.models import Booth
+from app.pos.queries import booths_for_clerk, day_summary, is_clerk_of, sale_with_order
 
 BOOTH_ROLES = (roles.CLERK, roles.STAFF)
-
 
 
 def _booth_for_current_user(code: str) -> Booth:
@@ -52,13 +52,27 @@ def service_worker():
 
 @bp.get("/pos/manifest.webmanifest")
 def manifest():
-    return jsonify({
-        "name": "洞口消费扶贫 · 展位收银", "short_name": "展位收银", "lang": "zh-CN",
-        "start_url": url_for("pos.app_shell"), "scope": url_for("pos.app_shell"),
-        "display": "standalone", "orientation": "landscape", "background_color": "#fff8f0", "theme_color": "#c2410c",
-        "icons": [{"src": url_for("static", filename="pos/icon-192.png"), "sizes": "192x192", "type": "image/png"},
-                  {"src": url_for("static", filename="pos/icon-512.png"), "sizes": "512x512", "type": "image/png"}],
-    }), 200, {"Content-Type": "application/manifest+json"}
+    return (
+        jsonify(
+            {
+                "name": "洞口消费扶贫 · 展位收银",
+                "short_name": "展位收银",
+                "lang": "zh-CN",
+                "start_url": url_for("pos.app_shell"),
+                "scope": url_for("pos.app_shell"),
+                "display": "standalone",
+                "orientation": "landscape",
+                "background_color": "#fff8f0",
+                "theme_color": "#c2410c",
+                "icons": [
+                    {"src": url_for("static", filename="pos/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+                    {"src": url_for("static", filename="pos/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+                ],
+            }
+        ),
+        200,
+        {"Content-Type": "application/manifest+json"},
+    )
 
 
 @bp.post("/pos/pair")
@@ -97,7 +111,12 @@ def close_day(code: str):
             db.session.rollback()
             flash(_("这一天已经日结过了，不能重复日结。"), "warning")
         else:
-            flash(_("日结已保存：长短款 %(amount)s。", amount=current_app.jinja_env.filters["fen"](closing.over_short_fen)),
-                  "success")
+            flash(
+                _(
+                    "日结已保存：长短款 %(amount)s。",
+                    amount=current_app.jinja_env.filters["fen"](closing.over_short_fen),
+                ),
+                "success",
+            )
         return redirect(url_for("pos.close_day", code=booth.code, day=day.isoformat()))
     return render_template("pos/close.html", booth=booth, day=day, summary=day_summary(booth, day), form=form)

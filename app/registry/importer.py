@@ -4,6 +4,7 @@ Two steps: ``preview`` reads and checks every row and says what would be created
 or refused (with row numbers), writing nothing; ``write`` takes that preview, refuses
 unless the whole file was valid, then upserts by registration number in one transaction.
 """
+
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -26,8 +27,13 @@ COLUMNS = {
     "lifted_on": ("脱贫日期", "lifted_on"),
 }
 REQUIRED = ("registration_no", "head_name", "id_number", "township", "village", "members")
-STATUS_WORDS = {"未脱贫": "registered", "registered": "registered", "": "registered",
-                "已脱贫": "lifted", "lifted": "lifted"}
+STATUS_WORDS = {
+    "未脱贫": "registered",
+    "registered": "registered",
+    "": "registered",
+    "已脱贫": "lifted",
+    "lifted": "lifted",
+}
 MAX_ROWS = 100_000
 
 
@@ -52,12 +58,26 @@ def read_rows(filename: str, data: bytes) -> list[dict]:
 def preview(rows: list[dict]) -> ImportPreview:
     """Check every row against the registry; nothing is written."""
     result = ImportPreview()
-    villages = {(t, v): vid for vid, v, t in db.session.execute(
-        select(Village.id, Village.name, Township.name).join(Township)).all()}
-    existing = {reg: (hid, name, idn, phone, vid, members, status, lifted) for hid, reg, name, idn, phone, vid, members, status, lifted in
-                db.session.execute(select(Household.id, Household.registration_no, Household.head_name,
-                                          Household.id_number, Household.phone, Household.village_id,
-                                          Household.members, Household.status, Household.lifted_on)).all()}
+    villages = {
+        (t, v): vid
+        for vid, v, t in db.session.execute(select(Village.id, Village.name, Township.name).join(Township)).all()
+    }
+    existing = {
+        reg: (hid, name, idn, phone, vid, members, status, lifted)
+        for hid, reg, name, idn, phone, vid, members, status, lifted in db.session.execute(
+            select(
+                Household.id,
+                Household.registration_no,
+                Household.head_name,
+                Household.id_number,
+                Household.phone,
+                Household.village_id,
+                Household.members,
+                Household.status,
+                Household.lifted_on,
+            )
+        ).all()
+    }
     seen_reg: dict[str, int] = {}
     seen_id: dict[str, int] = {}
     for number, raw in enumerate(rows, start=2):
@@ -75,8 +95,15 @@ def preview(rows: list[dict]) -> ImportPreview:
             result.errors.append(RowError(number, "；".join(reasons)))
             continue
         current = existing.get(reg)
-        values = (clean["head_name"], clean["id_number"], clean["phone"], clean["village_id"], clean["members"],
-                  clean["status"], clean["lifted_on"])
+        values = (
+            clean["head_name"],
+            clean["id_number"],
+            clean["phone"],
+            clean["village_id"],
+            clean["members"],
+            clean["status"],
+            clean["lifted_on"],
+        )
         if current is None:
             result.creates += 1
             clean["change"] = "create"
@@ -94,8 +121,12 @@ def preview(rows: list[dict]) -> ImportPreview:
 
 def _check(raw: dict, villages: dict) -> tuple[list[str], dict]:
     reasons = [f"缺少{COLUMNS[k][0]}" for k in REQUIRED if not raw.get(k)]
-    clean = {"registration_no": raw.get("registration_no", "")[:32], "head_name": raw.get("head_name", "")[:64],
-             "id_number": raw.get("id_number", "").upper(), "phone": raw.get("phone", "")}
+    clean = {
+        "registration_no": raw.get("registration_no", "")[:32],
+        "head_name": raw.get("head_name", "")[:64],
+        "id_number": raw.get("id_number", "").upper(),
+        "phone": raw.get("phone", ""),
+    }
     if clean["id_number"] and not is_valid_id_number(clean["id_number"]):
         reasons.append("身份证号校验不通过（18 位，最后一位为校验码）")
     if clean["phone"] and not is_valid_mobile(clean["phone"]):
@@ -132,7 +163,7 @@ def write(result: ImportPreview) -> ImportPreview:
     creates = [{k: r[k] for k in fields} for r in result.rows if r["change"] == "create"]
     updates = [{"id": r["id"], **{k: r[k] for k in fields}} for r in result.rows if r["change"] == "update"]
     for start in range(0, len(creates), 5000):
-        db.session.execute(insert(Household), creates[start:start + 5000])
+        db.session.execute(insert(Household), creates[start : start + 5000])
     if updates:
         db.session.execute(update(Household), updates)
     db.session.commit()

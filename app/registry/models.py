@@ -1,6 +1,6 @@
 """Registry models. Household personal fields are read only through staff-checked code paths."""
+
 from datetime import date, datetime
-from typing import Optional
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -50,7 +50,7 @@ class Household(db.Model):
     phone: Mapped[str] = mapped_column(String(20), default="")
     members: Mapped[int] = mapped_column(default=1)
     status: Mapped[str] = mapped_column(String(16), default="registered")
-    lifted_on: Mapped[Optional[date]]
+    lifted_on: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     village: Mapped[Village] = relationship()
@@ -71,13 +71,13 @@ class Producer(db.Model):
     name: Mapped[str] = mapped_column(String(128))
     kind: Mapped[str] = mapped_column(String(16))
     township_id: Mapped[int] = mapped_column(ForeignKey("townships.id"), index=True)
-    village_id: Mapped[Optional[int]] = mapped_column(ForeignKey("villages.id"))
-    household_id: Mapped[Optional[int]] = mapped_column(ForeignKey("households.id"))
+    village_id: Mapped[int | None] = mapped_column(ForeignKey("villages.id"))
+    household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"))
     description: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     township: Mapped[Township] = relationship()
-    village: Mapped[Optional[Village]] = relationship()
+    village: Mapped[Village | None] = relationship()
     benefit_links: Mapped[list["BenefitLink"]] = relationship(back_populates="producer")
 
     __table_args__ = (CheckConstraint(f"kind IN {PRODUCER_KINDS}", name="kind"),)
@@ -96,7 +96,7 @@ class BenefitLink(db.Model):
     household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), index=True)
     weight: Mapped[int]
     valid_from: Mapped[date]
-    valid_to: Mapped[Optional[date]]
+    valid_to: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     producer: Mapped[Producer] = relationship(back_populates="benefit_links")

@@ -1,4 +1,5 @@
 """Read-only registry questions. Public answers carry masked names only."""
+
 from dataclasses import dataclass
 from datetime import date
 
@@ -93,12 +94,22 @@ def producers_in_township(township_id: int) -> list[Producer]:
 
 def households_page(q: str | None, page: int, per_page: int = 50):
     """Households for the staff registry list, searchable by registration number or head's name."""
-    query = db.select(Household).join(Village).join(Township).options(
-        selectinload(Household.village).selectinload(Village.township))
+    query = (
+        db.select(Household)
+        .join(Village)
+        .join(Township)
+        .options(selectinload(Household.village).selectinload(Village.township))
+    )
     if q:
         like = f"%{q.strip()}%"
-        query = query.where(or_(Household.registration_no.like(like), Household.head_name.like(like),
-                                Village.name.like(like), Township.name.like(like)))
+        query = query.where(
+            or_(
+                Household.registration_no.like(like),
+                Household.head_name.like(like),
+                Village.name.like(like),
+                Township.name.like(like),
+            )
+        )
     return db.paginate(query.order_by(Household.registration_no), page=page, per_page=per_page, error_out=False)
 
 

@@ -1,4 +1,5 @@
 """Why a benefit rule (带贫关系) could not be made or changed."""
+
 from flask_babel import lazy_gettext as _l
 
 from app.refusals import Refusal

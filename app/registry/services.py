@@ -1,4 +1,5 @@
 """Registry use cases for county staff; each records itself in the audit log and commits once."""
+
 import io
 import logging
 import re
@@ -45,19 +46,30 @@ def confirm_import(token: str, actor: Actor) -> importer.ImportPreview:
     # Checked again because the registry may have changed since the preview.
     result = importer.preview(importer.read_rows(token, data))
     if result.valid:
-        record(actor, "import_households", "household_file", token,
-               after={"creates": result.creates, "updates": result.updates, "unchanged": result.unchanged})
+        record(
+            actor,
+            "import_households",
+            "household_file",
+            token,
+            after={"creates": result.creates, "updates": result.updates, "unchanged": result.unchanged},
+        )
     importer.write(result)
     staged.delete(token)
-    log.info("household import by user %s: %d created, %d updated, %d unchanged", actor.user_id, result.creates,
-             result.updates, result.unchanged)
+    log.info(
+        "household import by user %s: %d created, %d updated, %d unchanged",
+        actor.user_id,
+        result.creates,
+        result.updates,
+        result.unchanged,
+    )
     return result
 
 
 def household_for_staff(household_id: int, actor: Actor) -> Household | None:
     """A household with its personal data, for county staff; the read is audited. Commits."""
     household = db.session.execute(
-        db.select(Household).where(Household.id == household_id)
+        db.select(Household)
+        .where(Household.id == household_id)
         .options(joinedload(Household.village).joinedload(Village.township))
     ).scalar_one_or_none()
     if household is None:

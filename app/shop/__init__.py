@@ -1,4 +1,5 @@
 """The consumer's shop: cart, checkout and their own orders."""
+
 from flask import Blueprint
 
 bp = Blueprint("shop", __name__)

@@ -1,4 +1,5 @@
 """Cart use cases over two stores: the guest's session dict and the signed-in buyer's rows."""
+
 import functools
 from dataclasses import dataclass
 
@@ -76,9 +77,19 @@ class UserCart:
         than ``max_quantity`` nor than the stock, in one statement: "add to cart" is the busiest
         write, and two tabs adding at once can neither lose an addition nor trip over the
         unique line. Callers ensure ``0 < quantity <= max_quantity``."""
-        added = db.session.execute(_adding(db.engine.dialect.name), {
-            "user_id": self.user_id, "sku_id": sku_id, "quantity": quantity, "updated_at": utcnow(),
-            "most": max_quantity}).first() is not None
+        added = (
+            db.session.execute(
+                _adding(db.engine.dialect.name),
+                {
+                    "user_id": self.user_id,
+                    "sku_id": sku_id,
+                    "quantity": quantity,
+                    "updated_at": utcnow(),
+                    "most": max_quantity,
+                },
+            ).first()
+            is not None
+        )
         self._changed()
         return added
 
@@ -108,34 +119,55 @@ class UserCart:
 def _adding(dialect: str):
     # Built once per database kind: building it on every "add to cart" cost more than it saved.
     table = CartItem.__table__
-    offer = (select(bindparam("user_id", type_=Integer), Sku.id, bindparam("quantity", type_=Integer), Sku.price_fen,
-                    bindparam("updated_at", type_=DateTime))
-             .join(Product, Product.id == Sku.product_id)
-             .where(Sku.id == bindparam("sku_id"), Sku.is_active.is_(True), Product.is_active.is_(True),
-                    Sku.stock >= bindparam("quantity")))
-    statement = upsert(table, dialect).from_select(["user_id", "sku_id", "quantity", "price_seen_fen", "updated_at"],
-                                                   offer)
+    offer = (
+        select(
+            bindparam("user_id", type_=Integer),
+            Sku.id,
+            bindparam("quantity", type_=Integer),
+            Sku.price_fen,
+            bindparam("updated_at", type_=DateTime),
+        )
+        .join(Product, Product.id == Sku.product_id)
+        .where(
+            Sku.id == bindparam("sku_id"),
+            Sku.is_active.is_(True),
+            Product.is_active.is_(True),
+            Sku.stock >= bindparam("quantity"),
+        )
+    )
+    statement = upsert(table, dialect).from_select(
+        ["user_id", "sku_id", "quantity", "price_seen_fen", "updated_at"], offer
+    )
     held = table.c.quantity + statement.excluded.quantity
     stock = select(Sku.stock).where(Sku.id == bindparam("sku_id")).scalar_subquery()
     return statement.on_conflict_do_update(
         index_elements=[table.c.user_id, table.c.sku_id],
-        set_={"quantity": held, "price_seen_fen": statement.excluded.price_seen_fen,
-              "updated_at": statement.excluded.updated_at},
-        where=(held <= bindparam("most")) & (held <= stock)).returning(table.c.id)
+        set_={
+            "quantity": held,
+            "price_seen_fen": statement.excluded.price_seen_fen,
+            "updated_at": statement.excluded.updated_at,
+        },
+        where=(held <= bindparam("most")) & (held <= stock),
+    ).returning(table.c.id)
 
 
 @functools.cache
 def _taking():
     table = CartItem.__table__
-    return (delete(table).where(table.c.user_id == bindparam("user_id"))
-            .returning(table.c.sku_id, table.c.quantity, table.c.price_seen_fen))
+    return (
+        delete(table)
+        .where(table.c.user_id == bindparam("user_id"))
+        .returning(table.c.sku_id, table.c.quantity, table.c.price_seen_fen)
+    )
 
 
 def _offer(sku_id: int):
     """The stock and price of a SKU on sale (plain columns: two values are all that is needed)."""
     return db.session.execute(
-        select(Sku.stock, Sku.price_fen).join(Product)
-        .where(Sku.id == sku_id, Sku.is_active.is_(True), Product.is_active.is_(True))).first()
+        select(Sku.stock, Sku.price_fen)
+        .join(Product)
+        .where(Sku.id == sku_id, Sku.is_active.is_(True), Product.is_active.is_(True))
+    ).first()
 
 
 @dataclass(frozen=True)
@@ -158,15 +190,23 @@ class CartView:
 
     @property
     def has_problems(self) -> bool:
-        return any(l.short_of_stock for l in self.lines)
+        return any(line.short_of_stock for line in self.lines)
 
 
 def _skus(ids) -> dict[int, tuple[Sku, str | None]]:
     """Each SKU with the product fields a cart shows and the product's first picture: one query."""
-    first_image = (db.select(ProductImage.path).where(ProductImage.product_id == Sku.product_id)
-                   .order_by(ProductImage.sort_order, ProductImage.id).limit(1).scalar_subquery())
-    query = db.select(Sku, first_image).where(Sku.id.in_(list(ids))).options(
-        joinedload(Sku.product).load_only(Product.name, Product.slug, Product.is_active))
+    first_image = (
+        db.select(ProductImage.path)
+        .where(ProductImage.product_id == Sku.product_id)
+        .order_by(ProductImage.sort_order, ProductImage.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    query = (
+        db.select(Sku, first_image)
+        .where(Sku.id.in_(list(ids)))
+        .options(joinedload(Sku.product).load_only(Product.name, Product.slug, Product.is_active))
+    )
     return {sku.id: (sku, image) for sku, image in db.session.execute(query)}
 
 
@@ -216,13 +256,23 @@ def view_cart(cart, acknowledge_prices: bool = False) -> CartView:
         if sku is None or not sku.is_active or not sku.product.is_active:
             cart.remove(sku_id)
             continue
-        lines.append(CartLine(sku, sku.product, image, quantity, sku.price_fen, sku.price_fen * quantity,
-                              seen if seen != sku.price_fen else None, quantity > sku.stock))
+        lines.append(
+            CartLine(
+                sku,
+                sku.product,
+                image,
+                quantity,
+                sku.price_fen,
+                sku.price_fen * quantity,
+                seen if seen != sku.price_fen else None,
+                quantity > sku.stock,
+            )
+        )
         if acknowledge_prices and seen != sku.price_fen:
             cart.put(sku_id, quantity, sku.price_fen)
     cart.save()
-    lines.sort(key=lambda l: (l.product.name, l.sku.price_fen))
-    return CartView(lines, sum(l.subtotal_fen for l in lines), sum(l.quantity for l in lines))
+    lines.sort(key=lambda line: (line.product.name, line.sku.price_fen))
+    return CartView(lines, sum(line.subtotal_fen for line in lines), sum(line.quantity for line in lines))
 
 
 def merge_guest_cart(guest: SessionCart, user_cart: UserCart, max_quantity: int) -> None:

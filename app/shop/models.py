@@ -1,4 +1,5 @@
 """Stored carts of signed-in buyers (guests keep theirs in the signed session cookie)."""
+
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, UniqueConstraint

@@ -1,4 +1,5 @@
 """Why something could not go into the cart."""
+
 from flask_babel import lazy_gettext as _l
 
 from app.refusals import Refusal

@@ -1,4 +1,5 @@
 """Cart, checkout and "my orders": thin views over the cart, order and payment services."""
+
 from datetime import timedelta
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
@@ -13,7 +14,8 @@ from app.orders import services as orders
 from app.orders.queries import online_order_placed_since, orders_of_user
 from app.payments import services as payments
 from app.payments.gateway import GatewayError, gateway_from_config
-from app.shop import bp, cart as carts
+from app.shop import bp
+from app.shop import cart as carts
 from app.shop.forms import CartLineForm, CheckoutForm, ConfirmForm
 
 # How long after an order an empty-cart submit of the checkout form counts as that order's resubmit.
@@ -71,8 +73,9 @@ def _change_cart(add: bool):
         flash(str(next(iter(form.errors.values()))[0]), "danger")
         return redirect(url_for("shop.cart_page")), 303
     try:
-        carts.set_quantity(_cart(), int(form.sku_id.data), form.quantity.data,
-                           current_app.config["CART_MAX_QUANTITY"], add=add)
+        carts.set_quantity(
+            _cart(), int(form.sku_id.data), form.quantity.data, current_app.config["CART_MAX_QUANTITY"], add=add
+        )
     except carts.CartError as error:
         flash(error.message, "danger")
         target = request.referrer if add and request.referrer else url_for("shop.cart_page")
@@ -99,16 +102,29 @@ def checkout():
         form.recipient.data = form.recipient.data or current_user.name
     status = 200
     if form.validate_on_submit():
-        address = orders.Address(form.recipient.data.strip(), form.mobile.data.strip(), form.province.data,
-                                 form.city.data.strip(), form.county.data.strip(), form.street.data.strip())
+        address = orders.Address(
+            form.recipient.data.strip(),
+            form.mobile.data.strip(),
+            form.province.data,
+            form.city.data.strip(),
+            form.county.data.strip(),
+            form.street.data.strip(),
+        )
         try:
             order = orders.place_order(
-                current_user.id, cart.take, address, form.note.data or "", form.event_code.data,
-                form.payment_method.data, current_app.config["CART_MAX_QUANTITY"],
-                current_app.config["ORDER_PAYMENT_TIMEOUT_MINUTES"])
+                current_user.id,
+                cart.take,
+                address,
+                form.note.data or "",
+                form.event_code.data,
+                form.payment_method.data,
+                current_app.config["CART_MAX_QUANTITY"],
+                current_app.config["ORDER_PAYMENT_TIMEOUT_MINUTES"],
+            )
         except orders.CheckoutError as error:
             resubmitted = error.code == "empty_cart" and online_order_placed_since(
-                current_user.id, utcnow() - RESUBMIT_WINDOW)
+                current_user.id, utcnow() - RESUBMIT_WINDOW
+            )
             if resubmitted:
                 # A double click or a resent form: the browser shows this answer, not the first
                 # one's, so it leads to the order the first submit placed.
@@ -143,8 +159,13 @@ def order_page(number: str):
         order = orders.get_order(number, current_user.id)
     except orders.OrderNotFound:
         abort(404)
-    return render_template("shop/order.html", order=order, impact=order_impact(order), form=ConfirmForm(),
-                           cancellable=order.status in (states.PENDING_PAYMENT, states.CONFIRMED, states.PAID))
+    return render_template(
+        "shop/order.html",
+        order=order,
+        impact=order_impact(order),
+        form=ConfirmForm(),
+        cancellable=order.status in (states.PENDING_PAYMENT, states.CONFIRMED, states.PAID),
+    )
 
 
 @bp.post("/orders/<number>/cancel")

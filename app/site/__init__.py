@@ -1,4 +1,5 @@
 """Site-wide routes: health, readiness and metrics, language choice, stored media and error pages."""
+
 from flask import Blueprint
 
 bp = Blueprint("site", __name__)

@@ -6,6 +6,7 @@ the migrations' head. /metrics is for the scraper only (a bearer token or listed
 With gunicorn, set PROMETHEUS_MULTIPROC_DIR so the latency histograms of every worker process
 are summed; the business figures are read from the database, so every node tells the same.
 """
+
 import hmac
 import os
 import time
@@ -25,9 +26,12 @@ from app.orders.models import Order
 from app.outbox.services import counts as mail_counts
 from app.site import bp
 
-REQUEST_SECONDS = Histogram("dongkou_request_seconds", "Time to answer a request, by endpoint",
-                            ["endpoint", "method", "status"],
-                            buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10))
+REQUEST_SECONDS = Histogram(
+    "dongkou_request_seconds",
+    "Time to answer a request, by endpoint",
+    ["endpoint", "method", "status"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+)
 
 
 class BusinessCollector:
@@ -35,10 +39,12 @@ class BusinessCollector:
 
     def collect(self):
         placed = CounterMetricFamily("dongkou_orders_placed", "Orders placed, every channel", labels=["channel"])
-        paid = CounterMetricFamily("dongkou_orders_paid", "Orders that received money, every channel",
-                                   labels=["channel"])
-        rows = db.session.execute(select(Order.channel, func.count(), func.count(Order.paid_at))
-                                  .group_by(Order.channel)).all()
+        paid = CounterMetricFamily(
+            "dongkou_orders_paid", "Orders that received money, every channel", labels=["channel"]
+        )
+        rows = db.session.execute(
+            select(Order.channel, func.count(), func.count(Order.paid_at)).group_by(Order.channel)
+        ).all()
         for channel, n_placed, n_paid in rows:
             placed.add_metric([channel], n_placed)
             paid.add_metric([channel], n_paid)
@@ -118,6 +124,7 @@ def time_requests(app: Flask) -> None:
     def _observe(response):
         started = g.get("request_started")
         if started is not None:
-            REQUEST_SECONDS.labels(request.endpoint or "unmatched", request.method,
-                                   f"{response.status_code // 100}xx").observe(time.perf_counter() - started)
+            REQUEST_SECONDS.labels(
+                request.endpoint or "unmatched", request.method, f"{response.status_code // 100}xx"
+            ).observe(time.perf_counter() - started)
         return response

@@ -1,4 +1,5 @@
 """Health, language and media routes, and the error pages every area shares."""
+
 import mimetypes
 import re
 
@@ -99,8 +100,12 @@ def _error_page(status: int):
 
 def _csrf_failed(_error):
     # An expired or missing token is usually a page left open too long: say so plainly.
-    return render_template("errors/error.html", code=400, title=_l("页面已过期"),
-                           message=_l("页面停留太久或已在别处提交，请刷新页面后重试。")), 400
+    return render_template(
+        "errors/error.html",
+        code=400,
+        title=_l("页面已过期"),
+        message=_l("页面停留太久或已在别处提交，请刷新页面后重试。"),
+    ), 400
 
 
 def refuse_nul_bytes():

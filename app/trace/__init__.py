@@ -1,4 +1,5 @@
 """Traceability: production lots, their public trace pages at /t/<lot code>, and label sheets."""
+
 from flask import Blueprint
 
 bp = Blueprint("trace", __name__)

@@ -1,4 +1,5 @@
 """Printable label sheets for a lot: the product, lot code, price and a QR code to its trace page."""
+
 from dataclasses import dataclass
 
 import segno

@@ -1,6 +1,6 @@
 """A harvest or production lot of one SKU: what a box's label and QR code point to."""
+
 from datetime import date, datetime
-from typing import Optional
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -17,10 +17,10 @@ class Lot(db.Model):
     sku_id: Mapped[int] = mapped_column(ForeignKey("skus.id"), index=True)
     producer_id: Mapped[int] = mapped_column(ForeignKey("producers.id"), index=True)
     harvested_on: Mapped[date]
-    packed_on: Mapped[Optional[date]]
+    packed_on: Mapped[date | None]
     quantity: Mapped[int]
     inspection_note: Mapped[str] = mapped_column(Text, default="")
-    created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     sku = relationship("Sku")

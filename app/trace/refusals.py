@@ -1,4 +1,5 @@
 """Why a production lot could not be recorded."""
+
 from flask_babel import lazy_gettext as _l
 
 from app.refusals import Refusal

@@ -1,4 +1,5 @@
 """Staff create lots; each creation is audited."""
+
 from dataclasses import dataclass
 from datetime import date
 
@@ -39,12 +40,24 @@ def create_lot(draft: LotDraft, actor: Actor) -> Lot:
     code = draft.code.strip().upper() or _next_code(sku, draft.harvested_on)
     if db.session.scalar(db.select(Lot.id).where(Lot.code == code)):
         raise LotError("lot_code_taken", code=code)
-    lot = Lot(code=code, sku_id=sku.id, producer_id=sku.product.producer_id, harvested_on=draft.harvested_on,
-              packed_on=draft.packed_on, quantity=draft.quantity, inspection_note=draft.inspection_note.strip(),
-              created_by_id=actor.user_id)
+    lot = Lot(
+        code=code,
+        sku_id=sku.id,
+        producer_id=sku.product.producer_id,
+        harvested_on=draft.harvested_on,
+        packed_on=draft.packed_on,
+        quantity=draft.quantity,
+        inspection_note=draft.inspection_note.strip(),
+        created_by_id=actor.user_id,
+    )
     db.session.add(lot)
     db.session.flush()
-    record(actor, "create_lot", "lot", code, after={"sku": sku.code, "harvested_on": draft.harvested_on,
-                                                    "quantity": draft.quantity})
+    record(
+        actor,
+        "create_lot",
+        "lot",
+        code,
+        after={"sku": sku.code, "harvested_on": draft.harvested_on, "quantity": draft.quantity},
+    )
     db.session.commit()
     return lot

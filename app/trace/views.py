@@ -1,4 +1,5 @@
 """The public trace page of a lot, and the staff pages for lots and their label sheets."""
+
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
@@ -33,11 +34,23 @@ def trace_page(code: str):
 @role_required(roles.STAFF)
 def lots():
     form = LotForm()
-    done = apply_form(form, lambda: create_lot(LotDraft(
-        form.sku.data, form.harvested_on.data, form.quantity.data, form.packed_on.data, form.inspection_note.data or "",
-        form.code.data or ""), current_actor()), LotError,
+    done = apply_form(
+        form,
+        lambda: create_lot(
+            LotDraft(
+                form.sku.data,
+                form.harvested_on.data,
+                form.quantity.data,
+                form.packed_on.data,
+                form.inspection_note.data or "",
+                form.code.data or "",
+            ),
+            current_actor(),
+        ),
+        LotError,
         lambda lot: _("批次 %(code)s 已创建，可以打印标签了。", code=lot.code),
-        lambda lot: url_for("trace.lot_detail", code=lot.code))
+        lambda lot: url_for("trace.lot_detail", code=lot.code),
+    )
     if done:
         return done
     page = lots_page(max(request.args.get("page", 1, type=int), 1))
@@ -69,8 +82,9 @@ def lot_labels(code: str):
         flash(_("超过 %(n)s 张的标签在后台生成，请在批次页面上点“生成 PDF”。", n=INLINE_LABELS), "warning")
         return redirect(url_for("trace.lot_detail", code=lot.code), 303)
     pdf = render_sheet(lot, LAYOUTS[key], count, url_for("trace.trace_page", code=lot.code, _external=True))
-    return Response(pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="labels-{lot.code}.pdf"'})
+    return Response(
+        pdf, mimetype="application/pdf", headers={"Content-Disposition": f'inline; filename="labels-{lot.code}.pdf"'}
+    )
 
 
 @bp.post("/staff/lots/<code>/labels")
@@ -80,5 +94,12 @@ def lot_labels_sheet(code: str):
     lot, key, count = _label_request(code, request.values)
     if count <= INLINE_LABELS:
         return redirect(url_for("trace.lot_labels", code=lot.code, layout=key, count=count), 303)
-    return start_export("labels_pdf", {"lot": lot.code, "layout": key, "count": count,
-                                       "trace_url": url_for("trace.trace_page", code=lot.code, _external=True)})
+    return start_export(
+        "labels_pdf",
+        {
+            "lot": lot.code,
+            "layout": key,
+            "count": count,
+            "trace_url": url_for("trace.trace_page", code=lot.code, _external=True),
+        },
+    )

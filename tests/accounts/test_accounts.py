@@ -1,4 +1,5 @@
 """Accounts through HTTP: register, sign in and out, change and reset passwords, role checks."""
+
 import re
 
 import pytest
@@ -27,8 +28,10 @@ def consumer(app):
 
 
 def test_register_creates_a_consumer_signed_in(client, app):
-    response = client.post("/account/register", data={
-        "name": "张女士", "email": "New@Example.com", "password": "s3cret-pass", "confirm": "s3cret-pass"})
+    response = client.post(
+        "/account/register",
+        data={"name": "张女士", "email": "New@Example.com", "password": "s3cret-pass", "confirm": "s3cret-pass"},
+    )
     assert response.status_code == 302
     with app.app_context():
         user = db.session.execute(db.select(User)).scalar_one()
@@ -51,19 +54,25 @@ def test_registering_from_checkouts_sign_in_prompt_returns_to_checkout(client):
     login_page = client.get(prompt.headers["Location"]).get_data(as_text=True)
     links = [link.replace("&amp;", "&") for link in re.findall(r'href="(/account/register[^"]*)"', login_page)]
     register = next(link for link in links if "checkout" in link)  # the sign-in card's own link
-    answer = client.post(register, data={"name": "李先生", "email": "li@example.com", "password": "s3cret-pass",
-                                         "confirm": "s3cret-pass"})
+    answer = client.post(
+        register,
+        data={"name": "李先生", "email": "li@example.com", "password": "s3cret-pass", "confirm": "s3cret-pass"},
+    )
     assert answer.status_code == 302 and answer.headers["Location"] == "/checkout"
     outside = client.post("/account/logout")
     assert outside.status_code == 302
-    evil = client.post("/account/register?next=https://evil.example/", data={
-        "name": "王", "email": "wang@example.com", "password": "s3cret-pass", "confirm": "s3cret-pass"})
+    evil = client.post(
+        "/account/register?next=https://evil.example/",
+        data={"name": "王", "email": "wang@example.com", "password": "s3cret-pass", "confirm": "s3cret-pass"},
+    )
     assert evil.headers["Location"] == "/"
 
 
 def test_register_twice_with_one_email_explains_and_writes_nothing(client, app, consumer):
-    response = client.post("/account/register", data={
-        "name": "x", "email": "ZHANG@example.com", "password": "s3cret-pass", "confirm": "s3cret-pass"})
+    response = client.post(
+        "/account/register",
+        data={"name": "x", "email": "ZHANG@example.com", "password": "s3cret-pass", "confirm": "s3cret-pass"},
+    )
     assert response.status_code == 400
     assert "这个邮箱已经注册过了" in response.get_data(as_text=True)
     with app.app_context():
@@ -118,8 +127,9 @@ def test_changing_the_password_signs_out_other_sessions(app, consumer):
     phone, laptop = app.test_client(), app.test_client()
     login(phone, consumer)
     login(laptop, consumer)
-    response = laptop.post("/account/password", data={
-        "current": PASSWORD, "password": "brand-new-pass", "confirm": "brand-new-pass"})
+    response = laptop.post(
+        "/account/password", data={"current": PASSWORD, "password": "brand-new-pass", "confirm": "brand-new-pass"}
+    )
     assert response.status_code == 302
     assert laptop.get("/account/").status_code == 200
     assert phone.get("/account/").status_code == 302
@@ -128,7 +138,9 @@ def test_changing_the_password_signs_out_other_sessions(app, consumer):
 
 def test_change_password_with_wrong_current_changes_nothing(client, app, consumer):
     login(client, consumer)
-    response = client.post("/account/password", data={"current": "wrong", "password": "brand-new-pass", "confirm": "brand-new-pass"})
+    response = client.post(
+        "/account/password", data={"current": "wrong", "password": "brand-new-pass", "confirm": "brand-new-pass"}
+    )
     assert response.status_code == 400
     assert "当前密码不正确" in response.get_data(as_text=True)
     with app.app_context():
@@ -158,7 +170,9 @@ def test_password_reset_for_an_unknown_email_looks_the_same_and_sends_nothing(cl
 
 
 def test_a_forged_reset_token_is_refused(client):
-    response = client.post("/account/reset/forged.token", data={"password": "x" * 10, "confirm": "x" * 10}, follow_redirects=True)
+    response = client.post(
+        "/account/reset/forged.token", data={"password": "x" * 10, "confirm": "x" * 10}, follow_redirects=True
+    )
     assert "重设链接无效或已使用" in response.get_data(as_text=True)
 
 

@@ -1,5 +1,6 @@
 """County staff open events and booths, allocate stock, add clerks, pair and revoke tablets,
 and settle flagged booth sales."""
+
 import re
 
 import pytest
@@ -23,23 +24,38 @@ def _audits(action: str) -> list[AuditEntry]:
 
 
 def test_staff_create_an_event_and_a_booth(app, staff):
-    bad = staff.post("/staff/events", data={"code": "x", "name": "", "kind": "fair", "starts_on": "2027-10-17",
-                                            "ends_on": "2027-10-16"})
+    bad = staff.post(
+        "/staff/events",
+        data={"code": "x", "name": "", "kind": "fair", "starts_on": "2027-10-17", "ends_on": "2027-10-16"},
+    )
     assert bad.status_code == 400
     assert "3 到 24 位字母" in bad.get_data(as_text=True) and "请填写此项" in bad.get_data(as_text=True)
-    made = staff.post("/staff/events", data={"code": "pad2027", "name": "2027 国家扶贫日展销", "kind": "poverty_alleviation_day",
-                                             "starts_on": "2027-10-17", "ends_on": "2027-10-17", "venue": "蔡锷广场"})
+    made = staff.post(
+        "/staff/events",
+        data={
+            "code": "pad2027",
+            "name": "2027 国家扶贫日展销",
+            "kind": "poverty_alleviation_day",
+            "starts_on": "2027-10-17",
+            "ends_on": "2027-10-17",
+            "venue": "蔡锷广场",
+        },
+    )
     assert made.status_code == 303 and made.location.endswith("/staff/events/PAD2027")
     with app.app_context():
         township_id = db.session.execute(db.select(Booth.township_id)).scalar()
-    booth = staff.post("/staff/events/PAD2027", data={"township": township_id, "opening_float": "300",
-                                                     "merchant_name": "合作社收款码"})
+    booth = staff.post(
+        "/staff/events/PAD2027", data={"township": township_id, "opening_float": "300", "merchant_name": "合作社收款码"}
+    )
     assert booth.status_code == 303 and booth.location.endswith("/staff/booths/PAD2027-GAOSHA")
     again = staff.post("/staff/events/PAD2027", data={"township": township_id, "opening_float": "300"})
     assert again.status_code == 400 and "已经有展位" in again.get_data(as_text=True)
     with app.app_context():
         assert len(_audits("create_event")) == 1 and len(_audits("create_booth")) == 1
-        assert db.session.execute(db.select(Booth.opening_float_fen).where(Booth.code == "PAD2027-GAOSHA")).scalar() == 30000
+        assert (
+            db.session.execute(db.select(Booth.opening_float_fen).where(Booth.code == "PAD2027-GAOSHA")).scalar()
+            == 30000
+        )
 
 
 def test_allocations_never_fall_below_what_was_sold_and_are_audited(app, client, staff, fair):

@@ -1,4 +1,5 @@
 """Every back-office route, every role: only county staff get in."""
+
 import re
 
 import pytest
@@ -20,12 +21,27 @@ def back_office(app, fair):
         from app.pos.models import BoothSale, Device
 
         booth_sale = db.session.execute(db.select(BoothSale)).scalar_one()
-        values = {"number": answer.json["results"][0]["order_number"], "household_id": fair["households"][0],
-                  "user_id": 1, "device_id": db.session.execute(db.select(Device.id)).scalar(),
-                  "sale_id": booth_sale.id, "fmt": "csv", "event": "WEEK2026", "booth": fair["booth"],
-                  "lot": fair["lot"], "unit_id": 1, "order_number": "0", "document_id": 1,
-                  "product_id": 1, "sku_id": 1, "producer_id": 1, "link_id": 1, "category_id": 1,
-                  "message_id": 1, "export_id": 1}
+        values = {
+            "number": answer.json["results"][0]["order_number"],
+            "household_id": fair["households"][0],
+            "user_id": 1,
+            "device_id": db.session.execute(db.select(Device.id)).scalar(),
+            "sale_id": booth_sale.id,
+            "fmt": "csv",
+            "event": "WEEK2026",
+            "booth": fair["booth"],
+            "lot": fair["lot"],
+            "unit_id": 1,
+            "order_number": "0",
+            "document_id": 1,
+            "product_id": 1,
+            "sku_id": 1,
+            "producer_id": 1,
+            "link_id": 1,
+            "category_id": 1,
+            "message_id": 1,
+            "export_id": 1,
+        }
         for role in OUTSIDERS:
             factories.user(email=f"matrix-{role}@example.com", role=role)
         db.session.commit()
@@ -39,8 +55,13 @@ def staff_requests(app, values) -> list[tuple[str, str]]:
             continue
         arguments = {name: values[name] for name in rule.arguments if name not in ("code", "action")}
         if "code" in rule.arguments:
-            arguments["code"] = (values["booth"] if "/booths/" in rule.rule
-                                 else values["lot"] if "/lots/" in rule.rule else values["event"])
+            arguments["code"] = (
+                values["booth"]
+                if "/booths/" in rule.rule
+                else values["lot"]
+                if "/lots/" in rule.rule
+                else values["event"]
+            )
         path = re.sub(r"<any\(([^,)]+)[^>]*>", r"\1", rule.rule)  # a fixed choice of words: its first word
         for name, value in arguments.items():
             path = re.sub(rf"<(?:[^<>]+:)?{name}>", str(value), path)

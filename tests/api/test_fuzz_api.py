@@ -1,8 +1,9 @@
 """Schemathesis generates requests for every operation in /api/v1/openapi.json, both valid
 (positive) and deliberately invalid (negative) ones; none may cause a server error or an answer the document does not describe."""
+
 import schemathesis
-from schemathesis import GenerationMode
 from hypothesis import HealthCheck, given, settings
+from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import status_code_conformance
 from sqlalchemy import func
@@ -28,8 +29,9 @@ def test_every_api_operation_survives_generated_input(app, fair, capsys):
         tried[label] = 0
 
         @given(case=operation.as_strategy(generation_mode=mode))
-        @settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, suppress_health_check=list(HealthCheck),
-                  database=None)
+        @settings(
+            max_examples=EXAMPLES_PER_OPERATION, deadline=None, suppress_health_check=list(HealthCheck), database=None
+        )
         def call(case):
             before = _sales(app)
             response = case.call(headers=headers)

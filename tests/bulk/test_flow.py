@@ -1,4 +1,5 @@
 """A unit's year through the pages: register, contract, confirm, deliver, pay, accept, report."""
+
 import io
 from datetime import date
 
@@ -22,8 +23,14 @@ def test_registration_checks_the_credit_code_and_waits_for_approval(app, units):
         factories.user(email="new@factory.example", name="赵经理")
         db.session.commit()
     client = signed_in(app, "new@factory.example")
-    form = {"name": "洞口县某食品有限公司", "kind": "company", "credit_code": "91430525MA4L000001",
-            "contact_name": "赵经理", "contact_phone": "13612345678", "address": "洞口县工业园"}
+    form = {
+        "name": "洞口县某食品有限公司",
+        "kind": "company",
+        "credit_code": "91430525MA4L000001",
+        "contact_name": "赵经理",
+        "contact_phone": "13612345678",
+        "address": "洞口县工业园",
+    }
     wrong = client.post("/units/register", data=form)
     assert wrong.status_code == 400 and "校验码" in wrong.get_data(as_text=True)
     from tests.bulk.conftest import credit_code
@@ -33,8 +40,12 @@ def test_registration_checks_the_credit_code_and_waits_for_approval(app, units):
     page = client.get(made.location).get_data(as_text=True)
     assert "等待县扶贫办审核" in page
     with app.app_context():
-        assert db.session.execute(db.select(SupportingUnit.approved_at).where(
-            SupportingUnit.name == "洞口县某食品有限公司")).scalar_one() is None
+        assert (
+            db.session.execute(
+                db.select(SupportingUnit.approved_at).where(SupportingUnit.name == "洞口县某食品有限公司")
+            ).scalar_one()
+            is None
+        )
 
 
 def test_a_contract_from_draft_to_fulfilled_with_bank_transfers(app, units):
@@ -51,12 +62,21 @@ def test_a_contract_from_draft_to_fulfilled_with_bank_transfers(app, units):
     assert staff.post(f"/staff/intents/{number}/confirm").status_code == 303
     with app.app_context():
         line_ids = dict(db.session.execute(db.select(IntentLine.sku_id, IntentLine.id)).all())
-    delivery = {"recipient": "小周", "mobile": "13700001111", "address": "洞口县人民医院食堂",
-                f"q-{line_ids[units['mandarin']]}": "70", f"q-{line_ids[units['oil']]}": "10"}
+    delivery = {
+        "recipient": "小周",
+        "mobile": "13700001111",
+        "address": "洞口县人民医院食堂",
+        f"q-{line_ids[units['mandarin']]}": "70",
+        f"q-{line_ids[units['oil']]}": "10",
+    }
     assert staff.post(f"/staff/intents/{number}/deliveries", data=delivery).status_code == 303
     with app.app_context():
         first = db.session.execute(db.select(Order).where(Order.channel == "intent")).scalar_one()
-        assert (first.total_fen, first.status, first.payment_method) == (70 * 3781 + 10 * 12800, "confirmed", "bank_transfer")
+        assert (first.total_fen, first.status, first.payment_method) == (
+            70 * 3781 + 10 * 12800,
+            "confirmed",
+            "bank_transfer",
+        )
         assert db.session.get(Sku, units["mandarin"]).stock == 1000 - 70
         assert db.session.execute(db.select(PurchaseIntent.status)).scalar_one() == "in_fulfilment"
 
@@ -65,22 +85,33 @@ def test_a_contract_from_draft_to_fulfilled_with_bank_transfers(app, units):
     assert "还没有收到货款" in refused.get_data(as_text=True)
     order_page = staff.get(f"/staff/orders/{first.number}").get_data(as_text=True)
     assert "记录银行转账收款" in order_page and "待发货（银行转账）" in order_page  # the way out of "stuck"
-    nameless = staff.post(f"/staff/orders/{first.number}/cash", data={"amount": f"{first.total_fen / 100:.2f}"},
-                          follow_redirects=True)
+    nameless = staff.post(
+        f"/staff/orders/{first.number}/cash", data={"amount": f"{first.total_fen / 100:.2f}"}, follow_redirects=True
+    )
     assert "请填写转账流水号" in nameless.get_data(as_text=True)
-    paid = staff.post(f"/staff/orders/{first.number}/cash", data={"amount": f"{first.total_fen / 100:.2f}",
-                                                                 "reference": "工行转账 20261201-0001"})
+    paid = staff.post(
+        f"/staff/orders/{first.number}/cash",
+        data={"amount": f"{first.total_fen / 100:.2f}", "reference": "工行转账 20261201-0001"},
+    )
     assert paid.status_code in (302, 303)
     staff.post(f"/staff/intents/{number}/deliveries/{first.number}/ship", data=ship)
     for page in (client.get(url), staff.get(f"/staff/intents/{number}"), staff.get(f"/staff/orders/{first.number}")):
         assert "凭证号 工行转账 20261201-0001" in page.get_data(as_text=True)  # the reference, once recorded
     assert client.post(f"/units/{units['hospital']}/deliveries/{first.number}/accept").status_code == 303
 
-    staff.post(f"/staff/intents/{number}/deliveries", data={**delivery, f"q-{line_ids[units['mandarin']]}": "50",
-                                                            f"q-{line_ids[units['oil']]}": "0"})
+    staff.post(
+        f"/staff/intents/{number}/deliveries",
+        data={**delivery, f"q-{line_ids[units['mandarin']]}": "50", f"q-{line_ids[units['oil']]}": "0"},
+    )
     with app.app_context():
-        second = db.session.execute(db.select(Order).where(Order.channel == "intent").order_by(Order.id.desc())).scalars().first()
-    staff.post(f"/staff/orders/{second.number}/cash", data={"amount": f"{second.total_fen / 100:.2f}", "reference": "0002"})
+        second = (
+            db.session.execute(db.select(Order).where(Order.channel == "intent").order_by(Order.id.desc()))
+            .scalars()
+            .first()
+        )
+    staff.post(
+        f"/staff/orders/{second.number}/cash", data={"amount": f"{second.total_fen / 100:.2f}", "reference": "0002"}
+    )
     staff.post(f"/staff/intents/{number}/deliveries/{second.number}/ship", data=ship)
     client.post(f"/units/{units['hospital']}/deliveries/{second.number}/accept")
     with app.app_context():
@@ -126,8 +157,10 @@ def test_documents_are_numbered_and_a_change_makes_a_new_version(app, units):
 def test_the_leaderboard_lists_only_units_that_opted_in(app, units):
     client = signed_in(app, "admin@hospital.example")
     assert "洞口县人民医院" not in app.test_client().get("/impact/units").get_data(as_text=True)
-    client.post(f"/units/{units['hospital']}/pledge", data={"year": date.today().year, "amount": "200000",
-                                                             "on_leaderboard": "y"})
+    client.post(
+        f"/units/{units['hospital']}/pledge",
+        data={"year": date.today().year, "amount": "200000", "on_leaderboard": "y"},
+    )
     board = app.test_client().get("/impact/units").get_data(as_text=True)
     assert "洞口县人民医院" in board and "¥200,000.00" in board
     assert "洞口县第一中学" not in board

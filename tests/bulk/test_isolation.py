@@ -1,5 +1,6 @@
 """Members of one unit cannot reach another unit's contracts, deliveries, documents or orders:
 every route that takes such an id answers 403 or 404 to them."""
+
 import io
 
 from app.bulk.models import Document, PurchaseIntent
@@ -32,18 +33,28 @@ def test_another_units_member_gets_403_or_404_everywhere(app, units):
     values = _hospital_objects(app, units)
     requests = _requests(app, values)
     assert len(requests) >= 18
-    assert ("GET", f"/orders/{values['order_number']}") in requests and ("GET", f"/pay/{values['order_number']}") in requests
+    assert ("GET", f"/orders/{values['order_number']}") in requests and (
+        "GET",
+        f"/pay/{values['order_number']}",
+    ) in requests
     outsider = signed_in(app, "admin@school.example")  # the school's own admin
     with app.app_context():
-        before = (db.session.execute(db.select(PurchaseIntent.status, PurchaseIntent.po_number)).all(),
-                  db.session.scalar(db.select(db.func.count()).select_from(Document)))
+        before = (
+            db.session.execute(db.select(PurchaseIntent.status, PurchaseIntent.po_number)).all(),
+            db.session.scalar(db.select(db.func.count()).select_from(Document)),
+        )
     for method, path in requests:
-        with outsider.open(path, method=method, data={"reason": "x", "q-1": "9", "email": "x@example.com",
-                                                      "file": (io.BytesIO(b"x"), "a.csv")}) as answer:
+        with outsider.open(
+            path,
+            method=method,
+            data={"reason": "x", "q-1": "9", "email": "x@example.com", "file": (io.BytesIO(b"x"), "a.csv")},
+        ) as answer:
             assert answer.status_code in (403, 404), (method, path, answer.status_code)
     with app.app_context():
-        after = (db.session.execute(db.select(PurchaseIntent.status, PurchaseIntent.po_number)).all(),
-                 db.session.scalar(db.select(db.func.count()).select_from(Document)))
+        after = (
+            db.session.execute(db.select(PurchaseIntent.status, PurchaseIntent.po_number)).all(),
+            db.session.scalar(db.select(db.func.count()).select_from(Document)),
+        )
     assert after == before
 
 

@@ -1,5 +1,6 @@
 """Every contract transition the state table allows works and is recorded; every other one
 raises and leaves the database exactly as it was. Deliveries likewise."""
+
 import itertools
 from datetime import date
 
@@ -22,10 +23,15 @@ PAIRS = list(itertools.product(states.ALL, states.ALL))
 
 def _snapshot() -> tuple:
     """Everything a transition could touch."""
-    return (db.session.execute(db.select(PurchaseIntent.id, PurchaseIntent.status, PurchaseIntent.submitted_at,
-                                         PurchaseIntent.confirmed_at).order_by(PurchaseIntent.id)).all(),
-            db.session.scalar(db.select(func.count()).select_from(IntentStatusChange)),
-            db.session.scalar(db.select(func.count()).select_from(AuditEntry)))
+    return (
+        db.session.execute(
+            db.select(
+                PurchaseIntent.id, PurchaseIntent.status, PurchaseIntent.submitted_at, PurchaseIntent.confirmed_at
+            ).order_by(PurchaseIntent.id)
+        ).all(),
+        db.session.scalar(db.select(func.count()).select_from(IntentStatusChange)),
+        db.session.scalar(db.select(func.count()).select_from(AuditEntry)),
+    )
 
 
 def test_each_contract_transition_is_allowed_or_refused_without_a_trace(app, units):
@@ -41,8 +47,11 @@ def test_each_contract_transition_is_allowed_or_refused_without_a_trace(app, uni
                 set_intent_status(intent, wanted, actor, "test")
                 db.session.commit()
                 assert db.session.get(PurchaseIntent, intent.id).status == wanted
-                change = db.session.execute(db.select(IntentStatusChange).order_by(IntentStatusChange.id.desc())
-                                            ).scalars().first()
+                change = (
+                    db.session.execute(db.select(IntentStatusChange).order_by(IntentStatusChange.id.desc()))
+                    .scalars()
+                    .first()
+                )
                 assert (change.from_status, change.to_status) == (current, wanted)
                 assert _snapshot()[1:] == (before[1] + 1, before[2] + 1)  # one history row, one audit row
             else:
@@ -61,9 +70,14 @@ def _confirmed_with_delivery(app, units, terms="prepay_transfer"):
 def _delivery_snapshot(number: str) -> tuple:
     order = db.session.execute(db.select(Order).where(Order.number == number)).scalar_one()
     db.session.refresh(order)
-    return (order.status, order.payment_status, order.shipped_at, order.delivered_at,
-            db.session.scalar(db.select(func.count()).select_from(OrderStatusChange)),
-            db.session.execute(db.select(PurchaseIntent.status)).scalar_one())
+    return (
+        order.status,
+        order.payment_status,
+        order.shipped_at,
+        order.delivered_at,
+        db.session.scalar(db.select(func.count()).select_from(OrderStatusChange)),
+        db.session.execute(db.select(PurchaseIntent.status)).scalar_one(),
+    )
 
 
 def test_a_delivery_is_accepted_only_after_it_was_shipped(app, units):
@@ -76,8 +90,10 @@ def test_a_delivery_is_accepted_only_after_it_was_shipped(app, units):
         db.session.rollback()
         assert _delivery_snapshot(number) == before
         fulfilment.ship_delivery(number, "县邮政", "YZ0001234", Actor(None, "test"))
-        fulfilment.accept_delivery(db.session.execute(db.select(Order).where(Order.number == number)).scalar_one(),
-                                   Actor(units["admin"], "test"))
+        fulfilment.accept_delivery(
+            db.session.execute(db.select(Order).where(Order.number == number)).scalar_one(),
+            Actor(units["admin"], "test"),
+        )
         assert _delivery_snapshot(number)[0] == "delivered"
 
 
@@ -102,8 +118,9 @@ def test_a_delivery_beyond_the_contract_or_the_stock_changes_nothing(app, units)
                 db.session.commit()
                 stock[1] = 5
             with pytest.raises(fulfilment.DeliveryError):
-                fulfilment.create_delivery(intent, fulfilment.DeliveryDraft(quantities, "小周", "13700001111", "食堂"),
-                                           Actor(None, "test"))
+                fulfilment.create_delivery(
+                    intent, fulfilment.DeliveryDraft(quantities, "小周", "13700001111", "食堂"), Actor(None, "test")
+                )
             db.session.rollback()
             intent = db.session.execute(db.select(PurchaseIntent)).scalar_one()
             assert [line.sku.stock for line in intent.lines] == stock

@@ -20,14 +20,22 @@ def owned(app, fair, units):
     the 高沙镇 booth; a household."""
     contract = contract_in_delivery(app, units, quantity=2)
     with app.app_context():
-        for email, role in (("owner@example.com", roles.CONSUMER), ("nosy@example.com", roles.CONSUMER),
-                            ("clerk-b@example.com", roles.CLERK)):
+        for email, role in (
+            ("owner@example.com", roles.CONSUMER),
+            ("nosy@example.com", roles.CONSUMER),
+            ("clerk-b@example.com", roles.CLERK),
+        ):
             factories.user(email=email, role=role)
         db.session.commit()
         sku_id = db.session.scalar(db.select(IntentLine.sku_id).limit(1))
-        values = {"unit": units["hospital"], "intent": contract["number"], "delivery": contract["order_number"],
-                  "document": contract["document_id"],
-                  "booth": fair["booth"], "household": fair["households"][0]}
+        values = {
+            "unit": units["hospital"],
+            "intent": contract["number"],
+            "delivery": contract["order_number"],
+            "document": contract["document_id"],
+            "booth": fair["booth"],
+            "household": fair["households"][0],
+        }
     owner = signed_in(app, "owner@example.com")
     placed = factories.buy(owner, sku_id)
     values["order"] = placed.location.rsplit("/", 1)[1]
@@ -38,9 +46,12 @@ def _routes(v: dict) -> list[tuple[str, str, tuple]]:
     """(method, path, who may: 'owner'/'staff' markers are checked separately)."""
     unit = f"/units/{v['unit']}"
     return [
-        ("GET", f"/orders/{v['order']}", ()), ("POST", f"/orders/{v['order']}/cancel", ()),
-        ("GET", f"/pay/{v['order']}", ()), ("GET", f"/pay/{v['order']}/return", ()),
-        ("GET", unit, ("staff",)), ("GET", f"{unit}/intents/{v['intent']}", ("staff",)),
+        ("GET", f"/orders/{v['order']}", ()),
+        ("POST", f"/orders/{v['order']}/cancel", ()),
+        ("GET", f"/pay/{v['order']}", ()),
+        ("GET", f"/pay/{v['order']}/return", ()),
+        ("GET", unit, ("staff",)),
+        ("GET", f"{unit}/intents/{v['intent']}", ("staff",)),
         ("POST", f"{unit}/intents/{v['intent']}/contract", ("staff",)),
         ("POST", f"{unit}/intents/{v['intent']}/cancel", ("staff",)),
         ("POST", f"{unit}/deliveries/{v['delivery']}/accept", ("staff",)),
@@ -49,7 +60,8 @@ def _routes(v: dict) -> list[tuple[str, str, tuple]]:
         ("GET", f"/pos/booths/{v['booth']}/close", ("staff",)),
         ("GET", f"/staff/households/{v['household']}", ("staff",)),
         ("GET", f"/staff/intents/{v['intent']}", ("staff",)),
-        ("GET", "/staff/reports", ("staff",)), ("POST", "/staff/reports/export.csv", ("staff",)),
+        ("GET", "/staff/reports", ("staff",)),
+        ("POST", "/staff/reports/export.csv", ("staff",)),
     ]
 
 

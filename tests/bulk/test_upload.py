@@ -1,5 +1,6 @@
 """A unit's order list from a spreadsheet: every bad row is named with its reason and nothing is
 saved, or the whole file is taken."""
+
 import io
 
 from openpyxl import Workbook
@@ -22,10 +23,16 @@ def test_ten_bad_rows_get_ten_row_numbered_reasons_and_nothing_is_saved(app, uni
         before = db.session.execute(db.select(IntentLine.sku_id, IntentLine.quantity).order_by(IntentLine.id)).all()
     good = f"{units['mandarin_code']},5,2026-12-15,县人民医院\n"
     bad = [
-        "NOPE,5,,\n", f"{units['mandarin_code']},0,,\n", f"{units['mandarin_code']},-3,,\n",
-        f"{units['mandarin_code']},abc,,\n", ",5,,\n", f"{units['mandarin_code']},5,2026-13-45,医院\n",
-        f"{units['mandarin_code']},5,2025-01-01,医院\n", f"{units['mandarin_code']},5,2026-12-15,\n",
-        f"{units['mandarin_code']},100001,,\n", f"{units['oil_code']},2.5,,\n",
+        "NOPE,5,,\n",
+        f"{units['mandarin_code']},0,,\n",
+        f"{units['mandarin_code']},-3,,\n",
+        f"{units['mandarin_code']},abc,,\n",
+        ",5,,\n",
+        f"{units['mandarin_code']},5,2026-13-45,医院\n",
+        f"{units['mandarin_code']},5,2025-01-01,医院\n",
+        f"{units['mandarin_code']},5,2026-12-15,\n",
+        f"{units['mandarin_code']},100001,,\n",
+        f"{units['oil_code']},2.5,,\n",
     ]
     body = HEADER + good + "".join(bad) + good
     answer = _upload(client, url, "清单.csv", body.encode("utf-8"))
@@ -34,11 +41,21 @@ def test_ten_bad_rows_get_ten_row_numbered_reasons_and_nothing_is_saved(app, uni
     assert "有 10 行需要修改" in page
     for row in range(3, 13):
         assert f"第 {row} 行：" in page
-    for reason in ("商品编码 NOPE 不存在", "数量应为 1 到 100000 的整数（现为“0”）", "缺少商品编码", "格式不对",
-                   "不在合同交付期", "也请填写交付地址", "（现为“2.5”）"):
+    for reason in (
+        "商品编码 NOPE 不存在",
+        "数量应为 1 到 100000 的整数（现为“0”）",
+        "缺少商品编码",
+        "格式不对",
+        "不在合同交付期",
+        "也请填写交付地址",
+        "（现为“2.5”）",
+    ):
         assert reason in page, reason
     with app.app_context():
-        assert db.session.execute(db.select(IntentLine.sku_id, IntentLine.quantity).order_by(IntentLine.id)).all() == before
+        assert (
+            db.session.execute(db.select(IntentLine.sku_id, IntentLine.quantity).order_by(IntentLine.id)).all()
+            == before
+        )
 
 
 def test_a_5000_line_spreadsheet_is_taken_whole(app, units):

@@ -1,4 +1,5 @@
 """Catalogue pages are served from the cache until the catalogue changes, and a change shows at once."""
+
 from sqlalchemy import event
 
 from app.clock import today
@@ -69,8 +70,13 @@ def test_the_product_page_shows_live_stock_and_a_new_benefit_link_at_once(make_a
 
     staff = app.test_client()
     factories.login(staff, "cache-staff@example.com")
-    assert staff.post(f"/staff/producers/{producer_id}/links", data={
-        "registration_no": registration_no, "weight": 1, "valid_from": today().isoformat()}).status_code == 303
+    assert (
+        staff.post(
+            f"/staff/producers/{producer_id}/links",
+            data={"registration_no": registration_no, "weight": 1, "valid_from": today().isoformat()},
+        ).status_code
+        == 303
+    )
     page = visitor.get(f"/products/{slug}").get_data(as_text=True)
     assert "2 户" in page and "李*" in page
 
@@ -101,12 +107,25 @@ def test_the_version_moves_with_any_write_to_what_the_pages_show_and_not_with_st
     version_after(lambda: setattr(product.skus[0], "price_fen", 3500))
     village = factories.village()
     db.session.commit()
-    version_after(lambda: db.session.execute(insert(Household), [{
-        "registration_no": "HH-BULK-1", "head_name": "赵六", "id_number": factories.id_number(9001),
-        "village_id": village.id, "members": 2, "status": "registered"}]))
+    version_after(
+        lambda: db.session.execute(
+            insert(Household),
+            [
+                {
+                    "registration_no": "HH-BULK-1",
+                    "head_name": "赵六",
+                    "id_number": factories.id_number(9001),
+                    "village_id": village.id,
+                    "members": 2,
+                    "status": "registered",
+                }
+            ],
+        )
+    )
     assert all(moves) and len(moves) == 3, moves
     # A sale's stock-taking is not on the cached pages: the version stays.
-    version_after(lambda: db.session.execute(update(Sku).where(Sku.id == product.skus[0].id)
-                                             .values(stock=Sku.stock - 1)))
+    version_after(
+        lambda: db.session.execute(update(Sku).where(Sku.id == product.skus[0].id).values(stock=Sku.stock - 1))
+    )
     version_after(lambda: setattr(product.skus[0], "stock", 5))
     assert moves[3:] == [0, 0]

@@ -1,4 +1,5 @@
 """Catalogue pages through HTTP: what a shopper sees, filters, search, paging and errors."""
+
 from datetime import timedelta
 
 import pytest
@@ -18,12 +19,31 @@ def shop(app):
         lintian = factories.village(gaosha, "林田村")
         linked = [factories.household(lintian, head_name=n, members=m) for n, m in (("李四光", 4), ("王秀英", 2))]
         fruit, oil = factories.category("时令水果"), factories.category("粮油米面")
-        mandarin = factories.product("雪峰蜜橘", factories.producer(gaosha, linked, [2, 1]), fruit,
-                                     price_fen=3980, certified_until=today() + timedelta(days=90), featured=True)
-        camellia = factories.product("野生山茶油", factories.producer(luoxi), oil, price_fen=16800,
-                                     certified_until=today() - timedelta(days=1), subtitle="古法压榨")
-        db.session.add(Event(code="WEEK", name="消费扶贫活动周", kind="consumption_week",
-                             starts_on=today() - timedelta(days=1), ends_on=today() + timedelta(days=5)))
+        mandarin = factories.product(
+            "雪峰蜜橘",
+            factories.producer(gaosha, linked, [2, 1]),
+            fruit,
+            price_fen=3980,
+            certified_until=today() + timedelta(days=90),
+            featured=True,
+        )
+        camellia = factories.product(
+            "野生山茶油",
+            factories.producer(luoxi),
+            oil,
+            price_fen=16800,
+            certified_until=today() - timedelta(days=1),
+            subtitle="古法压榨",
+        )
+        db.session.add(
+            Event(
+                code="WEEK",
+                name="消费扶贫活动周",
+                kind="consumption_week",
+                starts_on=today() - timedelta(days=1),
+                ends_on=today() + timedelta(days=5),
+            )
+        )
         db.session.commit()
         return {"mandarin": mandarin.slug, "oil": camellia.slug, "fruit": fruit.slug}
 
@@ -52,19 +72,24 @@ def test_product_list_filters_by_township_category_and_certification(client, sho
     assert "雪峰蜜橘" in certified and "野生山茶油" not in certified
 
 
-@pytest.mark.parametrize("query,found,absent", [
-    ("蜜橘", "雪峰蜜橘", "野生山茶油"),
-    ("罗溪", "野生山茶油", "雪峰蜜橘"),      # by township name
-    ("古法", "野生山茶油", "雪峰蜜橘"),      # by subtitle
-    ("测试合作社", "雪峰蜜橘", "没有找到"),  # by producer name
-])
+@pytest.mark.parametrize(
+    "query,found,absent",
+    [
+        ("蜜橘", "雪峰蜜橘", "野生山茶油"),
+        ("罗溪", "野生山茶油", "雪峰蜜橘"),  # by township name
+        ("古法", "野生山茶油", "雪峰蜜橘"),  # by subtitle
+        ("测试合作社", "雪峰蜜橘", "没有找到"),  # by producer name
+    ],
+)
 def test_chinese_search_finds_substrings(client, shop, query, found, absent):
     page = text_of(client.get("/products", query_string={"q": query}))
     assert found in page and absent not in page
 
 
-@pytest.mark.parametrize("query", ["橘子", "桔", "蜜桔", "柑", "miju", "MiJu", "xfmj", "mandarin", "Mandarin",
-                                   "洞口 橘", "洞口　蜜橘", "ｍｉｊｕ"])
+@pytest.mark.parametrize(
+    "query",
+    ["橘子", "桔", "蜜桔", "柑", "miju", "MiJu", "xfmj", "mandarin", "Mandarin", "洞口 橘", "洞口　蜜橘", "ｍｉｊｕ"],
+)
 def test_everyday_words_pinyin_and_english_find_the_mandarins(client, shop, query):
     page = text_of(client.get("/products", query_string={"q": query}))
     assert "雪峰蜜橘" in page and "野生山茶油" not in page, query
@@ -99,7 +124,10 @@ def test_bad_filters_get_400_with_a_message(client, shop):
 
 def test_pagination_splits_the_list(client, app, shop):
     app.config["PRODUCTS_PER_PAGE"] = 1
-    first, second = text_of(client.get("/products?sort=price_asc")), text_of(client.get("/products?sort=price_asc&page=2"))
+    first, second = (
+        text_of(client.get("/products?sort=price_asc")),
+        text_of(client.get("/products?sort=price_asc&page=2")),
+    )
     assert "雪峰蜜橘" in first and "野生山茶油" not in first
     assert "野生山茶油" in second and "雪峰蜜橘" not in second
     assert "page=2" in first and "sort=price_asc" in first

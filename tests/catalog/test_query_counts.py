@@ -1,4 +1,5 @@
 """The number of SQL statements per page stays small and does not grow with the data (no N+1)."""
+
 from contextlib import contextmanager
 
 import pytest
@@ -46,8 +47,13 @@ def _counts(app, products: int) -> dict[str, int]:
     client = app.test_client()
     factories.login(client, "counter@example.com")
     client.post("/cart/add", data={"sku_id": sku_id, "quantity": 1})
-    pages = [("home", "/"), ("list", "/products"), ("product", f"/products/{slug}"), ("cart", "/cart"),
-             ("checkout", "/checkout")]
+    pages = [
+        ("home", "/"),
+        ("list", "/products"),
+        ("product", f"/products/{slug}"),
+        ("cart", "/cart"),
+        ("checkout", "/checkout"),
+    ]
     for _page, path in pages:
         client.get(path)  # a cache, when there is one, is warm: as it is for nearly every visitor
     return {page: count_statements(app, client, path) for page, path in pages}
@@ -94,8 +100,10 @@ def test_adding_to_the_cart_and_placing_an_order_take_a_fixed_number_of_statemen
     with recorded_statements(app) as statements, app.app_context():
         deliver(*args)
     mailed = len(statements)
-    print(f"\nSQL statements: add to cart {added}, place an order {placed}, the order's page {shown}, "
-          f"its mail's delivery job {mailed}")
+    print(
+        f"\nSQL statements: add to cart {added}, place an order {placed}, the order's page {shown}, "
+        f"its mail's delivery job {mailed}"
+    )
     # Add: user, the line inserted or added to from the SKU on sale. Place: user, the cart handed over,
     # stock taken with what the line copies, order (its number checked by the unique key), line,
     # status row, confirmation mail. The order's page: user, order with its lines, the header's cart badge.

@@ -1,4 +1,5 @@
 """Identity numbers (GB 11643 check character), mobile numbers and public name masking."""
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st

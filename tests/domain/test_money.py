@@ -1,11 +1,12 @@
 """Money rules: parsing at the edge, formatting, and the exact largest-remainder split."""
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from app.domain.money import InvalidAmount, allocate, capital_amount, format_fen, parse_yuan
 
-amounts = st.integers(min_value=-10**12, max_value=10**12)
+amounts = st.integers(min_value=-(10**12), max_value=10**12)
 weights = st.lists(st.integers(min_value=1, max_value=10**6), min_size=1, max_size=60)
 
 
@@ -26,7 +27,7 @@ def test_allocate_parts_of_a_positive_amount_are_non_negative(total, ws):
 def test_allocate_is_deterministic_and_close_to_the_exact_share(total, ws):
     parts = allocate(total, ws)
     assert parts == allocate(total, list(ws))
-    for part, w in zip(parts, ws):
+    for part, w in zip(parts, ws, strict=False):
         # Largest remainder never strays a whole fen from the exact proportional share.
         assert abs(part - total * w / sum(ws)) < 1 + 1e-6 * abs(total)
 
@@ -65,7 +66,16 @@ def test_format_fen():
     assert format_fen(-1230) == "-¥12.30"
 
 
-@pytest.mark.parametrize("fen, words", [(7960, "柒拾玖元陆角"), (2443020, "贰万肆仟肆佰叁拾元贰角"), (1, "壹分"),
-                                        (100000000, "壹佰万元整"), (10001, "壹佰元零壹分"), (-550, "负伍元伍角")])
+@pytest.mark.parametrize(
+    "fen, words",
+    [
+        (7960, "柒拾玖元陆角"),
+        (2443020, "贰万肆仟肆佰叁拾元贰角"),
+        (1, "壹分"),
+        (100000000, "壹佰万元整"),
+        (10001, "壹佰元零壹分"),
+        (-550, "负伍元伍角"),
+    ],
+)
 def test_amounts_in_chinese_capitals_as_contracts_write_them(fen, words):
     assert capital_amount(fen) == words

@@ -1,4 +1,5 @@
 """Headless Chromium (Debian's package) driven by Playwright; screenshots land in artifacts/screenshots."""
+
 from pathlib import Path
 
 import pytest
@@ -6,8 +7,15 @@ import pytest
 CHROMIUM = "/usr/bin/chromium"
 SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 # Without these flags Chromium dials Google's services at start, which a closed network refuses.
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="session")

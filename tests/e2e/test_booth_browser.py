@@ -1,6 +1,7 @@
 """A clerk at a fair on bad Wi-Fi: five cash sales with the network off, a reload while still
 offline, and exactly five sales on the server once the network is back; then a box rung up
 by its typed lot code, offline too, and one by its label held to the tablet's camera."""
+
 import io
 import re
 
@@ -164,7 +165,6 @@ def test_a_buyer_scans_a_box_and_reads_its_story_on_a_phone(app, browser, fair, 
     page.close()
 
 
-
 def _camera_showing(url: str, path) -> None:
     """A y4m video, as Chromium's fake camera plays it, of a box's label: its QR code on white."""
     png = io.BytesIO()
@@ -185,9 +185,15 @@ def test_a_clerk_rings_up_a_box_by_scanning_its_label_with_the_camera(app, brows
     video = tmp_path / "label.y4m"
     _camera_showing(f"{base}/t/{lot}", video)
     # A browser of its own: the camera is a launch option. The permission prompt is answered yes.
-    camera = browser.browser_type.launch(executable_path=CHROMIUM, args=FLAGS + [
-        "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-        f"--use-file-for-fake-video-capture={video}"])
+    camera = browser.browser_type.launch(
+        executable_path=CHROMIUM,
+        args=FLAGS
+        + [
+            "--use-fake-ui-for-media-stream",
+            "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-video-capture={video}",
+        ],
+    )
     try:
         page = camera.new_page(viewport=TABLET)
         sign_in(page, base, "booth-clerk@example.com")

@@ -1,4 +1,5 @@
 """A buyer on a phone: browse, add to cart, check out paying on delivery, see whom it helped."""
+
 import pytest
 
 from app.extensions import db

@@ -2,6 +2,7 @@
 only: the unit drafts and submits it, staff confirm, deliver, record the transfer and ship, the
 unit accepts; the transfer's reference stays visible, and the contract PDF says where to pay and
 the amount in Chinese capitals."""
+
 import io
 
 import pypdfium2
@@ -22,8 +23,13 @@ def _submit(page, button: str) -> None:
         page.get_by_role("button", name=button).click()
 
 
-def test_a_prepaid_bank_transfer_contract_from_draft_to_fulfilled(app, browser, units, live_server,  # noqa: F811
-                                                                   screenshot):
+def test_a_prepaid_bank_transfer_contract_from_draft_to_fulfilled(
+    app,
+    browser,
+    units,
+    live_server,  # noqa: F811
+    screenshot,
+):
     base = live_server
     unit = browser.new_context(viewport=PHONE).new_page()
     sign_in(unit, base, "admin@hospital.example")

@@ -1,6 +1,7 @@
 """The shop in English, as a visitor from abroad sees it on a phone, a tablet and a desktop:
 every main page fits its screen with no control cut off, shows the catalogue's English texts,
 and has no serious or critical accessibility violation (axe-core)."""
+
 from pathlib import Path
 
 import pytest
@@ -40,16 +41,27 @@ def demo(app, runner, live_server):
 
 
 def _pages(lot: str) -> dict[str, str]:
-    return {"home": "/", "list": "/products", "product": "/products/xuefeng-mandarin", "township": "/townships/gaosha",
-            "trace": f"/t/{lot}", "impact": "/impact", "units": "/impact/units", "cart": "/cart",
-            "login": "/account/login", "register": "/account/register"}
+    return {
+        "home": "/",
+        "list": "/products",
+        "product": "/products/xuefeng-mandarin",
+        "township": "/townships/gaosha",
+        "trace": f"/t/{lot}",
+        "impact": "/impact",
+        "units": "/impact/units",
+        "cart": "/cart",
+        "login": "/account/login",
+        "register": "/account/register",
+    }
 
 
 def _serious_violations(page) -> list[str]:
     # Evaluated through the DevTools protocol: a script tag would be refused by our own CSP.
     page.evaluate(AXE)
-    found = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
-                          ".map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.html.slice(0, 100) + ' ' + (n.any[0] || {}).message).slice(0, 3)}))")
+    found = page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+        ".map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.html.slice(0, 100) + ' ' + (n.any[0] || {}).message).slice(0, 3)}))"
+    )
     return [f"{v['id']} ({v['impact']}): {v['nodes']}" for v in found if v["impact"] in ("serious", "critical")]
 
 

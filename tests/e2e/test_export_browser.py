@@ -1,7 +1,7 @@
 """Staff export a ledger of 200,000 rows from the report page: a worker process writes it while
 the progress bar advances, and the downloaded file agrees with the report to the row and fen."""
+
 import csv
-import io
 
 import pytest
 
@@ -10,17 +10,17 @@ from app.impact.reports import ReportFilters, build_report
 from tests.conftest import serving
 from tests.e2e.conftest import sign_in
 from tests.jobs.conftest import redis_queue  # noqa: F401
-from tests.shop.conftest import buyer, shop, staff  # noqa: F401
 from tests.jobs.ledger import big_ledger
 from tests.jobs.test_worker import start_worker
 from tests.processes import stop
+from tests.shop.conftest import buyer, shop, staff  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
 
-def test_a_200000_row_export_shows_its_progress_and_matches_the_report(browser, app, make_app, test_settings, shop,
-                                                                      buyer, staff, redis_queue, screenshot,
-                                                                      tmp_path):
+def test_a_200000_row_export_shows_its_progress_and_matches_the_report(
+    browser, app, make_app, test_settings, shop, buyer, staff, redis_queue, screenshot, tmp_path
+):
     url, name = redis_queue
     rows = big_ledger(app, buyer, staff, shop, 200_000)
     with app.app_context():
@@ -58,7 +58,7 @@ def test_a_200000_row_export_shows_its_progress_and_matches_the_report(browser, 
             page.close()
     finally:
         stop(worker)
-    with io.open(saved, encoding="utf-8-sig", newline="") as text:
+    with open(saved, encoding="utf-8-sig", newline="") as text:
         written = list(csv.reader(text))
     assert written[0][0] == "记账时间" and len(written) - 1 == rows
     assert sum(round(float(r[-1]) * 100) for r in written[1:]) == total.sales_fen

@@ -1,4 +1,5 @@
 """Report pages, the public impact page and the venue board in a real browser, with charts drawn."""
+
 import pytest
 
 from app.extensions import db

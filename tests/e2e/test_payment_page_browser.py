@@ -1,18 +1,21 @@
 """The payment page mounts Stripe's element (localstripe's stand-in for Stripe.js here)."""
+
 import pytest
 
 from app.extensions import db
 from tests import factories
-from tests.e2e.conftest import sign_in
 from tests.conftest import serving
+from tests.e2e.conftest import sign_in
 
 pytestmark = pytest.mark.browser
 
 
-def test_payment_page_shows_the_amount_and_a_mounted_payment_form(make_app, browser, stripe_settings, localstripe,
-                                                                  screenshot):
-    paying = make_app({**stripe_settings, "STRIPE_API_BASE": localstripe,
-                         "STRIPE_JS_URL": f"{localstripe}/js.stripe.com/v3/"})
+def test_payment_page_shows_the_amount_and_a_mounted_payment_form(
+    make_app, browser, stripe_settings, localstripe, screenshot
+):
+    paying = make_app(
+        {**stripe_settings, "STRIPE_API_BASE": localstripe, "STRIPE_JS_URL": f"{localstripe}/js.stripe.com/v3/"}
+    )
     with paying.app_context():
         product = factories.product("雪峰蜜橘", price_fen=3980, stock=5)
         factories.user(email="phone@example.com")

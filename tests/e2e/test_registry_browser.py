@@ -1,4 +1,5 @@
 """County staff import households, open one, and read the audit log, in a real browser."""
+
 import pytest
 
 from app.extensions import db
@@ -15,9 +16,16 @@ def test_import_preview_household_page_and_audit_log(app, runner, live_server, b
     with app.app_context():
         factories.user(email="office@example.com", role="staff")
         db.session.commit()
-        village = db.session.execute(db.select(Village.name).join(Township).where(Township.code == "gaosha")).scalars().first()
-    rows = "".join(f"XK{n:06d},新户主{n},{factories.id_number(500 + n)},1390000{n:04d},高沙镇,"
-                   f"{'不存在村' if n == 3 else village},3,未脱贫,\n" for n in range(1, 6))
+        village = (
+            db.session.execute(db.select(Village.name).join(Township).where(Township.code == "gaosha"))
+            .scalars()
+            .first()
+        )
+    rows = "".join(
+        f"XK{n:06d},新户主{n},{factories.id_number(500 + n)},1390000{n:04d},高沙镇,"
+        f"{'不存在村' if n == 3 else village},3,未脱贫,\n"
+        for n in range(1, 6)
+    )
     bad = tmp_path / "名单.csv"
     bad.write_text(HEADER + rows, encoding="utf-8")
     page = browser.new_page(viewport={"width": 1280, "height": 900})

@@ -1,4 +1,5 @@
 """A shopper on a phone and on a desktop, in a real browser, on the demo county."""
+
 import pytest
 
 pytestmark = pytest.mark.browser
@@ -16,8 +17,11 @@ def demo(runner, live_server):
 @pytest.mark.parametrize("viewport,label", [(PHONE, "390"), (DESKTOP, "1280")])
 def test_home_list_and_product_pages_render_in_chinese_without_overflow(browser, demo, screenshot, viewport, label):
     page = browser.new_page(viewport=viewport)
-    for name, path, heading in (("home", "/", "买洞口好物"), ("list", "/products", "全部商品"),
-                                ("product", "/products/xuefeng-mandarin", "雪峰蜜橘")):
+    for name, path, heading in (
+        ("home", "/", "买洞口好物"),
+        ("list", "/products", "全部商品"),
+        ("product", "/products/xuefeng-mandarin", "雪峰蜜橘"),
+    ):
         response = page.goto(demo + path)
         assert response.status == 200
         assert heading in page.locator("h1").first.inner_text()

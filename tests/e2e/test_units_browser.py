@@ -1,4 +1,5 @@
 """A supporting unit's buyer on a phone and at a desk: the dashboard and a contract; staff's view of it."""
+
 import pytest
 
 from app.audit.services import Actor

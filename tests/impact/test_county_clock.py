@@ -1,7 +1,8 @@
 """Every business date is the county's day of the moment (Asia/Shanghai), never its UTC date:
 money that arrives at 23:30 UTC — 07:30 the next morning in Dongkou — is booked on the county's
 day, under the benefit rule of that day, and the report for that day agrees with the Z report."""
-from datetime import datetime, time, timedelta, timezone
+
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
@@ -21,8 +22,8 @@ from tests.pos.fixtures import sale, sync
 
 def _morning_in_dongkou() -> datetime:
     """The latest 23:30 UTC that has passed: 07:30 in the county, a day later than in UTC."""
-    now = datetime.now(timezone.utc)
-    moment = datetime.combine(now.date(), time(23, 30), timezone.utc)
+    now = datetime.now(UTC)
+    moment = datetime.combine(now.date(), time(23, 30), UTC)
     return moment if moment <= now else moment - timedelta(days=1)
 
 
@@ -38,20 +39,24 @@ def rule_changes_overnight(app, fair):
         for link in links:
             link.valid_to = county_day - timedelta(days=1)
         newcomer = factories.household(head_name="赵新户")
-        db.session.add(BenefitLink(producer_id=links[0].producer_id, household_id=newcomer.id, weight=1,
-                                   valid_from=county_day))
+        db.session.add(
+            BenefitLink(producer_id=links[0].producer_id, household_id=newcomer.id, weight=1, valid_from=county_day)
+        )
         db.session.commit()
         return {"moment": moment, "day": county_day, "newcomer": newcomer.id}
 
 
 def _ledger(app) -> dict:
     with app.app_context():
-        return {"households": set(db.session.scalars(db.select(Attribution.household_id).distinct())),
-                "days": set(db.session.scalars(db.select(LedgerDay.day).distinct()))}
+        return {
+            "households": set(db.session.scalars(db.select(Attribution.household_id).distinct())),
+            "days": set(db.session.scalars(db.select(LedgerDay.day).distinct())),
+        }
 
 
-def test_an_online_payment_at_2330_utc_is_booked_on_the_county_day_under_its_rule(app, fair, rule_changes_overnight,
-                                                                                 monkeypatch):
+def test_an_online_payment_at_2330_utc_is_booked_on_the_county_day_under_its_rule(
+    app, fair, rule_changes_overnight, monkeypatch
+):
     changes = rule_changes_overnight
     monkeypatch.setattr(payments, "utcnow", lambda: changes["moment"])
     with app.app_context():
@@ -72,7 +77,8 @@ def test_a_booth_sale_at_0730_county_time_matches_the_z_report_of_its_day(app, c
     with app.app_context():
         booth = db.session.scalar(db.select(Booth))
         z_report = day_summary(booth, changes["day"])
-        by_day = reports.build_report("channel", reports.ReportFilters(start=changes["day"], end=changes["day"],
-                                                                       channel="booth"), staff=True)
+        by_day = reports.build_report(
+            "channel", reports.ReportFilters(start=changes["day"], end=changes["day"], channel="booth"), staff=True
+        )
         assert z_report["total_fen"] == by_day.total.sales_fen == 7960
         assert day_summary(booth, changes["day"] - timedelta(days=1))["total_fen"] == 0

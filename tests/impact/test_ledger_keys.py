@@ -1,5 +1,6 @@
 """The columns the ledger copies onto each row for reporting are held to their source by the
 database itself: a row whose order, producer or household is not its line's or link's is refused."""
+
 import pytest
 from sqlalchemy.exc import IntegrityError
 
@@ -24,8 +25,16 @@ def ledger_row(app):
         buyer = factories.user(email="ledger-buyer@example.com")
         staff = factories.user(email="ledger-staff@example.com", role=roles.STAFF)
         db.session.commit()
-        order = orders.place_order(buyer.id, lambda: [orders.CartItem(product.skus[0].id, 1, 3980)],
-                                   orders.Address(**factories.ADDRESS), "", None, "cod", 99, 30)
+        order = orders.place_order(
+            buyer.id,
+            lambda: [orders.CartItem(product.skus[0].id, 1, 3980)],
+            orders.Address(**factories.ADDRESS),
+            "",
+            None,
+            "cod",
+            99,
+            30,
+        )
         payments.record_offline_payment(order.number, 3980, "", staff.id)
         row = db.session.execute(db.select(Attribution).where(Attribution.order_id == order.id)).scalars().first()
         other_link = db.session.execute(db.select(BenefitLink).where(BenefitLink.producer_id == other.id)).scalar_one()
@@ -33,8 +42,9 @@ def ledger_row(app):
         return values, other.id, other_link
 
 
-@pytest.mark.parametrize("change", ["another producer", "another order", "another link's household",
-                                    "a household without its link"])
+@pytest.mark.parametrize(
+    "change", ["another producer", "another order", "another link's household", "a household without its link"]
+)
 def test_a_row_that_does_not_match_its_line_or_link_is_refused(app, ledger_row, change):
     values, other_producer_id, other_link = ledger_row
     wrong = dict(values)

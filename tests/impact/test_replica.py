@@ -1,6 +1,7 @@
 """Reports read from a real PostgreSQL streaming replica: a primary and its standby started by the
 test (initdb, pg_basebackup) on free ports. While the standby is paused the report read there
 is the old one; once it has caught up it equals the primary's; writes never go there."""
+
 import glob
 import os
 import shutil
@@ -43,23 +44,51 @@ def primary_and_standby():
     ports = _free_port(), _free_port()
     _as_postgres([f"{BIN}/initdb", "-D", str(primary), "-A", "trust", "-U", "postgres"])
     with open(primary / "postgresql.conf", "a") as conf:
-        conf.write(f"\nport = {ports[0]}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '{folder}'\n"
-                   "wal_level = replica\nmax_wal_senders = 4\nfsync = off\nsynchronous_commit = off\n")
+        conf.write(
+            f"\nport = {ports[0]}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '{folder}'\n"
+            "wal_level = replica\nmax_wal_senders = 4\nfsync = off\nsynchronous_commit = off\n"
+        )
     started = []
     try:
         _as_postgres([f"{BIN}/pg_ctl", "-D", str(primary), "-l", str(folder / "primary.log"), "-w", "start"])
         started.append(primary)
-        _as_postgres([f"{BIN}/pg_basebackup", "-h", "127.0.0.1", "-p", str(ports[0]), "-U", "postgres", "-D",
-                      str(standby), "-R", "-X", "stream"])
+        _as_postgres(
+            [
+                f"{BIN}/pg_basebackup",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(ports[0]),
+                "-U",
+                "postgres",
+                "-D",
+                str(standby),
+                "-R",
+                "-X",
+                "stream",
+            ]
+        )
         # As a reporting replica is run: the primary keeps the row versions the standby's readers
         # still see, so replay never waits on them.
         with open(standby / "postgresql.conf", "a") as conf:
             conf.write("\nhot_standby_feedback = on\n")
-        _as_postgres([f"{BIN}/pg_ctl", "-D", str(standby), "-l", str(folder / "standby.log"), "-w", "-o",
-                      f"-p {ports[1]}", "start"])
+        _as_postgres(
+            [
+                f"{BIN}/pg_ctl",
+                "-D",
+                str(standby),
+                "-l",
+                str(folder / "standby.log"),
+                "-w",
+                "-o",
+                f"-p {ports[1]}",
+                "start",
+            ]
+        )
         started.append(standby)
-        admin = create_engine(f"postgresql+psycopg://postgres@127.0.0.1:{ports[0]}/postgres",
-                              isolation_level="AUTOCOMMIT")
+        admin = create_engine(
+            f"postgresql+psycopg://postgres@127.0.0.1:{ports[0]}/postgres", isolation_level="AUTOCOMMIT"
+        )
         with admin.connect() as conn:
             conn.execute(text("CREATE DATABASE shop"))
         admin.dispose()
@@ -112,8 +141,9 @@ def test_reports_read_from_the_replica_agree_once_it_has_caught_up(make_app, tes
         skus, buyer_id, staff_id = _world()
         factories.user(email="office@example.com", role="staff")
         db.session.commit()
-        sold = orders.place_order(buyer_id, lambda: [orders.CartItem(skus[0].id, 2, 3980)], ADDRESS, "", None, "cod",
-                                  99, 30)
+        sold = orders.place_order(
+            buyer_id, lambda: [orders.CartItem(skus[0].id, 2, 3980)], ADDRESS, "", None, "cod", 99, 30
+        )
         payments.record_offline_payment(sold.number, 7960, "", staff_id)
         _caught_up(primary_url, standby_url)
         everything = reports.ReportFilters()
@@ -121,8 +151,9 @@ def test_reports_read_from_the_replica_agree_once_it_has_caught_up(make_app, tes
             assert reports.build_report("township", everything, staff=True).total.sales_fen == 7960
 
         _pause_replay(standby_url)
-        more = orders.place_order(buyer_id, lambda: [orders.CartItem(skus[0].id, 1, 3980)], ADDRESS, "", None, "cod",
-                                  99, 30)
+        more = orders.place_order(
+            buyer_id, lambda: [orders.CartItem(skus[0].id, 1, 3980)], ADDRESS, "", None, "cod", 99, 30
+        )
         payments.record_offline_payment(more.number, 3980, "", staff_id)
         with reading_from_replica():
             lagging = reports.build_report("township", everything, staff=True).total.sales_fen

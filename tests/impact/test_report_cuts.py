@@ -1,5 +1,6 @@
 """Reports cut by booth, by supporting unit and by production lot, read from the ledger: each
 cut's groups add up to the channel they belong to, on the page and in the export."""
+
 import csv
 import io
 
@@ -28,7 +29,10 @@ def test_booth_and_lot_cuts_add_up_to_the_booth_channel(app, client, fair):
     sold[0]["lines"][0]["lot"] = fair["lot"]
     assert sync(client, fair["token"], sold).status_code == 200
     with app.app_context():
-        buyer, staff = factories.user(email="cut@example.com"), factories.user(email="cut-staff@example.com", role="staff")
+        buyer, staff = (
+            factories.user(email="cut@example.com"),
+            factories.user(email="cut-staff@example.com", role="staff"),
+        )
         db.session.commit()
         sku = db.session.scalar(db.select(Booth)).allocations[0].sku_id
         online = orders.place_order(buyer.id, lambda: [orders.CartItem(sku, 1, 3980)], ADDRESS, "", None, "cod", 99, 30)
@@ -58,8 +62,9 @@ def test_the_unit_cut_adds_up_to_the_unit_purchases_channel(app, units):
         from app.orders.models import Order
 
         total = db.session.scalar(db.select(Order.total_fen).where(Order.number == made["order_number"]))
-    assert staff.post(f"/staff/orders/{made['order_number']}/cash",
-                      data={"amount": f"{total / 100:.2f}", "reference": "工行 0001"}).status_code in (302, 303)
+    assert staff.post(
+        f"/staff/orders/{made['order_number']}/cash", data={"amount": f"{total / 100:.2f}", "reference": "工行 0001"}
+    ).status_code in (302, 303)
     with app.app_context():
         assert _by("unit") == {"洞口县人民医院": total} and _channel("单位采购") == total
     page = staff.get("/staff/reports?dimension=unit").get_data(as_text=True)

@@ -1,4 +1,5 @@
 """Report pages, exports and the public impact pages through HTTP."""
+
 import csv
 import io
 

@@ -1,4 +1,5 @@
 """Reports read the ledger and reconcile with paid sales minus refunds, to the fen."""
+
 from collections import defaultdict
 from datetime import date, timedelta
 
@@ -27,14 +28,31 @@ def _world():
     gaosha, luoxi = factories.township(name="高沙镇"), factories.township(name="罗溪瑶族乡", kind="township")
     v1, v2, v3 = factories.village(gaosha), factories.village(gaosha), factories.village(luoxi)
     hh = [factories.household(v, members=m) for v, m in ((v1, 4), (v1, 2), (v2, 5), (v3, 3), (v3, 1))]
-    producers = [factories.producer(gaosha, hh[:3], [3, 2, 2]), factories.producer(luoxi, hh[3:], [1, 4]),
-                 factories.producer(luoxi)]
-    skus = [factories.product(f"商品{i}", producers[i % 3], price_fen=p, stock=10_000,
-                              certified_until=date(2099, 1, 1) if i % 2 == 0 else None).skus[0]
-            for i, p in enumerate((3980, 16800, 999, 1))]
+    producers = [
+        factories.producer(gaosha, hh[:3], [3, 2, 2]),
+        factories.producer(luoxi, hh[3:], [1, 4]),
+        factories.producer(luoxi),
+    ]
+    skus = [
+        factories.product(
+            f"商品{i}",
+            producers[i % 3],
+            price_fen=p,
+            stock=10_000,
+            certified_until=date(2099, 1, 1) if i % 2 == 0 else None,
+        ).skus[0]
+        for i, p in enumerate((3980, 16800, 999, 1))
+    ]
     buyer, staff = factories.user(), factories.user(role=roles.STAFF)
-    db.session.add(Event(code="PAD2026", name="国家扶贫日", kind="poverty_alleviation_day",
-                         starts_on=date(2026, 10, 17), ends_on=date(2026, 10, 17)))
+    db.session.add(
+        Event(
+            code="PAD2026",
+            name="国家扶贫日",
+            kind="poverty_alleviation_day",
+            starts_on=date(2026, 10, 17),
+            ends_on=date(2026, 10, 17),
+        )
+    )
     db.session.commit()
     return skus, buyer.id, staff.id
 
@@ -47,14 +65,17 @@ def _empty_tables():
 
 
 order_plans = st.lists(
-    st.fixed_dictionaries({
-        "items": st.dictionaries(st.integers(0, 3), st.integers(1, 7), min_size=1, max_size=4),
-        "paid": st.booleans(),
-        "event": st.booleans(),
-        "refunds": st.lists(st.tuples(st.integers(0, 3), st.integers(1, 100)), max_size=3),
-        "refund_all": st.booleans(),
-    }),
-    min_size=1, max_size=6,
+    st.fixed_dictionaries(
+        {
+            "items": st.dictionaries(st.integers(0, 3), st.integers(1, 7), min_size=1, max_size=4),
+            "paid": st.booleans(),
+            "event": st.booleans(),
+            "refunds": st.lists(st.tuples(st.integers(0, 3), st.integers(1, 100)), max_size=3),
+            "refund_all": st.booleans(),
+        }
+    ),
+    min_size=1,
+    max_size=6,
 )
 
 
@@ -67,19 +88,28 @@ def test_every_report_total_equals_paid_sales_minus_refunds(app, plans):
             expected = 0
             for plan in plans:
                 items = [orders.CartItem(skus[i].id, q, skus[i].price_fen) for i, q in plan["items"].items()]
-                placed = orders.place_order(buyer_id, lambda: items, ADDRESS, "", "PAD2026" if plan["event"] else None,
-                                            "cod", 99, 30)
+                placed = orders.place_order(
+                    buyer_id,
+                    lambda items=items: items,
+                    ADDRESS,
+                    "",
+                    "PAD2026" if plan["event"] else None,
+                    "cod",
+                    99,
+                    30,
+                )
                 if not plan["paid"]:
                     continue
                 payments.record_offline_payment(placed.number, placed.total_fen, "", staff_id)
                 order = orders.get_order(placed.number)
-                lines = sorted(order.lines, key=lambda l: l.id)
+                lines = sorted(order.lines, key=lambda line: line.id)
                 for index, percent in plan["refunds"]:
                     line = lines[index % len(lines)]
                     amount = (line.line_total_fen - line.refunded_fen) * percent // 100
                     if amount:
-                        payments.refund(order.number, payments.RefundRequest({line.id: amount}, "部分退款"),
-                                        "staff", staff_id, None)
+                        payments.refund(
+                            order.number, payments.RefundRequest({line.id: amount}, "部分退款"), "staff", staff_id, None
+                        )
                 if plan["refund_all"] and order.refunded_fen < order.paid_fen:
                     payments.refund(order.number, payments.RefundRequest({}, "全额退款"), "staff", staff_id, None)
                 order = orders.get_order(order.number)
@@ -94,8 +124,9 @@ def test_every_report_total_equals_paid_sales_minus_refunds(app, plans):
                 if dimension != "household" and dimension not in reports.LEDGER_DIMENSIONS:
                     assert sum(p.sales_fen for p in reports.sales_by(dimension, reports.ReportFilters())) == expected
             # The monthly chart groups days first, then months: the same months and sums as the report.
-            assert ([(p.label, p.sales_fen) for p in reports.sales_by("month", reports.ReportFilters())]
-                    == [(r.label, r.sales_fen) for r in reports.build_report("month", reports.ReportFilters()).rows])
+            assert [(p.label, p.sales_fen) for p in reports.sales_by("month", reports.ReportFilters())] == [
+                (r.label, r.sales_fen) for r in reports.build_report("month", reports.ReportFilters()).rows
+            ]
             # Reports grouped several ways share one totals row: households are counted once, not per group.
             by_township, by_month = reports.build_reports(("township", "month"), reports.ReportFilters(), staff=True)
             assert by_month.total == by_township.total == reports.build_report("village", reports.ReportFilters()).total
@@ -104,10 +135,14 @@ def test_every_report_total_equals_paid_sales_minus_refunds(app, plans):
             _empty_tables()
 
 
-day_sales = st.lists(st.tuples(st.integers(0, 130), st.integers(0, 3), st.integers(-2000, 5000), st.integers(0, 1)),
-                    min_size=1, max_size=30)
-day_bounds = st.lists(st.tuples(st.none() | st.integers(-3, 133), st.none() | st.integers(-3, 133)),
-                      min_size=1, max_size=6)
+day_sales = st.lists(
+    st.tuples(st.integers(0, 130), st.integers(0, 3), st.integers(-2000, 5000), st.integers(0, 1)),
+    min_size=1,
+    max_size=30,
+)
+day_bounds = st.lists(
+    st.tuples(st.none() | st.integers(-3, 133), st.none() | st.integers(-3, 133)), min_size=1, max_size=6
+)
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -121,11 +156,22 @@ def test_reports_over_any_dates_read_whole_months_and_cut_days_exactly(app, sale
             villages = [factories.village(), factories.village()]
             households = [factories.household(villages[n % 2]) for n in range(3)]
             db.session.flush()
-            rows = [dict(day=first_day + timedelta(days=offset), township_id=villages[0].township_id,
-                         village_id=households[who].village_id if who < 3 else 0,
-                         household_id=households[who].id if who < 3 else 0, producer_id=1, product_id=1,
-                         channel="online", event_id=0, certified=True, amount_fen=fen, pairs=pairs)
-                    for offset, who, fen, pairs in sales]
+            rows = [
+                dict(
+                    day=first_day + timedelta(days=offset),
+                    township_id=villages[0].township_id,
+                    village_id=households[who].village_id if who < 3 else 0,
+                    household_id=households[who].id if who < 3 else 0,
+                    producer_id=1,
+                    product_id=1,
+                    channel="online",
+                    event_id=0,
+                    certified=True,
+                    amount_fen=fen,
+                    pairs=pairs,
+                )
+                for offset, who, fen, pairs in sales
+            ]
             roll_up(rows)
             db.session.commit()
             for low, high in bounds:
@@ -151,8 +197,9 @@ def sold(app):
     """One paid cash order of ¥79.60 split 3:2:2 over three households (4+2+5 people), one unpaid order."""
     with app.app_context():
         skus, buyer_id, staff_id = _world()
-        paid = orders.place_order(buyer_id, lambda: [orders.CartItem(skus[0].id, 2, 3980)], ADDRESS, "", "PAD2026",
-                                  "cod", 99, 30)
+        paid = orders.place_order(
+            buyer_id, lambda: [orders.CartItem(skus[0].id, 2, 3980)], ADDRESS, "", "PAD2026", "cod", 99, 30
+        )
         payments.record_offline_payment(paid.number, 7960, "", staff_id)
         orders.place_order(buyer_id, lambda: [orders.CartItem(skus[0].id, 1, 3980)], ADDRESS, "", None, "cod", 99, 30)
         return paid.number
@@ -162,8 +209,14 @@ def test_township_report_figures_are_exact(app, sold):
     with app.app_context():
         report = reports.build_report("township", reports.ReportFilters(), staff=True)
         (row,) = report.rows
-        assert (row.sales_fen, row.attributed_fen, row.households, row.household_times, row.people, row.villages) == \
-            (7960, 7960, 3, 3, 11, 2)
+        assert (row.sales_fen, row.attributed_fen, row.households, row.household_times, row.people, row.villages) == (
+            7960,
+            7960,
+            3,
+            3,
+            11,
+            2,
+        )
         assert row.certified_fen == 7960 and reports.uncertified_event_warnings(reports.ReportFilters()) == []
 
 
@@ -179,7 +232,12 @@ def test_the_product_report_names_a_renamed_product_once_by_its_catalogue_name(a
 
 def test_period_and_channel_filters(app, sold):
     with app.app_context():
-        assert reports.build_report("township", reports.ReportFilters(start=date(2000, 1, 1), end=date(2000, 1, 2))).total.sales_fen == 0
+        assert (
+            reports.build_report(
+                "township", reports.ReportFilters(start=date(2000, 1, 1), end=date(2000, 1, 2))
+            ).total.sales_fen
+            == 0
+        )
         assert reports.build_report("township", reports.ReportFilters(channel="booth")).total.sales_fen == 0
         assert reports.build_report("township", reports.ReportFilters(channel="online")).total.sales_fen == 7960
 
@@ -196,8 +254,17 @@ def test_verify_ledger_finds_a_missing_row_and_exits_non_zero(app, runner, sold)
     assert runner.invoke(args=["verify-ledger"]).exit_code == 0
     with app.app_context():
         row = db.session.execute(db.select(Attribution).order_by(Attribution.id)).scalars().first()
-        db.session.add(Attribution(order_line_id=row.order_line_id, order_id=row.order_id, producer_id=row.producer_id,
-                                   township_id=row.township_id, channel=row.channel, kind="sale", amount_fen=1))
+        db.session.add(
+            Attribution(
+                order_line_id=row.order_line_id,
+                order_id=row.order_id,
+                producer_id=row.producer_id,
+                township_id=row.township_id,
+                channel=row.channel,
+                kind="sale",
+                amount_fen=1,
+            )
+        )
         db.session.commit()
     result = runner.invoke(args=["verify-ledger"])
     assert result.exit_code == 1
@@ -220,8 +287,9 @@ def test_verify_ledger_finds_a_monthly_roll_up_that_drifted(app, runner, sold):
 def test_an_uncertified_product_sold_at_an_event_is_warned_about(app):
     with app.app_context():
         skus, buyer_id, staff_id = _world()
-        order = orders.place_order(buyer_id, lambda: [orders.CartItem(skus[1].id, 1, 16800)], ADDRESS, "", "PAD2026",
-                                   "cod", 99, 30)
+        order = orders.place_order(
+            buyer_id, lambda: [orders.CartItem(skus[1].id, 1, 16800)], ADDRESS, "", "PAD2026", "cod", 99, 30
+        )
         payments.record_offline_payment(order.number, 16800, "", staff_id)
         (warning,) = reports.uncertified_event_warnings(reports.ReportFilters())
         assert "国家扶贫日" in warning and "商品1" in warning and "¥168.00" in warning

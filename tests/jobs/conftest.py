@@ -1,5 +1,6 @@
 """A real SMTP server (aiosmtpd) on a free port, the machine's Redis on a queue of the test's
 own, and the small shop."""
+
 import uuid
 from email import message_from_bytes, policy
 

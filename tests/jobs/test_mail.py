@@ -1,6 +1,7 @@
 """Mail goes out through a real SMTP server: once per business event, in the buyer's language,
 after the commit, later when the server refuses, and never from inside the checkout request
 when a worker is there to send it."""
+
 from datetime import timedelta
 
 from rq import SimpleWorker
@@ -34,8 +35,9 @@ def _sweep(app, minutes: int) -> None:
 
 def _outbox(app) -> list[tuple[str, int]]:
     with app.app_context():
-        return db.session.execute(db.select(OutboxMessage.status, OutboxMessage.attempts)
-                                  .order_by(OutboxMessage.id)).all()
+        return db.session.execute(
+            db.select(OutboxMessage.status, OutboxMessage.attempts).order_by(OutboxMessage.id)
+        ).all()
 
 
 def test_place_ship_pay_and_refund_each_mail_the_buyer_once_in_english(make_app, test_settings, smtp, shop):
@@ -45,14 +47,23 @@ def test_place_ship_pay_and_refund_each_mail_the_buyer_once_in_english(make_app,
         db.session.commit()
     buyer, staff = _clients(mail_app)
     number = _place(buyer, shop)
-    assert staff.post(f"/staff/orders/{number}/ship", data={"carrier": "SF Express", "tracking_number": "SF1234567890"}).status_code == 303
+    assert (
+        staff.post(
+            f"/staff/orders/{number}/ship", data={"carrier": "SF Express", "tracking_number": "SF1234567890"}
+        ).status_code
+        == 303
+    )
     assert staff.post(f"/staff/orders/{number}/cash", data={"amount": "79.60", "reference": "cash"}).status_code == 303
     assert staff.post(f"/staff/orders/{number}/refund", data={"whole": "1", "reason": "damaged"}).status_code == 303
     for minutes in (5, 60, 600):  # later sweeps find nothing left to send
         _sweep(mail_app, minutes)
 
-    assert smtp.subjects() == [f"Order {number} confirmed", f"Order {number} has shipped",
-                               f"Payment received for order {number}", f"Order {number}: ¥79.60 refunded"]
+    assert smtp.subjects() == [
+        f"Order {number} confirmed",
+        f"Order {number} has shipped",
+        f"Payment received for order {number}",
+        f"Order {number}: ¥79.60 refunded",
+    ]
     assert {str(m["To"]) for m in smtp.received} == {"buyer@example.com"}
     placed = smtp.received[0].get_content()
     assert "Total: ¥79.60" in placed and f"/orders/{number}" in placed and "您好" not in placed
@@ -110,8 +121,9 @@ def test_a_permanent_refusal_is_failed_for_staff_to_resend(make_app, test_settin
     assert len(smtp.received) == 1 and _outbox(mail_app) == [("sent", 2)]
 
 
-def test_with_a_worker_no_smtp_call_happens_inside_the_checkout_request(make_app, test_settings, smtp, shop,
-                                                                       redis_queue):
+def test_with_a_worker_no_smtp_call_happens_inside_the_checkout_request(
+    make_app, test_settings, smtp, shop, redis_queue
+):
     url, name = redis_queue
     mail_app = make_app(mail_settings(test_settings, smtp, REDIS_URL=url, JOBS_QUEUE=name))
     buyer, _staff = _clients(mail_app)
@@ -124,8 +136,7 @@ def test_with_a_worker_no_smtp_call_happens_inside_the_checkout_request(make_app
     assert len(smtp.received) == 1 and _outbox(mail_app) == [("sent", 1)]
 
 
-def test_redis_down_at_checkout_only_delays_the_mail_until_the_sweep(make_app, test_settings, smtp, shop,
-                                                                     redis_queue):
+def test_redis_down_at_checkout_only_delays_the_mail_until_the_sweep(make_app, test_settings, smtp, shop, redis_queue):
     url, name = redis_queue
     down = make_app(mail_settings(test_settings, smtp, REDIS_URL="redis://127.0.0.1:1/0", JOBS_QUEUE=name))
     buyer, _staff = _clients(down)

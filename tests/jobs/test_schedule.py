@@ -1,5 +1,6 @@
 """The schedule's jobs: each leaves a run on 后台任务, mails staff once a day at most, and the
 embedded scheduler runs the same table without Redis."""
+
 import json
 from datetime import timedelta
 
@@ -8,7 +9,7 @@ from sqlalchemy import text
 from app.clock import today
 from app.domain import roles
 from app.extensions import db
-from app.jobs import scheduled, schedule
+from app.jobs import schedule, scheduled
 from app.jobs.exports import purge_expired_exports
 from app.jobs.models import ExportFile, JobRun
 from app.models_base import utcnow
@@ -20,16 +21,20 @@ from tests.impact.test_reports import sold  # noqa: F401
 
 def _runs(app) -> list[tuple[str, str, dict]]:
     with app.app_context():
-        return [(r.job, r.outcome, json.loads(r.counts))
-                for r in db.session.execute(db.select(JobRun).order_by(JobRun.id)).scalars()]
+        return [
+            (r.job, r.outcome, json.loads(r.counts))
+            for r in db.session.execute(db.select(JobRun).order_by(JobRun.id)).scalars()
+        ]
 
 
 def _mail(app) -> list[tuple[str, str]]:
     """What was mailed to the county office."""
     with app.app_context():
-        return db.session.execute(db.select(OutboxMessage.recipient, OutboxMessage.subject)
-                                  .where(OutboxMessage.recipient == "office@example.com")
-                                  .order_by(OutboxMessage.id)).all()
+        return db.session.execute(
+            db.select(OutboxMessage.recipient, OutboxMessage.subject)
+            .where(OutboxMessage.recipient == "office@example.com")
+            .order_by(OutboxMessage.id)
+        ).all()
 
 
 def test_certifications_running_out_are_mailed_to_staff_once_a_day(app, runner):
@@ -56,8 +61,9 @@ def test_the_nightly_ledger_check_mails_staff_what_it_found(app, runner, sold):
     assert runner.invoke(args=["jobs", "run", "nightly_ledger_check"]).exit_code == 0
     assert _mail(app) == [] and _runs(app)[-1][:2] == ("nightly_ledger_check", "ok")
     with app.app_context():
-        db.session.execute(text("UPDATE ledger_months SET amount_fen = amount_fen + 5 WHERE id = "
-                                "(SELECT min(id) FROM ledger_months)"))
+        db.session.execute(
+            text("UPDATE ledger_months SET amount_fen = amount_fen + 5 WHERE id = (SELECT min(id) FROM ledger_months)")
+        )
         db.session.commit()
     assert runner.invoke(args=["jobs", "run", "nightly_ledger_check"]).exit_code == 0
     job, outcome, counts = _runs(app)[-1]
@@ -72,7 +78,9 @@ def test_expired_exports_are_purged_and_then_cannot_be_downloaded(app, staff):
     with app.app_context():
         export = db.session.execute(db.select(ExportFile)).scalar_one()
         key, export_id = export.storage_key, export.id
-        assert storage("exports").exists(key) and export.expires_at > utcnow().replace(tzinfo=None) + timedelta(hours=23)
+        assert storage("exports").exists(key) and export.expires_at > utcnow().replace(tzinfo=None) + timedelta(
+            hours=23
+        )
         assert purge_expired_exports() == {"purged": 0}
         assert purge_expired_exports(now=utcnow() + timedelta(hours=25)) == {"purged": 1}
         assert not storage("exports").exists(key)
@@ -88,8 +96,11 @@ def test_only_the_staff_member_who_asked_sees_an_export(app, staff):
         export_id = db.session.scalar(db.select(ExportFile.id))
     colleague = app.test_client()
     factories.login(colleague, "colleague@example.com")
-    for path in (f"/staff/jobs/exports/{export_id}", f"/staff/jobs/exports/{export_id}.json",
-                 f"/staff/jobs/exports/{export_id}/download"):
+    for path in (
+        f"/staff/jobs/exports/{export_id}",
+        f"/staff/jobs/exports/{export_id}.json",
+        f"/staff/jobs/exports/{export_id}/download",
+    ):
         assert colleague.get(path).status_code == 404, path
 
 

@@ -1,5 +1,6 @@
 """A real worker process on the machine's Redis: killed with SIGKILL in the middle of an export,
 restarted, and the export's effect happens once."""
+
 import csv
 import io
 import os
@@ -22,8 +23,15 @@ from tests.processes import start, stop
 
 
 def start_worker(settings: dict, url: str, name: str) -> subprocess.Popen:
-    env = {**os.environ, "DATABASE_URL": settings["SQLALCHEMY_DATABASE_URI"], "REDIS_URL": url, "JOBS_QUEUE": name,
-           "STORAGE_ROOT": settings["STORAGE_ROOT"], "SECRET_KEY": settings["SECRET_KEY"], "LOG_FORMAT": "text"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": settings["SQLALCHEMY_DATABASE_URI"],
+        "REDIS_URL": url,
+        "JOBS_QUEUE": name,
+        "STORAGE_ROOT": settings["STORAGE_ROOT"],
+        "SECRET_KEY": settings["SECRET_KEY"],
+        "LOG_FORMAT": "text",
+    }
     return start([sys.executable, "-m", "flask", "--app", "wsgi", "jobs", "worker"], env)
 
 
@@ -44,8 +52,9 @@ def wait_for(app, export_id: int, ready, seconds: float = 120) -> ExportFile:
     raise AssertionError(f"export {export_id} never got there: {export.status} {export.rows_done}/{export.rows_total}")
 
 
-def test_an_export_whose_worker_is_killed_midway_is_written_once(app, make_app, test_settings, shop, buyer, staff,
-                                                                 redis_queue):
+def test_an_export_whose_worker_is_killed_midway_is_written_once(
+    app, make_app, test_settings, shop, buyer, staff, redis_queue
+):
     url, name = redis_queue
     total = big_ledger(app, buyer, staff, shop, 60_000)
     queued = make_app({**test_settings, "REDIS_URL": url, "JOBS_QUEUE": name})

@@ -1,4 +1,5 @@
 """Stripe-configured apps: webhook secret set, API pointed at localstripe when a test needs it."""
+
 import hashlib
 import hmac
 import json
@@ -11,7 +12,6 @@ from app.extensions import db
 from app.orders.models import Order, OrderLine
 from app.payments.models import Payment
 from tests import factories
-
 from tests.conftest import WEBHOOK_SECRET  # noqa: F401  (re-exported for the tests here)
 
 
@@ -26,8 +26,14 @@ def event(event_id: str, event_type: str, obj: dict) -> bytes:
 
 
 def intent(intent_id: str, status: str, amount: int, currency: str = "cny", number: str = "") -> dict:
-    return {"id": intent_id, "object": "payment_intent", "status": status, "amount": amount, "currency": currency,
-            "metadata": {"order_number": number}}
+    return {
+        "id": intent_id,
+        "object": "payment_intent",
+        "status": status,
+        "amount": amount,
+        "currency": currency,
+        "metadata": {"order_number": number},
+    }
 
 
 @pytest.fixture()
@@ -47,15 +53,40 @@ def awaiting_payment(stripe_app):
         product = factories.product("雪峰蜜橘", producer, price_fen=3980, stock=8)
         buyer = factories.user(email="buyer@example.com")
         sku = product.skus[0]
-        order = Order(number="26112800000001", channel="online", user_id=buyer.id, status=states.PENDING_PAYMENT,
-                      payment_method="stripe", subtotal_fen=7960, total_fen=7960, recipient="张女士",
-                      mobile="13812345678", province="湖南省", city="邵阳市", county="洞口县", street="雪峰路 18 号")
+        order = Order(
+            number="26112800000001",
+            channel="online",
+            user_id=buyer.id,
+            status=states.PENDING_PAYMENT,
+            payment_method="stripe",
+            subtotal_fen=7960,
+            total_fen=7960,
+            recipient="张女士",
+            mobile="13812345678",
+            province="湖南省",
+            city="邵阳市",
+            county="洞口县",
+            street="雪峰路 18 号",
+        )
         db.session.add(order)
         db.session.flush()
-        db.session.add(OrderLine(order_id=order.id, sku_id=sku.id, product_id=product.id, producer_id=producer.id,
-                                 product_name="雪峰蜜橘", sku_code=sku.code, sku_name=sku.name, unit="箱",
-                                 unit_price_fen=3980, quantity=2, line_total_fen=7960))
-        db.session.add(Payment(order_id=order.id, method="stripe", provider_ref="pi_test_1", client_secret="cs",
-                               amount_fen=7960))
+        db.session.add(
+            OrderLine(
+                order_id=order.id,
+                sku_id=sku.id,
+                product_id=product.id,
+                producer_id=producer.id,
+                product_name="雪峰蜜橘",
+                sku_code=sku.code,
+                sku_name=sku.name,
+                unit="箱",
+                unit_price_fen=3980,
+                quantity=2,
+                line_total_fen=7960,
+            )
+        )
+        db.session.add(
+            Payment(order_id=order.id, method="stripe", provider_ref="pi_test_1", client_secret="cs", amount_fen=7960)
+        )
         db.session.commit()
         return {"number": order.number, "households": [h.id for h in households], "sku_id": sku.id}

@@ -1,4 +1,5 @@
 """End to end with the real stripe SDK against a localstripe server and its signed webhooks."""
+
 import time
 
 import pytest
@@ -34,14 +35,19 @@ def test_order_paid_by_card_through_localstripe_is_paid_once_and_attributed(payi
     with paying_app.app_context():
         gaosha = factories.township(name="高沙镇", code="gaosha")
         households = [factories.household(factories.village(gaosha)) for _ in range(3)]
-        product = factories.product("雪峰蜜橘", factories.producer(gaosha, households, [3, 2, 2]), price_fen=3980, stock=5)
+        product = factories.product(
+            "雪峰蜜橘", factories.producer(gaosha, households, [3, 2, 2]), price_fen=3980, stock=5
+        )
         factories.user(email="buyer@example.com")
         db.session.commit()
         sku_id = product.skus[0].id
 
     with serving(paying_app) as base:
-        requests.post(f"{localstripe}/_config/webhooks/dongkou", timeout=5,
-                      data={"url": f"{base}/payments/stripe/webhook", "secret": WEBHOOK_SECRET})
+        requests.post(
+            f"{localstripe}/_config/webhooks/dongkou",
+            timeout=5,
+            data={"url": f"{base}/payments/stripe/webhook", "secret": WEBHOOK_SECRET},
+        )
         buyer = paying_app.test_client()
         factories.login(buyer, "buyer@example.com")
         response = factories.buy(buyer, sku_id, 2, payment_method="stripe")
@@ -59,15 +65,21 @@ def test_order_paid_by_card_through_localstripe_is_paid_once_and_attributed(payi
             assert db.session.execute(db.select(Order.payment_status)).scalar_one() == "unpaid"
 
         client = stripe.StripeClient("sk_test_dongkou", base_addresses={"api": localstripe})
-        card = client.v1.payment_methods.create(params={"type": "card", "card": {
-            "number": "4242424242424242", "exp_month": 12, "exp_year": 2030, "cvc": "123"}})
+        card = client.v1.payment_methods.create(
+            params={
+                "type": "card",
+                "card": {"number": "4242424242424242", "exp_month": 12, "exp_year": 2030, "cvc": "123"},
+            }
+        )
         client.v1.payment_intents.update(intent_id, params={"payment_method": card["id"]})
         assert client.v1.payment_intents.confirm(intent_id)["status"] == "succeeded"
 
         def paid():
             with paying_app.app_context():
-                return db.session.scalar(db.select(func.count(ProcessedEvent.id))) >= 1 and \
-                    db.session.execute(db.select(Order.payment_status)).scalar_one() == "paid"
+                return (
+                    db.session.scalar(db.select(func.count(ProcessedEvent.id))) >= 1
+                    and db.session.execute(db.select(Order.payment_status)).scalar_one() == "paid"
+                )
 
         assert wait_for(paid), "the signed webhook from localstripe never marked the order paid"
         # The return page now asks Stripe too; the order must not be paid twice.
@@ -76,9 +88,14 @@ def test_order_paid_by_card_through_localstripe_is_paid_once_and_attributed(payi
     with paying_app.app_context():
         order = db.session.execute(db.select(Order)).scalar_one()
         assert (order.status, order.paid_fen, order.total_fen) == ("paid", 7960, 7960)
-        amounts = db.session.execute(db.select(Attribution.amount_fen).order_by(Attribution.household_id)).scalars().all()
+        amounts = (
+            db.session.execute(db.select(Attribution.amount_fen).order_by(Attribution.household_id)).scalars().all()
+        )
         assert amounts == [3412, 2274, 2274] and sum(amounts) == 7960
-        assert db.session.scalar(db.select(func.count(OrderStatusChange.id)).where(OrderStatusChange.to_status == "paid")) == 1
+        assert (
+            db.session.scalar(db.select(func.count(OrderStatusChange.id)).where(OrderStatusChange.to_status == "paid"))
+            == 1
+        )
     assert "3 户建档立卡贫困户" in buyer.get(f"/orders/{number}").get_data(as_text=True)
 
 
@@ -93,8 +110,11 @@ def test_staff_refund_goes_through_stripe_and_the_webhook_does_not_double_it(pay
         sku_id = product.skus[0].id
 
     with serving(paying_app) as base:
-        requests.post(f"{localstripe}/_config/webhooks/dongkou", timeout=5,
-                      data={"url": f"{base}/payments/stripe/webhook", "secret": WEBHOOK_SECRET})
+        requests.post(
+            f"{localstripe}/_config/webhooks/dongkou",
+            timeout=5,
+            data={"url": f"{base}/payments/stripe/webhook", "secret": WEBHOOK_SECRET},
+        )
         buyer, staff = paying_app.test_client(), paying_app.test_client()
         factories.login(buyer, "buyer@example.com")
         factories.login(staff, "staff@example.com")
@@ -104,8 +124,12 @@ def test_staff_refund_goes_through_stripe_and_the_webhook_does_not_double_it(pay
         with paying_app.app_context():
             intent_id = db.session.execute(db.select(Payment.provider_ref)).scalar_one()
         client = stripe.StripeClient("sk_test_dongkou", base_addresses={"api": localstripe})
-        card = client.v1.payment_methods.create(params={"type": "card", "card": {
-            "number": "4242424242424242", "exp_month": 12, "exp_year": 2030, "cvc": "123"}})
+        card = client.v1.payment_methods.create(
+            params={
+                "type": "card",
+                "card": {"number": "4242424242424242", "exp_month": 12, "exp_year": 2030, "cvc": "123"},
+            }
+        )
         client.v1.payment_intents.update(intent_id, params={"payment_method": card["id"]})
         client.v1.payment_intents.confirm(intent_id)
         buyer.get(f"/pay/{number}/return")  # the server-side retrieve marks it paid even before the webhook

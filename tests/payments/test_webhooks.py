@@ -1,4 +1,5 @@
 """The Stripe webhook: verified, then applied exactly once whatever the delivery order."""
+
 import random
 import threading
 import time
@@ -28,11 +29,15 @@ def snapshot(app):
     with app.app_context():
         order = db.session.execute(db.select(Order)).scalar_one()
         return {
-            "status": order.status, "payment_status": order.payment_status, "paid_fen": order.paid_fen,
+            "status": order.status,
+            "payment_status": order.payment_status,
+            "paid_fen": order.paid_fen,
             "refunded_fen": order.refunded_fen,
             "ledger_fen": db.session.scalar(db.select(func.coalesce(func.sum(Attribution.amount_fen), 0))),
             "ledger_rows": db.session.scalar(db.select(func.count(Attribution.id))),
-            "paid_changes": db.session.scalar(db.select(func.count(OrderStatusChange.id)).where(OrderStatusChange.to_status == "paid")),
+            "paid_changes": db.session.scalar(
+                db.select(func.count(OrderStatusChange.id)).where(OrderStatusChange.to_status == "paid")
+            ),
             "events": db.session.scalar(db.select(func.count(ProcessedEvent.id))),
         }
 
@@ -56,22 +61,42 @@ def deliver_concurrently(app, payloads):
 
 def test_each_event_three_times_concurrently_and_shuffled_changes_state_once(stripe_app, awaiting_payment):
     number = awaiting_payment["number"]
-    failed = event("evt_failed", "payment_intent.payment_failed", intent("pi_test_1", "requires_payment_method", 7960, number=number))
-    succeeded = event("evt_succeeded", "payment_intent.succeeded", intent("pi_test_1", "succeeded", 7960, number=number))
+    failed = event(
+        "evt_failed",
+        "payment_intent.payment_failed",
+        intent("pi_test_1", "requires_payment_method", 7960, number=number),
+    )
+    succeeded = event(
+        "evt_succeeded", "payment_intent.succeeded", intent("pi_test_1", "succeeded", 7960, number=number)
+    )
     late_cancel = event("evt_canceled", "payment_intent.canceled", intent("pi_test_1", "canceled", 7960, number=number))
     payloads = [failed, succeeded, late_cancel] * 3
     random.Random(7).shuffle(payloads)
     statuses = deliver_concurrently(stripe_app, payloads)
     assert statuses == [200] * 9
-    assert snapshot(stripe_app) == {"status": "paid", "payment_status": "paid", "paid_fen": 7960, "refunded_fen": 0,
-                                    "ledger_fen": 7960, "ledger_rows": 3, "paid_changes": 1, "events": 3}
+    assert snapshot(stripe_app) == {
+        "status": "paid",
+        "payment_status": "paid",
+        "paid_fen": 7960,
+        "refunded_fen": 0,
+        "ledger_fen": 7960,
+        "ledger_rows": 3,
+        "paid_changes": 1,
+        "events": 3,
+    }
 
 
 def test_a_refund_event_delivered_three_times_refunds_once(stripe_app, awaiting_payment):
     number = awaiting_payment["number"]
-    post(stripe_app.test_client(), event("evt_ok", "payment_intent.succeeded", intent("pi_test_1", "succeeded", 7960, number=number)))
-    refunded = event("evt_refund", "charge.refunded", {"id": "ch_1", "object": "charge", "payment_intent": "pi_test_1",
-                                                         "amount": 7960, "amount_refunded": 3980})
+    post(
+        stripe_app.test_client(),
+        event("evt_ok", "payment_intent.succeeded", intent("pi_test_1", "succeeded", 7960, number=number)),
+    )
+    refunded = event(
+        "evt_refund",
+        "charge.refunded",
+        {"id": "ch_1", "object": "charge", "payment_intent": "pi_test_1", "amount": 7960, "amount_refunded": 3980},
+    )
     assert deliver_concurrently(stripe_app, [refunded] * 3) == [200] * 3
     state = snapshot(stripe_app)
     assert (state["payment_status"], state["refunded_fen"], state["ledger_fen"]) == ("partially_refunded", 3980, 3980)
@@ -110,7 +135,10 @@ def test_bad_signatures_get_400_and_write_nothing(stripe_app, awaiting_payment, 
 
 
 def test_an_event_for_an_unknown_payment_is_acknowledged_and_logged(stripe_app, awaiting_payment, caplog):
-    response = post(stripe_app.test_client(), event("evt_unknown", "payment_intent.succeeded", intent("pi_nobody", "succeeded", 500)))
+    response = post(
+        stripe_app.test_client(),
+        event("evt_unknown", "payment_intent.succeeded", intent("pi_nobody", "succeeded", 500)),
+    )
     assert response.status_code == 200 and response.get_json()["outcome"] == "unknown_payment"
     assert "pi_nobody matches no payment of ours" in caplog.text
     assert snapshot(stripe_app)["status"] == "pending_payment"

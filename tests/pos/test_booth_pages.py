@@ -29,8 +29,11 @@ def test_a_clerk_pairs_a_tablet_and_its_token_reads_the_catalogue(app, fair):
 
 
 def test_the_close_out_counts_cash_once_and_records_over_short(app, client, fair):
-    sync(client, fair["token"], [sale(fair["mandarin"], 2), sale(fair["tea"], 1, 6800),
-                                 sale(fair["mandarin"], 1, tender="merchant_qr")])
+    sync(
+        client,
+        fair["token"],
+        [sale(fair["mandarin"], 2), sale(fair["tea"], 1, 6800), sale(fair["mandarin"], 1, tender="merchant_qr")],
+    )
     clerk = _signed_in(app, "clerk@example.com")
     url = f"/pos/booths/{fair['booth']}/close"
     page = clerk.get(url).get_data(as_text=True)
@@ -62,7 +65,9 @@ def test_a_clerk_is_not_greeted_on_the_z_report_by_a_message_from_sign_in(app, f
     assert "欢迎回来" not in clerk.get(f"/pos/booths/{fair['booth']}/close").get_data(as_text=True)
 
 
-@pytest.mark.parametrize("counted, message", [("", "请填写清点出的现金金额"), ("12.345", "请输入金额"), ("-5", "请输入金额")])
+@pytest.mark.parametrize(
+    "counted, message", [("", "请填写清点出的现金金额"), ("12.345", "请输入金额"), ("-5", "请输入金额")]
+)
 def test_a_bad_cash_count_says_what_is_wrong(app, fair, counted, message):
     clerk = _signed_in(app, "clerk@example.com")
     answer = clerk.post(f"/pos/booths/{fair['booth']}/close", data={"counted": counted})

@@ -1,4 +1,5 @@
 """Tablets resending at the same moment: each sale is stored once, on SQLite and on PostgreSQL."""
+
 import threading
 
 import pytest

@@ -1,5 +1,6 @@
 """The booth sync API: every sale stored exactly once, whatever the network and the tablet do."""
-from datetime import datetime, timedelta, timezone
+
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import func
@@ -58,18 +59,23 @@ def test_a_reused_uuid_with_other_content_is_refused_and_the_original_kept(app, 
     original = sale(fair["mandarin"], 1)
     assert sync(client, fair["token"], [original]).status_code == 200
     with app.app_context():
-        before = db.session.execute(db.select(Order.number, Order.total_fen, OrderLine.quantity)
-                                    .join(OrderLine)).all()
+        before = db.session.execute(db.select(Order.number, Order.total_fen, OrderLine.quantity).join(OrderLine)).all()
         ledger_before = db.session.scalar(db.select(func.sum(Attribution.amount_fen)))
-    forged = {**original, "lines": [{"sku": fair["mandarin"], "quantity": 9, "unit_price_fen": 3980}],
-              "total_fen": 9 * 3980, "tender": {"method": "cash", "tendered_fen": 9 * 3980, "change_fen": 0}}
+    forged = {
+        **original,
+        "lines": [{"sku": fair["mandarin"], "quantity": 9, "unit_price_fen": 3980}],
+        "total_fen": 9 * 3980,
+        "tender": {"method": "cash", "tendered_fen": 9 * 3980, "change_fen": 0},
+    }
     answer = sync(client, fair["token"], [forged])
     assert answer.status_code == 409
     result = answer.json["results"][0]
     assert result["outcome"] == "conflict" and "UUID" in result["errors"][0]
     with app.app_context():
-        assert db.session.execute(db.select(Order.number, Order.total_fen, OrderLine.quantity)
-                                  .join(OrderLine)).all() == before
+        assert (
+            db.session.execute(db.select(Order.number, Order.total_fen, OrderLine.quantity).join(OrderLine)).all()
+            == before
+        )
         assert db.session.scalar(db.select(func.sum(Attribution.amount_fen))) == ledger_before
         assert db.session.scalar(db.select(BoothAllocation.sold).where(BoothAllocation.allocated == 50)) == 1
 
@@ -88,15 +94,18 @@ def test_one_invalid_sale_in_100_is_reported_and_the_99_stored(app, client, fair
         assert db.session.scalar(db.select(BoothSale.id).where(BoothSale.uuid == batch[41]["uuid"])) is None
 
 
-@pytest.mark.parametrize("change, reason", [
-    ({"total_fen": 1}, "total_fen 不等于各行 数量×单价 之和"),
-    ({"tender": {"method": "cash", "tendered_fen": 100, "change_fen": 0}}, "收款金额少于应收金额"),
-    ({"tender": {"method": "wechat"}}, "tender: 付款方式只能是 cash 或 merchant_qr"),
-    ({"uuid": "not-a-uuid"}, "uuid: 格式不对"),
-    ({"sold_at": "2026-10-17T10:00:00"}, "sold_at: sold_at 需要带时区"),
-    ({"lines": []}, "lines: 至少需要 1 项"),
-    ({"discount": 5}, "discount: 不认识的字段，请删除"),
-])
+@pytest.mark.parametrize(
+    "change, reason",
+    [
+        ({"total_fen": 1}, "total_fen 不等于各行 数量×单价 之和"),
+        ({"tender": {"method": "cash", "tendered_fen": 100, "change_fen": 0}}, "收款金额少于应收金额"),
+        ({"tender": {"method": "wechat"}}, "tender: 付款方式只能是 cash 或 merchant_qr"),
+        ({"uuid": "not-a-uuid"}, "uuid: 格式不对"),
+        ({"sold_at": "2026-10-17T10:00:00"}, "sold_at: sold_at 需要带时区"),
+        ({"lines": []}, "lines: 至少需要 1 项"),
+        ({"discount": 5}, "discount: 不认识的字段，请删除"),
+    ],
+)
 def test_invalid_sales_say_what_is_wrong(app, client, fair, change, reason):
     answer = sync(client, fair["token"], [{**sale(fair["mandarin"]), **change}])
     assert answer.status_code == 422
@@ -134,12 +143,12 @@ def test_a_sale_is_dated_by_the_tablet_and_attributed_to_the_households(app, cli
         stored = db.session.execute(db.select(BoothSale)).scalar_one()
         assert stored.day == yesterday_evening.date()
         parts = dict(db.session.execute(db.select(Attribution.household_id, Attribution.amount_fen)).all())
-        assert parts == dict(zip(fair["households"], [3980, 1990, 1990]))
+        assert parts == dict(zip(fair["households"], [3980, 1990, 1990], strict=False))
         assert stored.order.event_id is not None and stored.order.channel == "booth"
 
 
 def test_a_tablet_clock_far_in_the_future_is_flagged_and_the_server_time_used(app, client, fair):
-    answer = sync(client, fair["token"], [sale(fair["mandarin"], sold_at=datetime(2031, 1, 1, tzinfo=timezone.utc))])
+    answer = sync(client, fair["token"], [sale(fair["mandarin"], sold_at=datetime(2031, 1, 1, tzinfo=UTC))])
     assert answer.json["results"][0]["flags"][0].startswith("平板时间异常")
 
 
@@ -159,11 +168,16 @@ def test_a_body_that_is_not_a_batch_gets_400(client, fair, body):
 
 def test_api_refusals_carry_a_code_and_speak_the_clients_language(client, fair):
     chinese = client.post("/api/v1/pos/sales", json={"sales": []}, headers={"Authorization": f"Bearer {fair['token']}"})
-    english = client.post("/api/v1/pos/sales", json={"sales": []},
-                          headers={"Authorization": f"Bearer {fair['token']}", "Accept-Language": "en-US,en;q=0.9"})
+    english = client.post(
+        "/api/v1/pos/sales",
+        json={"sales": []},
+        headers={"Authorization": f"Bearer {fair['token']}", "Accept-Language": "en-US,en;q=0.9"},
+    )
     assert chinese.json["error"] == english.json["error"] == "bad_batch"
     assert "500 笔销售" in chinese.json["message"]
-    assert english.json["message"].startswith("The body must be a JSON object") and "500 sales" in english.json["message"]
+    assert (
+        english.json["message"].startswith("The body must be a JSON object") and "500 sales" in english.json["message"]
+    )
     tokenless = client.post("/api/v1/pos/sales", json={"sales": []}, headers={"Accept-Language": "en"})
     assert tokenless.json == {"error": "device_token_required", "message": tokenless.json["message"]}
     assert "device token" in tokenless.json["message"]
@@ -174,7 +188,9 @@ def test_the_catalogue_lists_the_booth_allocations(client, fair):
     assert answer.status_code == 200
     assert answer.json["booth"]["code"] == fair["booth"]
     assert [(i["sku"], i["remaining"], i["price_fen"]) for i in answer.json["items"]] == [
-        (fair["mandarin"], 50, 3980), (fair["tea"], 20, 6800)]
+        (fair["mandarin"], 50, 3980),
+        (fair["tea"], 20, 6800),
+    ]
 
 
 def test_the_openapi_document_describes_the_sync(client):

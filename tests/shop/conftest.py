@@ -1,4 +1,5 @@
 """A small shop: one mandarin SKU whose producer supports three households (weights 2:1:1)."""
+
 from datetime import date
 
 import pytest
@@ -13,8 +14,10 @@ def shop(app):
     with app.app_context():
         gaosha = factories.township(name="高沙镇", code="gaosha")
         village = factories.village(gaosha, "林田村")
-        households = [factories.household(village, head_name=n, members=m)
-                      for n, m in (("李四光", 4), ("王秀英", 2), ("刘建国", 3))]
+        households = [
+            factories.household(village, head_name=n, members=m)
+            for n, m in (("李四光", 4), ("王秀英", 2), ("刘建国", 3))
+        ]
         producer = factories.producer(gaosha, households, [2, 1, 1], valid_from=date(2020, 1, 1))
         mandarin = factories.product("雪峰蜜橘", producer, price_fen=3980, stock=10)
         factories.user(email="buyer@example.com", name="张女士")

@@ -1,4 +1,5 @@
 """Cart and pay-on-delivery checkout through HTTP, with stock, prices and the ledger checked exactly."""
+
 from datetime import date
 
 from sqlalchemy import func
@@ -73,8 +74,12 @@ def test_an_addition_is_held_to_the_stock_of_its_own_sku(app, buyer, shop):
 
 
 def test_bad_cart_input_gets_a_message_not_an_error(client, shop):
-    for data in ({"sku_id": "abc", "quantity": 1}, {"sku_id": shop["sku_id"], "quantity": -1},
-                 {"sku_id": 999999, "quantity": 1}, {"sku_id": shop["sku_id"], "quantity": "lots"}):
+    for data in (
+        {"sku_id": "abc", "quantity": 1},
+        {"sku_id": shop["sku_id"], "quantity": -1},
+        {"sku_id": 999999, "quantity": 1},
+        {"sku_id": shop["sku_id"], "quantity": "lots"},
+    ):
         response = client.post("/cart/add", data=data, follow_redirects=True)
         assert response.status_code == 200
         assert "alert-danger" in response.get_data(as_text=True)
@@ -87,7 +92,12 @@ def test_pay_on_delivery_checkout_reserves_stock_and_snapshots_lines(app, buyer,
     with app.app_context():
         order = db.session.execute(db.select(Order)).scalar_one()
         line = db.session.execute(db.select(OrderLine)).scalar_one()
-        assert (order.status, order.payment_status, order.total_fen, order.expires_at) == ("confirmed", "unpaid", 7960, None)
+        assert (order.status, order.payment_status, order.total_fen, order.expires_at) == (
+            "confirmed",
+            "unpaid",
+            7960,
+            None,
+        )
         assert (line.product_name, line.sku_name, line.unit_price_fen, line.quantity) == ("雪峰蜜橘", "5 斤装", 3980, 2)
         assert db.session.execute(db.select(OrderStatusChange.to_status)).scalars().all() == ["confirmed"]
         assert db.session.execute(db.select(OutboxMessage.subject)).scalars().all() == [f"订单 {order.number} 已确认"]
@@ -131,7 +141,9 @@ def test_checkout_needs_sign_in(client, shop):
 
 def test_checkout_address_errors_are_explained_and_nothing_is_written(app, buyer, shop):
     buyer.post("/cart/add", data={"sku_id": shop["sku_id"], "quantity": 1})
-    response = buyer.post("/checkout", data={**factories.ADDRESS, "mobile": "12345", "street": "", "payment_method": "cod"})
+    response = buyer.post(
+        "/checkout", data={**factories.ADDRESS, "mobile": "12345", "street": "", "payment_method": "cod"}
+    )
     text = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "请输入 11 位手机号码" in text and "请填写此项" in text

@@ -3,6 +3,7 @@
 Runs on a fresh SQLite file and, when a PostgreSQL server is reachable, on a fresh
 PostgreSQL database, where transactions really run side by side.
 """
+
 import threading
 
 import pytest
@@ -17,6 +18,8 @@ from app.shop.models import CartItem
 from tests import factories
 
 BUYERS, STOCK, ROUNDS = 200, 50, 5
+
+
 def _crowd(app) -> list[str]:
     # A one-round hash: 200 sign-ins must not spend the test's time in scrypt.
     cheap = generate_password_hash("crowd-password", method="pbkdf2:sha256:1")
@@ -52,8 +55,10 @@ def _fill_carts(app, sku_id: int, price_fen: int) -> None:
     with app.app_context():
         db.session.execute(db.delete(CartItem))
         user_ids = db.session.execute(db.select(User.id).where(User.email.like("buyer%@example.com"))).scalars()
-        db.session.execute(insert(CartItem), [{"user_id": u, "sku_id": sku_id, "quantity": 1,
-                                               "price_seen_fen": price_fen} for u in user_ids])
+        db.session.execute(
+            insert(CartItem),
+            [{"user_id": u, "sku_id": sku_id, "quantity": 1, "price_seen_fen": price_fen} for u in user_ids],
+        )
         db.session.commit()
 
 
@@ -92,8 +97,9 @@ def test_two_hundred_buyers_for_fifty_boxes_never_oversell(own_db_app):
             assert all("已售罄或库存不足" in body for status, body in results if status == 409)
             with own_db_app.app_context():
                 assert db.session.get(Sku, sku_id).stock == 0
-                sold = db.session.scalar(db.select(func.coalesce(func.sum(OrderLine.quantity), 0))
-                                         .where(OrderLine.sku_id == sku_id))
+                sold = db.session.scalar(
+                    db.select(func.coalesce(func.sum(OrderLine.quantity), 0)).where(OrderLine.sku_id == sku_id)
+                )
                 assert sold == STOCK
     finally:
         with own_db_app.app_context():

@@ -1,4 +1,5 @@
 """Unpaid online orders expire and give their stock back, however often expiry runs."""
+
 from datetime import timedelta
 
 from app.catalog.models import Sku
@@ -35,5 +36,9 @@ def test_expire_orders_releases_stock_once_and_leaves_fresh_orders(app, runner, 
         assert db.session.get(Sku, sku_id).stock == 7
         statuses = dict(db.session.execute(db.select(Order.number, Order.status)).all())
         assert statuses == {stale_number: "cancelled", fresh_number: "pending_payment"}
-        reasons = db.session.execute(db.select(OrderStatusChange.reason).where(OrderStatusChange.to_status == "cancelled")).scalars().all()
+        reasons = (
+            db.session.execute(db.select(OrderStatusChange.reason).where(OrderStatusChange.to_status == "cancelled"))
+            .scalars()
+            .all()
+        )
         assert reasons == ["支付超时，订单自动取消"]

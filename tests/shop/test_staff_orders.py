@@ -1,4 +1,5 @@
 """Staff ship, deliver, collect cash and refund; the ledger follows the money exactly."""
+
 import pytest
 from sqlalchemy import func
 
@@ -19,13 +20,22 @@ def place(buyer, shop, quantity=2):
 
 def ledger(app):
     with app.app_context():
-        return {hh: amount for hh, amount in db.session.execute(
-            db.select(Attribution.household_id, func.sum(Attribution.amount_fen)).group_by(Attribution.household_id))}
+        return {
+            hh: amount
+            for hh, amount in db.session.execute(
+                db.select(Attribution.household_id, func.sum(Attribution.amount_fen)).group_by(Attribution.household_id)
+            )
+        }
 
 
 def test_cash_on_delivery_flow_writes_the_ledger_once(app, buyer, staff, shop):
     number = place(buyer, shop)
-    assert staff.post(f"/staff/orders/{number}/ship", data={"carrier": "顺丰速运", "tracking_number": "SF1234567890"}).status_code == 303
+    assert (
+        staff.post(
+            f"/staff/orders/{number}/ship", data={"carrier": "顺丰速运", "tracking_number": "SF1234567890"}
+        ).status_code
+        == 303
+    )
     assert staff.post(f"/staff/orders/{number}/deliver").status_code == 303
     wrong = staff.post(f"/staff/orders/{number}/cash", data={"amount": "70.00"}, follow_redirects=True)
     assert "收款金额必须等于订单金额" in wrong.get_data(as_text=True)
@@ -54,7 +64,9 @@ def test_refund_per_line_writes_negative_rows_and_whole_refund_ends_the_order(ap
     staff.post(f"/staff/orders/{number}/refund", data={f"line-{line_id}": "39.80", "reason": "一箱破损"})
     h1, h2, h3 = shop["households"]
     assert ledger(app) == {h1: 1990, h2: 995, h3: 995}
-    too_much = staff.post(f"/staff/orders/{number}/refund", data={f"line-{line_id}": "50", "reason": "x"}, follow_redirects=True)
+    too_much = staff.post(
+        f"/staff/orders/{number}/refund", data={f"line-{line_id}": "50", "reason": "x"}, follow_redirects=True
+    )
     assert "退款金额超过了可退金额" in too_much.get_data(as_text=True)
     staff.post(f"/staff/orders/{number}/refund", data={"whole": "1", "reason": "全部退回"})
     assert ledger(app) == {h1: 0, h2: 0, h3: 0}
@@ -65,9 +77,11 @@ def test_refund_per_line_writes_negative_rows_and_whole_refund_ends_the_order(ap
         assert dict(kinds) == {"sale": 3, "refund": 6}
         # Every payment move left a row: who, how much, why.
         history = [(c.from_status, c.to_status, c.amount_fen, c.actor, c.reason) for c in order.payment_changes]
-        assert history == [("unpaid", "paid", 7960, "staff", ""),
-                           ("paid", "partially_refunded", -3980, "staff", "一箱破损"),
-                           ("partially_refunded", "refunded", -3980, "staff", "全部退回")]
+        assert history == [
+            ("unpaid", "paid", 7960, "staff", ""),
+            ("paid", "partially_refunded", -3980, "staff", "一箱破损"),
+            ("partially_refunded", "refunded", -3980, "staff", "全部退回"),
+        ]
     page = staff.get(f"/staff/orders/{number}").get_data(as_text=True)
     assert "付款记录" in page and "一箱破损" in page and "-¥39.80" in page
 
@@ -101,7 +115,9 @@ def test_shipped_orders_cannot_be_cancelled_by_the_buyer(app, buyer, staff, shop
 
 def test_ship_form_errors_are_explained(app, buyer, staff, shop):
     number = place(buyer, shop)
-    response = staff.post(f"/staff/orders/{number}/ship", data={"carrier": "", "tracking_number": "!"}, follow_redirects=True)
+    response = staff.post(
+        f"/staff/orders/{number}/ship", data={"carrier": "", "tracking_number": "!"}, follow_redirects=True
+    )
     text = response.get_data(as_text=True)
     assert "请填写此项" in text and "运单号为 6 到 40 位字母或数字" in text
 

@@ -1,4 +1,5 @@
 """An S3-compatible endpoint on 127.0.0.1: moto in server mode, one bucket per test."""
+
 import uuid
 
 import boto3
@@ -20,8 +21,11 @@ def s3_endpoint():
 @pytest.fixture()
 def bucket_settings(s3_endpoint, test_settings, monkeypatch):
     """Settings of an app whose files live in a fresh bucket."""
-    for name, value in (("AWS_ACCESS_KEY_ID", "test"), ("AWS_SECRET_ACCESS_KEY", "test"),
-                        ("AWS_DEFAULT_REGION", "us-east-1")):
+    for name, value in (
+        ("AWS_ACCESS_KEY_ID", "test"),
+        ("AWS_SECRET_ACCESS_KEY", "test"),
+        ("AWS_DEFAULT_REGION", "us-east-1"),
+    ):
         monkeypatch.setenv(name, value)
     name = f"dongkou-{uuid.uuid4().hex[:12]}"
     boto3.client("s3", endpoint_url=s3_endpoint, region_name="us-east-1").create_bucket(Bucket=name)

@@ -1,5 +1,6 @@
 """Files in an S3-compatible bucket: a picture uploaded on one node is served by another, issued
 documents stay private, local files move into the bucket, and a backup restores a whole shop."""
+
 import io
 
 from PIL import Image
@@ -25,8 +26,11 @@ def _upload_picture(node) -> str:
     with node.app_context():
         product_id = db.session.scalar(db.select(Product.id).where(Product.name == "雪峰蜜橘"))
     staff = signed_in(node, "staff@example.com")
-    answer = staff.post(f"/staff/products/{product_id}/images", data={"image": (io.BytesIO(_png()), "o.png")},
-                        content_type="multipart/form-data")
+    answer = staff.post(
+        f"/staff/products/{product_id}/images",
+        data={"image": (io.BytesIO(_png()), "o.png")},
+        content_type="multipart/form-data",
+    )
     assert answer.status_code == 303
     with node.app_context():
         return db.session.scalars(db.select(ProductImage.path).order_by(ProductImage.id.desc())).first()
@@ -75,9 +79,13 @@ def test_a_backup_restores_a_whole_shop_into_an_empty_database_and_bucket(app, m
             documents_service.issue("contract", intent, None, Actor(None, "test"))
         pictures = db.session.scalars(db.select(ProductImage.path)).all()
         documents = db.session.scalars(db.select(Document.id)).all()
-        db.session.execute(text("INSERT INTO users (email, name, password_hash, role, active, session_version, "
-                                "created_at, language) SELECT 'restore-staff@example.com', '恢复测试', password_hash, "
-                                "'staff', true, 1, created_at, 'zh_CN' FROM users WHERE role = 'staff' LIMIT 1"))
+        db.session.execute(
+            text(
+                "INSERT INTO users (email, name, password_hash, role, active, session_version, "
+                "created_at, language) SELECT 'restore-staff@example.com', '恢复测试', password_hash, "
+                "'staff', true, 1, created_at, 'zh_CN' FROM users WHERE role = 'staff' LIMIT 1"
+            )
+        )
         db.session.commit()
     assert pictures and documents
     backup = cli.invoke(args=["backup", "--to", str(tmp_path)])

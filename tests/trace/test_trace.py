@@ -1,4 +1,5 @@
 """Lots: the public trace page, label sheets whose every QR code decodes, and sales that carry the lot."""
+
 import io
 
 import pypdfium2

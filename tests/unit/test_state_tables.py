@@ -1,15 +1,20 @@
 """The state tables on their own: every status named, nothing reaches a state it cannot leave
 except the final ones, and the setters' checks refuse what the tables refuse."""
+
 import pytest
 
 from app.domain import intent_states, order_states, payment_states
 from app.domain.transitions import ForbiddenTransition
 
-TABLES = [(order_states.TRANSITIONS, {order_states.CANCELLED, order_states.REFUNDED}),
-          (intent_states.TRANSITIONS, {intent_states.FULFILLED, intent_states.DECLINED, intent_states.CANCELLED,
-                                       intent_states.EXPIRED}),
-          (payment_states.TRANSITIONS, {payment_states.REFUNDED}),
-          (payment_states.ATTEMPT_TRANSITIONS, {payment_states.ATTEMPT_SUCCEEDED})]
+TABLES = [
+    (order_states.TRANSITIONS, {order_states.CANCELLED, order_states.REFUNDED}),
+    (
+        intent_states.TRANSITIONS,
+        {intent_states.FULFILLED, intent_states.DECLINED, intent_states.CANCELLED, intent_states.EXPIRED},
+    ),
+    (payment_states.TRANSITIONS, {payment_states.REFUNDED}),
+    (payment_states.ATTEMPT_TRANSITIONS, {payment_states.ATTEMPT_SUCCEEDED}),
+]
 
 
 @pytest.mark.parametrize("table,final", TABLES)
@@ -22,10 +27,12 @@ def test_every_target_is_a_state_and_only_final_states_are_dead_ends(table, fina
 def test_money_comes_in_once_and_refunds_only_take_it_back():
     payment_states.check_transition(payment_states.UNPAID, payment_states.PAID)
     payment_states.check_transition(payment_states.PARTIALLY_REFUNDED, payment_states.PARTIALLY_REFUNDED)
-    for current, wanted in ((payment_states.PAID, payment_states.PAID),
-                            (payment_states.UNPAID, payment_states.REFUNDED),
-                            (payment_states.REFUNDED, payment_states.PAID),
-                            (payment_states.PARTIALLY_REFUNDED, payment_states.UNPAID)):
+    for current, wanted in (
+        (payment_states.PAID, payment_states.PAID),
+        (payment_states.UNPAID, payment_states.REFUNDED),
+        (payment_states.REFUNDED, payment_states.PAID),
+        (payment_states.PARTIALLY_REFUNDED, payment_states.UNPAID),
+    ):
         with pytest.raises(ForbiddenTransition) as refused:
             payment_states.check_transition(current, wanted)
         assert refused.value.machine == "payment"
