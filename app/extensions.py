@@ -1,6 +1,7 @@
 """The Flask extensions, created unbound and initialised by the application factory."""
 
 import select
+from typing import TYPE_CHECKING
 
 from flask_babel import Babel
 from flask_bootstrap import Bootstrap5
@@ -15,6 +16,7 @@ from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.pool import Pool
 
 from app.replica import ReplicaAwareSession
@@ -28,7 +30,21 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 
-db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING), session_options={"class_": ReplicaAwareSession})
+
+class Base(DeclarativeBase):
+    """SQLAlchemy 2.0's typed declarative base, under Flask-SQLAlchemy's db.Model."""
+
+    metadata = MetaData(naming_convention=NAMING)
+
+
+db = SQLAlchemy(model_class=Base, session_options={"class_": ReplicaAwareSession})
+
+# What models subclass: at run time db.Model (built on Base, with Flask-SQLAlchemy's table
+# names and session), to the type checker Base itself, whose Mapped columns it understands.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()

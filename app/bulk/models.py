@@ -7,7 +7,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.domain import intent_states as states
-from app.extensions import db
+from app.extensions import Model
 from app.models_base import utcnow
 
 UNIT_KINDS = ("agency", "state_firm", "company", "union", "school")
@@ -16,7 +16,7 @@ PAYMENT_TERMS = ("prepay_stripe", "prepay_transfer", "pay_by_due")
 DOCUMENT_KINDS = ("contract", "delivery_note")
 
 
-class SupportingUnit(db.Model):
+class SupportingUnit(Model):
     __tablename__ = "supporting_units"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(128))
@@ -37,7 +37,7 @@ class SupportingUnit(db.Model):
     __table_args__ = (CheckConstraint(f"kind IN {UNIT_KINDS}", name="kind"),)
 
 
-class UnitMember(db.Model):
+class UnitMember(Model):
     __tablename__ = "unit_members"
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("supporting_units.id"), index=True)
@@ -51,7 +51,7 @@ class UnitMember(db.Model):
     __table_args__ = (CheckConstraint(f"role IN {MEMBER_ROLES}", name="role"),)
 
 
-class Pledge(db.Model):
+class Pledge(Model):
     """What a unit promised to buy in a year (年度帮扶采购承诺)."""
 
     __tablename__ = "pledges"
@@ -66,7 +66,7 @@ class Pledge(db.Model):
     )
 
 
-class PurchaseIntent(db.Model):
+class PurchaseIntent(Model):
     """A purchase-intent contract (购销意向合同); fulfilled by orders on the ``intent`` channel."""
 
     __tablename__ = "purchase_intents"
@@ -115,7 +115,7 @@ class PurchaseIntent(db.Model):
         return sum(line.quantity - line.delivered for line in self.lines)
 
 
-class IntentLine(db.Model):
+class IntentLine(Model):
     __tablename__ = "intent_lines"
     id: Mapped[int] = mapped_column(primary_key=True)
     intent_id: Mapped[int] = mapped_column(ForeignKey("purchase_intents.id"), index=True)
@@ -140,7 +140,7 @@ class IntentLine(db.Model):
         return self.quantity * self.unit_price_fen
 
 
-class PlannedDelivery(db.Model):
+class PlannedDelivery(Model):
     __tablename__ = "planned_deliveries"
     id: Mapped[int] = mapped_column(primary_key=True)
     intent_id: Mapped[int] = mapped_column(ForeignKey("purchase_intents.id"), index=True)
@@ -150,7 +150,7 @@ class PlannedDelivery(db.Model):
     mobile: Mapped[str] = mapped_column(String(20), default="")
 
 
-class IntentStatusChange(db.Model):
+class IntentStatusChange(Model):
     __tablename__ = "intent_status_changes"
     id: Mapped[int] = mapped_column(primary_key=True)
     intent_id: Mapped[int] = mapped_column(ForeignKey("purchase_intents.id"), index=True)
@@ -161,7 +161,7 @@ class IntentStatusChange(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class Document(db.Model):
+class Document(Model):
     """An issued PDF (contract or delivery note). Never changed: a change issues a new version."""
 
     __tablename__ = "documents"

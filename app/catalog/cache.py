@@ -18,11 +18,11 @@ from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column
 from app.catalog.models import Category, Certification, Product, ProductImage, Sku
 from app.clock import today
 from app.events.models import Event
-from app.extensions import cache, db
+from app.extensions import Model, cache, db
 from app.registry.models import BenefitLink, Household, Producer, Township, Village
 
 
-class CatalogueVersion(db.Model):
+class CatalogueVersion(Model):
     __tablename__ = "catalogue_version"
     id: Mapped[int] = mapped_column(primary_key=True)
     version: Mapped[int] = mapped_column(default=1)

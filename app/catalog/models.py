@@ -7,12 +7,12 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.catalog.search import search_text
-from app.extensions import db
+from app.extensions import Model
 from app.models_base import utcnow
 from app.registry.models import Producer, Township, Village
 
 
-class Category(db.Model):
+class Category(Model):
     __tablename__ = "categories"
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(64), unique=True)
@@ -21,7 +21,7 @@ class Category(db.Model):
     sort_order: Mapped[int] = mapped_column(default=0)
 
 
-class Product(db.Model):
+class Product(Model):
     __tablename__ = "products"
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(96), unique=True)
@@ -60,7 +60,7 @@ class Product(db.Model):
         return next((c for c in self.certifications if c.is_valid_on(on)), None)
 
 
-class Sku(db.Model):
+class Sku(Model):
     """A sellable unit such as a 5 kg box; the price and stock belong here."""
 
     __tablename__ = "skus"
@@ -85,7 +85,7 @@ class Sku(db.Model):
     )
 
 
-class Certification(db.Model):
+class Certification(Model):
     """A poverty-alleviation product certification (扶贫产品认定)."""
 
     __tablename__ = "certifications"
@@ -104,7 +104,7 @@ class Certification(db.Model):
         return self.valid_from <= on <= self.valid_to
 
 
-class ProductImage(db.Model):
+class ProductImage(Model):
     __tablename__ = "product_images"
     id: Mapped[int] = mapped_column(primary_key=True)
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
@@ -116,7 +116,7 @@ class ProductImage(db.Model):
     product: Mapped[Product] = relationship(back_populates="images")
 
 
-class StockAdjustment(db.Model):
+class StockAdjustment(Model):
     """A change of stock that is not a sale: a harvest arriving, boxes damaged, a recount."""
 
     __tablename__ = "stock_adjustments"

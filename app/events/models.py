@@ -5,13 +5,13 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.extensions import db
+from app.extensions import Model
 from app.models_base import utcnow
 
 EVENT_KINDS = ("poverty_alleviation_day", "consumption_week", "fair")
 
 
-class Event(db.Model):
+class Event(Model):
     __tablename__ = "events"
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)

@@ -5,11 +5,11 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, ForeignKey, ForeignKeyConstraint, Index, String, UniqueConstraint, event, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from app.extensions import db
+from app.extensions import Model, db
 from app.models_base import utcnow
 
 
-class Attribution(db.Model):
+class Attribution(Model):
     """One share of a sale or refund. The order, producer, household and link copied onto each
     row for reporting are held to their source by two composite foreign keys (line → its order
     and producer, link → its household and producer): stronger than a key per column, and three

@@ -5,11 +5,11 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.extensions import db
+from app.extensions import Model
 from app.models_base import utcnow
 
 
-class JobRun(db.Model):
+class JobRun(Model):
     """One run of a scheduled job, for the staff page 后台任务 and for the nightly checks' history."""
 
     __tablename__ = "job_runs"
@@ -24,7 +24,7 @@ class JobRun(db.Model):
     __table_args__ = (Index("ix_job_runs_job_started", "job", "started_at"),)
 
 
-class ExportFile(db.Model):
+class ExportFile(Model):
     """A long export run as a job: who asked, its progress, and the stored file for 24 hours."""
 
     __tablename__ = "export_files"

@@ -7,14 +7,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.domain import order_states as states
 from app.domain import payment_states
-from app.extensions import db
+from app.extensions import Model
 from app.models_base import utcnow
 
 CHANNELS = ("online", "intent", "booth")
 PAYMENT_METHODS = ("stripe", "cod", "cash", "bank_transfer", "merchant_qr")
 
 
-class Order(db.Model):
+class Order(Model):
     __tablename__ = "orders"
     id: Mapped[int] = mapped_column(primary_key=True)
     # Made before payment so Stripe, emails and the buyer all name the order the same way.
@@ -73,7 +73,7 @@ class Order(db.Model):
         return f"{self.province}{self.city}{self.county}{self.street}"
 
 
-class OrderLine(db.Model):
+class OrderLine(Model):
     __tablename__ = "order_lines"
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
@@ -106,7 +106,7 @@ class OrderLine(db.Model):
     )
 
 
-class OrderStatusChange(db.Model):
+class OrderStatusChange(Model):
     """One row per transition: who moved the order, from what to what, when and why."""
 
     __tablename__ = "order_status_changes"
@@ -120,7 +120,7 @@ class OrderStatusChange(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class PaymentStatusChange(db.Model):
+class PaymentStatusChange(Model):
     """One row per payment transition (payment_states): money in, or back out, with who, when,
     how much and why. Written only by orders.workflow.set_payment_status and the booth sync."""
 

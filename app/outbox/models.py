@@ -5,13 +5,13 @@ from datetime import datetime
 from sqlalchemy import Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.extensions import db
+from app.extensions import Model
 from app.models_base import utcnow
 
 PENDING, SENT, FAILED = "pending", "sent", "failed"
 
 
-class OutboxMessage(db.Model):
+class OutboxMessage(Model):
     """One mail, written in the transaction of the change it tells about and delivered by a job
     after that commit. Its row, not the queue, says whether it still has to go out."""
 

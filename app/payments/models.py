@@ -6,11 +6,11 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.domain import payment_states
-from app.extensions import db
+from app.extensions import Model
 from app.models_base import utcnow
 
 
-class Payment(db.Model):
+class Payment(Model):
     __tablename__ = "payments"
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
@@ -44,7 +44,7 @@ class Payment(db.Model):
     )
 
 
-class Refund(db.Model):
+class Refund(Model):
     __tablename__ = "refunds"
     id: Mapped[int] = mapped_column(primary_key=True)
     payment_id: Mapped[int] = mapped_column(ForeignKey("payments.id"), index=True)
@@ -57,7 +57,7 @@ class Refund(db.Model):
     __table_args__ = (CheckConstraint("amount_fen > 0", name="amount_positive"),)
 
 
-class ProcessedEvent(db.Model):
+class ProcessedEvent(Model):
     """A provider event already applied; the unique key makes a redelivery a no-op."""
 
     __tablename__ = "processed_events"

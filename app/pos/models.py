@@ -6,13 +6,13 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.models_base import utcnow
 
 TENDERS = ("cash", "merchant_qr")
 
 
-class Booth(db.Model):
+class Booth(Model):
     __tablename__ = "booths"
     id: Mapped[int] = mapped_column(primary_key=True)
     # Printed on the booth's sign and typed into the CLI: short, upper case, unique.
@@ -35,13 +35,13 @@ class Booth(db.Model):
     __table_args__ = (CheckConstraint("opening_float_fen >= 0", name="float_not_negative"),)
 
 
-class BoothClerk(db.Model):
+class BoothClerk(Model):
     __tablename__ = "booth_clerks"
     booth_id: Mapped[int] = mapped_column(ForeignKey("booths.id"), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True, index=True)
 
 
-class BoothAllocation(db.Model):
+class BoothAllocation(Model):
     """How many of a SKU the booth took to the fair, and how many it has sold.
 
     ``sold`` may pass ``allocated``: an offline sale is money already taken, so it is kept
@@ -69,7 +69,7 @@ class BoothAllocation(db.Model):
         return self.allocated - self.sold
 
 
-class Device(db.Model):
+class Device(Model):
     """A paired tablet. Only a hash of its token is kept: a leaked database pairs nothing."""
 
     __tablename__ = "devices"
@@ -87,7 +87,7 @@ class Device(db.Model):
     booth: Mapped[Booth] = relationship()
 
 
-class BoothSale(db.Model):
+class BoothSale(Model):
     """One sale as the tablet recorded it, tied to the order it became.
 
     The client's UUID makes a resend a no-op; the payload hash tells a resend from a
@@ -130,7 +130,7 @@ class BoothSale(db.Model):
     )
 
 
-class BoothClose(db.Model):
+class BoothClose(Model):
     """A booth's day closed: what the system expected in the cash box and what was counted."""
 
     __tablename__ = "booth_closes"

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model, db
 from app.models_base import utcnow
 
 TOWNSHIP_KINDS = ("town", "township", "subdistrict", "management_area")
@@ -13,7 +13,7 @@ HOUSEHOLD_STATUSES = ("registered", "lifted")
 PRODUCER_KINDS = ("household", "cooperative", "enterprise")
 
 
-class Township(db.Model):
+class Township(Model):
     __tablename__ = "townships"
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
@@ -27,7 +27,7 @@ class Township(db.Model):
     __table_args__ = (CheckConstraint(f"kind IN {TOWNSHIP_KINDS}", name="kind"),)
 
 
-class Village(db.Model):
+class Village(Model):
     __tablename__ = "villages"
     id: Mapped[int] = mapped_column(primary_key=True)
     township_id: Mapped[int] = mapped_column(ForeignKey("townships.id"), index=True)
@@ -38,7 +38,7 @@ class Village(db.Model):
     __table_args__ = (db.UniqueConstraint("township_id", "name", name="uq_villages_township_name"),)
 
 
-class Household(db.Model):
+class Household(Model):
     """A registered poor household (建档立卡贫困户); head_name, id_number and phone are personal data."""
 
     __tablename__ = "households"
@@ -63,7 +63,7 @@ class Household(db.Model):
     )
 
 
-class Producer(db.Model):
+class Producer(Model):
     """Who grows or makes a product: a household itself, a cooperative or an enterprise."""
 
     __tablename__ = "producers"
@@ -83,7 +83,7 @@ class Producer(db.Model):
     __table_args__ = (CheckConstraint(f"kind IN {PRODUCER_KINDS}", name="kind"),)
 
 
-class BenefitLink(db.Model):
+class BenefitLink(Model):
     """How a producer's sales reach a household (利益联结), valid over a date range.
 
     Links are never edited in place once used: a new rule ends the old link (valid_to) and

@@ -5,11 +5,11 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.models_base import utcnow
 
 
-class Lot(db.Model):
+class Lot(Model):
     __tablename__ = "lots"
     id: Mapped[int] = mapped_column(primary_key=True)
     # Printed under the QR code and typed at a booth when a camera fails: short, upper case.
