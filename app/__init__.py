@@ -30,9 +30,9 @@ def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
     chosen = session.get("lang")
     if chosen is None and request.path.startswith("/api/"):
-        chosen = request.accept_languages.best_match([lang.replace("_", "-") for lang in languages], "zh-CN")
-        chosen = chosen.replace("-", "_")
-    return chosen if chosen in languages else "zh_CN"
+        asked = request.accept_languages.best_match([lang.replace("_", "-") for lang in languages], "zh-CN")
+        chosen = asked.replace("-", "_")
+    return chosen if isinstance(chosen, str) and chosen in languages else "zh_CN"
 
 
 def request_translations():
@@ -45,7 +45,7 @@ def request_translations():
         return get_translations()
     translations = getattr(request, "message_catalogue", None)
     if translations is None:
-        translations = request.message_catalogue = get_translations()
+        translations = request.message_catalogue = get_translations()  # type: ignore[attr-defined]
     return translations
 
 
@@ -69,7 +69,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if hops:
         # Behind nginx the client's address is in X-Forwarded-For: rate limits, logs and audit
         # rows must see it, not the proxy's.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     configure_logging(app.config["LOG_FORMAT"])
 
     _import_models()
@@ -82,7 +82,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     babel.init_app(
         app, locale_selector=select_locale, default_translation_directories=str(ROOT / "app" / "translations")
     )
-    app.jinja_env.install_gettext_callables(
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]  # added by the i18n extension
         gettext=lambda s: request_translations().ugettext(s),
         ngettext=lambda s, p, n: request_translations().ungettext(s, p, n),
         pgettext=lambda c, s: request_translations().upgettext(c, s),

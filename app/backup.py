@@ -67,7 +67,10 @@ def restore_shop(config, source: Path) -> int:
             area, _, key = member.name.partition("/")
             if not member.isfile() or area not in AREAS:
                 continue
-            storage_for(config, area).put(key, archive.extractfile(member))
+            content = archive.extractfile(member)
+            if content is None:
+                continue
+            storage_for(config, area).put(key, content)
             restored += 1
     return restored
 

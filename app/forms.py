@@ -11,7 +11,7 @@ from app.extensions import db
 
 
 @cache
-def _wtforms_catalogue(locale: str) -> support.Translations:
+def _wtforms_catalogue(locale: str) -> support.NullTranslations:
     return support.Translations.load(messages_path(), [locale], domain="wtforms")
 
 
@@ -20,7 +20,7 @@ def share_wtforms_messages() -> None:
     language. Left alone it parses the catalogue from disk for every request that builds a
     form (about a millisecond); the catalogue never changes, so each language's is parsed once
     per process."""
-    request.wtforms_translations = _wtforms_catalogue(str(get_locale()))
+    request.wtforms_translations = _wtforms_catalogue(str(get_locale()))  # type: ignore[attr-defined]
 
 
 def form_errors(form) -> str:

@@ -1,8 +1,9 @@
 """Shared helpers for the models: column defaults, and writing many rows at once."""
 
 from datetime import UTC, datetime
+from typing import Any, cast
 
-from sqlalchemy import insert, inspect
+from sqlalchemy import CursorResult, Table, insert, inspect
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 
@@ -26,6 +27,17 @@ def in_reader_language(row, field: str) -> str:
         if english:
             return english
     return getattr(row, field)
+
+
+def table_of(model: type) -> Table:
+    """A model's table, as the Core statements built below the ORM want it."""
+    return cast(Table, inspect(model).local_table)
+
+
+def rows_changed(statement) -> int:
+    """Run an UPDATE or DELETE in the session's transaction; how many rows it changed."""
+    result = db.session.execute(statement)
+    return cast(CursorResult[Any], result).rowcount
 
 
 def column_values(obj) -> dict:
@@ -64,8 +76,10 @@ def insert_rows(model, rows: list[dict]) -> None:
     columns = list(rows[0])
     # The table and column names come from our models, never from input.
     statement = f"COPY {model.__tablename__} ({', '.join(columns)}) FROM STDIN"
-    cursor = db.session.connection().connection.driver_connection.cursor()
+    driver = db.session.connection().connection.driver_connection
     dbapi = db.engine.dialect.dbapi
+    assert driver is not None and dbapi is not None  # a live PostgreSQL connection: psycopg's own
+    cursor = driver.cursor()
     try:
         with cursor.copy(statement) as copy:
             for row in rows:

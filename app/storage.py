@@ -16,7 +16,7 @@ import shutil
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 from flask import current_app
 from werkzeug.security import safe_join
@@ -38,7 +38,7 @@ class LocalStorage:
             raise StorageError(f"not a storage key: {key!r}")
         return Path(joined)
 
-    def put(self, key: str, source: BinaryIO) -> None:
+    def put(self, key: str, source: IO[bytes]) -> None:
         """Store ``source`` under ``key``, replacing what was there; a reader never sees half a file."""
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -82,7 +82,7 @@ class S3Storage:
             raise StorageError(f"not a storage key: {key!r}")
         return self.prefix + key
 
-    def put(self, key: str, source: BinaryIO) -> None:
+    def put(self, key: str, source: IO[bytes]) -> None:
         self.client.upload_fileobj(source, self.bucket, self._key(key))
 
     def open(self, key: str) -> BinaryIO:

@@ -122,7 +122,7 @@ def _booth_page(booth, status=200, token=None, **forms):
     devices = db.session.execute(db.select(Device).where(Device.booth_id == booth.id).order_by(Device.id)).scalars()
     pairing_url = url_for("pos.app_shell", _external=True) + f"#token={token}" if token else None
     # The tablet's camera opens the pairing link: nobody types a 40-character token.
-    pairing_qr = segno.make(pairing_url, error="m").svg_inline(scale=4, border=2) if token else None
+    pairing_qr = segno.make(pairing_url, error="m").svg_inline(scale=4, border=2) if pairing_url else None
     return render_template(
         "admin/booth.html",
         booth=booth,

@@ -4,6 +4,7 @@ when what it says changes, the next issue is a new version, and every version st
 import hashlib
 import io
 import json
+from collections.abc import Sequence
 
 from flask import current_app, render_template
 
@@ -49,7 +50,12 @@ def _content(intent: PurchaseIntent, order: Order | None) -> dict:
 
 def issue(kind: str, intent: PurchaseIntent, order: Order | None, actor: Actor) -> Document:
     """The current document of this kind, issuing a new version only when its content changed. Commits."""
-    number = intent.number if kind == "contract" else f"{intent.number}-{order.number}"
+    if kind == "contract":
+        number = intent.number
+    elif order is not None:
+        number = f"{intent.number}-{order.number}"
+    else:
+        raise ValueError("a delivery note needs its delivery")
     content = _content(intent, order)
     digest = hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
     latest = db.session.execute(
@@ -89,7 +95,7 @@ def issue(kind: str, intent: PurchaseIntent, order: Order | None, actor: Actor) 
     return document
 
 
-def documents_of(intent_id: int) -> list[Document]:
+def documents_of(intent_id: int) -> Sequence[Document]:
     return (
         db.session.execute(
             db.select(Document).where(Document.intent_id == intent_id).order_by(Document.number, Document.version)

@@ -16,7 +16,7 @@ from app.domain import intent_states, payment_states
 from app.domain import order_states as states
 from app.domain.identity import is_valid_mobile
 from app.extensions import db
-from app.models_base import utcnow
+from app.models_base import rows_changed, utcnow
 from app.orders.lines import SkuFacts, order_line
 from app.orders.models import Order
 from app.orders.services import fresh_order_number, get_order, take_stock
@@ -107,21 +107,19 @@ def create_delivery(intent: PurchaseIntent, draft: DeliveryDraft, actor: Actor) 
 def _count_delivered(line_id: int, quantity: int) -> bool:
     """Add to a contract line's delivered count with one conditional UPDATE, never past the
     contracted quantity, whatever another delivery does at the same moment."""
-    return (
-        db.session.execute(
-            update(IntentLine)
-            .where(IntentLine.id == line_id, IntentLine.delivered + quantity <= IntentLine.quantity)
-            .values(delivered=IntentLine.delivered + quantity)
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        == 1
+    counted = rows_changed(
+        update(IntentLine)
+        .where(IntentLine.id == line_id, IntentLine.delivered + quantity <= IntentLine.quantity)
+        .values(delivered=IntentLine.delivered + quantity)
+        .execution_options(synchronize_session=False)
     )
+    return counted == 1
 
 
 def ship_delivery(number: str, carrier: str, tracking: str, actor: Actor) -> Order:
     """Hand a delivery to the carrier; prepaid terms mean it must be paid first. Commits."""
     order = get_order(number, for_update=True)
-    intent = db.session.get(PurchaseIntent, order.purchase_intent_id)
+    intent = db.session.get_one(PurchaseIntent, order.purchase_intent_id)
     if intent.payment_terms != "pay_by_due" and order.payment_status != payment_states.PAID:
         db.session.rollback()
         raise DeliveryError("prepaid_unpaid")
@@ -136,7 +134,7 @@ def ship_delivery(number: str, carrier: str, tracking: str, actor: Actor) -> Ord
 def accept_delivery(order: Order, actor: Actor) -> Order:
     """The unit confirms it received the delivery (验收); the last one fulfils the contract. Commits."""
     set_status(order, states.DELIVERED, "unit", "单位验收", actor.user_id)
-    intent = db.session.get(PurchaseIntent, order.purchase_intent_id)
+    intent = db.session.get_one(PurchaseIntent, order.purchase_intent_id)
     record(actor, "accept_delivery", "purchase_intent", intent.number, after={"order": order.number})
     db.session.flush()
     if _complete(intent):

@@ -1,5 +1,7 @@
 """Read-only questions about units: membership, the dashboard, the public leaderboard."""
 
+from collections.abc import Sequence
+
 from sqlalchemy import func
 from sqlalchemy.orm import selectinload
 
@@ -22,7 +24,7 @@ def membership(user_id: int) -> UnitMember | None:
     ).scalar_one_or_none()
 
 
-def unit_intents(unit_id: int) -> list[PurchaseIntent]:
+def unit_intents(unit_id: int) -> Sequence[PurchaseIntent]:
     return (
         db.session.execute(
             db.select(PurchaseIntent)
@@ -35,7 +37,7 @@ def unit_intents(unit_id: int) -> list[PurchaseIntent]:
     )
 
 
-def deliveries(intent_id: int) -> list[Order]:
+def deliveries(intent_id: int) -> Sequence[Order]:
     return (
         db.session.execute(
             db.select(Order)
@@ -134,7 +136,7 @@ def leaderboard(year: int) -> list[dict]:
     return sorted(ranked, key=lambda r: -r["paid_fen"])
 
 
-def staff_units() -> list[SupportingUnit]:
+def staff_units() -> Sequence[SupportingUnit]:
     return (
         db.session.execute(
             db.select(SupportingUnit)
@@ -146,7 +148,7 @@ def staff_units() -> list[SupportingUnit]:
     )
 
 
-def staff_intents(status: str | None) -> list[PurchaseIntent]:
+def staff_intents(status: str | None) -> Sequence[PurchaseIntent]:
     query = (
         db.select(PurchaseIntent)
         .order_by(PurchaseIntent.id.desc())
@@ -169,7 +171,7 @@ def intent_by_number(number: str) -> PurchaseIntent | None:
     ).scalar_one_or_none()
 
 
-def grid_skus() -> list[Sku]:
+def grid_skus() -> Sequence[Sku]:
     """Every SKU a unit may order, for the quantity grid."""
     return (
         db.session.execute(

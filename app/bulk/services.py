@@ -55,7 +55,7 @@ def register_unit(draft: UnitDraft, user_id: int, actor: Actor) -> SupportingUni
     )
     db.session.add(unit)
     db.session.flush()
-    _join(unit, db.session.get(User, user_id), "admin")
+    _join(unit, db.session.get_one(User, user_id), "admin")
     record(actor, "register_unit", "unit", unit.id, after={"name": unit.name, "credit_code": code})
     db.session.commit()
     return unit

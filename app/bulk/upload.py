@@ -64,7 +64,7 @@ def check_rows(filename: str, data: bytes, window: tuple[date, date]) -> tuple[l
             reasons.append("填写了交付日期，也请填写交付地址")
         if reasons:
             errors.append(RowError(number, "；".join(reasons)))
-        else:
+        elif quantity is not None:
             rows.append(UploadRow(code, quantity, when, address))
     if not raw_rows:
         errors.append(RowError(2, "文件里没有数据行"))

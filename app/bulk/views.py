@@ -359,6 +359,6 @@ def document(unit_id: int, document_id: int):
     """An earlier version of a contract or delivery note, exactly as it was issued."""
     unit = _my_unit(unit_id)
     found = db.session.get(Document, document_id)
-    if found is None or db.session.get(PurchaseIntent, found.intent_id).unit_id != unit.id:
+    if found is None or db.session.get_one(PurchaseIntent, found.intent_id).unit_id != unit.id:
         abort(404)
     return send_stored("documents", found.path, "application/pdf")

@@ -19,6 +19,7 @@ from app.catalog.models import Category, Certification, Product, ProductImage, S
 from app.clock import today
 from app.events.models import Event
 from app.extensions import Model, cache, db
+from app.models_base import table_of
 from app.registry.models import BenefitLink, Household, Producer, Township, Village
 
 
@@ -42,7 +43,7 @@ def _reading_version():
 
 def _bump(connection) -> None:
     # Below the ORM: it runs inside a flush, where the session takes no new statements.
-    table = CatalogueVersion.__table__
+    table = table_of(CatalogueVersion)
     if not connection.execute(update(table).where(table.c.id == 1).values(version=table.c.version + 1)).rowcount:
         connection.execute(insert(table).values(id=1, version=2))
 

@@ -14,6 +14,7 @@ from app.audit.services import Actor, record
 from app.catalog.models import Category, Certification, Product, ProductImage, Sku, StockAdjustment
 from app.catalog.refusals import CatalogueError
 from app.extensions import db
+from app.models_base import rows_changed
 from app.registry.models import Producer
 from app.storage import storage
 
@@ -44,12 +45,12 @@ def adjust_stock(sku: Sku, delta: int, reason: str, actor: Actor) -> StockAdjust
         raise CatalogueError("adjustment_range")
     if not reason.strip():
         raise CatalogueError("reason_required")
-    moved = db.session.execute(
+    moved = rows_changed(
         update(Sku)
         .where(Sku.id == sku.id, Sku.stock + delta >= 0)
         .values(stock=Sku.stock + delta)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
     if not moved:
         db.session.rollback()
         raise CatalogueError("stock_too_low", code=sku.code, stock=sku.stock, wanted=-delta)
@@ -90,8 +91,8 @@ def add_image(product: Product, data: bytes, alt: str, actor: Actor) -> ProductI
             probe.verify()
         if kind not in IMAGE_FORMATS:
             raise CatalogueError("image_format")
-        with Image.open(io.BytesIO(data)) as picture:
-            picture = picture.convert("RGB")
+        with Image.open(io.BytesIO(data)) as opened:
+            picture = opened.convert("RGB")
             picture.thumbnail((MAX_IMAGE_SIDE, MAX_IMAGE_SIDE))
             jpeg = io.BytesIO()
             picture.save(jpeg, "JPEG", quality=85, optimize=True)

@@ -3,6 +3,7 @@ register (rendered once per catalogue version and day, then cached), and the off
 stock), read live on every request so a buyer never sees stock that is gone."""
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -49,7 +50,7 @@ def render_parts(slug: str, on: date) -> ProductParts | None:
     )
 
 
-def offers(product_id: int) -> list[Row]:
+def offers(product_id: int) -> Sequence[Row]:
     """The product's SKUs on sale now, with their current price and stock (one query), as
     plain rows: the page reads a few columns, on every request."""
     return db.session.connection().execute(_offering(), {"product_id": product_id}).all()

@@ -89,7 +89,7 @@ def _sales(event: Event, today: date) -> int:
 
 
 def _sale(booth: Booth, day: date, n: int, sequence: int, rng: random.Random, items) -> dict:
-    lines = {}
+    lines: dict[str, tuple[int, int]] = {}
     for _ in range(rng.choice((1, 1, 2, 3))):
         code, price = rng.choice(items)
         quantity, _price = lines.get(code, (0, price))

@@ -213,7 +213,7 @@ class _World:
             )
             for s, p in db.session.execute(select(Sku, Product).join(Product)).all()
         ]
-        links = defaultdict(list)
+        links: dict[int, list[tuple[int | None, int | None, int | None, int, int]]] = defaultdict(list)
         for link_id, producer_id, household_id, weight, village_id, township_id in db.session.execute(
             select(
                 BenefitLink.id,

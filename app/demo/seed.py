@@ -187,7 +187,7 @@ def _household_row(rng: random.Random, registration_no: str, village_id: int) ->
 
 def _producer_specs(townships: list[Township], scale: Scale) -> list[tuple[str, str, Township]]:
     by_code = {t.code: t for t in townships}
-    specs = []
+    specs: list[tuple[str, str, Township]] = []
     for _slug, name, _sub, _cat, town_code, *_rest in data.PRODUCTS:
         township = by_code[town_code]
         kind = "enterprise" if len(specs) % 3 == 2 else "cooperative"

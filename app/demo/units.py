@@ -52,16 +52,14 @@ def seed_units(today: date) -> int:
         )
     services.submit_intent(intent, unit_actor)
     services.confirm_intent(intent, staff_actor)
-    line = (
-        db.session.execute(db.select(IntentLine).where(IntentLine.intent_id == intent.id).order_by(IntentLine.id))
-        .scalars()
-        .first()
-    )
+    line = db.session.execute(
+        db.select(IntentLine).where(IntentLine.intent_id == intent.id).order_by(IntentLine.id).limit(1)
+    ).scalar_one()
     order = fulfilment.create_delivery(
         intent, fulfilment.DeliveryDraft({line.id: 100}, "周师傅", "13807390002", "洞口县人民医院职工食堂"), staff_actor
     )
     record_offline_payment(order.number, order.total_fen, "工行转账 DEMO-0001", staff.id)
     fulfilment.ship_delivery(order.number, "县邮政", "YZ2026DEMO01", staff_actor)
     fulfilment.accept_delivery(order, unit_actor)
-    assert db.session.get(PurchaseIntent, intent.id).status == intent_states.IN_FULFILMENT
+    assert db.session.get_one(PurchaseIntent, intent.id).status == intent_states.IN_FULFILMENT
     return 1

@@ -62,4 +62,4 @@ def capital_amount(fen: int) -> str:
 
     sign = "负" if fen < 0 else ""
     yuan, rest = divmod(abs(int(fen)), FEN_PER_YUAN)
-    return sign + cn2an.an2cn(f"{yuan}.{rest:02d}", "rmb")
+    return sign + str(cn2an.an2cn(f"{yuan}.{rest:02d}", "rmb"))

@@ -123,7 +123,7 @@ def ledger_rows(filters: ReportFilters) -> Iterator[list]:
 
 
 def ledger_count(filters: ReportFilters) -> int:
-    return db.session.scalar(select(func.count()).select_from(Attribution).where(*ledger_filter_clauses(filters)))
+    return db.session.scalar(select(func.count()).select_from(Attribution).where(*ledger_filter_clauses(filters))) or 0
 
 
 def write_csv(filters: ReportFilters, target: BinaryIO, progress: Callable[[int], None]) -> int:

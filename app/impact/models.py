@@ -5,7 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, ForeignKey, ForeignKeyConstraint, Index, String, UniqueConstraint, event, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from app.extensions import Model, db
+from app.extensions import Model
 from app.models_base import utcnow
 
 
@@ -81,7 +81,7 @@ class _RolledUp:
     pairs: Mapped[int]
 
 
-class LedgerDay(_RolledUp, db.Model):
+class LedgerDay(_RolledUp, Model):
     """The ledger summed per county day and per every dimension reports cut by.
 
     Written in the same transaction as the ledger rows it sums, so reports read far fewer
@@ -123,7 +123,7 @@ class LedgerDay(_RolledUp, db.Model):
     )
 
 
-class LedgerMonth(_RolledUp, db.Model):
+class LedgerMonth(_RolledUp, Model):
     """The daily roll-up summed again per county month (``month`` is its first day), written in
     the same transaction. Reports read whole months here and only the days of months their
     dates cut into from the daily roll-up: two years of county sales are 2 million daily rows

@@ -7,7 +7,7 @@ The report query is kept apart from its HTML, chart and spreadsheet formatters.
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import case, func, null, or_, select, union_all
+from sqlalchemy import CompoundSelect, Select, case, func, null, or_, select, union_all
 
 from app.bulk.models import PurchaseIntent, SupportingUnit
 from app.catalog.models import Product
@@ -40,7 +40,7 @@ class ReportFilters:
     @classmethod
     def from_query(cls, values: dict) -> "ReportFilters":
         """The filters ``as_query`` wrote out (an export job's parameters)."""
-        return cls(**{k: date.fromisoformat(v) if k in ("start", "end") else v for k, v in values.items()})
+        return cls(**{k: date.fromisoformat(v) if k in ("start", "end") else v for k, v in values.items()})  # type: ignore[arg-type]  # the keys are our own fields
 
 
 @dataclass(frozen=True)
@@ -220,6 +220,13 @@ def build_report(dimension: str, filters: ReportFilters, staff: bool = False) ->
     return build_reports((dimension,), filters, staff)[0]
 
 
+def _row_order(dimension: str):
+    """Months in calendar order; any other grouping by money, largest first."""
+    if dimension == "month":
+        return lambda row: (row.key, str(row.label))
+    return lambda row: (-row.sales_fen, str(row.label))
+
+
 def build_reports(dimensions: tuple[str, ...], filters: ReportFilters, staff: bool = False) -> list[Report]:
     """The same filtered figures grouped several ways. Their totals row is the same for all of
     them, so it is read once: its money adds up from any grouping (every roll-up row falls in
@@ -229,11 +236,16 @@ def build_reports(dimensions: tuple[str, ...], filters: ReportFilters, staff: bo
             raise ValueError(f"unknown report dimension {dimension!r}")
     # Only the first grouping also counts the households reached overall: the total is shared.
     grouped = [_figures(dimension, filters, with_total=index == 0) for index, dimension in enumerate(dimensions)]
-    first, (households, people, villages) = grouped[0]
+    first, overall = grouped[0]
+    if overall is None:
+        raise RuntimeError("the first grouping carries the overall counts")
+    households, people, villages = overall
     total = ReportRow(
         "all",
         "合计",
-        *(sum(r[f] for r in first) for f in ("sales", "attributed", "certified")),
+        sum(r["sales"] for r in first),
+        sum(r["attributed"] for r in first),
+        sum(r["certified"] for r in first),
         households,
         sum(r["times"] for r in first),
         people,
@@ -242,10 +254,7 @@ def build_reports(dimensions: tuple[str, ...], filters: ReportFilters, staff: bo
     reports = []
     for dimension, (rows, _overall) in zip(dimensions, grouped, strict=False):
         labels = _labels(dimension, [r["key"] for r in rows], staff)
-        report_rows = sorted(
-            (_row(r, labels.get(r["key"], str(r["key"]))) for r in rows),
-            key=lambda r, d=dimension: (r.key if d == "month" else -r.sales_fen, str(r.label)),
-        )
+        report_rows = sorted((_row(r, labels.get(r["key"], str(r["key"]))) for r in rows), key=_row_order(dimension))
         reports.append(Report(dimension, filters, report_rows, total))
     return reports
 
@@ -303,7 +312,7 @@ def _figures(
     )
     household = base.c.household_id != 0
     # Only households with money left in this group join: the others reached nobody here.
-    statement = (
+    statement: Select | CompoundSelect = (
         select(
             base.c.k,
             func.sum(base.c.fen),

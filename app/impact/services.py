@@ -3,6 +3,7 @@ and the daily roll-up moves in the same transaction."""
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -50,7 +51,7 @@ def record_sales(orders: list[Order]) -> int:
     The one way every channel turns a payment into ledger rows. Does not commit."""
     return attribute_lines(
         [
-            LedgerEntry(order, line, line.line_total_fen, county_date(order.paid_at), "sale", order.paid_at)
+            LedgerEntry(order, line, line.line_total_fen, county_date(order.money_arrived_at), "sale", order.paid_at)
             for order in orders
             for line in order.lines
         ]
@@ -73,7 +74,8 @@ def attribute_lines(entries: list[LedgerEntry]) -> int:
     now = utcnow()
     shares_by_producer: dict[tuple[int, date], list] = {}
     township_of: dict[int, int] = {}
-    all_rows, rollups = [], []
+    all_rows: list[dict] = []
+    rollups: list[dict] = []
     for entry in entries:
         line, order, booked_at = entry.line, entry.order, entry.booked_at or now
         key = (line.producer_id, entry.on)
@@ -89,9 +91,10 @@ def attribute_lines(entries: list[LedgerEntry]) -> int:
             kind=entry.kind,
             created_at=booked_at,
         )
+        rows: list[dict[str, Any]]
         if not shares:
             if line.producer_id not in township_of:
-                township_of[line.producer_id] = db.session.get(Producer, line.producer_id).township_id
+                township_of[line.producer_id] = db.session.get_one(Producer, line.producer_id).township_id
             rows = [
                 dict(
                     common,

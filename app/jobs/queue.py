@@ -62,7 +62,7 @@ def run_in_process(func: Callable, *args) -> None:
     """Run a job here in an app context of its own: its own database session, so the caller's
     session (which may be in the middle of its commit) is left alone. A failing job is logged,
     never raised into the page that caused it."""
-    app, request_id = current_app._get_current_object(), g.get("request_id")
+    app, request_id = current_app._get_current_object(), g.get("request_id")  # type: ignore[attr-defined]
     with app.app_context():
         if request_id:
             g.request_id = request_id  # its log lines belong to the request that caused it

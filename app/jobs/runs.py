@@ -38,7 +38,7 @@ def recorded(job: Callable[..., dict]):
 
 
 def _finish(run_id: int, outcome: str, counts: dict, detail: str) -> None:
-    row = db.session.get(JobRun, run_id)
+    row = db.session.get_one(JobRun, run_id)
     row.outcome, row.finished_at, row.detail = outcome, utcnow(), detail
     row.counts = json.dumps(counts, ensure_ascii=False, default=str)
     db.session.commit()

@@ -35,7 +35,10 @@ def describe() -> list[tuple[str, str]]:
 
 def run_with_rq() -> None:
     """Enqueue each job when due, for the worker; blocks until SIGTERM."""
-    scheduler = CronScheduler(connection=redis_connection(), name=f"{current_app.config['JOBS_QUEUE']}-scheduler")
+    connection = redis_connection()
+    if connection is None:
+        raise RuntimeError("the RQ scheduler needs REDIS_URL")
+    scheduler = CronScheduler(connection=connection, name=f"{current_app.config['JOBS_QUEUE']}-scheduler")
     for job, when, _words in SCHEDULE:
         scheduler.register(job, current_app.config["JOBS_QUEUE"], job_timeout=1800, **when)
     scheduler.start()
@@ -49,7 +52,7 @@ def run_in_process_forever(stop_after: float | None = None) -> None:
     while deadline is None or time.monotonic() < deadline:
         for cron_job in jobs:
             if cron_job.should_run():
-                run_in_process(cron_job.func)
+                run_in_process(cron_job.func)  # type: ignore[arg-type]  # every entry of SCHEDULE names its function
                 cron_job.set_enqueue_time(now())
         waits = [60.0] + [(j.next_enqueue_time - now()).total_seconds() for j in jobs if j.next_enqueue_time]
         if deadline is not None:

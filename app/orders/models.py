@@ -72,6 +72,14 @@ class Order(Model):
     def address_line(self) -> str:
         return f"{self.province}{self.city}{self.county}{self.street}"
 
+    @property
+    def money_arrived_at(self) -> datetime:
+        """When the money arrived: the ledger's day for the sale and its refunds is the county
+        day of this moment. Asking it of an unpaid order is a mistake in the caller."""
+        if self.paid_at is None:
+            raise ValueError(f"order {self.number} has not been paid")
+        return self.paid_at
+
 
 class OrderLine(Model):
     __tablename__ = "order_lines"

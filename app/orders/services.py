@@ -18,7 +18,7 @@ from app.domain import payment_states
 from app.domain.identity import is_valid_mobile
 from app.events.models import Event
 from app.extensions import db
-from app.models_base import utcnow
+from app.models_base import rows_changed, utcnow
 from app.orders.lines import SkuFacts, order_line
 from app.orders.models import Order, OrderLine
 from app.orders.refusals import CheckoutError
@@ -166,12 +166,13 @@ def _place(
     # Taking the stock also reads what the lines copy: one statement per SKU, and a SKU that
     # could not be taken is looked at again only to say why.
     on = today()
-    taken = {
+    attempted = {
         i.sku_id: db.session.execute(_taking_stock(), {"sku_id": i.sku_id, "quantity": i.quantity, "today": on}).first()
         for i in items
     }
-    if any(row is None for row in taken.values()):
-        raise _refusal(items, taken)
+    taken = {sku_id: row for sku_id, row in attempted.items() if row is not None}
+    if len(taken) < len(attempted):
+        raise _refusal(items, attempted)
     changed = [
         _label(taken[i.sku_id].product_name, taken[i.sku_id].name)
         for i in items
@@ -306,13 +307,13 @@ def _label(product_name: str, sku_name: str) -> str:
 
 def take_stock(sku_id: int, quantity: int) -> bool:
     """Take stock with one conditional UPDATE; False when there is not enough. Does not commit."""
-    result = db.session.execute(
+    taken = rows_changed(
         update(Sku)
         .where(Sku.id == sku_id, Sku.stock >= quantity, Sku.is_active.is_(True))
         .values(stock=Sku.stock - quantity)
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount == 1
+    return taken == 1
 
 
 def release_stock(order: Order) -> None:

@@ -11,7 +11,7 @@ from sqlalchemy import or_, update
 
 from app.extensions import db
 from app.jobs.queue import after_commit, enqueue
-from app.models_base import utcnow
+from app.models_base import rows_changed, utcnow
 from app.outbox.models import FAILED, PENDING, SENT, OutboxMessage
 from app.outbox.transport import MailRefused, MailUnavailable, send
 
@@ -23,7 +23,9 @@ LEASE = timedelta(minutes=5)
 
 
 def _language(language: str | None) -> str:
-    return language if language in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
+    if language is not None and language in current_app.config["LANGUAGES"]:
+        return language
+    return str(current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
 def queue_mail(
@@ -67,7 +69,7 @@ def deliver_message(message_id: int) -> None:
     a permanent refusal, the message is marked failed for staff to see and resend."""
     now = utcnow()
     claimed = (
-        db.session.execute(
+        rows_changed(
             update(OutboxMessage)
             .where(
                 OutboxMessage.id == message_id,
@@ -76,13 +78,13 @@ def deliver_message(message_id: int) -> None:
             )
             .values(claimed_until=now + LEASE)
             .execution_options(synchronize_session=False)
-        ).rowcount
+        )
         == 1
     )
     db.session.commit()
     if not claimed:
         return
-    message = db.session.get(OutboxMessage, message_id)
+    message = db.session.get_one(OutboxMessage, message_id)
     message.attempts += 1
     message.claimed_until = None
     try:

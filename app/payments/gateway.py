@@ -58,7 +58,7 @@ class StripeGateway:
         options = {"base_addresses": {"api": api_base}} if api_base else {}
         # A client per gateway rather than the module-global api_key: tests and, later,
         # several merchant accounts can live in one process.
-        self._client = stripe.StripeClient(secret_key, max_network_retries=2, **options)
+        self._client = stripe.StripeClient(secret_key, max_network_retries=2, **options)  # type: ignore[arg-type]
         self._webhook_secret = webhook_secret
         self.method_types = method_types
 
@@ -74,7 +74,8 @@ class StripeGateway:
             params["payment_method_options"] = {"wechat_pay": {"client": "web"}}
         try:
             intent = self._client.v1.payment_intents.create(
-                params=params, options={"idempotency_key": f"order-{order_number}-attempt-{attempt}"}
+                params=params,  # type: ignore[arg-type]  # built as a plain dict: the method types vary
+                options={"idempotency_key": f"order-{order_number}-attempt-{attempt}"},
             )
         except stripe.StripeError as exc:
             raise GatewayError(f"create PaymentIntent failed: {exc.user_message or exc}") from exc

@@ -356,7 +356,7 @@ def _record_refund(
     provider_ref: str | None,
 ) -> None:
     by_id = {line.id: line for line in order.lines}
-    refunded_on = county_date(order.paid_at)  # the sale's rules, so the refund mirrors the sale
+    refunded_on = county_date(order.money_arrived_at)  # the sale's rules, so the refund mirrors the sale
     for index, (line_id, amount) in enumerate(sorted(amounts.items())):
         if not amount:
             continue

@@ -1,5 +1,6 @@
 """Read-only questions about booths: the tablet's catalogue, a day's figures, the event board."""
 
+from collections.abc import Sequence
 from datetime import date
 
 from sqlalchemy import case, func
@@ -66,7 +67,7 @@ def booth_catalogue(booth: Booth, image_url) -> dict:
     }
 
 
-def booths_for_clerk(user_id: int, include_all: bool) -> list[Booth]:
+def booths_for_clerk(user_id: int, include_all: bool) -> Sequence[Booth]:
     query = db.select(Booth).options(selectinload(Booth.event), selectinload(Booth.township)).order_by(Booth.code)
     if not include_all:
         query = query.where(Booth.clerks.any(id=user_id))

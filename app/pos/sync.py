@@ -30,7 +30,7 @@ from app.orders.models import Order, OrderLine, OrderStatusChange, PaymentStatus
 from app.orders.services import new_order_number
 from app.payments.models import Payment
 from app.pos.models import BoothAllocation, BoothSale, Device
-from app.pos.schemas import CashTender, SaleIn, explain
+from app.pos.schemas import CashTender, MerchantQrTender, SaleIn, explain
 from app.trace.models import Lot
 
 CREATED, DUPLICATE, CONFLICT, INVALID = "created", "duplicate", "conflict", "invalid"
@@ -50,7 +50,7 @@ class SaleResult:
     errors: list[str] = field(default_factory=list)
 
     def as_json(self, receipt_url) -> dict:
-        answer = {"uuid": self.uuid, "outcome": self.outcome}
+        answer: dict[str, object] = {"uuid": self.uuid, "outcome": self.outcome}
         if self.order_number:
             answer.update(order_number=self.order_number, receipt_url=receipt_url(self.uuid), flags=self.flags)
         if self.errors:
@@ -98,7 +98,7 @@ def _record(device_id: int, raw_sales: list, now: datetime) -> list[SaleResult]:
             else db.func.greatest(Device.last_sequence, highest),
         )
     )
-    device = db.session.get(Device, device_id)
+    device = db.session.get_one(Device, device_id)
     booth = device.booth
 
     known = (
@@ -145,7 +145,9 @@ def _record(device_id: int, raw_sales: list, now: datetime) -> list[SaleResult]:
         ).scalars()
     }
 
-    results, fresh, seen = [], [], {}
+    results: list[SaleResult] = []
+    fresh: list[tuple] = []
+    seen: dict[str, tuple] = {}
     for item in parsed:
         if isinstance(item, SaleResult):
             results.append(item)
@@ -262,7 +264,7 @@ def _build(item: SaleIn, digest: str, device: Device, skus: dict, lots: dict, al
         total_fen=item.total_fen,
         tendered_fen=cash.tendered_fen if cash else 0,
         change_fen=cash.change_fen if cash else 0,
-        reference="" if cash else item.tender.reference,
+        reference=item.tender.reference if isinstance(item.tender, MerchantQrTender) else "",
         flags="\n".join(flags),
         reconciled_at=None,
         reconciled_by_id=None,
@@ -343,7 +345,7 @@ def _insert_orders(orders: list[Order]) -> None:
             {"table": model.__tablename__, "n": len(objects)},
         ).all()
         for obj, new_id in zip(objects, ids, strict=True):
-            obj.id = new_id
+            obj.id = new_id  # type: ignore[attr-defined]  # an Order or an OrderLine
     for order in orders:
         for line in order.lines:
             line.order_id = order.id

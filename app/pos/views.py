@@ -45,7 +45,7 @@ def app_shell():
 @bp.get("/pos/sw.js")
 def service_worker():
     # Served from /pos/ so its scope is the booth app and nothing else of the shop.
-    response = send_from_directory(current_app.static_folder, "pos/sw.js", max_age=0)
+    response = send_from_directory(str(current_app.static_folder), "pos/sw.js", max_age=0)
     response.headers["Cache-Control"] = "no-cache"
     return response
 

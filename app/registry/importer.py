@@ -15,7 +15,7 @@ from app.extensions import db
 from app.registry.models import Household, Township, Village
 from app.spreadsheets import ImportFileError, RowError, read_table
 
-COLUMNS = {
+COLUMNS: dict[str, tuple[str, ...]] = {
     "registration_no": ("户编号", "registration_no"),
     "head_name": ("户主姓名", "head_name"),
     "id_number": ("身份证号", "id_number"),
@@ -94,7 +94,7 @@ def preview(rows: list[dict]) -> ImportPreview:
         if reasons:
             result.errors.append(RowError(number, "；".join(reasons)))
             continue
-        current = existing.get(reg)
+        current = existing.get(reg) if reg else None
         values = (
             clean["head_name"],
             clean["id_number"],

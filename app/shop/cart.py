@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload
 
 from app.catalog.models import Product, ProductImage, Sku
 from app.extensions import db
-from app.models_base import upsert, utcnow
+from app.models_base import table_of, upsert, utcnow
 from app.orders.services import CartItem as CheckoutItem
 from app.shop.models import CartItem
 from app.shop.refusals import CartError
@@ -153,7 +153,7 @@ def _adding(dialect: str):
 
 @functools.cache
 def _taking():
-    table = CartItem.__table__
+    table = table_of(CartItem)
     return (
         delete(table)
         .where(table.c.user_id == bindparam("user_id"))

@@ -49,6 +49,8 @@ def render_sheet(lot: Lot, layout: Layout, count: int, trace_url: str) -> bytes:
 def write_sheet(params: dict, target, progress) -> int:
     """The export job's writer: the sheet the staff page asked for, into ``target``."""
     lot = lot_by_code(params["lot"])
+    if lot is None:
+        raise ValueError(f"lot {params['lot']} is gone")
     target.write(render_sheet(lot, LAYOUTS[params["layout"]], params["count"], params["trace_url"]))
     progress(params["count"])
     return params["count"]
