@@ -55,7 +55,7 @@ def column_values(obj) -> dict:
     return row
 
 
-def upsert(table, dialect: str):
+def upsert(table: Table, dialect: str) -> postgresql.Insert | sqlite.Insert:
     """An INSERT on ``table`` that can take ON CONFLICT DO UPDATE, for the database kind named
     (PostgreSQL and SQLite spell it alike, but SQLAlchemy builds it per dialect)."""
     return (postgresql if dialect == "postgresql" else sqlite).insert(table)

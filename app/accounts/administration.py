@@ -2,6 +2,10 @@
 reset link. Disabling ends the person's sessions at once (the session version moves)."""
 
 import secrets
+from collections.abc import Callable
+
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import select
 
 from app.accounts import services
 from app.accounts.models import User
@@ -10,7 +14,9 @@ from app.domain import roles
 from app.extensions import db
 
 
-def invite(email: str, name: str, role: str, secret_key: str, reset_url_for, actor: Actor) -> User:
+def invite(
+    email: str, name: str, role: str, secret_key: str, reset_url_for: Callable[[str], str], actor: Actor
+) -> User:
     """An account with a random password nobody knows and a link to choose one. Commits.
     Raises AccountError('bad_role'|'invitee_has_account')."""
     if role not in roles.ALL:
@@ -52,8 +58,8 @@ def set_active(user: User, active: bool, actor: Actor) -> None:
     db.session.commit()
 
 
-def users_page(q: str | None, page: int, per_page: int = 50):
-    query = db.select(User).order_by(User.id.desc())
+def users_page(q: str | None, page: int, per_page: int = 50) -> Pagination:
+    query = select(User).order_by(User.id.desc())
     if q:
         like = f"%{q.strip()}%"
         query = query.where(User.email.like(like) | User.name.like(like))

@@ -1,7 +1,9 @@
 """Account use cases. Each takes plain values, commits once, and raises AccountError on refusal."""
 
+from collections.abc import Callable
+
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func
+from sqlalchemy import func, select
 
 from app.accounts.models import User
 from app.accounts.refusals import AccountError
@@ -18,9 +20,7 @@ def normalise_email(email: str) -> str:
 
 
 def find_by_email(email: str) -> User | None:
-    return db.session.execute(
-        db.select(User).where(func.lower(User.email) == normalise_email(email))
-    ).scalar_one_or_none()
+    return db.session.execute(select(User).where(func.lower(User.email) == normalise_email(email))).scalar_one_or_none()
 
 
 def create_user(email: str, name: str, password: str, role: str = roles.CONSUMER, language: str = "zh_CN") -> User:
@@ -68,7 +68,9 @@ def _serializer(secret_key: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(secret_key, salt="password-reset")
 
 
-def request_password_reset(email: str, secret_key: str, reset_url_for, kind: str = "password_reset") -> None:
+def request_password_reset(
+    email: str, secret_key: str, reset_url_for: Callable[[str], str], kind: str = "password_reset"
+) -> None:
     """Queue a link to choose a password for ``email`` if such an account exists. Commits.
 
     Silent when the address is unknown, so the form cannot be used to probe for accounts.

@@ -2,8 +2,10 @@
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import or_
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
 from app.audit.models import AuditEntry
@@ -18,7 +20,14 @@ class Actor:
     address: str
 
 
-def record(actor: Actor, action: str, target_type: str, target_id: object = "", before=None, after=None) -> None:
+def record(
+    actor: Actor,
+    action: str,
+    target_type: str,
+    target_id: object = "",
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> None:
     """Add an audit entry to the caller's transaction. Does not commit."""
     db.session.add(
         AuditEntry(
@@ -33,9 +42,9 @@ def record(actor: Actor, action: str, target_type: str, target_id: object = "", 
     )
 
 
-def search(text: str | None, page: int, per_page: int = 50):
+def search(text: str | None, page: int, per_page: int = 50) -> Pagination:
     """Entries newest first, with the acting user loaded, optionally filtered by a search text."""
-    query = db.select(AuditEntry).options(joinedload(AuditEntry.actor)).order_by(AuditEntry.id.desc())
+    query = select(AuditEntry).options(joinedload(AuditEntry.actor)).order_by(AuditEntry.id.desc())
     if text:
         like = f"%{text.strip()}%"
         query = query.where(

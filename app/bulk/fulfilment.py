@@ -5,7 +5,7 @@ households exactly as online sales are."""
 
 from dataclasses import dataclass
 
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 
 from app.audit.services import Actor, record
 from app.bulk.models import IntentLine, PurchaseIntent
@@ -36,7 +36,7 @@ def create_delivery(intent: PurchaseIntent, draft: DeliveryDraft, actor: Actor) 
     """One delivery of part (or the rest) of the contract. Commits, or raises DeliveryError and
     leaves stock, lines and contract as they were."""
     # One delivery of a contract at a time (PostgreSQL): its status moves on the first one.
-    db.session.execute(db.select(PurchaseIntent.id).where(PurchaseIntent.id == intent.id).with_for_update())
+    db.session.execute(select(PurchaseIntent.id).where(PurchaseIntent.id == intent.id).with_for_update())
     if intent.status not in intent_states.DELIVERABLE:
         raise DeliveryError("not_deliverable")
     if not is_valid_mobile(draft.mobile):
@@ -146,11 +146,11 @@ def accept_delivery(order: Order, actor: Actor) -> Order:
 def _complete(intent: PurchaseIntent) -> bool:
     if any(
         line.delivered < line.quantity
-        for line in db.session.execute(db.select(IntentLine).where(IntentLine.intent_id == intent.id)).scalars()
+        for line in db.session.execute(select(IntentLine).where(IntentLine.intent_id == intent.id)).scalars()
     ):
         return False
     open_deliveries = db.session.scalar(
-        db.select(db.func.count()).where(
+        select(func.count()).where(
             Order.purchase_intent_id == intent.id,
             Order.status.not_in((states.DELIVERED, states.COMPLETED, states.CANCELLED, states.REFUNDED)),
         )

@@ -4,7 +4,9 @@ raises and leaves the database as it was."""
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.accounts.models import User
@@ -39,9 +41,9 @@ def register_unit(draft: UnitDraft, user_id: int, actor: Actor) -> SupportingUni
     code = draft.credit_code.strip().upper()
     if not is_valid_credit_code(code):
         raise UnitError("credit_code")
-    if db.session.scalar(db.select(SupportingUnit.id).where(SupportingUnit.credit_code == code)):
+    if db.session.scalar(select(SupportingUnit.id).where(SupportingUnit.credit_code == code)):
         raise UnitError("credit_code_taken")
-    if db.session.scalar(db.select(UnitMember.id).where(UnitMember.user_id == user_id)):
+    if db.session.scalar(select(UnitMember.id).where(UnitMember.user_id == user_id)):
         raise UnitError("already_in_a_unit")
     if not is_valid_mobile(draft.contact_phone):
         raise UnitError("contact_mobile")
@@ -75,21 +77,21 @@ def approve_unit(unit: SupportingUnit, actor: Actor) -> None:
 
 
 def add_member(unit: SupportingUnit, email: str, role: str, actor: Actor) -> UnitMember:
-    user = db.session.execute(db.select(User).where(User.email == email.strip().lower())).scalar_one_or_none()
+    user = db.session.execute(select(User).where(User.email == email.strip().lower())).scalar_one_or_none()
     if user is None or user.role not in (roles.CONSUMER, roles.UNIT_MEMBER):
         raise UnitError("no_such_account", email=email)
-    if db.session.scalar(db.select(UnitMember.id).where(UnitMember.user_id == user.id)):
+    if db.session.scalar(select(UnitMember.id).where(UnitMember.user_id == user.id)):
         raise UnitError("member_elsewhere", name=user.name)
     _join(unit, user, role)
     record(actor, "add_unit_member", "unit", unit.id, after={"member": user.email, "role": role})
     db.session.commit()
-    return db.session.execute(db.select(UnitMember).where(UnitMember.user_id == user.id)).scalar_one()
+    return db.session.execute(select(UnitMember).where(UnitMember.user_id == user.id)).scalar_one()
 
 
 def set_pledge(unit: SupportingUnit, year: int, amount_fen: int, on_leaderboard: bool, actor: Actor) -> Pledge:
     """The unit's purchase pledge for a year, and whether it is listed on the public board. Commits."""
     pledge = db.session.execute(
-        db.select(Pledge).where(Pledge.unit_id == unit.id, Pledge.year == year)
+        select(Pledge).where(Pledge.unit_id == unit.id, Pledge.year == year)
     ).scalar_one_or_none()
     before = {"year": year, "amount_fen": pledge.amount_fen if pledge else None, "on_leaderboard": unit.on_leaderboard}
     if pledge is None:
@@ -126,7 +128,7 @@ def create_intent(unit: SupportingUnit, draft: IntentDraft, actor: Actor) -> Pur
         raise UnitError("window_order")
     event_id = None
     if draft.event_code.strip():
-        event_id = db.session.scalar(db.select(Event.id).where(Event.code == draft.event_code.strip().upper()))
+        event_id = db.session.scalar(select(Event.id).where(Event.code == draft.event_code.strip().upper()))
         if event_id is None:
             raise UnitError("unknown_event", code=draft.event_code)
     intent = PurchaseIntent(
@@ -158,7 +160,7 @@ def _editable(intent: PurchaseIntent) -> None:
 def set_lines(intent: PurchaseIntent, quantities: dict[int, int], actor: Actor) -> None:
     """Replace the contract's lines from the quantity grid (SKU id → quantity; 0 drops it). Commits."""
     _editable(intent)
-    skus = {s.id: s for s in db.session.execute(db.select(Sku).where(Sku.id.in_(quantities))).scalars()}
+    skus = {s.id: s for s in db.session.execute(select(Sku).where(Sku.id.in_(quantities))).scalars()}
     unknown = [str(k) for k in quantities if k not in skus]
     if unknown:
         raise UnitError("sku_withdrawn")
@@ -185,7 +187,7 @@ def import_lines(intent: PurchaseIntent, rows: list[UploadRow], actor: Actor) ->
     summed; each distinct date and address becomes a planned delivery). Commits."""
     _editable(intent)
     skus = {
-        s.code: s for s in db.session.execute(db.select(Sku).where(Sku.code.in_({r.sku_code for r in rows}))).scalars()
+        s.code: s for s in db.session.execute(select(Sku).where(Sku.code.in_({r.sku_code for r in rows}))).scalars()
     }
     totals: dict[Sku, int] = {}
     for row in rows:
@@ -265,9 +267,7 @@ def expire_intents(today: date, actor: Actor) -> list[str]:
     """Confirmed contracts whose delivery window ended with nothing delivered. Commits."""
     due = (
         db.session.execute(
-            db.select(PurchaseIntent).where(
-                PurchaseIntent.status == states.CONFIRMED, PurchaseIntent.delivery_to < today
-            )
+            select(PurchaseIntent).where(PurchaseIntent.status == states.CONFIRMED, PurchaseIntent.delivery_to < today)
         )
         .scalars()
         .all()
@@ -281,7 +281,7 @@ def expire_intents(today: date, actor: Actor) -> list[str]:
 def intent_for_unit(unit_id: int, number: str) -> PurchaseIntent | None:
     """The unit's own contract by number; None for another unit's, so they look the same as missing."""
     return db.session.execute(
-        db.select(PurchaseIntent)
+        select(PurchaseIntent)
         .where(PurchaseIntent.number == number, PurchaseIntent.unit_id == unit_id)
         .options(
             selectinload(PurchaseIntent.lines).selectinload(IntentLine.sku).selectinload(Sku.product),
@@ -290,6 +290,6 @@ def intent_for_unit(unit_id: int, number: str) -> PurchaseIntent | None:
     ).scalar_one_or_none()
 
 
-def _mail_buyer(intent: PurchaseIntent, kind: str, **context) -> None:
+def _mail_buyer(intent: PurchaseIntent, kind: str, **context: Any) -> None:
     """Tell the unit member who drew up the contract. Does not commit."""
-    mail_user(db.session.get(User, intent.created_by_id), kind, intent=intent, **context)
+    mail_user(db.session.get_one(User, intent.created_by_id), kind, intent=intent, **context)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from PIL import Image, UnidentifiedImageError
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from app.audit.services import Actor, record
 from app.catalog.models import Category, Certification, Product, ProductImage, Sku, StockAdjustment
@@ -54,7 +54,7 @@ def adjust_stock(sku: Sku, delta: int, reason: str, actor: Actor) -> StockAdjust
     if not moved:
         db.session.rollback()
         raise CatalogueError("stock_too_low", code=sku.code, stock=sku.stock, wanted=-delta)
-    after = db.session.scalar(db.select(Sku.stock).where(Sku.id == sku.id))
+    after = db.session.scalar(select(Sku.stock).where(Sku.id == sku.id)) or 0
     adjustment = StockAdjustment(
         sku_id=sku.id, delta=delta, reason=reason.strip()[:200], stock_after=after, actor_user_id=actor.user_id
     )
@@ -143,7 +143,7 @@ def expiring_certifications(on: date, within_days: int = 45) -> list[tuple[Produ
     horizon = on + timedelta(days=within_days)
     warnings = []
     for product in db.session.execute(
-        db.select(Product).where(Product.is_active.is_(True)).order_by(Product.name)
+        select(Product).where(Product.is_active.is_(True)).order_by(Product.name)
     ).scalars():
         latest = max(product.certifications, key=lambda c: c.valid_to, default=None)
         if latest is None or latest.valid_to <= horizon:
@@ -229,7 +229,7 @@ class SkuDraft:
 
 def add_sku(product: Product, draft: SkuDraft, actor: Actor) -> Sku:
     code = draft.code.strip().upper()
-    if db.session.scalar(db.select(Sku.id).where(Sku.code == code)):
+    if db.session.scalar(select(Sku.id).where(Sku.code == code)):
         raise CatalogueError("sku_code_taken", code=code)
     if not 0 < draft.price_fen <= 10_000_000:
         raise CatalogueError("price_range")

@@ -1,28 +1,27 @@
 """Writing the ledger: a paid line is split over its producer's households, a refund mirrors it,
 and the daily roll-up moves in the same transaction."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 
 from app.clock import county_date, month_start
 from app.domain.money import allocate
 from app.extensions import db
 from app.impact.models import ROLLUP_KEYS, Attribution, LedgerDay, LedgerMonth
-from app.models_base import insert_rows, upsert, utcnow
+from app.models_base import insert_rows, table_of, upsert, utcnow
 from app.orders.models import Order, OrderLine
 from app.registry.models import BenefitLink, Household, Producer, Village
 from app.registry.queries import active_links_clause
 
 
-def _shares(producer_id: int, on: date):
+def _shares(producer_id: int, on: date) -> Sequence[Row[int, int, int, int, int]]:
     """The producer's households on a date, in a stable order, with weight, link and village."""
     return db.session.execute(
-        db.select(
-            BenefitLink.id, BenefitLink.household_id, BenefitLink.weight, Household.village_id, Village.township_id
-        )
+        select(BenefitLink.id, BenefitLink.household_id, BenefitLink.weight, Household.village_id, Village.township_id)
         .join(Household, Household.id == BenefitLink.household_id)
         .join(Village, Village.id == Household.village_id)
         .where(BenefitLink.producer_id == producer_id, active_links_clause(on))
@@ -72,10 +71,10 @@ def attribute_lines(entries: list[LedgerEntry]) -> int:
     ids are read back: nothing refers to a ledger row), with the daily roll-up beside it.
     """
     now = utcnow()
-    shares_by_producer: dict[tuple[int, date], list] = {}
+    shares_by_producer: dict[tuple[int, date], Sequence[Row[int, int, int, int, int]]] = {}
     township_of: dict[int, int] = {}
-    all_rows: list[dict] = []
-    rollups: list[dict] = []
+    all_rows: list[dict[str, Any]] = []
+    rollups: list[dict[str, Any]] = []
     for entry in entries:
         line, order, booked_at = entry.line, entry.order, entry.booked_at or now
         key = (line.producer_id, entry.on)
@@ -127,7 +126,7 @@ def attribute_lines(entries: list[LedgerEntry]) -> int:
     return len(all_rows)
 
 
-def _pair_deltas(line_id: int, rows: list[dict], kind: str) -> dict[int, int]:
+def _pair_deltas(line_id: int, rows: list[dict[str, Any]], kind: str) -> dict[int, int]:
     """+1 for each household a sale reaches; -1 where a refund brings a household's share of
     the line back to zero."""
     if kind == "sale":
@@ -148,7 +147,7 @@ def _pair_deltas(line_id: int, rows: list[dict], kind: str) -> dict[int, int]:
     }
 
 
-def _rollup_row(row: dict, line: OrderLine, booked_at: datetime, pairs: int) -> dict:
+def _rollup_row(row: dict[str, Any], line: OrderLine, booked_at: datetime, pairs: int) -> dict[str, Any]:
     return dict(
         day=county_date(booked_at),
         township_id=row["township_id"],
@@ -164,7 +163,7 @@ def _rollup_row(row: dict, line: OrderLine, booked_at: datetime, pairs: int) -> 
     )
 
 
-def roll_up(rows: list[dict]) -> None:
+def roll_up(rows: list[dict[str, Any]]) -> None:
     """Add amounts and pairs into the daily and the monthly roll-ups, creating keys as needed.
     Does not commit."""
     days = _merged(rows, ROLLUP_KEYS)
@@ -173,8 +172,8 @@ def roll_up(rows: list[dict]) -> None:
     _add_into(LedgerMonth, ("month",) + ROLLUP_KEYS[1:], _merged(months, ("month",) + ROLLUP_KEYS[1:]))
 
 
-def _merged(rows: list[dict], keys: tuple[str, ...]) -> list[dict]:
-    merged: dict[tuple, dict] = {}
+def _merged(rows: list[dict[str, Any]], keys: tuple[str, ...]) -> list[dict[str, Any]]:
+    merged: dict[tuple[Any, ...], dict[str, Any]] = {}
     for row in rows:
         key = tuple(row[k] for k in keys)
         if key in merged:
@@ -185,10 +184,10 @@ def _merged(rows: list[dict], keys: tuple[str, ...]) -> list[dict]:
     return list(merged.values())
 
 
-def _add_into(model, keys: tuple[str, ...], rows: list[dict]) -> None:
+def _add_into(model: type[LedgerDay] | type[LedgerMonth], keys: tuple[str, ...], rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
-    table = model.__table__
+    table = table_of(model)
     # One statement, compiled once and sent as an executemany. A multi-row VALUES built per call
     # made SQLAlchemy compile up to 11,000 bound parameters every time (the PostgreSQL demo seed
     # took 18 s, 13 of them here; 10 s after; the booth sync's time did not move).

@@ -6,10 +6,12 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Integer, Row, bindparam, literal_column, update
+from sqlalchemy import Integer, Row, bindparam, literal_column, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
+from sqlalchemy.sql.dml import ReturningUpdate
 
 from app.catalog.models import Certification, Product, Sku
 from app.clock import county_date, today
@@ -75,7 +77,7 @@ def fresh_order_number(now: datetime, attempts: int = 5) -> str:
     RELEASE.)"""
     for _ in range(attempts):
         number = new_order_number(now)
-        if db.session.scalar(db.select(Order.id).where(Order.number == number)) is None:
+        if db.session.scalar(select(Order.id).where(Order.number == number)) is None:
             return number
     raise RuntimeError(f"no free order number after {attempts} draws")
 
@@ -88,7 +90,7 @@ def _number_taken(error: IntegrityError) -> bool:
 def get_order(number: str, user_id: int | None = None, for_update: bool = False) -> Order:
     """The order with this number (owned by ``user_id`` when given), or OrderNotFound."""
     # The lines come in the same query: an order has a handful of them.
-    query = db.select(Order).where(Order.number == number).options(joinedload(Order.lines))
+    query = select(Order).where(Order.number == number).options(joinedload(Order.lines))
     if user_id is not None:
         query = query.where(Order.user_id == user_id)
     if for_update:
@@ -160,7 +162,7 @@ def _place(
         raise CheckoutError("bad_quantity", n=max_quantity)
     event_id = None
     if event_code:
-        event_id = db.session.scalar(db.select(Event.id).where(Event.code == event_code.strip().upper()))
+        event_id = db.session.scalar(select(Event.id).where(Event.code == event_code.strip().upper()))
         if event_id is None:
             raise CheckoutError("unknown_event", code=event_code)
     # Taking the stock also reads what the lines copy: one statement per SKU, and a SKU that
@@ -220,7 +222,7 @@ def _place(
     return placed
 
 
-def _facts(sku_id: int, taken: Row) -> SkuFacts:
+def _facts(sku_id: int, taken: Row[Any]) -> SkuFacts:
     return SkuFacts(
         sku_id,
         taken.product_id,
@@ -234,15 +236,15 @@ def _facts(sku_id: int, taken: Row) -> SkuFacts:
 
 
 @functools.cache
-def _taking_stock():
+def _taking_stock() -> ReturningUpdate[Any]:
     """Take a SKU's stock for a sale when it and its product are on sale and enough is left,
     returning what the order line copies (built once: it runs for every SKU of every order)."""
     # SQLAlchemy writes RETURNING without table names on SQLite, inside subqueries too, where
     # "product_id = product_id" would compare the certification's column with itself: the
     # SKU's column is named in full.
     sku_product = literal_column(f"{Sku.__tablename__}.product_id", Integer)
-    product = db.select(Product.id).where(Product.id == sku_product)
-    certified_today = db.select(Certification.id).where(
+    product = select(Product.id).where(Product.id == sku_product)
+    certified_today = select(Certification.id).where(
         Certification.product_id == sku_product,
         Certification.valid_from <= bindparam("today"),
         Certification.valid_to >= bindparam("today"),
@@ -270,13 +272,13 @@ def _taking_stock():
     )
 
 
-def _refusal(items: list[CartItem], taken: dict) -> CheckoutError:
+def _refusal(items: list[CartItem], taken: dict[int, Row[Any] | None]) -> CheckoutError:
     """Why some SKUs could not be taken: off sale, their price moved, or not enough left."""
     # Read in the shape the taken rows have, so the two answer the same questions below.
     refused = {
         row.id: row
         for row in db.session.execute(
-            db.select(
+            select(
                 Sku.id,
                 Sku.name,
                 Sku.price_fen,
@@ -358,15 +360,13 @@ def expire_orders(now: datetime | None = None) -> list[str]:
     now = now or utcnow()
     expired = []
     due = (
-        db.session.execute(
-            db.select(Order.number).where(Order.status == states.PENDING_PAYMENT, Order.expires_at < now)
-        )
+        db.session.execute(select(Order.number).where(Order.status == states.PENDING_PAYMENT, Order.expires_at < now))
         .scalars()
         .all()
     )
     for number in due:
         order = db.session.execute(
-            db.select(Order)
+            select(Order)
             .where(Order.number == number, Order.status == states.PENDING_PAYMENT)
             .with_for_update(skip_locked=True)
         ).scalar_one_or_none()

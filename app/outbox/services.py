@@ -4,11 +4,14 @@ Bodies come from ``templates/mail/<kind>.<language>.txt``, whose first line is
 ``Subject: …``, in the recipient's language, with money through the one ``fen`` filter.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from flask import current_app, render_template
-from sqlalchemy import or_, update
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import func, or_, select, update
 
+from app.accounts.models import User
 from app.extensions import db
 from app.jobs.queue import after_commit, enqueue
 from app.models_base import rows_changed, utcnow
@@ -29,13 +32,13 @@ def _language(language: str | None) -> str:
 
 
 def queue_mail(
-    recipient: str, kind: str, language: str | None = None, dedupe_key: str | None = None, **context
+    recipient: str, kind: str, language: str | None = None, dedupe_key: str | None = None, **context: Any
 ) -> OutboxMessage | None:
     """Add one mail to the caller's transaction and deliver it once that commits. Does not commit.
 
     With a ``dedupe_key`` already in the outbox nothing is added: the same business event
     (a payment, a nightly warning) mails once however often the code that tells of it runs."""
-    if dedupe_key and db.session.scalar(db.select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)):
+    if dedupe_key and db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)):
         return None
     language = _language(language)
     text = render_template(f"mail/{kind}.{language}.txt", site_url=current_app.config["SITE_URL"], **context)
@@ -55,7 +58,7 @@ def queue_mail(
     return message
 
 
-def mail_user(user, kind: str, dedupe_key: str | None = None, **context) -> OutboxMessage | None:
+def mail_user(user: User, kind: str, dedupe_key: str | None = None, **context: Any) -> OutboxMessage | None:
     """Mail a user account in the language it chose. Does not commit."""
     return queue_mail(user.email, kind, user.language, dedupe_key, user=user, **context)
 
@@ -102,12 +105,12 @@ def deliver_message(message_id: int) -> None:
     db.session.commit()
 
 
-def sweep_outbox(now=None) -> dict:
+def sweep_outbox(now: datetime | None = None) -> dict[str, int]:
     """Job: hand every pending message whose time has come to a delivery job. Commits nothing
     itself; each delivery claims its message, so a sweep overlapping another is harmless."""
     now = now or utcnow()
     due = db.session.execute(
-        db.select(OutboxMessage.id, OutboxMessage.attempts)
+        select(OutboxMessage.id, OutboxMessage.attempts)
         .where(
             OutboxMessage.status == PENDING,
             OutboxMessage.next_attempt_at <= now,
@@ -136,13 +139,11 @@ def resend(message_id: int) -> OutboxMessage | None:
 
 def counts() -> dict[str, int]:
     """Messages per status, for the staff page and the metrics."""
-    rows = db.session.execute(db.select(OutboxMessage.status, db.func.count()).group_by(OutboxMessage.status)).all()
+    rows = db.session.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all()
     return {PENDING: 0, SENT: 0, FAILED: 0, **dict(rows)}
 
 
-def unsent(page: int, per_page: int = 50):
+def unsent(page: int, per_page: int = 50) -> Pagination:
     """Pending and failed messages, oldest first: what staff look at when mail does not arrive."""
-    query = (
-        db.select(OutboxMessage).where(OutboxMessage.status != SENT).order_by(OutboxMessage.status, OutboxMessage.id)
-    )
+    query = select(OutboxMessage).where(OutboxMessage.status != SENT).order_by(OutboxMessage.status, OutboxMessage.id)
     return db.paginate(query, page=page, per_page=per_page, error_out=False)

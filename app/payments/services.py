@@ -3,8 +3,9 @@ record cash on delivery, refund. The ledger is written here, when money really m
 
 import logging
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.clock import county_date
@@ -25,6 +26,17 @@ from app.payments.refusals import PaymentError
 log = logging.getLogger(__name__)
 
 
+def _attempts(order_id: int) -> int:
+    return db.session.scalar(select(func.count(Payment.id)).where(Payment.order_id == order_id)) or 0
+
+
+def _intent_id(payment: Payment) -> str:
+    """The PaymentIntent of a Stripe attempt, which every Stripe attempt is created with."""
+    if payment.provider_ref is None:
+        raise ValueError(f"payment {payment.id} has no PaymentIntent")
+    return payment.provider_ref
+
+
 def start_stripe_payment(number: str, user_id: int, gateway: StripeGateway) -> Payment:
     """The open Stripe attempt for an unpaid order, creating its PaymentIntent if needed. Commits.
 
@@ -35,7 +47,7 @@ def start_stripe_payment(number: str, user_id: int, gateway: StripeGateway) -> P
         raise PaymentError("not_payable")
     pending = (
         db.session.execute(
-            db.select(Payment)
+            select(Payment)
             .where(
                 Payment.order_id == order.id,
                 Payment.method == "stripe",
@@ -48,7 +60,7 @@ def start_stripe_payment(number: str, user_id: int, gateway: StripeGateway) -> P
     )
     if pending is not None:
         return pending
-    attempt = 1 + db.session.scalar(db.select(func.count(Payment.id)).where(Payment.order_id == order.id))
+    attempt = _attempts(order.id) + 1
     intent = gateway.create_intent(order.number, attempt, order.total_fen, order.currency)
     payment = Payment(
         order_id=order.id,
@@ -102,7 +114,7 @@ def apply_intent_state(state: IntentState, actor: str = "stripe") -> str:
     Does not commit.
     """
     payment = db.session.execute(
-        db.select(Payment).where(Payment.provider_ref == state.id).with_for_update()
+        select(Payment).where(Payment.provider_ref == state.id).with_for_update()
     ).scalar_one_or_none()
     if payment is None:
         log.warning("stripe: PaymentIntent %s matches no payment of ours", state.id)
@@ -130,11 +142,11 @@ def apply_intent_state(state: IntentState, actor: str = "stripe") -> str:
     return "ignored"
 
 
-def _charge_refunded(event_object: dict) -> str:
+def _charge_refunded(event_object: dict[str, Any]) -> str:
     """A refund made at Stripe (ours, or from the dashboard): record only what we lack."""
     intent_id = event_object.get("payment_intent")
     payment = db.session.execute(
-        db.select(Payment).where(Payment.provider_ref == intent_id).with_for_update()
+        select(Payment).where(Payment.provider_ref == intent_id).with_for_update()
     ).scalar_one_or_none()
     if payment is None:
         return "unknown_payment"
@@ -154,14 +166,14 @@ HANDLERS = {
 }
 
 
-def _intent_from_event(obj: dict) -> IntentState:
+def _intent_from_event(obj: dict[str, Any]) -> IntentState:
     metadata = obj.get("metadata") or {}
     return IntentState(
         obj["id"], obj["status"], int(obj["amount"]), str(obj["currency"]).upper(), metadata.get("order_number")
     )
 
 
-def handle_stripe_event(event: dict) -> str:
+def handle_stripe_event(event: dict[str, Any]) -> str:
     """Apply one verified Stripe event exactly once. Commits.
 
     The event id is stored in the same transaction as its effect; a second delivery,
@@ -196,7 +208,7 @@ def refresh_from_gateway(number: str, user_id: int, gateway: StripeGateway) -> O
     order = get_order(number, user_id)
     payment = (
         db.session.execute(
-            db.select(Payment)
+            select(Payment)
             .where(Payment.order_id == order.id, Payment.method == "stripe")
             .order_by(Payment.attempt.desc())
         )
@@ -229,7 +241,7 @@ def record_offline_payment(number: str, amount_fen: int, reference: str, staff_i
         # The transfer's serial number is what ties the money on the statement to this delivery.
         db.session.rollback()
         raise PaymentError("reference_required")
-    attempt = 1 + db.session.scalar(db.select(func.count(Payment.id)).where(Payment.order_id == order.id))
+    attempt = _attempts(order.id) + 1
     payment = Payment(
         order_id=order.id,
         method=order.payment_method,
@@ -274,7 +286,7 @@ def refund(
     order = get_order(number, for_update=True)
     payment = (
         db.session.execute(
-            db.select(Payment)
+            select(Payment)
             .where(Payment.order_id == order.id, Payment.status == payment_states.ATTEMPT_SUCCEEDED)
             .order_by(Payment.attempt.desc())
             .with_for_update()
@@ -298,8 +310,8 @@ def refund(
         if gateway is None:
             db.session.rollback()
             raise PaymentError("gateway_unavailable")
-        count = db.session.scalar(db.select(func.count(Refund.id)).where(Refund.payment_id == payment.id))
-        provider_ref = gateway.refund(payment.provider_ref, sum(amounts.values()), f"refund-{order.number}-{count + 1}")
+        count = db.session.scalar(select(func.count(Refund.id)).where(Refund.payment_id == payment.id)) or 0
+        provider_ref = gateway.refund(_intent_id(payment), sum(amounts.values()), f"refund-{order.number}-{count + 1}")
     _record_refund(order, payment, amounts, request.reason, actor, actor_user_id, provider_ref)
     db.session.commit()
     return order
@@ -324,7 +336,7 @@ def cancel_open_intents(order_id: int, gateway: StripeGateway | None) -> None:
     """Close the Stripe attempts of a cancelled order so they cannot be paid later. Commits."""
     pending = (
         db.session.execute(
-            db.select(Payment).where(
+            select(Payment).where(
                 Payment.order_id == order_id,
                 Payment.status == payment_states.ATTEMPT_PENDING,
                 Payment.provider_ref.is_not(None),
@@ -337,7 +349,7 @@ def cancel_open_intents(order_id: int, gateway: StripeGateway | None) -> None:
         if gateway is None:
             break
         try:
-            gateway.cancel_intent(payment.provider_ref)
+            gateway.cancel_intent(_intent_id(payment))
         except GatewayError:
             # Not fatal: a late success on a cancelled order is flagged for a refund.
             log.warning("stripe: could not cancel %s", payment.provider_ref)

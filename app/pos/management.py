@@ -4,6 +4,7 @@ the booth sales flagged for reconciliation. Every change is audited."""
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
@@ -30,7 +31,7 @@ class EventDraft:
 
 def create_event(draft: EventDraft, actor: Actor) -> Event:
     code = draft.code.strip().upper()
-    if db.session.scalar(db.select(Event.id).where(Event.code == code)):
+    if db.session.scalar(select(Event.id).where(Event.code == code)):
         raise SetupError("event_code_taken", code=code)
     if draft.ends_on < draft.starts_on:
         raise SetupError("event_dates")
@@ -60,7 +61,7 @@ def create_booth(event: Event, township_id: int, opening_float_fen: int, merchan
     if township is None:
         raise SetupError("township_required")
     code = f"{event.code}-{township.code.upper()}"
-    if db.session.scalar(db.select(Booth.id).where(Booth.code == code)):
+    if db.session.scalar(select(Booth.id).where(Booth.code == code)):
         raise SetupError("township_has_booth", township=township.name, code=code)
     booth = Booth(
         code=code,
@@ -81,11 +82,11 @@ def create_booth(event: Event, township_id: int, opening_float_fen: int, merchan
 
 def set_allocation(booth: Booth, sku_code: str, quantity: int, actor: Actor) -> BoothAllocation:
     """Set how many of a SKU the booth takes; never below what it already sold."""
-    sku = db.session.execute(db.select(Sku).where(Sku.code == sku_code.strip())).scalar_one_or_none()
+    sku = db.session.execute(select(Sku).where(Sku.code == sku_code.strip())).scalar_one_or_none()
     if sku is None:
         raise SetupError("unknown_sku", code=sku_code)
     allocation = db.session.execute(
-        db.select(BoothAllocation)
+        select(BoothAllocation)
         .where(BoothAllocation.booth_id == booth.id, BoothAllocation.sku_id == sku.id)
         .with_for_update()
     ).scalar_one_or_none()
@@ -109,7 +110,7 @@ def set_allocation(booth: Booth, sku_code: str, quantity: int, actor: Actor) -> 
 
 
 def add_clerk(booth: Booth, email: str, actor: Actor) -> User:
-    user = db.session.execute(db.select(User).where(User.email == email.strip().lower())).scalar_one_or_none()
+    user = db.session.execute(select(User).where(User.email == email.strip().lower())).scalar_one_or_none()
     if user is None or user.role not in (roles.CLERK, roles.STAFF):
         raise SetupError("no_clerk_account", email=email)
     if any(c.id == user.id for c in booth.clerks):

@@ -8,12 +8,14 @@ money already taken: it is never refused for stock, only flagged for staff to re
 """
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from flask_babel import gettext as _
 from pydantic import ValidationError
-from sqlalchemy import text, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -49,7 +51,7 @@ class SaleResult:
     flags: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
-    def as_json(self, receipt_url) -> dict:
+    def as_json(self, receipt_url: Callable[[str | None], str]) -> dict[str, object]:
         answer: dict[str, object] = {"uuid": self.uuid, "outcome": self.outcome}
         if self.order_number:
             answer.update(order_number=self.order_number, receipt_url=receipt_url(self.uuid), flags=self.flags)
@@ -58,7 +60,7 @@ class SaleResult:
         return answer
 
 
-def record_booth_sales(device: Device, raw_sales: list, now: datetime | None = None) -> list[SaleResult]:
+def record_booth_sales(device: Device, raw_sales: list[Any], now: datetime | None = None) -> list[SaleResult]:
     """Store a batch from a tablet and answer for every sale in the order sent. Commits.
 
     Valid sales are stored even when others in the batch are refused. When two requests
@@ -82,7 +84,7 @@ def record_booth_sales(device: Device, raw_sales: list, now: datetime | None = N
     raise AssertionError("unreachable")
 
 
-def _record(device_id: int, raw_sales: list, now: datetime) -> list[SaleResult]:
+def _record(device_id: int, raw_sales: list[Any], now: datetime) -> list[SaleResult]:
     parsed: list[SaleIn | SaleResult] = [_parse(raw) for raw in raw_sales]
     valid = [p for p in parsed if isinstance(p, SaleIn)]
     highest = max((s.device_sequence for s in valid), default=0)
@@ -93,9 +95,9 @@ def _record(device_id: int, raw_sales: list, now: datetime) -> list[SaleResult]:
         .where(Device.id == device_id)
         .values(
             last_seen_at=now,
-            last_sequence=db.func.max(Device.last_sequence, highest)
+            last_sequence=func.max(Device.last_sequence, highest)
             if db.engine.dialect.name == "sqlite"
-            else db.func.greatest(Device.last_sequence, highest),
+            else func.greatest(Device.last_sequence, highest),
         )
     )
     device = db.session.get_one(Device, device_id)
@@ -105,7 +107,7 @@ def _record(device_id: int, raw_sales: list, now: datetime) -> list[SaleResult]:
         {
             s.uuid: s
             for s in db.session.execute(
-                db.select(BoothSale)
+                select(BoothSale)
                 .where(BoothSale.uuid.in_([s.uuid for s in valid]))
                 .options(selectinload(BoothSale.order))
             ).scalars()
@@ -117,7 +119,7 @@ def _record(device_id: int, raw_sales: list, now: datetime) -> list[SaleResult]:
         {
             s.code: s
             for s in db.session.execute(
-                db.select(Sku)
+                select(Sku)
                 .where(Sku.code.in_({line.sku for s in valid for line in s.lines}))
                 .options(selectinload(Sku.product).selectinload(Product.certifications))
             ).scalars()
@@ -129,7 +131,7 @@ def _record(device_id: int, raw_sales: list, now: datetime) -> list[SaleResult]:
         {
             lot.code: lot
             for lot in db.session.execute(
-                db.select(Lot).where(Lot.code.in_({line.lot.upper() for s in valid for line in s.lines if line.lot}))
+                select(Lot).where(Lot.code.in_({line.lot.upper() for s in valid for line in s.lines if line.lot}))
             ).scalars()
         }
         if valid
@@ -138,7 +140,7 @@ def _record(device_id: int, raw_sales: list, now: datetime) -> list[SaleResult]:
     allocations = {
         a.sku_id: a
         for a in db.session.execute(
-            db.select(BoothAllocation)
+            select(BoothAllocation)
             .where(BoothAllocation.booth_id == booth.id)
             .order_by(BoothAllocation.id)
             .with_for_update()
@@ -146,8 +148,8 @@ def _record(device_id: int, raw_sales: list, now: datetime) -> list[SaleResult]:
     }
 
     results: list[SaleResult] = []
-    fresh: list[tuple] = []
-    seen: dict[str, tuple] = {}
+    fresh: list[tuple[SaleIn, Order, dict[str, Any]]] = []
+    seen: dict[str, tuple[Order, str, str]] = {}
     for item in parsed:
         if isinstance(item, SaleResult):
             results.append(item)
@@ -184,7 +186,7 @@ def _record(device_id: int, raw_sales: list, now: datetime) -> list[SaleResult]:
     return results
 
 
-def _parse(raw) -> SaleIn | SaleResult:
+def _parse(raw: Any) -> SaleIn | SaleResult:
     uuid = raw.get("uuid") if isinstance(raw, dict) and isinstance(raw.get("uuid"), str) else None
     try:
         return SaleIn.model_validate(raw)
@@ -204,7 +206,7 @@ def _flag_list(flags: str) -> list[str]:
     return [f for f in flags.split("\n") if f]
 
 
-def _sale_time(item: SaleIn, event_start, now: datetime) -> tuple[datetime, list[str]]:
+def _sale_time(item: SaleIn, event_start: date, now: datetime) -> tuple[datetime, list[str]]:
     sold_at = item.sold_at.astimezone(UTC)
     earliest = datetime.combine(event_start, datetime.min.time(), tzinfo=COUNTY_TZ) - CLOCK_BEHIND_EVENT
     if sold_at > now + CLOCK_AHEAD or sold_at < earliest:
@@ -212,7 +214,15 @@ def _sale_time(item: SaleIn, event_start, now: datetime) -> tuple[datetime, list
     return sold_at, []
 
 
-def _build(item: SaleIn, digest: str, device: Device, skus: dict, lots: dict, allocations: dict, now: datetime):
+def _build(
+    item: SaleIn,
+    digest: str,
+    device: Device,
+    skus: dict[str, Sku],
+    lots: dict[str, Lot],
+    allocations: dict[int, BoothAllocation],
+    now: datetime,
+) -> tuple[Order, dict[str, Any]]:
     booth = device.booth
     sold_at, flags = _sale_time(item, booth.event.starts_on, now)
     day = county_date(sold_at)
@@ -273,7 +283,7 @@ def _build(item: SaleIn, digest: str, device: Device, skus: dict, lots: dict, al
     return order, sale
 
 
-def _write(fresh: list, allocations: dict) -> None:
+def _write(fresh: list[tuple[SaleIn, Order, dict[str, Any]]], allocations: dict[int, BoothAllocation]) -> None:
     """Insert the new sales' orders and lines (whose ids the ledger needs), then their status
     rows, payments, booth records and ledger rows as plain multi-row inserts."""
     orders = [order for _item, order, _sale in fresh]

@@ -4,6 +4,8 @@ whom a producer's sales help, so every change also moves the catalogue version."
 
 from datetime import date, timedelta
 
+from sqlalchemy import select
+
 from app.audit.services import Actor, record
 from app.extensions import db
 from app.registry.models import BenefitLink, Household, Producer
@@ -15,7 +17,7 @@ def add_link(
     producer: Producer, registration_no: str, weight: int, valid_from: date, today: date, actor: Actor
 ) -> BenefitLink:
     household = db.session.execute(
-        db.select(Household).where(Household.registration_no == registration_no.strip())
+        select(Household).where(Household.registration_no == registration_no.strip())
     ).scalar_one_or_none()
     if household is None:
         raise LinkError("unknown_household", registration_no=registration_no)
@@ -24,7 +26,7 @@ def add_link(
     if valid_from < today:
         raise LinkError("starts_in_the_past")
     if db.session.scalar(
-        db.select(BenefitLink.id).where(
+        select(BenefitLink.id).where(
             BenefitLink.producer_id == producer.id,
             BenefitLink.household_id == household.id,
             active_links_clause(valid_from),

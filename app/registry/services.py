@@ -5,6 +5,7 @@ import logging
 import re
 import uuid
 
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app.audit.services import Actor, record
@@ -68,7 +69,7 @@ def confirm_import(token: str, actor: Actor) -> importer.ImportPreview:
 def household_for_staff(household_id: int, actor: Actor) -> Household | None:
     """A household with its personal data, for county staff; the read is audited. Commits."""
     household = db.session.execute(
-        db.select(Household)
+        select(Household)
         .where(Household.id == household_id)
         .options(joinedload(Household.village).joinedload(Village.township))
     ).scalar_one_or_none()

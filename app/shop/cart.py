@@ -1,10 +1,13 @@
 """Cart use cases over two stores: the guest's session dict and the signed-in buyer's rows."""
 
 import functools
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import DateTime, Integer, bindparam, delete, select
+from sqlalchemy import DateTime, Integer, Row, bindparam, delete, select
 from sqlalchemy.orm import joinedload
+from sqlalchemy.sql.dml import ReturningDelete, ReturningInsert
 
 from app.catalog.models import Product, ProductImage, Sku
 from app.extensions import db
@@ -17,7 +20,7 @@ from app.shop.refusals import CartError
 class SessionCart:
     """A guest's cart inside the signed session cookie: {"sku_id": [quantity, price_seen_fen]}."""
 
-    def __init__(self, data: dict):
+    def __init__(self, data: dict[str, list[int]]):
         self.data = data
 
     def items(self) -> dict[int, tuple[int, int]]:
@@ -57,7 +60,7 @@ class UserCart:
     def _rows(self) -> dict[int, CartItem]:
         # One query per request: the rows stay in the session until the cart changes.
         if self._cache is None:
-            rows = db.session.execute(db.select(CartItem).where(CartItem.user_id == self.user_id)).scalars()
+            rows = db.session.execute(select(CartItem).where(CartItem.user_id == self.user_id)).scalars()
             self._cache = {row.sku_id: row for row in rows}
         return self._cache
 
@@ -116,9 +119,9 @@ class UserCart:
 
 
 @functools.cache
-def _adding(dialect: str):
+def _adding(dialect: str) -> ReturningInsert[Any]:
     # Built once per database kind: building it on every "add to cart" cost more than it saved.
-    table = CartItem.__table__
+    table = table_of(CartItem)
     offer = (
         select(
             bindparam("user_id", type_=Integer),
@@ -152,7 +155,7 @@ def _adding(dialect: str):
 
 
 @functools.cache
-def _taking():
+def _taking() -> ReturningDelete[Any]:
     table = table_of(CartItem)
     return (
         delete(table)
@@ -161,13 +164,17 @@ def _taking():
     )
 
 
-def _offer(sku_id: int):
+def _offer(sku_id: int) -> Row[int, int] | None:
     """The stock and price of a SKU on sale (plain columns: two values are all that is needed)."""
     return db.session.execute(
         select(Sku.stock, Sku.price_fen)
         .join(Product)
         .where(Sku.id == sku_id, Sku.is_active.is_(True), Product.is_active.is_(True))
     ).first()
+
+
+# Either kind of cart: a guest's in the session cookie, or a signed-in buyer's in the database.
+Cart = SessionCart | UserCart
 
 
 @dataclass(frozen=True)
@@ -193,24 +200,24 @@ class CartView:
         return any(line.short_of_stock for line in self.lines)
 
 
-def _skus(ids) -> dict[int, tuple[Sku, str | None]]:
+def _skus(ids: Iterable[int]) -> dict[int, tuple[Sku, str | None]]:
     """Each SKU with the product fields a cart shows and the product's first picture: one query."""
     first_image = (
-        db.select(ProductImage.path)
+        select(ProductImage.path)
         .where(ProductImage.product_id == Sku.product_id)
         .order_by(ProductImage.sort_order, ProductImage.id)
         .limit(1)
         .scalar_subquery()
     )
     query = (
-        db.select(Sku, first_image)
+        select(Sku, first_image)
         .where(Sku.id.in_(list(ids)))
         .options(joinedload(Sku.product).load_only(Product.name, Product.slug, Product.is_active))
     )
     return {sku.id: (sku, image) for sku, image in db.session.execute(query)}
 
 
-def set_quantity(cart, sku_id: int, quantity: int, max_quantity: int, add: bool = False) -> None:
+def set_quantity(cart: Cart, sku_id: int, quantity: int, max_quantity: int, add: bool = False) -> None:
     """Set (or, with ``add``, increase) a line's quantity; 0 removes it. Saves the cart.
 
     Raises CartError('unavailable'|'bad_quantity'|'exceeds_stock') and changes nothing.
@@ -234,7 +241,7 @@ def set_quantity(cart, sku_id: int, quantity: int, max_quantity: int, add: bool 
     cart.save()
 
 
-def _refused_addition(cart, sku_id: int, quantity: int, max_quantity: int) -> CartError:
+def _refused_addition(cart: Cart, sku_id: int, quantity: int, max_quantity: int) -> CartError:
     # Only a refused addition reads the SKU and the line again, to say which limit it hit.
     sku = _offer(sku_id)
     if sku is None:
@@ -245,7 +252,7 @@ def _refused_addition(cart, sku_id: int, quantity: int, max_quantity: int) -> Ca
     return CartError("exceeds_stock", n=sku.stock)
 
 
-def view_cart(cart, acknowledge_prices: bool = False) -> CartView:
+def view_cart(cart: Cart, acknowledge_prices: bool = False) -> CartView:
     """The cart with today's prices and stock. With ``acknowledge_prices`` the buyer has now
     seen the current prices (the page shows them), so they become the prices checkout expects."""
     items = cart.items()

@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy import select
+
 from app.audit.services import Actor, record
 from app.catalog.models import Sku
 from app.extensions import db
@@ -23,7 +25,7 @@ class LotDraft:
 def _next_code(sku: Sku, harvested_on: date) -> str:
     # Typed at a booth when a camera fails: SKU code and harvest date, then A, B, … per extra lot that day.
     stem = f"{sku.code}-{harvested_on:%y%m%d}"
-    taken = set(db.session.execute(db.select(Lot.code).where(Lot.code.like(f"{stem}%"))).scalars())
+    taken = set(db.session.execute(select(Lot.code).where(Lot.code.like(f"{stem}%"))).scalars())
     for suffix in "ABCDEFGHJKLMNPQRSTUVWXYZ":
         if f"{stem}{suffix}" not in taken:
             return f"{stem}{suffix}"
@@ -32,13 +34,13 @@ def _next_code(sku: Sku, harvested_on: date) -> str:
 
 def create_lot(draft: LotDraft, actor: Actor) -> Lot:
     """A lot of one SKU, coded automatically unless staff gave a code. Commits."""
-    sku = db.session.execute(db.select(Sku).where(Sku.code == draft.sku_code.strip())).scalar_one_or_none()
+    sku = db.session.execute(select(Sku).where(Sku.code == draft.sku_code.strip())).scalar_one_or_none()
     if sku is None:
         raise LotError("unknown_sku", code=draft.sku_code)
     if draft.packed_on and draft.packed_on < draft.harvested_on:
         raise LotError("packed_before_harvest")
     code = draft.code.strip().upper() or _next_code(sku, draft.harvested_on)
-    if db.session.scalar(db.select(Lot.id).where(Lot.code == code)):
+    if db.session.scalar(select(Lot.id).where(Lot.code == code)):
         raise LotError("lot_code_taken", code=code)
     lot = Lot(
         code=code,
