@@ -38,3 +38,8 @@ class Refusal(Exception):
 
     def as_json(self) -> dict[str, Any]:
         return {"code": self.code, "message": self.message}
+
+
+class Missing(LookupError):
+    """What a service was asked for does not exist, or is not the asker's to see. Every page
+    answers it with the 404 page (registered in site.views), so views need not catch it."""

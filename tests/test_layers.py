@@ -151,3 +151,11 @@ def test_every_refusal_code_has_words_in_both_languages(app):
                     english = str(words)
                 assert english != str(words) or not CJK.search(english), f"{kind.__name__}.{code} has no English"
                 assert not CJK.search(english), f"{kind.__name__}.{code}: {english}"
+
+
+def test_view_modules_stay_small():
+    """A view module is one area's pages, thin: past about 200 lines it is two areas."""
+    for path in _modules():
+        if path.name == "views.py" or path.name.endswith("_views.py"):
+            lines = len(path.read_text(encoding="utf-8").splitlines())
+            assert lines <= 220, f"{path.relative_to(APP)} has {lines} lines"

@@ -4,4 +4,14 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/staff")
 
-from app.admin import catalog_views, category_views, events_views, orders_views, registry_views  # noqa: E402,F401
+from app.admin import (  # noqa: E402,F401
+    booth_views,
+    catalog_views,
+    category_views,
+    events_views,
+    orders_views,
+    producer_views,
+    registry_views,
+    sku_views,
+    user_views,
+)

@@ -32,17 +32,10 @@ def orders_list():
     return render_template("admin/orders.html", page=page, statuses=states.ALL, payment_statuses=payment_states.ALL)
 
 
-def _order_or_404(number: str):
-    try:
-        return orders.get_order(number)
-    except orders.OrderNotFound:
-        abort(404)
-
-
 @bp.get("/orders/<number>")
 @role_required(roles.STAFF)
 def order_detail(number: str):
-    order = _order_or_404(number)
+    order = orders.get_order(number)
     return render_template(
         "admin/order.html",
         order=order,
@@ -72,8 +65,6 @@ def ship(number: str):
         return _back(number)
     try:
         orders.mark_shipped(number, form.carrier.data, form.tracking_number.data, current_user.id)
-    except orders.OrderNotFound:
-        abort(404)
     except states.ForbiddenTransition as exc:
         _forbidden(exc.current)
     else:
@@ -97,8 +88,6 @@ def _simple_transition(number: str, action, message: str):
     ConfirmForm().validate() or abort(400)
     try:
         action(number, current_user.id)
-    except orders.OrderNotFound:
-        abort(404)
     except states.ForbiddenTransition as exc:
         _forbidden(exc.current)
     else:
@@ -117,8 +106,6 @@ def record_cash(number: str):
         payments.record_offline_payment(
             number, parse_yuan(form.amount.data), form.reference.data or "", current_user.id
         )
-    except orders.OrderNotFound:
-        abort(404)
     except payments.PaymentError as exc:
         flash(exc.message, "danger")
     else:
@@ -130,7 +117,7 @@ def record_cash(number: str):
 @role_required(roles.STAFF)
 def refund(number: str):
     form = RefundForm()
-    order = _order_or_404(number)
+    order = orders.get_order(number)
     if not form.validate():
         flash(form_errors(form), "danger")
         return _back(number)

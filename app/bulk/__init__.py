@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("bulk", __name__)
 
-from app.bulk import staff_views, views  # noqa: E402,F401
+from app.bulk import delivery_views, intent_views, staff_views, views  # noqa: E402,F401

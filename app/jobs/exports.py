@@ -23,6 +23,7 @@ from app.jobs.models import ExportFile
 from app.jobs.queue import after_commit, enqueue
 from app.jobs.runs import recorded
 from app.models_base import utcnow
+from app.refusals import Missing
 from app.replica import reading_from_replica
 from app.storage import StorageError, storage
 
@@ -40,7 +41,7 @@ def kind(name: str):
     return KINDS[name]
 
 
-class ExportNotFound(Exception):
+class ExportNotFound(Missing):
     pass
 
 

@@ -80,13 +80,6 @@ def resend_mail(message_id: int):
     return redirect(url_for("jobs.index"))
 
 
-def _export_or_404(export_id: int):
-    try:
-        return exports.export_for(export_id, current_user.id)
-    except exports.ExportNotFound:
-        abort(404)
-
-
 def progress(export) -> dict:
     return {
         "id": export.id,
@@ -102,7 +95,7 @@ def progress(export) -> dict:
 @bp.get("/exports/<int:export_id>")
 @role_required(roles.STAFF)
 def export_page(export_id: int):
-    export = _export_or_404(export_id)
+    export = exports.export_for(export_id, current_user.id)
     return render_template(
         "jobs/export.html",
         export=export,
@@ -115,13 +108,13 @@ def export_page(export_id: int):
 @bp.get("/exports/<int:export_id>.json")
 @role_required(roles.STAFF)
 def export_progress(export_id: int):
-    return jsonify(progress(_export_or_404(export_id)))
+    return jsonify(progress(exports.export_for(export_id, current_user.id)))
 
 
 @bp.get("/exports/<int:export_id>/download")
 @role_required(roles.STAFF)
 def download(export_id: int):
-    export = _export_or_404(export_id)
+    export = exports.export_for(export_id, current_user.id)
     try:
         stream = exports.open_download(export, current_actor())
     except exports.ExportNotFound:

@@ -26,6 +26,7 @@ from app.orders.models import Order, OrderLine
 from app.orders.refusals import CheckoutError
 from app.orders.workflow import record_creation, set_status
 from app.outbox.services import mail_user
+from app.refusals import Missing
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +58,7 @@ class PlacedOrder:
     payment_method: str
 
 
-class OrderNotFound(Exception):
+class OrderNotFound(Missing):
     pass
 
 

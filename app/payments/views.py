@@ -5,7 +5,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.extensions import csrf
-from app.orders.services import OrderNotFound
 from app.payments import bp, services
 from app.payments.gateway import GatewayError, InvalidWebhook, gateway_from_config
 
@@ -23,8 +22,6 @@ def pay(number: str):
     gateway = _gateway_or_404()
     try:
         payment = services.start_stripe_payment(number, current_user.id, gateway)
-    except OrderNotFound:
-        abort(404)
     except services.PaymentError:
         return redirect(url_for("shop.order_page", number=number))
     except GatewayError:
@@ -48,8 +45,6 @@ def returned(number: str):
     gateway = _gateway_or_404()
     try:
         order = services.refresh_from_gateway(number, current_user.id, gateway)
-    except OrderNotFound:
-        abort(404)
     except GatewayError:
         current_app.logger.exception("stripe: could not refresh %s", number)
         order = None

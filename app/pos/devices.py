@@ -7,11 +7,12 @@ from app.audit.services import Actor, record
 from app.extensions import db
 from app.models_base import utcnow
 from app.pos.models import Booth, Device
+from app.refusals import Missing
 
 TOKEN_PREFIX = "dkpos_"
 
 
-class BoothNotFound(Exception):
+class BoothNotFound(Missing):
     pass
 
 

@@ -15,7 +15,7 @@ from app.forms import form_errors
 from app.impact.queries import order_impact
 from app.pos import bp
 from app.pos.closeout import AlreadyClosed, close_booth_day
-from app.pos.devices import BoothNotFound, booth_by_code, issue_device_token
+from app.pos.devices import booth_by_code, issue_device_token
 from app.pos.forms import CloseDayForm, PairForm
 from app.pos.models import Booth
 from app.pos.queries import booths_for_clerk, day_summary, is_clerk_of, sale_with_order
@@ -26,10 +26,7 @@ BOOTH_ROLES = (roles.CLERK, roles.STAFF)
 def _booth_for_current_user(code: str) -> Booth:
     """The booth, if the signed-in clerk works there (staff see every booth); 404 otherwise,
     so a clerk cannot even learn which other booth codes exist."""
-    try:
-        booth = booth_by_code(code)
-    except BoothNotFound:
-        abort(404)
+    booth = booth_by_code(code)
     if not current_user.has_role(roles.STAFF) and not is_clerk_of(booth, current_user.id):
         abort(404)
     return booth

@@ -155,10 +155,7 @@ def my_orders():
 @bp.get("/orders/<number>")
 @login_required
 def order_page(number: str):
-    try:
-        order = orders.get_order(number, current_user.id)
-    except orders.OrderNotFound:
-        abort(404)
+    order = orders.get_order(number, current_user.id)
     return render_template(
         "shop/order.html",
         order=order,
@@ -174,8 +171,6 @@ def cancel_order(number: str):
     ConfirmForm().validate_on_submit() or abort(400)
     try:
         payments.cancel_as_buyer(number, current_user.id, gateway_from_config(current_app.config))
-    except orders.OrderNotFound:
-        abort(404)
     except states.ForbiddenTransition:
         flash(_("订单已发货，无法取消。如需退货请联系客服。"), "danger")
         return redirect(url_for("shop.order_page", number=number)), 303

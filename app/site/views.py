@@ -18,9 +18,11 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import text
+from werkzeug.exceptions import NotFound
 
 from app.accounts.services import set_language as set_user_language
 from app.extensions import db
+from app.refusals import Missing
 from app.site import bp
 from app.storage import StorageError, storage
 
@@ -134,3 +136,5 @@ def register_error_pages(app) -> None:
     for status in ERRORS:
         app.register_error_handler(status, _error_page(status))
     app.register_error_handler(CSRFError, _csrf_failed)
+    not_found = _error_page(404)
+    app.register_error_handler(Missing, lambda _missing: not_found(NotFound()))
