@@ -206,7 +206,9 @@ def _flag_list(flags: str) -> list[str]:
     return [f for f in flags.split("\n") if f]
 
 
-def _sale_time(item: SaleIn, event_start: date, now: datetime) -> tuple[datetime, list[str]]:
+def sale_moment(item: SaleIn, event_start: date, now: datetime) -> tuple[datetime, list[str]]:
+    """When the sale counts: the tablet's time, unless its clock is clearly wrong (ahead of the
+    server, or before the event); then the server's, with a flag for staff."""
     sold_at = item.sold_at.astimezone(UTC)
     earliest = datetime.combine(event_start, datetime.min.time(), tzinfo=COUNTY_TZ) - CLOCK_BEHIND_EVENT
     if sold_at > now + CLOCK_AHEAD or sold_at < earliest:
@@ -224,7 +226,7 @@ def _build(
     now: datetime,
 ) -> tuple[Order, dict[str, Any]]:
     booth = device.booth
-    sold_at, flags = _sale_time(item, booth.event.starts_on, now)
+    sold_at, flags = sale_moment(item, booth.event.starts_on, now)
     day = county_date(sold_at)
     order = Order(
         number=new_order_number(sold_at),

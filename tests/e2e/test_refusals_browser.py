@@ -48,7 +48,9 @@ def _submit(page, action: str, fields: dict[str, str]) -> list[str]:
     """Fill the form posting to ``action`` (or, for a page's own form, the one holding the first
     field) as a person would and send it; the answer's alerts and field errors as shown."""
     first = next(iter(fields))
-    form = page.locator(f'form[action$="{action}"]:has([name="{first}"]), main form:not([action]):has([name="{first}"])').first
+    form = page.locator(
+        f'form[action$="{action}"]:has([name="{first}"]), main form:not([action]):has([name="{first}"])'
+    ).first
     # A form folded away under a heading is opened the way a person opens it.
     form.evaluate("f => { const d = f.closest('details'); if (d && !d.open) d.querySelector('summary').click(); }")
     for name, value in fields.items():
@@ -76,12 +78,19 @@ def test_ten_refusals_read_english(browser, county, screenshot):
 
     # A visitor: signing in with a wrong password, registering an address that has an account.
     page.goto(base + "/account/login")
-    _english(_submit(page, "/account/login", {"email": "en-staff@example.com", "password": "wrong-pass"}),
-             "Wrong email or password")
+    _english(
+        _submit(page, "/account/login", {"email": "en-staff@example.com", "password": "wrong-pass"}),
+        "Wrong email or password",
+    )
     page.goto(base + "/account/register")
-    _english(_submit(page, "/account/register", {"name": "Li", "email": "en-staff@example.com",
-                                                  "password": "long-enough-1", "confirm": "long-enough-1"}),
-             "This email already has an account")
+    _english(
+        _submit(
+            page,
+            "/account/register",
+            {"name": "Li", "email": "en-staff@example.com", "password": "long-enough-1", "confirm": "long-enough-1"},
+        ),
+        "This email already has an account",
+    )
 
     page.goto(base + "/account/login")
     _submit(page, "/account/login", {"email": "en-staff@example.com", "password": PASSWORD})
@@ -90,27 +99,50 @@ def test_ten_refusals_read_english(browser, county, screenshot):
     page.goto(f"{base}/staff/products/{product}")
     _english(_submit(page, f"/skus/{sku}/stock", {"delta": "-999999", "reason": "count"}), "Not enough stock")
     page.goto(f"{base}/staff/products/{product}")
-    _english(_submit(page, f"/products/{product}/skus", {"code": "XFMJ-5", "name": "Box", "unit": "box",
-                                                        "price": "10", "stock": "1"}), "already in use")
+    _english(
+        _submit(
+            page,
+            f"/products/{product}/skus",
+            {"code": "XFMJ-5", "name": "Box", "unit": "box", "price": "10", "stock": "1"},
+        ),
+        "already in use",
+    )
     page.goto(f"{base}/staff/products/{product}")
-    _english(_submit(page, f"/products/{product}/certifications",
-                     {"number": "X-1", "issuer": "Office", "valid_from": "2026-12-31", "valid_to": "2026-01-01"}),
-             "cannot be before its start")
+    _english(
+        _submit(
+            page,
+            f"/products/{product}/certifications",
+            {"number": "X-1", "issuer": "Office", "valid_from": "2026-12-31", "valid_to": "2026-01-01"},
+        ),
+        "cannot be before its start",
+    )
 
     page.goto(f"{base}/staff/producers/{county['producer']}")
-    _english(_submit(page, "/links", {"registration_no": "NO-SUCH-HOUSEHOLD", "weight": "1",
-                                      "valid_from": "2099-01-01"}), "There is no registered household")
+    _english(
+        _submit(page, "/links", {"registration_no": "NO-SUCH-HOUSEHOLD", "weight": "1", "valid_from": "2099-01-01"}),
+        "There is no registered household",
+    )
 
     page.goto(f"{base}/staff/users")
-    _english(_submit(page, "/staff/users", {"email": "en-staff@example.com", "name": "Wang"}),
-             "This email already has an account")
+    _english(
+        _submit(page, "/staff/users", {"email": "en-staff@example.com", "name": "Wang"}),
+        "This email already has an account",
+    )
     page.goto(f"{base}/staff/users?q=en-staff")
-    _english(_submit(page, f"/users/{county['staff_id']}/role", {"role": roles.CONSUMER}),
-             "cannot disable your own account or change your own role")
+    _english(
+        _submit(page, f"/users/{county['staff_id']}/role", {"role": roles.CONSUMER}),
+        "cannot disable your own account or change your own role",
+    )
 
     page.goto(f"{base}/staff/events")
-    _english(_submit(page, "/staff/events", {"code": county["event"], "name": "Fair", "starts_on": "2027-01-01",
-                                             "ends_on": "2027-01-02"}), "is already in use")
+    _english(
+        _submit(
+            page,
+            "/staff/events",
+            {"code": county["event"], "name": "Fair", "starts_on": "2027-01-01", "ends_on": "2027-01-02"},
+        ),
+        "is already in use",
+    )
     page.goto(f"{base}/staff/booths/{county['booth']}")
     _english(_submit(page, "/allocations", {"a-sku": "NO-SUCH-SKU", "a-quantity": "5"}), "There is no product code")
     page.goto(f"{base}/staff/booths/{county['booth']}")
