@@ -33,6 +33,6 @@ test: install-dev system-packages
 
 ## translations: re-extract messages after changing texts, then fill in app/translations/en
 translations: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -w 120 -o app/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k county_words -w 120 -o app/translations/messages.pot .
 	$(BIN)/pybabel update -w 120 -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
 	$(BIN)/pybabel compile -d app/translations

@@ -13,6 +13,7 @@ from app.domain.money import format_fen
 from app.extensions import babel, bootstrap, cache, csrf, db, login_manager, migrate
 from app.forms import share_wtforms_messages
 from app.models_base import in_reader_language
+from app.records import spoken, spoken_lines
 from app.replica import init_replica
 from app.security import check_production_settings, configure_logging, init_security
 
@@ -135,6 +136,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.jinja_env.filters["county_time"] = county_time
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["local"] = in_reader_language
+    app.jinja_env.filters["spoken"] = spoken
+    app.jinja_env.filters["spoken_lines"] = spoken_lines
     _template_helpers(app)
 
     from app import cli

@@ -108,7 +108,7 @@ def test_registry_and_events_know_nothing_of_the_catalogue():
 
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
-TRANSLATED = {"_", "_l", "gettext", "lazy_gettext"}
+TRANSLATED = {"_", "_l", "gettext", "lazy_gettext", "county_words"}
 
 
 def _untranslated_literals(node) -> list[str]:
@@ -159,3 +159,50 @@ def test_view_modules_stay_small():
         if path.name == "views.py" or path.name.endswith("_views.py"):
             lines = len(path.read_text(encoding="utf-8").splitlines())
             assert lines <= 220, f"{path.relative_to(APP)} has {lines} lines"
+
+
+
+def _docstrings(tree) -> set[int]:
+    return {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef))
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+
+
+def _is_constant(statement) -> bool:
+    targets = statement.targets if isinstance(statement, ast.Assign) else [getattr(statement, "target", None)]
+    return isinstance(statement, (ast.Assign, ast.AnnAssign)) and all(
+        isinstance(t, ast.Name) and t.id.isupper() for t in targets
+    )
+
+
+def test_no_chinese_sentence_in_a_service():
+    """A service says what happened with a code (a refusal, or a note in app.records) and the
+    words live with their area as translatable strings. What stays Chinese in a service is its
+    file format: module constants such as an import's accepted column headers."""
+    found = []
+    for path in _modules():
+        source = path.read_text(encoding="utf-8")
+        if "demo" in path.parts or "session.commit()" not in source:
+            continue  # the demo is content; the modules that own transactions are the services
+        tree = ast.parse(source)
+        docstrings = _docstrings(tree)
+        for statement in tree.body:
+            if _is_constant(statement):
+                continue
+            for node in ast.walk(statement):
+                if isinstance(node, ast.Call) and getattr(node.func, "id", None) in TRANSLATED:
+                    docstrings.update(id(n) for n in ast.walk(node))  # a translatable message
+            found += [
+                f"{path.relative_to(APP)}:{node.lineno}"
+                for node in ast.walk(statement)
+                if isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and id(node) not in docstrings
+                and CJK.search(node.value)
+            ]
+    assert found == []

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, update
 
 from app.audit.services import Actor, record
+from app.bulk import notes
 from app.bulk.models import IntentLine, PurchaseIntent
 from app.bulk.refusals import DeliveryError
 from app.bulk.workflow import set_intent_status
@@ -70,7 +71,9 @@ def create_delivery(intent: PurchaseIntent, draft: DeliveryDraft, actor: Actor) 
         recipient=draft.recipient.strip()[:64],
         mobile=draft.mobile.strip(),
         street=draft.address.strip()[:255],
-        note=f"合同 {intent.number}" + (f"，采购单号 {intent.po_number}" if intent.po_number else ""),
+        note=notes.note("contract_note_po", number=intent.number, po=intent.po_number)
+        if intent.po_number
+        else notes.note("contract_note", number=intent.number),
     )
     db.session.add(order)
     db.session.flush()
@@ -90,9 +93,9 @@ def create_delivery(intent: PurchaseIntent, draft: DeliveryDraft, actor: Actor) 
     if short:
         db.session.rollback()
         raise DeliveryError("short_of_stock", codes=short)
-    record_creation(order, "staff", actor.user_id, f"合同 {intent.number} 交付")
+    record_creation(order, "staff", actor.user_id, notes.note("contract_delivery", number=intent.number))
     if intent.status == intent_states.CONFIRMED:
-        set_intent_status(intent, intent_states.IN_FULFILMENT, actor, f"第一次交付 {order.number}")
+        set_intent_status(intent, intent_states.IN_FULFILMENT, actor, notes.note("first_delivery", order=order.number))
     record(
         actor,
         "create_delivery",
@@ -133,12 +136,12 @@ def ship_delivery(number: str, carrier: str, tracking: str, actor: Actor) -> Ord
 
 def accept_delivery(order: Order, actor: Actor) -> Order:
     """The unit confirms it received the delivery (验收); the last one fulfils the contract. Commits."""
-    set_status(order, states.DELIVERED, "unit", "单位验收", actor.user_id)
+    set_status(order, states.DELIVERED, "unit", notes.note("unit_accepted"), actor.user_id)
     intent = db.session.get_one(PurchaseIntent, order.purchase_intent_id)
     record(actor, "accept_delivery", "purchase_intent", intent.number, after={"order": order.number})
     db.session.flush()
     if _complete(intent):
-        set_intent_status(intent, intent_states.FULFILLED, actor, "全部交付并验收")
+        set_intent_status(intent, intent_states.FULFILLED, actor, notes.note("all_delivered"))
     db.session.commit()
     return order
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from app.accounts.models import User
 from app.audit.services import Actor, record
+from app.bulk import notes
 from app.bulk.models import IntentLine, PlannedDelivery, Pledge, PurchaseIntent, SupportingUnit, UnitMember
 from app.bulk.pricing import agreed_price
 from app.bulk.refusals import UnitError
@@ -233,24 +234,24 @@ def submit_intent(intent: PurchaseIntent, actor: Actor) -> None:
         raise UnitError("no_lines")
     if not intent.deliveries:
         raise UnitError("no_planned_delivery")
-    set_intent_status(intent, states.SUBMITTED, actor, "单位提交")
+    set_intent_status(intent, states.SUBMITTED, actor, notes.note("unit_submitted"))
     db.session.commit()
 
 
 def withdraw_intent(intent: PurchaseIntent, actor: Actor) -> None:
-    set_intent_status(intent, states.DRAFT, actor, "单位撤回修改")
+    set_intent_status(intent, states.DRAFT, actor, notes.note("unit_withdrew"))
     db.session.commit()
 
 
 def cancel_intent(intent: PurchaseIntent, actor: Actor, reason: str) -> None:
-    set_intent_status(intent, states.CANCELLED, actor, reason or "取消")
+    set_intent_status(intent, states.CANCELLED, actor, reason or notes.note("cancelled"))
     db.session.commit()
 
 
 def confirm_intent(intent: PurchaseIntent, actor: Actor) -> None:
     if intent.unit.approved_at is None:
         raise UnitError("unit_not_approved")
-    set_intent_status(intent, states.CONFIRMED, actor, "县扶贫办确认")
+    set_intent_status(intent, states.CONFIRMED, actor, notes.note("office_confirmed"))
     _mail_buyer(intent, "intent_confirmed")
     db.session.commit()
 
@@ -273,7 +274,7 @@ def expire_intents(today: date, actor: Actor) -> list[str]:
         .all()
     )
     for intent in due:
-        set_intent_status(intent, states.EXPIRED, actor, "交付期已过，未开始交付")
+        set_intent_status(intent, states.EXPIRED, actor, notes.note("window_passed"))
     db.session.commit()
     return [i.number for i in due]
 

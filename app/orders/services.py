@@ -21,6 +21,7 @@ from app.domain.identity import is_valid_mobile
 from app.events.models import Event
 from app.extensions import db
 from app.models_base import rows_changed, utcnow
+from app.orders import notes
 from app.orders.lines import SkuFacts, order_line
 from app.orders.models import Order, OrderLine
 from app.orders.refusals import CheckoutError
@@ -215,7 +216,7 @@ def _place(
     for line in lines:
         line.order_id = order.id
     db.session.add_all(lines)
-    record_creation(order, "user", user_id, "下单（在线支付）" if online else "下单（货到付款）")
+    record_creation(order, "user", user_id, notes.note("placed_online" if online else "placed_cod"))
     if not online:
         _queue_confirmation(order, lines)
     placed = PlacedOrder(order.id, order.number, order.total_fen, payment_method)
@@ -374,7 +375,7 @@ def expire_orders(now: datetime | None = None) -> list[str]:
         if order is None or order.payment_status != payment_states.UNPAID:
             db.session.rollback()
             continue
-        set_status(order, states.CANCELLED, "system", "支付超时，订单自动取消")
+        set_status(order, states.CANCELLED, "system", notes.note("payment_timeout"))
         release_stock(order)
         db.session.commit()
         expired.append(number)
@@ -393,7 +394,7 @@ def mark_shipped(number: str, carrier: str, tracking_number: str, staff_id: int)
 
 def mark_delivered(number: str, staff_id: int) -> Order:
     order = get_order(number, for_update=True)
-    set_status(order, states.DELIVERED, "staff", "签收", staff_id)
+    set_status(order, states.DELIVERED, "staff", notes.note("signed_for"), staff_id)
     db.session.commit()
     return order
 
@@ -403,6 +404,6 @@ def mark_completed(number: str, staff_id: int) -> Order:
     if order.payment_status != payment_states.PAID:
         db.session.rollback()
         raise states.ForbiddenTransition(order.status, states.COMPLETED)
-    set_status(order, states.COMPLETED, "staff", "订单完成", staff_id)
+    set_status(order, states.COMPLETED, "staff", notes.note("order_completed"), staff_id)
     db.session.commit()
     return order

@@ -15,6 +15,7 @@ from app.domain.money import allocate
 from app.extensions import db
 from app.impact.services import attribute, record_sales
 from app.models_base import utcnow
+from app.orders import notes
 from app.orders.models import Order
 from app.orders.services import cancel_unpaid, get_order, release_stock
 from app.orders.workflow import set_payment_status, set_status
@@ -82,10 +83,10 @@ def _succeed(payment: Payment, order: Order, actor: str, actor_user_id: int | No
         return
     payment.move_to(payment_states.ATTEMPT_SUCCEEDED)
     if order.payment_status != payment_states.UNPAID:
-        payment.flag = "订单已付款，又收到一笔付款：请核对并退款"
+        payment.flag = notes.note("paid_twice")
         return
     if order.status == states.CANCELLED:
-        payment.flag = "订单已取消后才收到付款：请核对并退款"
+        payment.flag = notes.note("paid_after_cancel")
         return
     order.paid_fen = payment.amount_fen
     set_payment_status(
@@ -98,7 +99,7 @@ def _succeed(payment: Payment, order: Order, actor: str, actor_user_id: int | No
         actor_user_id,
     )
     if order.status == states.PENDING_PAYMENT:
-        set_status(order, states.PAID, actor, f"{payment.method} 支付成功", actor_user_id)
+        set_status(order, states.PAID, actor, notes.note("paid_by", method=payment.method), actor_user_id)
     order.paid_at = order.paid_at or utcnow()
     record_sales([order])
     if order.user is not None:
@@ -126,8 +127,10 @@ def apply_intent_state(state: IntentState, actor: str = "stripe") -> str:
             or state.currency != payment.currency
             or payment.amount_fen != order.total_fen
         ):
-            payment.flag = (
-                f"金额或币种不符：Stripe {state.amount_fen} {state.currency}，订单 {order.total_fen} {order.currency}"
+            payment.flag = notes.note(
+                "amount_mismatch",
+                stripe=f"{state.amount_fen} {state.currency}",
+                order=f"{order.total_fen} {order.currency}",
             )
             log.error("stripe: PaymentIntent %s amount/currency mismatch for order %s", state.id, order.number)
             return "flagged"
@@ -154,7 +157,9 @@ def _charge_refunded(event_object: dict[str, Any]) -> str:
     if missing <= 0:
         return "already_recorded"
     order = get_order(payment.order.number, for_update=True)
-    _record_refund(order, payment, _spread_over_lines(order, missing), "Stripe 后台退款", "stripe", None, None)
+    _record_refund(
+        order, payment, _spread_over_lines(order, missing), notes.note("stripe_dashboard_refund"), "stripe", None, None
+    )
     return "refunded"
 
 
@@ -324,11 +329,11 @@ def cancel_as_buyer(number: str, user_id: int, gateway: StripeGateway | None) ->
     """
     order = get_order(number, user_id)
     if order.payment_status == payment_states.UNPAID:
-        order = cancel_unpaid(number, "user", user_id, "买家取消订单", owner_id=user_id)
+        order = cancel_unpaid(number, "user", user_id, notes.note("buyer_cancelled"), owner_id=user_id)
         cancel_open_intents(order.id, gateway)
         return order
     if order.status == states.PAID:
-        return refund(number, RefundRequest({}, "买家在发货前取消订单"), "user", user_id, gateway)
+        return refund(number, RefundRequest({}, notes.note("buyer_cancelled_paid")), "user", user_id, gateway)
     raise states.ForbiddenTransition(order.status, states.CANCELLED)
 
 
@@ -404,7 +409,7 @@ def _record_refund(
     if states.REFUNDED in states.TRANSITIONS[order.status]:
         if order.status == states.PAID:
             release_stock(order)  # never shipped: the boxes are still on the shelf
-        set_status(order, states.REFUNDED, actor, reason or "全额退款", staff_id)
+        set_status(order, states.REFUNDED, actor, reason or notes.note("refunded_in_full"), staff_id)
 
 
 def _mail_refund(order: Order, amount_fen: int) -> None:

@@ -16,6 +16,7 @@ from app.extensions import db
 from app.models_base import utcnow
 from app.pos.models import Booth, BoothAllocation, BoothSale
 from app.pos.refusals import SetupError
+from app.records import county_words
 from app.registry.models import Township
 
 
@@ -67,7 +68,9 @@ def create_booth(event: Event, township_id: int, opening_float_fen: int, merchan
         code=code,
         event_id=event.id,
         township_id=township.id,
-        name=f"{township.name}展位",
+        # A booth's name is a proper name, written once in the county's language like the
+        # township's it carries.
+        name=county_words("%(township)s展位", township=township.name),
         opening_float_fen=opening_float_fen,
         merchant_name=merchant_name.strip(),
     )

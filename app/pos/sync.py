@@ -31,8 +31,10 @@ from app.orders.lines import SkuFacts, order_line
 from app.orders.models import Order, OrderLine, OrderStatusChange, PaymentStatusChange
 from app.orders.services import new_order_number
 from app.payments.models import Payment
+from app.pos import notes
 from app.pos.models import BoothAllocation, BoothSale, Device
 from app.pos.schemas import CashTender, MerchantQrTender, SaleIn, explain
+from app.records import spoken_lines
 from app.trace.models import Lot
 
 CREATED, DUPLICATE, CONFLICT, INVALID = "created", "duplicate", "conflict", "invalid"
@@ -203,7 +205,8 @@ def _repeat(uuid: str, same: bool, order_number: str, flags: str) -> SaleResult:
 
 
 def _flag_list(flags: str) -> list[str]:
-    return [f for f in flags.split("\n") if f]
+    # Stored as notes, one a line; the tablet reads them in its language.
+    return spoken_lines(flags)
 
 
 def sale_moment(item: SaleIn, event_start: date, now: datetime) -> tuple[datetime, list[str]]:
@@ -212,7 +215,7 @@ def sale_moment(item: SaleIn, event_start: date, now: datetime) -> tuple[datetim
     sold_at = item.sold_at.astimezone(UTC)
     earliest = datetime.combine(event_start, datetime.min.time(), tzinfo=COUNTY_TZ) - CLOCK_BEHIND_EVENT
     if sold_at > now + CLOCK_AHEAD or sold_at < earliest:
-        return now, [f"平板时间异常（{sold_at.isoformat()}），已按服务器收到的时间记账"]
+        return now, [notes.note("tablet_clock", moment=sold_at.isoformat())]
     return sold_at, []
 
 
@@ -242,26 +245,35 @@ def _build(
         created_at=sold_at,
         paid_at=sold_at,
         delivered_at=sold_at,
-        note=f"展位 {booth.code}",
+        note=notes.note("booth_note", code=booth.code),
     )
     for line in item.lines:
         sku = skus[line.sku]
         lot = lots.get(line.lot.upper()) if line.lot else None
         if line.lot and (lot is None or lot.sku_id != sku.id):
-            flags.append(f"批次 {line.lot} 不是 {sku.code} 的批次，销售已记账但未记批次")
+            flags.append(notes.note("lot_mismatch", lot=line.lot, sku=sku.code))
             lot = None
         order.lines.append(
             order_line(SkuFacts.of(sku, day), line.unit_price_fen, line.quantity, lot.id if lot else None)
         )
         if line.unit_price_fen != sku.price_fen:
-            flags.append(f"{sku.code} 按 {format_fen(line.unit_price_fen)} 收款，目录价 {format_fen(sku.price_fen)}")
+            flags.append(
+                notes.note(
+                    "price_differs",
+                    sku=sku.code,
+                    charged=format_fen(line.unit_price_fen),
+                    listed=format_fen(sku.price_fen),
+                )
+            )
         allocation = allocations.get(sku.id)
         if allocation is None:
             allocation = allocations[sku.id] = BoothAllocation(booth_id=booth.id, sku_id=sku.id, allocated=0, sold=0)
             db.session.add(allocation)
         allocation.sold += line.quantity
         if allocation.sold > allocation.allocated:
-            flags.append(f"{sku.code} 超出分配：分配 {allocation.allocated}，已售 {allocation.sold}")
+            flags.append(
+                notes.note("over_allocation", sku=sku.code, allocated=allocation.allocated, sold=allocation.sold)
+            )
     cash = item.tender if isinstance(item.tender, CashTender) else None
     sale = dict(
         uuid=item.uuid,
@@ -301,7 +313,7 @@ def _write(fresh: list[tuple[SaleIn, Order, dict[str, Any]]], allocations: dict[
                 actor="booth",
                 actor_user_id=None,
                 created_at=order.paid_at,
-                reason=f"展位收款（{sale['booth_id']}/{sale['device_sequence']}）",
+                reason=notes.note("booth_payment", booth=sale["booth_id"], sequence=sale["device_sequence"]),
             )
         )
         paid.append(

@@ -8,6 +8,7 @@ unless the whole file was valid, then upserts by registration number in one tran
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import insert, select, update
 
 from app.domain.identity import is_valid_id_number, is_valid_mobile
@@ -84,15 +85,15 @@ def preview(rows: list[dict]) -> ImportPreview:
         reasons, clean = _check(raw, villages)
         reg, idn = clean.get("registration_no"), clean.get("id_number")
         if reg and reg in seen_reg:
-            reasons.append(f"户编号 {reg} 与第 {seen_reg[reg]} 行重复")
+            reasons.append(_("户编号 %(reg)s 与第 %(row)s 行重复", reg=reg, row=seen_reg[reg]))
         if idn and idn in seen_id:
-            reasons.append(f"身份证号与第 {seen_id[idn]} 行重复")
+            reasons.append(_("身份证号与第 %(row)s 行重复", row=seen_id[idn]))
         if reg:
             seen_reg.setdefault(reg, number)
         if idn:
             seen_id.setdefault(idn, number)
         if reasons:
-            result.errors.append(RowError(number, "；".join(reasons)))
+            result.errors.append(RowError(number, _("；").join(reasons)))
             continue
         current = existing.get(reg) if reg else None
         values = (
@@ -115,12 +116,12 @@ def preview(rows: list[dict]) -> ImportPreview:
             clean["id"], clean["change"] = current[0], "update"
         result.rows.append(clean)
     if not rows:
-        result.errors.append(RowError(2, "文件里没有数据行"))
+        result.errors.append(RowError(2, _("文件里没有数据行")))
     return result
 
 
 def _check(raw: dict, villages: dict) -> tuple[list[str], dict]:
-    reasons = [f"缺少{COLUMNS[k][0]}" for k in REQUIRED if not raw.get(k)]
+    reasons = [_("缺少%(column)s", column=COLUMNS[k][0]) for k in REQUIRED if not raw.get(k)]
     clean = {
         "registration_no": raw.get("registration_no", "")[:32],
         "head_name": raw.get("head_name", "")[:64],
@@ -128,27 +129,27 @@ def _check(raw: dict, villages: dict) -> tuple[list[str], dict]:
         "phone": raw.get("phone", ""),
     }
     if clean["id_number"] and not is_valid_id_number(clean["id_number"]):
-        reasons.append("身份证号校验不通过（18 位，最后一位为校验码）")
+        reasons.append(_("身份证号校验不通过（18 位，最后一位为校验码）"))
     if clean["phone"] and not is_valid_mobile(clean["phone"]):
-        reasons.append("联系电话应为 11 位手机号码")
+        reasons.append(_("联系电话应为 11 位手机号码"))
     village_id = villages.get((raw.get("township", ""), raw.get("village", "")))
     if raw.get("township") and raw.get("village") and village_id is None:
-        reasons.append(f"找不到 {raw.get('township')}{raw.get('village')}，请先在系统中登记该村")
+        reasons.append(_("找不到 %(place)s，请先在系统中登记该村", place=f"{raw.get('township')}{raw.get('village')}"))
     clean["village_id"] = village_id
     members = raw.get("members", "")
     clean["members"] = int(members) if members.isdigit() and 0 < int(members) <= 30 else None
     if members and clean["members"] is None:
-        reasons.append("家庭人口应为 1 到 30 的整数")
+        reasons.append(_("家庭人口应为 1 到 30 的整数"))
     status = STATUS_WORDS.get(raw.get("status", "").strip())
     if status is None:
-        reasons.append("状态只能是“未脱贫”或“已脱贫”")
+        reasons.append(_("状态只能是“未脱贫”或“已脱贫”"))
     clean["status"] = status
     clean["lifted_on"] = None
     if status == "lifted":
         try:
             clean["lifted_on"] = date.fromisoformat(raw.get("lifted_on", ""))
         except ValueError:
-            reasons.append("已脱贫的户需要脱贫日期，格式如 2019-12-31")
+            reasons.append(_("已脱贫的户需要脱贫日期，格式如 2019-12-31"))
     return reasons, clean
 
 

@@ -11,6 +11,7 @@ from app.extensions import db
 from app.impact.models import Attribution
 from app.orders.models import Order, OrderStatusChange
 from app.payments.models import Payment, ProcessedEvent
+from app.records import spoken
 from tests.payments.conftest import event, intent, sign
 
 URL = "/payments/stripe/webhook"
@@ -109,7 +110,7 @@ def test_a_payment_intent_with_another_amount_or_currency_never_pays_the_order(s
     state = snapshot(stripe_app)
     assert (state["status"], state["payment_status"], state["ledger_rows"]) == ("pending_payment", "unpaid", 0)
     with stripe_app.app_context():
-        assert "金额或币种不符" in db.session.execute(db.select(Payment.flag)).scalar_one()
+        assert "金额或币种不符" in spoken(db.session.execute(db.select(Payment.flag)).scalar_one())
 
 
 @pytest.mark.parametrize("case", ["missing", "malformed", "wrong_secret", "tampered", "stale", "future", "not_json"])

@@ -6,6 +6,7 @@ from app.catalog.models import Sku
 from app.extensions import db
 from app.models_base import utcnow
 from app.orders.models import Order, OrderStatusChange
+from app.records import spoken
 from tests import factories
 
 
@@ -41,4 +42,4 @@ def test_expire_orders_releases_stock_once_and_leaves_fresh_orders(app, runner, 
             .scalars()
             .all()
         )
-        assert reasons == ["支付超时，订单自动取消"]
+        assert [spoken(reason) for reason in reasons] == ["支付超时，订单自动取消"]
