@@ -206,3 +206,11 @@ def test_no_chinese_sentence_in_a_service():
                 and CJK.search(node.value)
             ]
     assert found == []
+
+
+def test_views_ask_queries_and_services_for_their_data():
+    """No business SQL in views: a page's questions are named in its area's queries module."""
+    for path in _modules():
+        if path.name == "views.py" or path.name.endswith("_views.py"):
+            source = path.read_text(encoding="utf-8")
+            assert "select(" not in source and "session.execute(" not in source, path.relative_to(APP)

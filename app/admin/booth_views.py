@@ -18,8 +18,7 @@ from app.extensions import db
 from app.forms import apply_form, form_errors
 from app.pos import management
 from app.pos.devices import booth_by_code, issue_device_token, revoke_device
-from app.pos.models import Device
-from app.pos.queries import reconciliation_list
+from app.pos.queries import booth_devices, reconciliation_list
 
 
 def _booth_page(booth, status=200, token=None, **forms):
@@ -29,7 +28,7 @@ def _booth_page(booth, status=200, token=None, **forms):
         "device_form": DeviceForm(prefix="d"),
         **forms,
     }
-    devices = db.session.execute(db.select(Device).where(Device.booth_id == booth.id).order_by(Device.id)).scalars()
+    devices = booth_devices(booth.id)
     pairing_url = url_for("pos.app_shell", _external=True) + f"#token={token}" if token else None
     # The tablet's camera opens the pairing link: nobody types a 40-character token.
     pairing_qr = segno.make(pairing_url, error="m").svg_inline(scale=4, border=2) if pairing_url else None

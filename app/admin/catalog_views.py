@@ -3,7 +3,6 @@ on sale (their sizes, prices and stock are in sku_views)."""
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
 from app.accounts.access import current_actor, role_required
@@ -17,21 +16,17 @@ from app.admin.forms import (
     SkuForm,
     StockForm,
 )
-from app.catalog import management
-from app.catalog.models import Category, Product, Sku, StockAdjustment
+from app.catalog import management, queries
+from app.catalog.models import Product, Sku
 from app.clock import today
 from app.domain import roles
 from app.extensions import db
 from app.forms import apply_form
-from app.registry.models import Producer
+from app.registry.queries import producers_with_townships
 
 
 def product_or_404(product_id: int) -> Product:
-    return db.one_or_404(
-        db.select(Product)
-        .where(Product.id == product_id)
-        .options(selectinload(Product.skus), selectinload(Product.images), selectinload(Product.certifications))
-    )
+    return queries.product_for_staff(product_id) or abort(404)
 
 
 def sku_of(product: Product, sku_id: int) -> Sku:
@@ -43,16 +38,8 @@ def sku_of(product: Product, sku_id: int) -> Sku:
 
 def _product_form(**kwargs) -> ProductForm:
     form = ProductForm(**kwargs)
-    form.category.choices = [
-        SelectChoice(c.id, c.name)
-        for c in db.session.execute(db.select(Category).order_by(Category.sort_order)).scalars()
-    ]
-    form.producer.choices = [
-        SelectChoice(p.id, f"{p.township.name} · {p.name}")
-        for p in db.session.execute(
-            db.select(Producer).options(selectinload(Producer.township)).order_by(Producer.township_id, Producer.name)
-        ).scalars()
-    ]
+    form.category.choices = [SelectChoice(c.id, c.name) for c in queries.categories()]
+    form.producer.choices = [SelectChoice(p.id, f"{p.township.name} · {p.name}") for p in producers_with_townships()]
     return form
 
 
@@ -69,15 +56,7 @@ def products():
     )
     if done:
         return done
-    listing = (
-        db.session.execute(
-            db.select(Product)
-            .order_by(Product.township_id, Product.name)
-            .options(selectinload(Product.skus), selectinload(Product.township))
-        )
-        .scalars()
-        .all()
-    )
+    listing = queries.products_for_staff()
     return render_template(
         "admin/products.html",
         products=listing,
@@ -108,16 +87,7 @@ def _details_form(product: Product) -> ProductForm:
 
 
 def _product_page(product: Product, status: int = 200, **forms):
-    adjustments = (
-        db.session.execute(
-            db.select(StockAdjustment)
-            .where(StockAdjustment.sku_id.in_([s.id for s in product.skus]))
-            .order_by(StockAdjustment.id.desc())
-            .limit(20)
-        )
-        .scalars()
-        .all()
-    )
+    adjustments = queries.recent_adjustments([s.id for s in product.skus])
     forms = {
         "price_form": PriceForm(),
         "stock_form": StockForm(),

@@ -7,6 +7,7 @@ from app.accounts.access import current_actor, role_required
 from app.admin import bp
 from app.admin.forms import EnglishNameForm
 from app.catalog import management
+from app.catalog import queries as catalogue
 from app.catalog.models import Category
 from app.domain import roles
 from app.extensions import db
@@ -14,7 +15,7 @@ from app.forms import apply_form
 
 
 def _page(status: int = 200, form: EnglishNameForm | None = None, failed: int | None = None):
-    listing = db.session.execute(db.select(Category).order_by(Category.sort_order, Category.id)).scalars().all()
+    listing = catalogue.categories()
     return render_template(
         "admin/categories.html", categories=listing, form=form or EnglishNameForm(), failed=failed
     ), status

@@ -1,6 +1,6 @@
 """Staff pages for fairs: events and their live board (a booth's own pages are in booth_views)."""
 
-from flask import jsonify, render_template, url_for
+from flask import abort, jsonify, render_template, url_for
 from flask_babel import gettext as _
 from wtforms import SelectChoice
 
@@ -13,8 +13,7 @@ from app.admin.forms import (
 )
 from app.domain import roles
 from app.domain.money import parse_yuan
-from app.events.models import Event
-from app.extensions import db
+from app.events.queries import event_by_code, events_newest_first
 from app.forms import apply_form
 from app.pos import management
 from app.pos.queries import event_board, event_booths
@@ -44,7 +43,7 @@ def events():
     )
     if done:
         return done
-    listing = db.session.execute(db.select(Event).order_by(Event.starts_on.desc())).scalars().all()
+    listing = events_newest_first()
     return render_template(
         "admin/events.html", events=listing, form=form, kinds=EVENT_KIND_LABELS
     ), 400 if form.errors else 200
@@ -53,7 +52,7 @@ def events():
 @bp.route("/events/<code>", methods=["GET", "POST"])
 @role_required(roles.STAFF)
 def event_detail(code: str):
-    event = db.one_or_404(db.select(Event).where(Event.code == code))
+    event = event_by_code(code) or abort(404)
     form = BoothForm()
     form.township.choices = [SelectChoice(t.id, t.name) for t in all_townships()]
     done = apply_form(
@@ -80,11 +79,12 @@ def event_detail(code: str):
 @bp.get("/events/<code>/board")
 @role_required(roles.STAFF)
 def event_live_board(code: str):
-    event = db.one_or_404(db.select(Event).where(Event.code == code))
+    event = event_by_code(code) or abort(404)
     return render_template("admin/event_board.html", event=event, board=event_board(event.id))
 
 
 @bp.get("/events/<code>/board.json")
 @role_required(roles.STAFF)
 def event_live_board_data(code: str):
-    return jsonify(event_board(db.one_or_404(db.select(Event).where(Event.code == code)).id))
+    event = event_by_code(code) or abort(404)
+    return jsonify(event_board(event.id))

@@ -13,11 +13,11 @@ from app.admin.forms import (
 )
 from app.clock import today
 from app.domain import roles
-from app.extensions import db
 from app.forms import apply_form
 from app.impact.queries import producer_overview
 from app.jobs.web import start as start_export
 from app.registry import management as links
+from app.registry import queries as registry
 from app.registry.models import BenefitLink
 from app.registry.queries import producers_page
 
@@ -76,9 +76,7 @@ def producer_link(producer_id: int):
 
 
 def _link_or_404(producer_id: int, link_id: int) -> BenefitLink:
-    return db.one_or_404(
-        db.select(BenefitLink).where(BenefitLink.id == link_id, BenefitLink.producer_id == producer_id)
-    )
+    return registry.producer_link(producer_id, link_id) or abort(404)
 
 
 @bp.post("/producers/<int:producer_id>/links/<int:link_id>/weight")

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from app.accounts.access import current_actor
-from app.bulk import bp, documents, fulfilment
+from app.bulk import bp, documents, fulfilment, queries
 from app.bulk.forms import (
     ReasonForm,
 )
@@ -14,16 +14,13 @@ from app.bulk.models import Document, PurchaseIntent
 from app.bulk.views import my_unit
 from app.domain.transitions import ForbiddenTransition
 from app.extensions import db
-from app.orders.models import Order
 from app.storage import send_stored
 
 
 def _my_delivery(unit_id: int, order_number: str):
     unit = my_unit(unit_id)
-    order = db.session.execute(db.select(Order).where(Order.number == order_number)).scalar_one_or_none()
-    intent = db.session.get(PurchaseIntent, order.purchase_intent_id) if order and order.purchase_intent_id else None
-    if intent is None or intent.unit_id != unit.id:
-        abort(404)
+    found = queries.unit_delivery(unit.id, order_number) or abort(404)
+    intent, order = found
     return unit, intent, order
 
 

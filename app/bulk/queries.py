@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 
-from sqlalchemy import func
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from app.bulk.models import IntentLine, Pledge, PurchaseIntent, SupportingUnit, UnitMember
@@ -184,3 +184,20 @@ def grid_skus() -> Sequence[Sku]:
         .scalars()
         .all()
     )
+
+
+def delivery(number: str, intent_id: int) -> Order | None:
+    """A contract's delivery (an order of the intent channel) by its number."""
+    return db.session.execute(
+        select(Order).where(Order.number == number, Order.purchase_intent_id == intent_id)
+    ).scalar_one_or_none()
+
+
+def unit_delivery(unit_id: int, number: str) -> tuple[PurchaseIntent, Order] | None:
+    """A delivery and its contract, if the contract is the unit's."""
+    found = db.session.execute(
+        select(PurchaseIntent, Order)
+        .join(Order, Order.purchase_intent_id == PurchaseIntent.id)
+        .where(Order.number == number, PurchaseIntent.unit_id == unit_id)
+    ).one_or_none()
+    return (found[0], found[1]) if found else None

@@ -13,7 +13,6 @@ from app.domain import intent_states, roles
 from app.domain.transitions import ForbiddenTransition
 from app.extensions import db
 from app.forms import form_errors
-from app.orders.models import Order
 from app.storage import send_stored
 
 
@@ -132,11 +131,7 @@ def staff_create_delivery(number: str):
 @role_required(roles.STAFF)
 def staff_ship_delivery(number: str, order_number: str):
     intent = _intent_or_404(number)
-    order = db.session.execute(
-        db.select(Order).where(Order.number == order_number, Order.purchase_intent_id == intent.id)
-    ).scalar_one_or_none()
-    if order is None:
-        abort(404)
+    order = queries.delivery(order_number, intent.id) or abort(404)
     form = ShipForm()
     if not form.validate_on_submit():
         flash(form_errors(form), "danger")

@@ -6,7 +6,7 @@ from datetime import date
 from sqlalchemy import exists, or_
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
-from app.catalog.models import Category, Certification, Product
+from app.catalog.models import Category, Certification, Product, StockAdjustment
 from app.catalog.search import query_words
 from app.extensions import db
 from app.registry.models import Producer, Township
@@ -116,3 +116,36 @@ def categories() -> list[Category]:
 
 def township_by_code(code: str) -> Township | None:
     return db.session.execute(db.select(Township).where(Township.code == code)).scalar_one_or_none()
+
+
+# The back office's questions about the catalogue.
+
+
+def product_for_staff(product_id: int) -> Product | None:
+    """Any product, on sale or not, with its SKUs, pictures and certifications."""
+    return db.session.execute(
+        db.select(Product)
+        .where(Product.id == product_id)
+        .options(selectinload(Product.skus), selectinload(Product.images), selectinload(Product.certifications))
+    ).scalar_one_or_none()
+
+
+def products_for_staff() -> list[Product]:
+    return list(
+        db.session.execute(
+            db.select(Product)
+            .order_by(Product.township_id, Product.name)
+            .options(selectinload(Product.skus), selectinload(Product.township))
+        ).scalars()
+    )
+
+
+def recent_adjustments(sku_ids: list[int], limit: int = 20) -> list[StockAdjustment]:
+    return list(
+        db.session.execute(
+            db.select(StockAdjustment)
+            .where(StockAdjustment.sku_id.in_(sku_ids))
+            .order_by(StockAdjustment.id.desc())
+            .limit(limit)
+        ).scalars()
+    )

@@ -14,3 +14,11 @@ def current_event(today: date) -> Event | None:
         return found
     upcoming = db.select(Event).where(Event.starts_on > today).order_by(Event.starts_on).limit(1)
     return db.session.execute(upcoming).scalar_one_or_none()
+
+
+def events_newest_first() -> list[Event]:
+    return list(db.session.execute(db.select(Event).order_by(Event.starts_on.desc())).scalars())
+
+
+def event_by_code(code: str) -> Event | None:
+    return db.session.execute(db.select(Event).where(Event.code == code)).scalar_one_or_none()

@@ -8,7 +8,7 @@ from wtforms import SelectChoice
 from app.accounts.access import role_required
 from app.domain import roles
 from app.events.models import Event
-from app.extensions import db
+from app.events.queries import event_by_code, events_newest_first
 from app.impact import bp, reports
 from app.impact.forms import ReportFilterForm
 from app.jobs.web import start as start_export
@@ -31,7 +31,7 @@ DIMENSION_LABELS = {
 
 
 def _events() -> list[Event]:
-    return list(db.session.execute(db.select(Event).order_by(Event.starts_on.desc())).scalars())
+    return events_newest_first()
 
 
 def _filter_form() -> ReportFilterForm:
@@ -89,7 +89,7 @@ def export(fmt: str):
 @bp.get("/staff/reports/events/<code>")
 @role_required(roles.STAFF)
 def event_report(code: str):
-    event = db.session.execute(db.select(Event).where(Event.code == code)).scalar_one_or_none()
+    event = event_by_code(code)
     if event is None:
         abort(404)
     filters = reports.ReportFilters(event_id=event.id)
@@ -131,7 +131,7 @@ def _event_from_args() -> Event | None:
     code = request.args.get("event")
     if not code:
         return None
-    event = db.session.execute(db.select(Event).where(Event.code == code)).scalar_one_or_none()
+    event = event_by_code(code)
     if event is None:
         abort(404)
     return event

@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import case, func
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
 from app.catalog.models import Product, Sku
@@ -11,7 +11,7 @@ from app.clock import county_time
 from app.extensions import db
 from app.impact.models import Attribution
 from app.orders.models import Order
-from app.pos.models import Booth, BoothAllocation, BoothClose, BoothSale
+from app.pos.models import Booth, BoothAllocation, BoothClose, BoothSale, Device
 from app.registry.models import Village
 from app.trace.models import Lot
 
@@ -209,3 +209,7 @@ def reconciliation_list() -> dict:
         .options(selectinload(BoothClose.closed_by))
     ).all()
     return {"flagged": flagged, "closes": closes}
+
+
+def booth_devices(booth_id: int) -> list[Device]:
+    return list(db.session.execute(select(Device).where(Device.booth_id == booth_id).order_by(Device.id)).scalars())

@@ -118,3 +118,18 @@ def producers_page(q: str | None, page: int, per_page: int = 50):
     if q:
         query = query.where(Producer.name.like(f"%{q.strip()}%"))
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def producers_with_townships() -> list[Producer]:
+    """Every producer with its township, as staff choose one from a list."""
+    return list(
+        db.session.execute(
+            db.select(Producer).options(selectinload(Producer.township)).order_by(Producer.township_id, Producer.name)
+        ).scalars()
+    )
+
+
+def producer_link(producer_id: int, link_id: int) -> BenefitLink | None:
+    return db.session.execute(
+        db.select(BenefitLink).where(BenefitLink.id == link_id, BenefitLink.producer_id == producer_id)
+    ).scalar_one_or_none()

@@ -87,6 +87,17 @@ class _ProcessHistograms:
 
 
 @lru_cache(maxsize=1)
+@bp.get("/healthz")
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # any driver error means "not ready" to the load balancer
+        db.session.rollback()
+        current_app.logger.exception("health check: database unreachable")
+        return jsonify(status="unavailable", database="unreachable"), 503
+    return jsonify(status="ok", database="ok")
+
+
 def _migration_heads(directory: str) -> frozenset[str]:
     return frozenset(ScriptDirectory(directory).get_heads())
 

@@ -17,7 +17,6 @@ from flask import (
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from sqlalchemy import text
 from werkzeug.exceptions import NotFound
 
 from app.accounts.services import set_language as set_user_language
@@ -25,17 +24,6 @@ from app.extensions import db
 from app.refusals import Missing
 from app.site import bp
 from app.storage import StorageError, storage
-
-
-@bp.get("/healthz")
-def healthz():
-    try:
-        db.session.execute(text("SELECT 1"))
-    except Exception:  # any driver error means "not ready" to the load balancer
-        db.session.rollback()
-        current_app.logger.exception("health check: database unreachable")
-        return jsonify(status="unavailable", database="unreachable"), 503
-    return jsonify(status="ok", database="ok")
 
 
 @bp.post("/language")
