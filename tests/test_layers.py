@@ -161,7 +161,6 @@ def test_view_modules_stay_small():
             assert lines <= 220, f"{path.relative_to(APP)} has {lines} lines"
 
 
-
 def _docstrings(tree) -> set[int]:
     return {
         id(node.body[0].value)
