@@ -16,7 +16,7 @@ from sqlalchemy.engine import make_url
 from werkzeug.serving import make_server
 
 from app import create_app
-from app.extensions import db
+from app.extensions import db, limiter
 
 # The fair (a booth with a paired tablet) is used by the booth tests and the back-office matrix.
 pytest_plugins = ["tests.pos.fixtures"]
@@ -78,16 +78,28 @@ def _migrated(test_settings):
     return True
 
 
+@pytest.fixture(scope="session")
+def _shared_app(_migrated, test_settings):
+    """One app for the whole run: building one per test cost more than most tests."""
+    return create_app(test_settings)
+
+
 @pytest.fixture()
-def app(_migrated, test_settings):
-    app = create_app(test_settings)
-    yield app
-    with app.app_context():
+def app(_shared_app):
+    """The shared app; each test leaves it as it found it: settings restored, tables emptied
+    (in one transaction: a DELETE on an empty table costs next to nothing)."""
+    settings = dict(_shared_app.config)
+    # Flask-Limiter keeps its switch on the one limiter every app shares: an app a test built with
+    # limits on (make_app) leaves them on for the rest.
+    limiter.enabled = _shared_app.config["RATELIMIT_ENABLED"]
+    yield _shared_app
+    _shared_app.config.clear()
+    _shared_app.config.update(settings)
+    with _shared_app.app_context():
         db.session.remove()
         for table in reversed(db.metadata.sorted_tables):
             db.session.execute(table.delete())
         db.session.commit()
-        db.engine.dispose()
 
 
 @pytest.fixture()

@@ -183,7 +183,9 @@ def test_disabled_account_cannot_sign_in(client, app, consumer):
     assert login(client, consumer).status_code == 400
 
 
-def test_role_required_sends_anonymous_to_login_and_other_roles_to_403(app):
+def test_role_required_sends_anonymous_to_login_and_other_roles_to_403(make_app, test_settings):
+    # Its own app: a blueprint cannot be added to one that has served requests.
+    app = make_app(test_settings)
     probe = Blueprint("probe", __name__)
 
     @probe.get("/probe/staff-only")
