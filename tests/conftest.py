@@ -81,7 +81,11 @@ def _migrated(test_settings):
 @pytest.fixture(scope="session")
 def _shared_app(_migrated, test_settings):
     """One app for the whole run: building one per test cost more than most tests."""
-    return create_app(test_settings)
+    app = create_app(test_settings)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()  # its pooled connections close now, not at interpreter exit
 
 
 @pytest.fixture()
