@@ -82,3 +82,40 @@ def test_a_booth_sale_at_0730_county_time_matches_the_z_report_of_its_day(app, c
         )
         assert z_report["total_fen"] == by_day.total.sales_fen == 7960
         assert day_summary(booth, changes["day"] - timedelta(days=1))["total_fen"] == 0
+
+
+def test_a_units_bank_transfer_recorded_at_0730_county_time_is_booked_on_that_day(
+    app, fair, rule_changes_overnight, monkeypatch
+):
+    from app.audit.services import Actor
+    from app.bulk import fulfilment
+    from app.bulk import services as units
+    from app.clock import today
+    from tests.bulk.conftest import CREDIT_A
+
+    changes = rule_changes_overnight
+    monkeypatch.setattr(payments, "utcnow", lambda: changes["moment"])
+    with app.app_context():
+        admin = factories.user(email="unit-admin@example.com")
+        staff = factories.user(email="unit-staff@example.com", role="staff")
+        db.session.commit()
+        actor, office = Actor(admin.id, "test"), Actor(staff.id, "test")
+        unit = units.register_unit(
+            units.UnitDraft("洞口县人民医院", "agency", CREDIT_A, "李主任", "13812345678", "洞口"), admin.id, actor
+        )
+        units.approve_unit(unit, office)
+        on = today()
+        intent = units.create_intent(
+            unit, units.IntentDraft("", "pay_by_due", 30, on, on + timedelta(days=30), "", ""), actor
+        )
+        sku = db.session.scalar(db.select(Booth)).allocations[0].sku_id
+        units.set_lines(intent, {sku: 2}, actor)
+        units.add_planned_delivery(intent, on + timedelta(days=1), "食堂", "小周", "13700001111", actor)
+        units.submit_intent(intent, actor)
+        units.confirm_intent(intent, office)
+        line = intent.lines[0]
+        order = fulfilment.create_delivery(
+            intent, fulfilment.DeliveryDraft({line.id: 2}, "小周", "13700001111", "食堂"), office
+        )
+        payments.record_offline_payment(order.number, order.total_fen, "工行转账 0730", staff.id)
+    assert _ledger(app) == {"households": {changes["newcomer"]}, "days": {changes["day"]}}
