@@ -3,8 +3,8 @@ odd about a payment or a booth sale, where a bulk order came from — is stored 
 its parameters and put into words when someone reads it, in their language.
 
 Each area registers its words (translatable strings) with ``words``, which gives it the
-``note(code, ...)`` its services write; pages show ``spoken(stored)``. A person's own words (a refund reason typed by staff)
-and rows written before notes existed are shown as they are."""
+``note(code, ...)`` its services write; pages show ``spoken(stored)``. A person's own words (a
+refund reason typed by staff) and rows written before notes existed are shown as they are."""
 
 import json
 import re
@@ -43,10 +43,18 @@ def spoken(stored: str | None) -> str:
     code, _, params = stored.partition(" ")
     if code not in _WORDS:
         return stored
-    template = str(_WORDS[code])
+    return fill(str(_WORDS[code]), json.loads(params) if params else {})
+
+
+def fill(template: str, params: Mapping[str, Any]) -> str:
+    """A translated message with its parameters in; lists (SKU codes, names) are joined the
+    reader's way: 、 in Chinese, a comma in English."""
     if not params:
         return template
-    values = {k: gettext("、").join(map(str, v)) if isinstance(v, list) else v for k, v in json.loads(params).items()}
+    values = {
+        key: gettext("、").join(map(str, value)) if isinstance(value, (list, tuple)) else value
+        for key, value in params.items()
+    }
     return template % values
 
 

@@ -7,7 +7,9 @@ language and the API answers both the code (for programs) and the message (for p
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from flask_babel import LazyString, gettext
+from flask_babel import LazyString
+
+from app.records import fill
 
 
 class Refusal(Exception):
@@ -23,15 +25,7 @@ class Refusal(Exception):
 
     @property
     def message(self) -> str:
-        template = str(self.MESSAGES[self.code])
-        if not self.params:
-            return template
-        # Lists (SKU codes, names) are joined the reader's way: 、 in Chinese, a comma in English.
-        words = {
-            key: gettext("、").join(map(str, value)) if isinstance(value, (list, tuple)) else value
-            for key, value in self.params.items()
-        }
-        return template % words
+        return fill(str(self.MESSAGES[self.code]), self.params)
 
     def __str__(self) -> str:
         return self.message
