@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from openpyxl import load_workbook
 
 from app.refusals import Refusal
 
@@ -85,6 +84,10 @@ def _csv_table(data: bytes) -> list[list]:
 
 
 def _xlsx_table(data: bytes) -> list[list]:
+    # Loaded here, when a file is read: openpyxl adds about 18 MB to a process, and most
+    # processes only serve pages.
+    from openpyxl import load_workbook
+
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged or fake file

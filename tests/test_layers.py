@@ -34,12 +34,13 @@ def test_services_and_queries_do_not_read_the_request_or_current_user():
 
 
 def test_heavy_libraries_load_only_when_used():
-    """WeasyPrint (PDFs), pypinyin (product search words), cn2an (大写金额) and boto3 (the bucket)
-    together add about 100 MB to a process: one that only serves pages must not load them."""
+    """WeasyPrint (PDFs), pypinyin (product search words), cn2an (大写金额), boto3 (the bucket) and
+    openpyxl (reading uploads) together add over 100 MB to a process: one that only serves pages
+    must not load them."""
     import subprocess  # nosec B404 - runs this interpreter on a fixed snippet
     import sys
 
-    heavy = ("weasyprint", "pypinyin", "cn2an", "boto3")
+    heavy = ("weasyprint", "pypinyin", "cn2an", "boto3", "openpyxl")
     snippet = (
         "import sys; from app import create_app; "
         f"create_app({{'SQLALCHEMY_DATABASE_URI': 'sqlite://'}}); print([m for m in {heavy!r} if m in sys.modules])"
