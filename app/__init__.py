@@ -12,8 +12,7 @@ from app.clock import county_time
 from app.domain.money import format_fen
 from app.extensions import babel, bootstrap, cache, csrf, db, login_manager, migrate
 from app.forms import share_wtforms_messages
-from app.models_base import in_reader_language
-from app.records import spoken, spoken_lines
+from app.records import in_reader_language, spoken, spoken_lines
 from app.replica import init_replica
 from app.security import check_production_settings, configure_logging, init_security
 

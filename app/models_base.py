@@ -15,20 +15,6 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def in_reader_language(row, field: str) -> str:
-    """``row``'s text ``field`` in the reader's language: its ``<field>_en`` on an English page
-    where staff gave one, the Chinese otherwise (the text of record), so nothing is ever nameless.
-    Works on models and on plain rows alike; templates call it as ``local(row, "name")``."""
-    from flask_babel import get_locale
-
-    locale = get_locale()
-    if locale is not None and locale.language == "en":
-        english = getattr(row, f"{field}_en", "")
-        if english:
-            return english
-    return getattr(row, field)
-
-
 def table_of(model: type) -> Table:
     """A model's table, as the Core statements built below the ORM want it."""
     return cast(Table, inspect(model).local_table)

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from flask_babel import LazyString, force_locale, gettext
+from flask_babel import LazyString, force_locale, get_locale, gettext
 
 _WORDS: dict[str, LazyString] = {}
 _STORED = re.compile(r"^[a-z][a-z_]*(?: \{.*\})?$", re.S)
@@ -68,3 +68,15 @@ def county_words(message: str, /, **params: Any) -> str:
     name is a proper name, like the township's it carries); the message is translatable."""
     with force_locale("zh_CN"):
         return gettext(message, **params)
+
+
+def in_reader_language(row, field: str) -> str:
+    """``row``'s text ``field`` in the reader's language: its ``<field>_en`` on an English page
+    where staff gave one, the Chinese otherwise (the text of record), so nothing is ever nameless.
+    Works on models and on plain rows alike; templates call it as ``local(row, "name")``."""
+    locale = get_locale()
+    if locale is not None and locale.language == "en":
+        english = getattr(row, f"{field}_en", "")
+        if english:
+            return english
+    return getattr(row, field)

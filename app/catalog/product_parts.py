@@ -14,7 +14,7 @@ from sqlalchemy import Row, bindparam, select
 from app.catalog import queries
 from app.catalog.models import Sku
 from app.extensions import db
-from app.models_base import in_reader_language
+from app.records import in_reader_language
 from app.registry.queries import public_benefit_summary
 
 PARTS = "catalog/_product_parts.html"

@@ -12,7 +12,7 @@ from app.catalog.cache import cached, cached_body, catalogue_version
 from app.catalog.forms import ProductFilterForm
 from app.clock import today
 from app.events.queries import current_event
-from app.models_base import in_reader_language
+from app.records import in_reader_language
 from app.registry.queries import all_townships, producers_in_township, townships_with_counts
 
 
