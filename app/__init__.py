@@ -104,6 +104,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from app.jobs.views import bp as jobs_bp
     from app.payments import bp as payments_bp
     from app.pos import bp as pos_bp
+    from app.settlement import bp as settlement_bp
     from app.shop import bp as shop_bp
     from app.site import bp as site_bp
     from app.site.operations import time_requests
@@ -123,6 +124,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         trace_bp,
         bulk_bp,
         jobs_bp,
+        settlement_bp,
     ):
         app.register_blueprint(blueprint)
     register_error_pages(app)
@@ -174,6 +176,7 @@ def _import_models() -> None:
     from app.payments import models as _payments  # noqa: F401
     from app.pos import models as _pos  # noqa: F401
     from app.registry import models as _registry  # noqa: F401
+    from app.settlement import models as _settlement  # noqa: F401
     from app.shop import models as _shop  # noqa: F401
     from app.trace import models as _trace  # noqa: F401
 

@@ -44,7 +44,7 @@ def seed_demo_command(scale: str) -> None:
     for what, n in sorted(report.created.items()):
         click.echo(f"  + {n:>6} {what}")
     if report.credentials:
-        lines = [f"{role:<12} {email:<28} {password}" for role, email, password in report.credentials]
+        lines = [f"{role:<14} {email:<28} {password}" for role, email, password in report.credentials]
         # Kept in instance/ (never committed) so the newcomer can find the passwords again.
         path = Path(current_app.config["DEMO_CREDENTIALS_FILE"])
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -98,16 +98,17 @@ def expire_intents_command() -> None:
 @click.command("verify-ledger")
 @with_appcontext
 def verify_ledger_command() -> None:
-    """Check that, for every order line, the ledger holds its paid amount minus refunds, and
-    that the daily and monthly roll-ups sum to the ledger for every household."""
-    from app.impact.ledger_check import find_discrepancies
+    """Check that, for every order line, the ledger holds its paid amount minus refunds, that
+    the daily and monthly roll-ups sum to the ledger for every household, and that the payout
+    book agrees with the statements it pays."""
+    from app.settlement.book_check import find_all
 
-    found = find_discrepancies()
+    found = find_all()
     for d in found:
         click.echo(d.describe())
     if found:
         raise click.ClickException(f"{len(found)} discrepancies")
-    click.echo("ledger reconciles with paid sales minus refunds")
+    click.echo("ledger reconciles with paid sales minus refunds; the payout book with its statements")
 
 
 @click.command("issue-device-token")

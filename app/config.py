@@ -81,6 +81,9 @@ def load(instance_path: str) -> dict:
         "EXPORT_KEEP_HOURS": int(env("EXPORT_KEEP_HOURS", 24)),
         # Days ahead the daily mail warns of certifications running out.
         "CERTIFICATION_WARNING_DAYS": int(env("CERTIFICATION_WARNING_DAYS", 30)),
+        # Days after a statement is confirmed within which its households should have been paid;
+        # later, what is still owed is flagged overdue and reminded daily.
+        "PAYOUT_DUE_DAYS": int(env("PAYOUT_DUE_DAYS", 30)),
         # /metrics answers a bearer token, or else the addresses listed (the scraper's).
         "METRICS_TOKEN": env("METRICS_TOKEN", ""),
         "METRICS_ALLOW": tuple(a.strip() for a in env("METRICS_ALLOW", "127.0.0.1,::1").split(",") if a.strip()),

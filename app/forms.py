@@ -5,9 +5,16 @@ from functools import cache
 from babel import support
 from flask import flash, redirect, request
 from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 from wtforms.i18n import messages_path
+from wtforms.validators import DataRequired, Email, Regexp
 
 from app.extensions import db
+
+# The validators most forms share, with their words in one place.
+REQUIRED = DataRequired(message=_l("请填写此项。"))
+EMAIL = Email(message=_l("请输入有效的邮箱地址，例如 name@example.com。"))
+YUAN = Regexp(r"^\d{1,9}(\.\d{1,2})?$", message=_l("请输入金额，例如 79.60。"))
 
 
 @cache

@@ -3,9 +3,10 @@
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Table, insert, inspect
+from sqlalchemy import CursorResult, Table, event, insert, inspect
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
 
 from app.extensions import db
 
@@ -13,6 +14,23 @@ from app.extensions import db
 def utcnow() -> datetime:
     # A callable default, so each row gets its own time rather than the import time.
     return datetime.now(UTC)
+
+
+class AppendOnly:
+    """Rows that are evidence — the attribution ledger, the payout book: never changed or
+    deleted through the ORM; a mistake is put right by a correcting row."""
+
+
+class RowsAreAppendOnly(Exception):
+    pass
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_edits_of_evidence(session, _context, _instances):
+    # An update or delete would silently rewrite history.
+    for obj in list(session.dirty) + list(session.deleted):
+        if isinstance(obj, AppendOnly) and (obj in session.deleted or session.is_modified(obj)):
+            raise RowsAreAppendOnly(f"{table_of(type(obj)).name} rows are never changed; add a correcting row instead")
 
 
 def table_of(model: type) -> Table:

@@ -88,6 +88,9 @@ SERVICE_MODULES = {
     "seed",
     "sales",
     "booths",
+    "statements",
+    "payouts",
+    "assignments",
 }
 
 

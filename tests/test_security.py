@@ -76,6 +76,11 @@ def test_no_get_route_changes_anything(app, runner):
             "filename": db.session.scalar(db.select(text("path FROM product_images LIMIT 1"))),
             "product_id": db.session.scalar(db.select(text("id FROM products LIMIT 1"))),
             "producer_id": db.session.scalar(db.select(text("id FROM producers LIMIT 1"))),
+            "village_id": db.session.scalar(db.select(text("village_id FROM households LIMIT 1"))),
+            "statement_id": db.session.scalar(db.select(text("coalesce(max(id), 1) FROM statements"))),
+            "line_id": db.session.scalar(db.select(text("coalesce(max(id), 1) FROM statement_lines"))),
+            "payout_id": db.session.scalar(db.select(text("coalesce(max(id), 1) FROM payouts"))),
+            "month": "2026-11",
         }
         codes = {
             "/townships/": db.session.scalar(db.select(Township.code).limit(1)),

@@ -36,6 +36,8 @@ def set_role(user: User, role: str, actor: Actor) -> None:
     if user.id == actor.user_id:
         raise services.AccountError("own_account")
     before, user.role = user.role, role
+    if role != roles.PRODUCER:
+        user.producer_id = None  # a producer's statements are for its own account only
     user.session_version += 1  # pages open with the old role's rights stop working
     record(actor, "set_role", "user", user.id, before={"role": before}, after={"role": role})
     db.session.commit()

@@ -4,7 +4,7 @@ from datetime import datetime
 
 from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, String
+from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -28,8 +28,13 @@ class User(UserMixin, Model):
     last_login_at: Mapped[datetime | None]
     # The language mail is written in: the one last chosen with the page header's switch.
     language: Mapped[str] = mapped_column(String(8), default="zh_CN", server_default="zh_CN")
+    # A producer account's own producer: the statements and payouts it may see.
+    producer_id: Mapped[int | None] = mapped_column(ForeignKey("producers.id"))
 
-    __table_args__ = (CheckConstraint(f"role IN {roles.ALL}", name="role"),)
+    __table_args__ = (
+        CheckConstraint(f"role IN {roles.ALL}", name="role"),
+        CheckConstraint(f"producer_id IS NULL OR role = '{roles.PRODUCER}'", name="producer_account"),
+    )
 
     @property
     def is_active(self) -> bool:

@@ -6,20 +6,19 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import DateField, HiddenField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
-_required = DataRequired(message=_l("请填写此项。"))
-_yuan = Regexp(r"^\d{1,9}(\.\d{1,2})?$", message=_l("请输入金额，例如 79.60。"))
+from app.forms import REQUIRED, YUAN
 
 
 class ShipForm(FlaskForm):
-    carrier = StringField(_l("快递公司"), validators=[_required, Length(max=64, message=_l("最多 64 个字。"))])
+    carrier = StringField(_l("快递公司"), validators=[REQUIRED, Length(max=64, message=_l("最多 64 个字。"))])
     tracking_number = StringField(
         _l("运单号"),
-        validators=[_required, Regexp(r"^[A-Za-z0-9-]{6,40}$", message=_l("运单号为 6 到 40 位字母或数字。"))],
+        validators=[REQUIRED, Regexp(r"^[A-Za-z0-9-]{6,40}$", message=_l("运单号为 6 到 40 位字母或数字。"))],
     )
 
 
 class CashForm(FlaskForm):
-    amount = StringField(_l("收款金额（元）"), validators=[_required, _yuan])
+    amount = StringField(_l("收款金额（元）"), validators=[REQUIRED, YUAN])
     reference = StringField(
         _l("收款凭证或备注"), validators=[Optional(), Length(max=128, message=_l("最多 128 个字。"))]
     )
@@ -28,7 +27,7 @@ class CashForm(FlaskForm):
 class RefundForm(FlaskForm):
     """Amounts per line come as fields named line-<id>; empty means nothing for that line."""
 
-    reason = StringField(_l("退款原因"), validators=[_required, Length(max=200, message=_l("最多 200 个字。"))])
+    reason = StringField(_l("退款原因"), validators=[REQUIRED, Length(max=200, message=_l("最多 200 个字。"))])
 
 
 class HouseholdImportForm(FlaskForm):
@@ -56,11 +55,11 @@ class EventForm(FlaskForm):
     code = StringField(
         _l("活动编码"),
         validators=[
-            _required,
+            REQUIRED,
             Regexp(r"^[A-Za-z0-9-]{3,24}$", message=_l("3 到 24 位字母、数字或连字符，例如 PAD2027。")),
         ],
     )
-    name = StringField(_l("活动名称"), validators=[_required, Length(max=128, message=_l("最多 128 个字。"))])
+    name = StringField(_l("活动名称"), validators=[REQUIRED, Length(max=128, message=_l("最多 128 个字。"))])
     kind = SelectField(_l("类型"), choices=[SelectChoice(k, label) for k, label in EVENT_KIND_LABELS.items()])
     starts_on = DateField(_l("开始日期"), validators=[DataRequired(message=_l("请选择日期。"))])
     ends_on = DateField(_l("结束日期"), validators=[DataRequired(message=_l("请选择日期。"))])
@@ -69,14 +68,14 @@ class EventForm(FlaskForm):
 
 class BoothForm(FlaskForm):
     township = SelectField(_l("乡镇"), coerce=int, validators=[DataRequired(message=_l("请选择乡镇。"))])
-    opening_float = StringField(_l("每日备用金（元）"), default="500", validators=[_required, _yuan])
+    opening_float = StringField(_l("每日备用金（元）"), default="500", validators=[REQUIRED, YUAN])
     merchant_name = StringField(
         _l("展位收款码名称"), validators=[Optional(), Length(max=128, message=_l("最多 128 个字。"))]
     )
 
 
 class AllocationForm(FlaskForm):
-    sku = StringField(_l("商品编码"), validators=[_required, Length(max=32, message=_l("最多 32 个字。"))])
+    sku = StringField(_l("商品编码"), validators=[REQUIRED, Length(max=32, message=_l("最多 32 个字。"))])
     quantity = IntegerField(
         _l("分配数量"),
         validators=[
@@ -87,7 +86,7 @@ class AllocationForm(FlaskForm):
 
 
 class ClerkForm(FlaskForm):
-    email = StringField(_l("店员账号邮箱"), validators=[_required, Length(max=255, message=_l("最多 255 个字。"))])
+    email = StringField(_l("店员账号邮箱"), validators=[REQUIRED, Length(max=255, message=_l("最多 255 个字。"))])
 
 
 class DeviceForm(FlaskForm):
@@ -95,11 +94,11 @@ class DeviceForm(FlaskForm):
 
 
 class ReconcileForm(FlaskForm):
-    note = StringField(_l("处理说明"), validators=[_required, Length(max=200, message=_l("最多 200 个字。"))])
+    note = StringField(_l("处理说明"), validators=[REQUIRED, Length(max=200, message=_l("最多 200 个字。"))])
 
 
 class PriceForm(FlaskForm):
-    price = StringField(_l("新价格（元）"), validators=[_required, _yuan])
+    price = StringField(_l("新价格（元）"), validators=[REQUIRED, YUAN])
 
 
 class StockForm(FlaskForm):
@@ -110,7 +109,7 @@ class StockForm(FlaskForm):
             NumberRange(min=-1_000_000, max=1_000_000, message=_l("一次最多调整 1000000 件。")),
         ],
     )
-    reason = StringField(_l("原因"), validators=[_required, Length(max=200, message=_l("最多 200 个字。"))])
+    reason = StringField(_l("原因"), validators=[REQUIRED, Length(max=200, message=_l("最多 200 个字。"))])
 
 
 class ImageForm(FlaskForm):
@@ -125,14 +124,14 @@ class ImageForm(FlaskForm):
 
 
 class CertificationForm(FlaskForm):
-    number = StringField(_l("认定证书编号"), validators=[_required, Length(max=64, message=_l("最多 64 个字。"))])
-    issuer = StringField(_l("认定单位"), validators=[_required, Length(max=128, message=_l("最多 128 个字。"))])
+    number = StringField(_l("认定证书编号"), validators=[REQUIRED, Length(max=64, message=_l("最多 64 个字。"))])
+    issuer = StringField(_l("认定单位"), validators=[REQUIRED, Length(max=128, message=_l("最多 128 个字。"))])
     valid_from = DateField(_l("有效期开始"), validators=[DataRequired(message=_l("请选择日期。"))])
     valid_to = DateField(_l("有效期结束"), validators=[DataRequired(message=_l("请选择日期。"))])
 
 
 class LinkForm(FlaskForm):
-    registration_no = StringField(_l("户编号"), validators=[_required, Length(max=32, message=_l("最多 32 个字。"))])
+    registration_no = StringField(_l("户编号"), validators=[REQUIRED, Length(max=32, message=_l("最多 32 个字。"))])
     weight = IntegerField(
         _l("权重"),
         default=1,
@@ -164,6 +163,8 @@ ROLE_LABELS = {
     "unit_member": _l("帮扶单位成员"),
     "clerk": _l("展位店员"),
     "staff": _l("县扶贫办"),
+    "producer": _l("生产经营主体"),
+    "village_admin": _l("村信息管理员"),
 }
 
 
@@ -171,12 +172,12 @@ class InviteForm(FlaskForm):
     email = StringField(
         _l("邮箱"),
         validators=[
-            _required,
+            REQUIRED,
             Length(max=255, message=_l("最多 255 个字。")),
             Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("请输入有效的邮箱地址。")),
         ],
     )
-    name = StringField(_l("姓名"), validators=[_required, Length(max=64, message=_l("最多 64 个字。"))])
+    name = StringField(_l("姓名"), validators=[REQUIRED, Length(max=64, message=_l("最多 64 个字。"))])
     role = SelectField(_l("角色"), choices=[SelectChoice(k, v) for k, v in ROLE_LABELS.items()])
 
 
@@ -185,7 +186,7 @@ class RoleForm(FlaskForm):
 
 
 class ProductForm(FlaskForm):
-    name = StringField(_l("商品名称"), validators=[_required, Length(max=128, message=_l("最多 128 个字。"))])
+    name = StringField(_l("商品名称"), validators=[REQUIRED, Length(max=128, message=_l("最多 128 个字。"))])
     subtitle = StringField(_l("一句话介绍"), validators=[Optional(), Length(max=255, message=_l("最多 255 个字。"))])
     description = TextAreaField(
         _l("详细介绍"), validators=[Optional(), Length(max=5000, message=_l("最多 5000 个字。"))]
@@ -207,18 +208,18 @@ class SkuForm(FlaskForm):
     code = StringField(
         _l("商品编码"),
         validators=[
-            _required,
+            REQUIRED,
             Regexp(r"^[A-Za-z0-9-]{2,32}$", message=_l("2 到 32 位字母、数字或连字符，例如 XFMJ-5。")),
         ],
     )
-    name = StringField(_l("规格名称"), validators=[_required, Length(max=64, message=_l("最多 64 个字。"))])
-    unit = StringField(_l("单位"), default="箱", validators=[_required, Length(max=16, message=_l("最多 16 个字。"))])
+    name = StringField(_l("规格名称"), validators=[REQUIRED, Length(max=64, message=_l("最多 64 个字。"))])
+    unit = StringField(_l("单位"), default="箱", validators=[REQUIRED, Length(max=16, message=_l("最多 16 个字。"))])
     net_weight_g = IntegerField(
         _l("净重（克）"),
         default=0,
         validators=[Optional(), NumberRange(min=0, max=1_000_000, message=_l("净重应在 0 到 1000000 克之间。"))],
     )
-    price = StringField(_l("价格（元）"), validators=[_required, _yuan])
+    price = StringField(_l("价格（元）"), validators=[REQUIRED, YUAN])
     stock = IntegerField(
         _l("初始库存"),
         default=0,

@@ -24,7 +24,7 @@ def households():
 @bp.get("/households/<int:household_id>")
 @role_required(roles.STAFF)
 def household(household_id: int):
-    found = services.household_for_staff(household_id, current_actor())
+    found = services.household_with_personal_data(household_id, current_actor())
     if found is None:
         abort(404)
     return render_template("admin/household.html", household=found)

@@ -6,7 +6,8 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, DateField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
-_required = DataRequired(message=_l("请填写此项。"))
+from app.forms import REQUIRED
+
 _yuan = Regexp(r"^\d{1,9}(\.\d{1,2})?$", message=_l("请输入金额，例如 50000 或 50000.00。"))
 _mobile = Regexp(r"^1[3-9]\d{9}$", message=_l("请输入 11 位手机号码。"))
 
@@ -30,18 +31,18 @@ def _choices(labels: dict) -> list[SelectChoice]:
 
 
 class UnitForm(FlaskForm):
-    name = StringField(_l("单位名称"), validators=[_required, Length(max=128, message=_l("最多 128 个字。"))])
+    name = StringField(_l("单位名称"), validators=[REQUIRED, Length(max=128, message=_l("最多 128 个字。"))])
     kind = SelectField(_l("单位类型"), choices=_choices(UNIT_KIND_LABELS))
     credit_code = StringField(
         _l("统一社会信用代码"),
         validators=[
-            _required,
+            REQUIRED,
             Regexp(r"^[0-9A-Za-z]{18}$", message=_l("应为 18 位数字或大写字母，见营业执照或登记证书。")),
         ],
     )
-    contact_name = StringField(_l("联系人"), validators=[_required, Length(max=64, message=_l("最多 64 个字。"))])
-    contact_phone = StringField(_l("联系电话"), validators=[_required, _mobile])
-    address = StringField(_l("单位地址"), validators=[_required, Length(max=255, message=_l("最多 255 个字。"))])
+    contact_name = StringField(_l("联系人"), validators=[REQUIRED, Length(max=64, message=_l("最多 64 个字。"))])
+    contact_phone = StringField(_l("联系电话"), validators=[REQUIRED, _mobile])
+    address = StringField(_l("单位地址"), validators=[REQUIRED, Length(max=255, message=_l("最多 255 个字。"))])
 
 
 class PledgeForm(FlaskForm):
@@ -52,12 +53,12 @@ class PledgeForm(FlaskForm):
             NumberRange(min=2015, max=2100, message=_l("请填写四位年份。")),
         ],
     )
-    amount = StringField(_l("承诺采购金额（元）"), validators=[_required, _yuan])
+    amount = StringField(_l("承诺采购金额（元）"), validators=[REQUIRED, _yuan])
     on_leaderboard = BooleanField(_l("在公开的帮扶单位榜上显示本单位"))
 
 
 class MemberForm(FlaskForm):
-    email = StringField(_l("同事的账号邮箱"), validators=[_required, Length(max=255, message=_l("最多 255 个字。"))])
+    email = StringField(_l("同事的账号邮箱"), validators=[REQUIRED, Length(max=255, message=_l("最多 255 个字。"))])
     role = SelectField(_l("角色"), choices=_choices(MEMBER_ROLE_LABELS))
 
 
@@ -91,7 +92,7 @@ class UploadForm(FlaskForm):
 
 class PlannedDeliveryForm(FlaskForm):
     planned_on = DateField(_l("计划交付日期"), validators=[DataRequired(message=_l("请选择日期。"))])
-    address = StringField(_l("交付地址"), validators=[_required, Length(max=255, message=_l("最多 255 个字。"))])
+    address = StringField(_l("交付地址"), validators=[REQUIRED, Length(max=255, message=_l("最多 255 个字。"))])
     recipient = StringField(_l("收货人"), validators=[Optional(), Length(max=64, message=_l("最多 64 个字。"))])
     mobile = StringField(_l("收货人手机"), validators=[Optional(), _mobile])
 
@@ -101,6 +102,6 @@ class ReasonForm(FlaskForm):
 
 
 class DeliveryForm(FlaskForm):
-    recipient = StringField(_l("收货人"), validators=[_required, Length(max=64, message=_l("最多 64 个字。"))])
-    mobile = StringField(_l("收货人手机"), validators=[_required, _mobile])
-    address = StringField(_l("交付地址"), validators=[_required, Length(max=255, message=_l("最多 255 个字。"))])
+    recipient = StringField(_l("收货人"), validators=[REQUIRED, Length(max=64, message=_l("最多 64 个字。"))])
+    mobile = StringField(_l("收货人手机"), validators=[REQUIRED, _mobile])
+    address = StringField(_l("交付地址"), validators=[REQUIRED, Length(max=255, message=_l("最多 255 个字。"))])

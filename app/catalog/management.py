@@ -7,7 +7,6 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from PIL import Image, UnidentifiedImageError
 from sqlalchemy import select, update
 
 from app.audit.services import Actor, record
@@ -15,11 +14,10 @@ from app.catalog.models import Category, Certification, Product, ProductImage, S
 from app.catalog.refusals import CatalogueError
 from app.extensions import db
 from app.models_base import rows_changed
+from app.pictures import MAX_BYTES, PictureRejected, reencoded_jpeg
 from app.registry.models import Producer
 from app.storage import storage
 
-MAX_IMAGE_BYTES = 3 * 1024 * 1024
-IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 MAX_IMAGE_SIDE = 1600
 
 
@@ -83,22 +81,11 @@ def store_picture(slug: str, jpeg: bytes) -> str:
 def add_image(product: Product, data: bytes, alt: str, actor: Actor) -> ProductImage:
     """A product photo: a real JPEG, PNG or WebP under the size limit, re-encoded and resized,
     so nothing but pixels from the upload reaches the media storage."""
-    if len(data) > MAX_IMAGE_BYTES:
-        raise CatalogueError("image_too_large", mb=MAX_IMAGE_BYTES // 1024 // 1024)
     try:
-        with Image.open(io.BytesIO(data)) as probe:
-            kind = probe.format
-            probe.verify()
-        if kind not in IMAGE_FORMATS:
-            raise CatalogueError("image_format")
-        with Image.open(io.BytesIO(data)) as opened:
-            picture = opened.convert("RGB")
-            picture.thumbnail((MAX_IMAGE_SIDE, MAX_IMAGE_SIDE))
-            jpeg = io.BytesIO()
-            picture.save(jpeg, "JPEG", quality=85, optimize=True)
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
-        raise CatalogueError("image_unreadable") from exc
-    relative = store_picture(product.slug, jpeg.getvalue())
+        jpeg = reencoded_jpeg(data, MAX_IMAGE_SIDE)
+    except PictureRejected as exc:
+        raise CatalogueError(f"image_{exc.reason}", mb=MAX_BYTES // 1024 // 1024) from exc
+    relative = store_picture(product.slug, jpeg)
     image = ProductImage(
         product_id=product.id, path=relative, alt=alt.strip()[:128] or product.name, sort_order=len(product.images)
     )

@@ -16,6 +16,7 @@ from app.demo.booths import seed_booths
 from app.demo.lots import seed_lots
 from app.demo.pictures import draw_product_picture
 from app.demo.sales import seed_sales
+from app.demo.settlement import seed_settlement
 from app.demo.units import seed_units
 from app.domain import roles
 from app.domain.identity import id_check_char
@@ -75,6 +76,7 @@ def seed_demo(scale_name: str, today: date) -> SeedReport:
     booths, booth_sales = seed_booths(today)
     report.count("booths", booths)
     report.count("booth_sales", booth_sales)
+    report.count("statements", seed_settlement(today, report.credentials))
     if report.created.get("order_lines"):
         _settle_bulk_load()
     return report
@@ -182,6 +184,7 @@ def _household_row(rng: random.Random, registration_no: str, village_id: int) ->
         members=rng.randint(1, 6),
         status="lifted" if lifted else "registered",
         lifted_on=date(rng.choice((2017, 2018, 2019, 2020)), rng.randint(1, 12), 1) if lifted else None,
+        group_name=f"{rng.randint(1, 8)}组",
     )
 
 

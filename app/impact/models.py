@@ -2,14 +2,14 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, ForeignKeyConstraint, Index, String, UniqueConstraint, event, text
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import CheckConstraint, ForeignKey, ForeignKeyConstraint, Index, String, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import Model
-from app.models_base import utcnow
+from app.models_base import AppendOnly, utcnow
 
 
-class Attribution(Model):
+class Attribution(AppendOnly, Model):
     """One share of a sale or refund. The order, producer, household and link copied onto each
     row for reporting are held to their source by two composite foreign keys (line → its order
     and producer, link → its household and producer): stronger than a key per column, and three
@@ -48,18 +48,6 @@ class Attribution(Model):
         ),
         CheckConstraint("(benefit_link_id IS NULL) = (household_id IS NULL)", name="household_has_link"),
     )
-
-
-class LedgerIsAppendOnly(Exception):
-    pass
-
-
-@event.listens_for(Session, "before_flush")
-def _refuse_ledger_edits(session, _context, _instances):
-    # The ledger is evidence: an update or delete would silently rewrite history.
-    for obj in list(session.dirty) + list(session.deleted):
-        if isinstance(obj, Attribution) and (obj in session.deleted or session.is_modified(obj)):
-            raise LedgerIsAppendOnly("attribution rows are never changed; add a correcting row instead")
 
 
 class _RolledUp:

@@ -1,15 +1,24 @@
 """What the ledger says about an order, in words a public page may show (masked names only)."""
 
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
 
 from sqlalchemy import func
 from sqlalchemy.orm import selectinload
 
+from app.clock import COUNTY_TZ
 from app.domain.identity import mask_name
 from app.extensions import db
 from app.impact.models import Attribution, LedgerMonth
 from app.orders.models import Order
 from app.registry.models import BenefitLink, Household, Producer, Township, Village
+
+
+def day_bound(day: date) -> datetime:
+    """The moment the county's ``day`` begins, to compare with the ledger's booked times."""
+    moment = datetime.combine(day, time.min, COUNTY_TZ)
+    # SQLite keeps naive UTC; PostgreSQL compares aware timestamps itself.
+    return moment.astimezone(UTC).replace(tzinfo=None) if db.engine.dialect.name == "sqlite" else moment
 
 
 @dataclass(frozen=True)

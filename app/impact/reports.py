@@ -5,17 +5,18 @@ The report query is kept apart from its HTML, chart and spreadsheet formatters.
 """
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import CompoundSelect, Select, case, func, null, or_, select, union_all
 
 from app.bulk.models import PurchaseIntent, SupportingUnit
 from app.catalog.models import Product
-from app.clock import COUNTY_TZ, month_start, next_month_start
+from app.clock import month_start, next_month_start
 from app.domain.identity import mask_name
 from app.events.models import Event
 from app.extensions import db
 from app.impact.models import Attribution, LedgerDay, LedgerMonth
+from app.impact.queries import day_bound
 from app.orders.models import Order, OrderLine
 from app.pos.models import Booth, BoothSale
 from app.registry.models import Household, Producer, Township, Village
@@ -72,9 +73,9 @@ def ledger_filter_clauses(filters: ReportFilters) -> list:
     """WHERE clauses on the ledger for a set of report filters."""
     clauses = []
     if filters.start:
-        clauses.append(Attribution.created_at >= _bound(filters.start))
+        clauses.append(Attribution.created_at >= day_bound(filters.start))
     if filters.end:
-        clauses.append(Attribution.created_at < _bound(filters.end + timedelta(days=1)))
+        clauses.append(Attribution.created_at < day_bound(filters.end + timedelta(days=1)))
     for column, value in (
         (Attribution.township_id, filters.township_id),
         (Attribution.village_id, filters.village_id),
@@ -85,12 +86,6 @@ def ledger_filter_clauses(filters: ReportFilters) -> list:
         if value is not None:
             clauses.append(column == value)
     return clauses
-
-
-def _bound(day: date) -> datetime:
-    moment = datetime.combine(day, time.min, COUNTY_TZ)
-    # SQLite keeps naive UTC; PostgreSQL compares aware timestamps itself.
-    return moment.astimezone(UTC).replace(tzinfo=None) if db.engine.dialect.name == "sqlite" else moment
 
 
 def _dimension_clauses(rollup, filters: ReportFilters) -> list:

@@ -25,6 +25,7 @@ SCHEDULE = (
     (scheduled.nightly_ledger_check, {"cron": "30 18 * * *"}, _l("每天 %(time)s", time="02:30")),
     # Office hours, so the mail is read the same morning.
     (scheduled.warn_expiring_certifications, {"cron": "0 0 * * *"}, _l("每天 %(time)s", time="08:00")),
+    (scheduled.remind_overdue_payouts, {"cron": "5 0 * * *"}, _l("每天 %(time)s", time="08:05")),
 )
 
 

@@ -12,13 +12,15 @@ from app.catalog.models import Certification, Product
 from app.clock import today
 from app.domain import roles
 from app.extensions import db
-from app.impact.ledger_check import find_discrepancies
 from app.jobs.exports import requeue_stalled_exports
 from app.jobs.runs import recorded
 from app.orders.services import expire_orders, get_order
 from app.outbox.services import mail_user, sweep_outbox
 from app.payments.gateway import gateway_from_config
 from app.payments.services import cancel_open_intents
+from app.settlement.book_check import find_all
+from app.settlement.queries import overdue_lines, users_of
+from app.settlement.scope import scope_of
 
 SCHEDULER = Actor(None, "scheduler")
 
@@ -81,13 +83,37 @@ def warn_expiring_certifications() -> dict:
 @recorded
 def nightly_ledger_check() -> dict:
     """`verify-ledger` every night; any discrepancy is mailed to staff."""
-    found = [d.describe() for d in find_discrepancies()]
+    found = [d.describe() for d in find_all()]
     if found:
         day = today()
         for user in _staff():
             mail_user(user, "ledger_discrepancy", f"ledger_discrepancy:{day}:{user.id}", found=found, today=day)
         db.session.commit()
     return {"discrepancies": len(found), "problems": len(found)}
+
+
+@recorded
+def remind_overdue_payouts() -> dict:
+    """Mail each producer account and village administrator the household payouts still owed
+    past the due days: theirs only, once per county day."""
+    overdue = overdue_lines(current_app.config["PAYOUT_DUE_DAYS"])
+    day = today()
+    mailed = 0
+    for user in users_of(roles.PRODUCER) + users_of(roles.VILLAGE_ADMIN):
+        villages = scope_of(user).village_ids
+        theirs = [o for o in overdue if o.producer_id == user.producer_id or o.village_id in villages]
+        if theirs:
+            mail_user(
+                user,
+                "payouts_overdue",
+                f"payouts_overdue:{day}:{user.id}",
+                lines=theirs,
+                days=current_app.config["PAYOUT_DUE_DAYS"],
+                today=day,
+            )
+            mailed += 1
+    db.session.commit()
+    return {"overdue_lines": len(overdue), "mailed": mailed}
 
 
 @recorded

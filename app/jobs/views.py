@@ -21,6 +21,7 @@ JOB_NAMES = {
     "purge_expired_exports": _l("清理过期的导出文件"),
     "expire_contracts": _l("合同交付期满未交付则过期"),
     "nightly_ledger_check": _l("夜间账目核对"),
+    "remind_overdue_payouts": _l("到户发放逾期提醒"),
     "warn_expiring_certifications": _l("扶贫产品认定到期提醒"),
 }
 OUTCOMES = {"running": _l("运行中"), "ok": _l("正常"), "problem": _l("发现问题"), "failed": _l("失败")}

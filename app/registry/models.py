@@ -1,5 +1,6 @@
 """Registry models. Household personal fields are read only through staff-checked code paths."""
 
+import secrets
 from datetime import date, datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
@@ -38,6 +39,13 @@ class Village(Model):
     __table_args__ = (db.UniqueConstraint("township_id", "name", name="uq_villages_township_name"),)
 
 
+CHECK_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud and typed on a phone
+
+
+def new_check_code() -> str:
+    return "".join(secrets.choice(CHECK_CODE_ALPHABET) for _ in range(10))
+
+
 class Household(Model):
     """A registered poor household (建档立卡贫困户); head_name, id_number and phone are personal data."""
 
@@ -51,6 +59,12 @@ class Household(Model):
     members: Mapped[int] = mapped_column(default=1)
     status: Mapped[str] = mapped_column(String(16), default="registered")
     lifted_on: Mapped[date | None]
+    # 村民小组: printed on the village's public notice beside the masked name, so neighbours
+    # can tell two 李* apart without the notice naming anyone.
+    group_name: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    # Printed on the household's payout slip: with it the household checks its own figures on
+    # the public notice page without an account. Random, so it says nothing about the household.
+    check_code: Mapped[str] = mapped_column(String(12), unique=True, default=new_check_code)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     village: Mapped[Village] = relationship()
@@ -109,3 +123,18 @@ class BenefitLink(Model):
         CheckConstraint("valid_to IS NULL OR valid_to >= valid_from", name="valid_range"),
         Index("ix_benefit_links_producer_valid", "producer_id", "valid_from"),
     )
+
+
+class VillageAssignment(Model):
+    """A village information administrator's villages: the only households whose personal data
+    and payouts they see."""
+
+    __tablename__ = "village_assignments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    village_id: Mapped[int] = mapped_column(ForeignKey("villages.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    village: Mapped[Village] = relationship()
+
+    __table_args__ = (UniqueConstraint("user_id", "village_id", name="uq_village_assignments_user_village"),)

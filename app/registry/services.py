@@ -66,13 +66,19 @@ def confirm_import(token: str, actor: Actor) -> importer.ImportPreview:
     return result
 
 
-def household_for_staff(household_id: int, actor: Actor) -> Household | None:
-    """A household with its personal data, for county staff; the read is audited. Commits."""
-    household = db.session.execute(
+def household_with_personal_data(
+    household_id: int, actor: Actor, within_villages: frozenset[int] | None = None
+) -> Household | None:
+    """A household with its personal data, for county staff (any household) or a village
+    administrator (``within_villages``: theirs only); the read is audited. Commits."""
+    query = (
         select(Household)
         .where(Household.id == household_id)
         .options(joinedload(Household.village).joinedload(Village.township))
-    ).scalar_one_or_none()
+    )
+    if within_villages is not None:
+        query = query.where(Household.village_id.in_(sorted(within_villages)))
+    household = db.session.execute(query).scalar_one_or_none()
     if household is None:
         return None
     record(actor, "view_household", "household", household.registration_no)

@@ -9,7 +9,7 @@ from app.extensions import db
 from tests import factories
 from tests.pos.fixtures import sale, sync
 
-OUTSIDERS = (roles.CONSUMER, roles.UNIT_MEMBER, roles.CLERK)
+OUTSIDERS = (roles.CONSUMER, roles.UNIT_MEMBER, roles.CLERK, roles.PRODUCER, roles.VILLAGE_ADMIN)
 
 
 @pytest.fixture()
@@ -41,6 +41,8 @@ def back_office(app, fair):
             "category_id": 1,
             "message_id": 1,
             "export_id": 1,
+            "statement_id": 1,
+            "village_id": 1,
         }
         for role in OUTSIDERS:
             factories.user(email=f"matrix-{role}@example.com", role=role)

@@ -7,7 +7,8 @@ from app.catalog.models import Sku
 from app.domain import order_states as states
 from app.domain import payment_states
 from app.extensions import db
-from app.impact.models import Attribution, LedgerIsAppendOnly
+from app.impact.models import Attribution
+from app.models_base import RowsAreAppendOnly
 from app.orders.models import Order, OrderStatusChange
 from app.orders.workflow import set_payment_status, set_status
 from app.outbox.models import OutboxMessage
@@ -143,11 +144,11 @@ def test_the_ledger_refuses_updates_and_deletes(app, buyer, staff, shop):
     with app.app_context():
         row = db.session.execute(db.select(Attribution)).scalars().first()
         row.amount_fen += 1
-        with pytest.raises(LedgerIsAppendOnly):
+        with pytest.raises(RowsAreAppendOnly):
             db.session.flush()
         db.session.rollback()
         db.session.delete(db.session.execute(db.select(Attribution)).scalars().first())
-        with pytest.raises(LedgerIsAppendOnly):
+        with pytest.raises(RowsAreAppendOnly):
             db.session.flush()
         db.session.rollback()
     assert sum(ledger(app).values()) == 7960
