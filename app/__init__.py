@@ -9,6 +9,7 @@ from werkzeug.routing import IntegerConverter
 
 from app import config
 from app.clock import county_time
+from app.domain.identity import mask_name
 from app.domain.money import format_fen
 from app.extensions import babel, bootstrap, cache, csrf, db, login_manager, migrate
 from app.forms import share_wtforms_messages
@@ -109,6 +110,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from app.site import bp as site_bp
     from app.site.operations import time_requests
     from app.site.views import refuse_nul_bytes, refuse_numbers_out_of_range, register_error_pages
+    from app.supply import bp as supply_bp
     from app.trace import bp as trace_bp
 
     for blueprint in (
@@ -125,6 +127,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         bulk_bp,
         jobs_bp,
         settlement_bp,
+        supply_bp,
     ):
         app.register_blueprint(blueprint)
     register_error_pages(app)
@@ -135,6 +138,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.jinja_env.filters["fen"] = format_fen
     app.jinja_env.filters["county_time"] = county_time
+    app.jinja_env.filters["mask"] = mask_name
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["local"] = in_reader_language
     app.jinja_env.filters["spoken"] = spoken
@@ -178,6 +182,7 @@ def _import_models() -> None:
     from app.registry import models as _registry  # noqa: F401
     from app.settlement import models as _settlement  # noqa: F401
     from app.shop import models as _shop  # noqa: F401
+    from app.supply import models as _supply  # noqa: F401
     from app.trace import models as _trace  # noqa: F401
 
 

@@ -7,13 +7,29 @@ from sqlalchemy import func
 
 from app.accounts.models import User
 from app.catalog.models import Certification, Product, ProductImage, Sku
+from app.domain import roles
 from app.domain.identity import is_valid_id_number
 from app.events.models import Event
 from app.extensions import db
 from app.registry.models import BenefitLink, Household, Producer, Township, Village
+from app.settlement.models import Payout, Statement
 from app.storage import storage
 
-MODELS = (Township, Village, Household, Producer, BenefitLink, Product, Sku, Certification, ProductImage, Event, User)
+MODELS = (
+    Township,
+    Village,
+    Household,
+    Producer,
+    BenefitLink,
+    Product,
+    Sku,
+    Certification,
+    ProductImage,
+    Event,
+    User,
+    Statement,
+    Payout,
+)
 
 
 def counts():
@@ -30,7 +46,8 @@ def test_seed_demo_builds_dongkou_and_is_safe_to_run_twice(app, runner, client):
         assert after_first["villages"] == 96
         assert after_first["households"] == 568
         assert after_first["products"] == 16
-        assert {r for (r,) in db.session.execute(db.select(User.role))} == {"consumer", "unit_member", "clerk", "staff"}
+        assert after_first["statements"] == 3 and after_first["payouts"] > 0
+        assert {r for (r,) in db.session.execute(db.select(User.role))} == set(roles.ALL)
         assert all(is_valid_id_number(n) for n in db.session.execute(db.select(Household.id_number)).scalars())
         assert db.session.scalar(db.select(func.count()).select_from(Township).where(Township.name == "高沙镇")) == 1
         images = db.session.execute(db.select(ProductImage.path)).scalars().all()

@@ -88,6 +88,7 @@ SERVICE_MODULES = {
     "seed",
     "sales",
     "booths",
+    "settlement",
     "statements",
     "payouts",
     "assignments",

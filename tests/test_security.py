@@ -81,6 +81,7 @@ def test_no_get_route_changes_anything(app, runner):
             "line_id": db.session.scalar(db.select(text("coalesce(max(id), 1) FROM statement_lines"))),
             "payout_id": db.session.scalar(db.select(text("coalesce(max(id), 1) FROM payouts"))),
             "month": "2026-11",
+            "post_id": 1,
         }
         codes = {
             "/townships/": db.session.scalar(db.select(Township.code).limit(1)),

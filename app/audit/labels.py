@@ -58,6 +58,11 @@ ACTIONS = {
     "assign_producer_account": _l("设为主体账户"),
     "assign_village": _l("设为村信息管理员"),
     "unassign_village": _l("取消负责村"),
+    "post_supply": _l("发布农户待售农产品"),
+    "withdraw_supply": _l("撤回供货发布"),
+    "create_household_producer": _l("农户登记为生产主体"),
+    "list_supply": _l("供货发布上架"),
+    "take_up_supply": _l("帮扶单位对接供货"),
 }
 FIELDS = {
     "status": _l("状态"),
@@ -97,6 +102,10 @@ FIELDS = {
     "confirmed_on": _l("确认日期"),
     "producer_id": _l("生产主体"),
     "village_id": _l("村"),
+    "crop": _l("品名"),
+    "household": _l("农户"),
+    "lot": _l("批次"),
+    "intent": _l("合同"),
     "creates": _l("新增"),
     "updates": _l("更新"),
     "unchanged": _l("未变"),

@@ -61,7 +61,7 @@ def _intent_page(unit, intent, status=200, upload_errors=None, **forms):
         "bulk/intent.html",
         unit=unit,
         intent=intent,
-        skus=queries.grid_skus(),
+        skus=queries.grid_skus({line.sku_id for line in intent.lines}),
         deliveries=queries.deliveries(intent.id),
         documents=documents.documents_of(intent.id),
         terms=TERMS_LABELS,

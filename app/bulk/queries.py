@@ -1,6 +1,6 @@
 """Read-only questions about units: membership, the dashboard, the public leaderboard."""
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -171,13 +171,14 @@ def intent_by_number(number: str) -> PurchaseIntent | None:
     ).scalar_one_or_none()
 
 
-def grid_skus() -> Sequence[Sku]:
-    """Every SKU a unit may order, for the quantity grid."""
+def grid_skus(on_the_contract: Collection[int] = ()) -> Sequence[Sku]:
+    """Every SKU a unit may order, for the quantity grid, and the contract's own: a household's
+    produce taken up from its post (供需对接) is sold by contract only, never in the shop."""
     return (
         db.session.execute(
             db.select(Sku)
             .join(Product)
-            .where(Sku.is_active.is_(True), Product.is_active.is_(True))
+            .where((Sku.is_active.is_(True) & Product.is_active.is_(True)) | Sku.id.in_(list(on_the_contract)))
             .order_by(Product.township_id, Product.id, Sku.price_fen)
             .options(selectinload(Sku.product).selectinload(Product.township))
         )

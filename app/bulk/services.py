@@ -125,6 +125,13 @@ class IntentDraft:
 
 def create_intent(unit: SupportingUnit, draft: IntentDraft, actor: Actor) -> PurchaseIntent:
     """A draft contract for the unit; its number is fixed now and printed on every document. Commits."""
+    intent = new_intent(unit, draft, actor)
+    db.session.commit()
+    return intent
+
+
+def new_intent(unit: SupportingUnit, draft: IntentDraft, actor: Actor) -> PurchaseIntent:
+    """``create_intent`` inside the caller's transaction. Does not commit."""
     if draft.delivery_to < draft.delivery_from:
         raise UnitError("window_order")
     event_id = None
@@ -149,7 +156,6 @@ def create_intent(unit: SupportingUnit, draft: IntentDraft, actor: Actor) -> Pur
     db.session.flush()
     intent.number = f"DKYX{draft.delivery_from.year}{intent.id:05d}"
     record(actor, "create_intent", "purchase_intent", intent.number, after={"unit": unit.name})
-    db.session.commit()
     return intent
 
 
@@ -165,7 +171,7 @@ def set_lines(intent: PurchaseIntent, quantities: dict[int, int], actor: Actor) 
     unknown = [str(k) for k in quantities if k not in skus]
     if unknown:
         raise UnitError("sku_withdrawn")
-    _replace_lines(intent, {skus[k]: q for k, q in quantities.items() if q > 0})
+    put_lines(intent, {skus[k]: q for k, q in quantities.items() if q > 0})
     record(
         actor,
         "set_intent_lines",
@@ -176,7 +182,8 @@ def set_lines(intent: PurchaseIntent, quantities: dict[int, int], actor: Actor) 
     db.session.commit()
 
 
-def _replace_lines(intent: PurchaseIntent, wanted: dict[Sku, int]) -> None:
+def put_lines(intent: PurchaseIntent, wanted: dict[Sku, int]) -> None:
+    """The contract's lines become ``wanted`` (SKU → quantity) at the agreed prices. Does not commit."""
     intent.lines.clear()
     db.session.flush()
     for sku, quantity in sorted(wanted.items(), key=lambda item: item[0].id):
@@ -193,7 +200,7 @@ def import_lines(intent: PurchaseIntent, rows: list[UploadRow], actor: Actor) ->
     totals: dict[Sku, int] = {}
     for row in rows:
         totals[skus[row.sku_code]] = totals.get(skus[row.sku_code], 0) + row.quantity
-    _replace_lines(intent, totals)
+    put_lines(intent, totals)
     planned = sorted({(r.delivery_date, r.address) for r in rows if r.delivery_date and r.address})
     if planned:
         intent.deliveries.clear()

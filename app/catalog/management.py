@@ -166,6 +166,13 @@ def _producer_and_category(draft: ProductDraft) -> Producer:
 
 def create_product(draft: ProductDraft, actor: Actor) -> Product:
     """A new product of a producer, in the producer's township; not on sale until it has a SKU. Commits."""
+    product = new_product(draft, actor)
+    db.session.commit()
+    return product
+
+
+def new_product(draft: ProductDraft, actor: Actor) -> Product:
+    """``create_product`` inside the caller's transaction. Does not commit."""
     producer = _producer_and_category(draft)
     slug = f"p-{secrets.token_hex(4)}"
     product = Product(
@@ -180,7 +187,6 @@ def create_product(draft: ProductDraft, actor: Actor) -> Product:
     db.session.add(product)
     db.session.flush()
     record(actor, "create_product", "product", slug, after={"name": product.name, "producer": producer.name})
-    db.session.commit()
     return product
 
 
@@ -215,6 +221,14 @@ class SkuDraft:
 
 
 def add_sku(product: Product, draft: SkuDraft, actor: Actor) -> Sku:
+    """Commits."""
+    sku = new_sku(product, draft, actor)
+    db.session.commit()
+    return sku
+
+
+def new_sku(product: Product, draft: SkuDraft, actor: Actor) -> Sku:
+    """``add_sku`` inside the caller's transaction. Does not commit."""
     code = draft.code.strip().upper()
     if db.session.scalar(select(Sku.id).where(Sku.code == code)):
         raise CatalogueError("sku_code_taken", code=code)
@@ -241,7 +255,6 @@ def add_sku(product: Product, draft: SkuDraft, actor: Actor) -> Sku:
         code,
         after={"product": product.slug, "price_fen": draft.price_fen, "stock": draft.stock},
     )
-    db.session.commit()
     return sku
 
 

@@ -14,6 +14,7 @@ from app.impact.forms import ReportFilterForm
 from app.jobs.web import start as start_export
 from app.registry.queries import all_townships
 from app.replica import reading_from_replica, replica_as_of
+from app.settlement.queries import paid_out_total
 
 DIMENSION_LABELS = {
     "township": _l("乡镇"),
@@ -115,6 +116,8 @@ def _public_figures(event: Event | None) -> dict:
         "event": event.name if event else None,
         "sales_fen": total.sales_fen,
         "attributed_fen": total.attributed_fen,
+        # Payouts are not made per event: what reached households is a county-wide figure.
+        "paid_out_fen": None if event else paid_out_total(),
         "households": total.households,
         "people": total.people,
         "villages": total.villages,

@@ -460,3 +460,8 @@ def producer_accounts() -> list[tuple[User, Producer]]:
             select(User, Producer).join(Producer, Producer.id == User.producer_id).order_by(Producer.name, User.id)
         )
     ]
+
+
+def paid_out_total() -> int:
+    """Everything the payout book says reached households (reversals netted), for public pages."""
+    return int(db.session.scalar(select(func.coalesce(func.sum(Payout.amount_fen), 0))) or 0)

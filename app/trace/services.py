@@ -34,6 +34,13 @@ def _next_code(sku: Sku, harvested_on: date) -> str:
 
 def create_lot(draft: LotDraft, actor: Actor) -> Lot:
     """A lot of one SKU, coded automatically unless staff gave a code. Commits."""
+    lot = new_lot(draft, actor)
+    db.session.commit()
+    return lot
+
+
+def new_lot(draft: LotDraft, actor: Actor) -> Lot:
+    """``create_lot`` inside the caller's transaction. Does not commit."""
     sku = db.session.execute(select(Sku).where(Sku.code == draft.sku_code.strip())).scalar_one_or_none()
     if sku is None:
         raise LotError("unknown_sku", code=draft.sku_code)
@@ -61,5 +68,4 @@ def create_lot(draft: LotDraft, actor: Actor) -> Lot:
         code,
         after={"sku": sku.code, "harvested_on": draft.harvested_on, "quantity": draft.quantity},
     )
-    db.session.commit()
     return lot

@@ -102,7 +102,10 @@ def primary_and_standby():
 def _caught_up(primary_url: str, standby_url: str) -> None:
     primary, standby = create_engine(primary_url), create_engine(standby_url)
     with primary.connect() as conn:
-        target = conn.scalar(text("SELECT pg_current_wal_lsn()"))
+        # The insert position, not pg_current_wal_lsn() (the write position): with
+        # synchronous_commit off the last commit may still be in WAL buffers, behind the write
+        # position, and a standby "caught up" to that would not have it yet.
+        target = conn.scalar(text("SELECT pg_current_wal_insert_lsn()"))
     deadline = time.monotonic() + 30
     with standby.connect() as conn:
         while conn.scalar(text("SELECT pg_last_wal_replay_lsn() >= CAST(:t AS pg_lsn)"), {"t": target}) is not True:

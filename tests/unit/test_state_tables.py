@@ -3,7 +3,7 @@ except the final ones, and the setters' checks refuse what the tables refuse."""
 
 import pytest
 
-from app.domain import intent_states, order_states, payment_states
+from app.domain import intent_states, order_states, payment_states, statement_states, supply_states
 from app.domain.transitions import ForbiddenTransition
 
 TABLES = [
@@ -14,6 +14,8 @@ TABLES = [
     ),
     (payment_states.TRANSITIONS, {payment_states.REFUNDED}),
     (payment_states.ATTEMPT_TRANSITIONS, {payment_states.ATTEMPT_SUCCEEDED}),
+    (statement_states.TRANSITIONS, {statement_states.PAID}),
+    (supply_states.TRANSITIONS, {supply_states.LISTED, supply_states.TAKEN, supply_states.WITHDRAWN}),
 ]
 
 
@@ -42,3 +44,24 @@ def test_a_late_success_after_a_cancel_still_counts_but_a_success_is_final():
     payment_states.check_attempt_transition(payment_states.ATTEMPT_CANCELED, payment_states.ATTEMPT_SUCCEEDED)
     with pytest.raises(ForbiddenTransition):
         payment_states.check_attempt_transition(payment_states.ATTEMPT_SUCCEEDED, payment_states.ATTEMPT_CANCELED)
+
+
+def test_a_statement_is_confirmed_before_it_is_paid_and_never_goes_back():
+    statement_states.check_transition(statement_states.DRAFT, statement_states.CONFIRMED)
+    statement_states.check_transition(statement_states.CONFIRMED, statement_states.PAID)
+    for current, wanted in (
+        (statement_states.DRAFT, statement_states.PAID),
+        (statement_states.CONFIRMED, statement_states.DRAFT),
+        (statement_states.PAID, statement_states.CONFIRMED),
+    ):
+        with pytest.raises(ForbiddenTransition) as refused:
+            statement_states.check_transition(current, wanted)
+        assert refused.value.machine == "statement"
+    assert statement_states.PAYABLE == {statement_states.CONFIRMED, statement_states.PAID}
+
+
+def test_a_supply_post_ends_one_way_only():
+    for end in (supply_states.LISTED, supply_states.TAKEN, supply_states.WITHDRAWN):
+        supply_states.check_transition(supply_states.OPEN, end)
+        with pytest.raises(ForbiddenTransition):
+            supply_states.check_transition(end, supply_states.OPEN)
