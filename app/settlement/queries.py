@@ -8,7 +8,7 @@ from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from app.accounts.models import User
-from app.clock import county_date
+from app.clock import county_date, today
 from app.domain import roles
 from app.domain import statement_states as states
 from app.domain.identity import mask_name
@@ -41,6 +41,17 @@ class LineView:
     village: str
     balance: Balance
     overdue: bool
+
+    @property
+    def owed_days(self) -> int | None:
+        return owed_days(self.line.statement, self.balance)
+
+
+def owed_days(statement: Statement, balance: Balance) -> int | None:
+    """For how many county days a line has been owed since its statement was confirmed."""
+    if statement.confirmed_at is None or balance.outstanding_fen <= 0:
+        return None
+    return (today() - county_date(statement.confirmed_at)).days
 
 
 def _overdue(statement: Statement, balance: Balance, due_days: int, now: datetime) -> bool:
@@ -93,6 +104,10 @@ class HouseholdLine:
     balance: Balance
     overdue: bool
     payouts: list[tuple[Payout, PayoutConfirmation | None]]
+
+    @property
+    def owed_days(self) -> int | None:
+        return owed_days(self.statement, self.balance)
 
 
 def household_lines(household: Household, due_days: int) -> list[HouseholdLine]:
@@ -342,6 +357,11 @@ class VillageHousehold:
     household: Household
     owed_fen: int
     overdue: bool
+    owed_since: datetime | None  # the oldest confirmation among what is still owed
+
+    @property
+    def owed_days(self) -> int | None:
+        return None if self.owed_since is None else (today() - county_date(self.owed_since)).days
 
 
 def villages_households(scope: Scope, due_days: int) -> list[tuple[Village, list[VillageHousehold]]]:
@@ -363,14 +383,15 @@ def villages_households(scope: Scope, due_days: int) -> list[tuple[Village, list
             Household,
             func.sum(positive).label("owed"),
             func.sum(case((lines.c.confirmed_at < cutoff, positive), else_=0)).label("overdue"),
+            func.min(case((lines.c.outstanding > 0, lines.c.confirmed_at), else_=None)).label("owed_since"),
         )
         .join(lines, lines.c.household_id == Household.id)
         .where(Household.village_id.in_(sorted(scope.village_ids)))
         .group_by(Household.id)
     ).all()
     by_village: dict[int, list[VillageHousehold]] = {v.id: [] for v in villages}
-    for household, owed, overdue in rows:
-        by_village[household.village_id].append(VillageHousehold(household, int(owed or 0), bool(overdue)))
+    for household, owed, overdue, since in rows:
+        by_village[household.village_id].append(VillageHousehold(household, int(owed or 0), bool(overdue), since))
     for households in by_village.values():
         households.sort(key=lambda h: (-h.owed_fen, h.household.group_name, h.household.id))
     return [(v, by_village[v.id]) for v in villages]

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts.access import current_actor, role_required
+from app.clock import today
 from app.domain import roles
 from app.domain.transitions import ForbiddenTransition
 from app.extensions import db
@@ -57,7 +58,7 @@ def _statement_page(statement_id: int, pay_form=None, status: int = 200):
         "settlement/statement.html",
         statement=statement,
         lines=lines,
-        pay_form=pay_form or PayStatementForm(),
+        pay_form=pay_form or PayStatementForm(paid_on=today()),
         staff=True,
     ), status
 
