@@ -12,7 +12,7 @@ import time
 from sqlalchemy import func, insert, select
 
 from app import create_app
-from app.catalog.models import Product, Sku
+from app.catalog.models import Product, Sku, index_products
 from app.extensions import db
 
 SEARCHES = ["蜜橘", "橘子", "miju", "mandarin", "洞口 橘", "茶油"]
@@ -59,6 +59,8 @@ def _grow(app) -> int:
             )
         db.session.execute(insert(Product), rows)
         ids = db.session.execute(select(Product.id).where(Product.slug.like("bench-%"))).scalars().all()
+        # Inserted below the ORM, so their search terms are written here, as the app would.
+        index_products(db.session.connection(), list(ids))
         db.session.execute(
             insert(Sku),
             [

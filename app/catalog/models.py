@@ -3,10 +3,22 @@
 from datetime import date, datetime
 from typing import Optional
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, event
+from sqlalchemy import (
+    CheckConstraint,
+    Connection,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    delete,
+    event,
+    insert,
+    inspect,
+    select,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.catalog.search import search_text
+from app.catalog.search import document_terms, search_text
 from app.extensions import Model
 from app.models_base import utcnow
 from app.registry.models import Producer, Township, Village
@@ -135,3 +147,48 @@ class StockAdjustment(Model):
 @event.listens_for(Product, "before_update")
 def _index_for_search(_mapper, _connection, product: Product) -> None:
     product.search_text = search_text(product.name, product.subtitle, english=(product.name_en, product.subtitle_en))
+
+
+class ProductTerm(Model):
+    """One search term of a product (app.catalog.search): the index a search reads instead of
+    every product's texts."""
+
+    __tablename__ = "product_terms"
+    term: Mapped[str] = mapped_column(String(8), primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"), primary_key=True, index=True)
+
+
+SEARCHED = ("name", "subtitle", "search_text", "producer_id", "township_id")
+
+
+def index_products(connection: Connection, product_ids: list[int]) -> None:
+    """Write these products' search terms afresh from their stored texts and their producer's and
+    township's names, on the caller's connection and in its transaction."""
+    for start in range(0, len(product_ids), 500):
+        ids = product_ids[start : start + 500]
+        rows = connection.execute(
+            select(Product.id, Product.name, Product.subtitle, Product.search_text, Producer.name, Township.name)
+            .join(Producer, Producer.id == Product.producer_id)
+            .join(Township, Township.id == Product.township_id)
+            .where(Product.id.in_(ids))
+        ).all()
+        connection.execute(delete(ProductTerm).where(ProductTerm.product_id.in_(ids)))
+        values = [{"term": term, "product_id": row[0]} for row in rows for term in document_terms(*row[1:])]
+        if values:
+            connection.execute(insert(ProductTerm), values)
+
+
+@event.listens_for(Product, "after_insert")
+@event.listens_for(Product, "after_update")
+def _write_terms(_mapper, connection: Connection, product: Product) -> None:
+    state = inspect(product)
+    if state.attrs.id.history.added or any(state.attrs[key].history.has_changes() for key in SEARCHED):
+        index_products(connection, [product.id])
+
+
+@event.listens_for(Producer, "after_update")
+def _producer_renamed(_mapper, connection: Connection, producer: Producer) -> None:
+    # Its products are found by its name too.
+    if inspect(producer).attrs.name.history.has_changes():
+        ids = connection.scalars(select(Product.id).where(Product.producer_id == producer.id)).all()
+        index_products(connection, list(ids))

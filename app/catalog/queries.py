@@ -3,11 +3,11 @@
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import exists, or_
-from sqlalchemy.orm import aliased, joinedload, selectinload
+from sqlalchemy import exists, func, or_, select
+from sqlalchemy.orm import aliased, defer, joinedload, selectinload
 
-from app.catalog.models import Category, Certification, Product, StockAdjustment
-from app.catalog.search import query_words
+from app.catalog.models import Category, Certification, Product, ProductTerm, StockAdjustment
+from app.catalog.search import query_words, word_terms
 from app.extensions import db
 from app.registry.models import Producer, Township
 
@@ -26,6 +26,9 @@ SORTS = ("featured", "price_asc", "price_desc", "newest")
 
 def _list_options():
     return (
+        # A card shows neither: the long texts stay in the database.
+        defer(Product.description),
+        defer(Product.search_text),
         joinedload(Product.township),
         selectinload(Product.images),
         selectinload(Product.certifications),
@@ -44,43 +47,74 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def product_list_query(filters: ProductFilters, today: date):
-    query = db.select(Product).where(Product.is_active.is_(True))
+def _having_terms(terms: set[str]):
+    if len(terms) == 1:
+        return select(ProductTerm.product_id).where(ProductTerm.term == next(iter(terms)))
+    return (
+        select(ProductTerm.product_id)
+        .where(ProductTerm.term.in_(sorted(terms)))
+        .group_by(ProductTerm.product_id)
+        .having(func.count() == len(terms))
+    )
+
+
+def _contains(word: str):
+    # Chinese has no word breaks, so a substring match over the fields a buyer would type
+    # (product, producer, township, and the pinyin, variants and English kept with the
+    # product) is what finds "蜜橘" inside "雪峰蜜橘".
+    pattern = f"%{_escape_like(word)}%"
+    producer_match = exists().where(Producer.id == Product.producer_id, Producer.name.ilike(pattern, escape="\\"))
+    # Its own alias: with the township filter the outer query joins townships too, and the
+    # subquery would otherwise correlate to that join and select from nothing (a 500).
+    named = aliased(Township)
+    township_match = exists().where(named.id == Product.township_id, named.name.ilike(pattern, escape="\\"))
+    return or_(
+        Product.name.ilike(pattern, escape="\\"),
+        Product.subtitle.ilike(pattern, escape="\\"),
+        Product.search_text.ilike(pattern, escape="\\"),
+        producer_match,
+        township_match,
+    )
+
+
+def _matching_ids(filters: ProductFilters, today: date):
+    query = db.select(Product.id).where(Product.is_active.is_(True))
     if filters.township:
         query = query.join(Township, Township.id == Product.township_id).where(Township.code == filters.township)
     if filters.category:
         query = query.join(Category, Category.id == Product.category_id).where(Category.slug == filters.category)
     if filters.certified_only:
         query = query.where(certified_clause(today))
-    for word in query_words(filters.q or ""):
-        # Chinese has no word breaks, so a substring match over the fields a buyer would type
-        # (product, producer, township, and the pinyin, variants and English kept with the
-        # product) is what finds "蜜橘" inside "雪峰蜜橘". Every word must match somewhere.
-        pattern = f"%{_escape_like(word)}%"
-        producer_match = exists().where(Producer.id == Product.producer_id, Producer.name.ilike(pattern, escape="\\"))
-        # Its own alias: with the township filter the outer query joins townships too, and the
-        # subquery would otherwise correlate to that join and select from nothing (a 500).
-        named = aliased(Township)
-        township_match = exists().where(named.id == Product.township_id, named.name.ilike(pattern, escape="\\"))
-        query = query.where(
-            or_(
-                Product.name.ilike(pattern, escape="\\"),
-                Product.subtitle.ilike(pattern, escape="\\"),
-                Product.search_text.ilike(pattern, escape="\\"),
-                producer_match,
-                township_match,
-            )
-        )
+    for n, word in enumerate(query_words(filters.q or "")):
+        having = _having_terms(word_terms(word))
+        if n == 0:
+            # Joined, not IN: the planner then starts from the few matching products instead of
+            # walking every active one in display order (SQLite did: 2.4 ms → 0.6 ms at 5,000).
+            matches = having.subquery()
+            query = query.join(matches, matches.c.product_id == Product.id)
+        else:
+            query = query.where(Product.id.in_(having))
+        if len(word) > 3:
+            # Its first and last three characters are there, but perhaps apart: check the word
+            # itself, on the few products that have both.
+            query = query.where(_contains(word))
     order = {
         "price_asc": (Product.price_from_fen.asc(), Product.id),
         "price_desc": (Product.price_from_fen.desc(), Product.id),
         "newest": (Product.created_at.desc(), Product.id.desc()),
     }.get(filters.sort, (Product.is_featured.desc(), Product.id))
-    return query.options(*_list_options()).order_by(*order)
+    return query.order_by(*order)
 
 
 def list_products(filters: ProductFilters, today: date, page: int, per_page: int):
-    return db.paginate(product_list_query(filters, today), page=page, per_page=per_page, error_out=False)
+    """A page of the products matching ``filters``. The matches are counted and ordered as bare
+    ids, and only the page's products are loaded whole: a search matching hundreds of products
+    then sorts hundreds of narrow rows, not hundreds of products with their long search texts."""
+    pagination = db.paginate(_matching_ids(filters, today), page=page, per_page=per_page, error_out=False)
+    ids = list(pagination.items)
+    loaded = {p.id: p for p in db.session.scalars(select(Product).where(Product.id.in_(ids)).options(*_list_options()))}
+    pagination.items = [loaded[i] for i in ids]
+    return pagination
 
 
 def featured_products(limit: int = 8) -> list[Product]:

@@ -1,7 +1,15 @@
 """What a buyer may type to find a product besides its exact name: everyday variants (橘子, 桔,
 柑 for 橘), pinyin (miju, xfmj), English (mandarin) and the county's name. Kept on each product
 as ``search_text``, written whenever its name or subtitle is, so a search is still one indexed
-query and never a guess at run time."""
+query and never a guess at run time.
+
+Chinese has no spaces between words, so a search matches substrings. To find them without
+reading every product, each product keeps its index terms (``product_terms``): every character,
+and every run of two and of three neighbouring characters, of what a buyer may search it by. A
+word of one or two characters — most Chinese searches (蜜橘, 茶油) — is then exactly one term. A
+longer word is looked up by its first and last three characters, which few products share (the
+pairs of "mandarin" are in most pinyin; "man" and "rin" are not), and those few are checked for
+the word itself."""
 
 import re
 import unicodedata
@@ -73,3 +81,26 @@ def query_words(query: str) -> list[str]:
     and spaces (a Chinese keyboard's) count as their plain forms; letters are matched in lower case."""
     normal = unicodedata.normalize("NFKC", query).lower()
     return [w for w in re.split(r"\s+", normal) if w][:MAX_WORDS]
+
+
+def _runs(text: str) -> list[str]:
+    return [run for run in re.split(r"\s+", unicodedata.normalize("NFKC", text).lower()) if run]
+
+
+def document_terms(*texts: str) -> set[str]:
+    """The index terms of a product's searchable texts: every piece of one, two and three
+    neighbouring characters within each whitespace-free run, in the form searches are matched
+    (NFKC, lower case)."""
+    found: set[str] = set()
+    for run in _runs(" ".join(texts)):
+        for size in (1, 2, 3):
+            found.update(run[i : i + size] for i in range(len(run) - size + 1))
+    return found
+
+
+def word_terms(word: str) -> set[str]:
+    """Terms every product containing ``word`` (a query word, already normalised) has; for a word
+    of up to three characters, exactly the products containing it."""
+    if len(word) <= 3:
+        return {word}
+    return {word[:3], word[-3:]}

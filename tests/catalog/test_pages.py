@@ -173,3 +173,27 @@ def test_language_switch_ignores_unknown_languages_and_foreign_targets(client, s
     response = client.post("/language", data={"lang": "xx", "next": "//evil.example/"})
     assert response.headers["Location"] == "/"
     assert "买洞口好物" in text_of(client.get("/"))
+
+
+def test_the_search_index_follows_every_change_and_checks_longer_words_whole(app, client, shop):
+    from app.catalog.models import Product, ProductTerm
+    from app.registry.models import Producer
+
+    with app.app_context():
+        oil = db.session.scalar(db.select(Product).where(Product.name == "野生山茶油"))
+        # The first and last three letters of "miju" are both in it, but never as "miju".
+        oil.subtitle = "古法压榨 mij iju"
+        mandarin = db.session.scalar(db.select(Product).where(Product.name == "雪峰蜜橘"))
+        mandarin.name = "雪峰冰糖橙"
+        db.session.scalar(db.select(Producer).where(Producer.id == oil.producer_id)).name = "罗溪油茶联合社"
+        db.session.commit()
+        oil_id, mandarin_id = oil.id, mandarin.id
+        assert db.session.scalar(db.select(db.func.count()).where(ProductTerm.product_id == oil_id)) > 10
+    assert "野生山茶油" not in text_of(client.get("/products", query_string={"q": "miju"}))
+    assert "雪峰冰糖橙" not in text_of(client.get("/products", query_string={"q": "蜜橘"}))
+    assert "雪峰冰糖橙" in text_of(client.get("/products", query_string={"q": "糖橙"}))
+    assert "野生山茶油" in text_of(client.get("/products", query_string={"q": "联合社"}))
+    with app.app_context():
+        # The old name's terms went with it.
+        terms = set(db.session.scalars(db.select(ProductTerm.term).where(ProductTerm.product_id == mandarin_id)))
+        assert "糖橙" in terms and "蜜橘" not in terms
