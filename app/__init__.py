@@ -101,7 +101,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from app.api import bp as api_bp
     from app.bulk import bp as bulk_bp
     from app.catalog import bp as catalog_bp
+    from app.delivery import bp as delivery_bp
     from app.impact import bp as impact_bp
+    from app.invoicing import bp as invoicing_bp
     from app.jobs.views import bp as jobs_bp
     from app.payments import bp as payments_bp
     from app.pos import bp as pos_bp
@@ -128,6 +130,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         jobs_bp,
         settlement_bp,
         supply_bp,
+        delivery_bp,
+        invoicing_bp,
     ):
         app.register_blueprint(blueprint)
     register_error_pages(app)
@@ -172,8 +176,10 @@ def _import_models() -> None:
     from app.bulk import models as _bulk  # noqa: F401
     from app.catalog import cache as _catalogue_cache  # noqa: F401
     from app.catalog import models as _catalog  # noqa: F401
+    from app.delivery import models as _delivery  # noqa: F401
     from app.events import models as _events  # noqa: F401
     from app.impact import models as _impact  # noqa: F401
+    from app.invoicing import models as _invoicing  # noqa: F401
     from app.jobs import models as _jobs  # noqa: F401
     from app.orders import models as _orders  # noqa: F401
     from app.outbox import models as _outbox  # noqa: F401

@@ -6,6 +6,7 @@ from babel import support
 from flask import flash, redirect, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from wtforms import SelectChoice
 from wtforms.i18n import messages_path
 from wtforms.validators import DataRequired, Email, Regexp
 
@@ -15,6 +16,11 @@ from app.extensions import db
 REQUIRED = DataRequired(message=_l("请填写此项。"))
 EMAIL = Email(message=_l("请输入有效的邮箱地址，例如 name@example.com。"))
 YUAN = Regexp(r"^\d{1,9}(\.\d{1,2})?$", message=_l("请输入金额，例如 79.60。"))
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as a select's choices."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 @cache

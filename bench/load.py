@@ -24,9 +24,9 @@ REFERENCE_FLOOR = 500
 ADDRESS = {
     "recipient": "基准测试",
     "mobile": "13800000000",
-    "province": "湖南省",
-    "city": "邵阳市",
-    "county": "洞口县",
+    "province": "430000",
+    "city": "430500",
+    "county": "430525",
     "street": "文昌街道 1 号",
     "payment_method": "cod",
     "note": "",

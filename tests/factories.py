@@ -159,9 +159,9 @@ def booth(event_, township_, code=None, clerks=(), allocations=(), opening_float
 ADDRESS = {
     "recipient": "张女士",
     "mobile": "13812345678",
-    "province": "湖南省",
-    "city": "邵阳市",
-    "county": "洞口县",
+    "province": "430000",
+    "city": "430500",
+    "county": "430525",
     "street": "文昌街道雪峰路 18 号",
 }
 

@@ -92,6 +92,7 @@ SERVICE_MODULES = {
     "statements",
     "payouts",
     "assignments",
+    "addresses",
 }
 
 

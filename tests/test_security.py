@@ -82,6 +82,9 @@ def test_no_get_route_changes_anything(app, runner):
             "payout_id": db.session.scalar(db.select(text("coalesce(max(id), 1) FROM payouts"))),
             "month": "2026-11",
             "post_id": 1,
+            "request_id": 1,
+            "address_id": 1,
+            "rule_id": 1,
         }
         codes = {
             "/townships/": db.session.scalar(db.select(Township.code).limit(1)),

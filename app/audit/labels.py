@@ -63,6 +63,11 @@ ACTIONS = {
     "create_household_producer": _l("农户登记为生产主体"),
     "list_supply": _l("供货发布上架"),
     "take_up_supply": _l("帮扶单位对接供货"),
+    "set_delivery_rule": _l("设置运费规则"),
+    "remove_delivery_rule": _l("删除运费规则"),
+    "request_invoice": _l("申请发票"),
+    "issue_invoice": _l("登记开票"),
+    "decline_invoice": _l("不予开票"),
 }
 FIELDS = {
     "status": _l("状态"),
@@ -103,6 +108,8 @@ FIELDS = {
     "producer_id": _l("生产主体"),
     "village_id": _l("村"),
     "crop": _l("品名"),
+    "number": _l("号码"),
+    "region": _l("地区"),
     "household": _l("农户"),
     "lot": _l("批次"),
     "intent": _l("合同"),

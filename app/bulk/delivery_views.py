@@ -7,11 +7,11 @@ from flask_login import login_required
 
 from app.accounts.access import current_actor
 from app.bulk import bp, documents, fulfilment, queries
+from app.bulk.access import my_unit
 from app.bulk.forms import (
     ReasonForm,
 )
 from app.bulk.models import Document, PurchaseIntent
-from app.bulk.views import my_unit
 from app.domain.transitions import ForbiddenTransition
 from app.extensions import db
 from app.storage import send_stored

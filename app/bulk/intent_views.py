@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 
 from app.accounts.access import current_actor
 from app.bulk import bp, documents, queries, services
+from app.bulk.access import my_intent, my_unit
 from app.bulk.forms import (
     TERMS_LABELS,
     IntentForm,
@@ -16,7 +17,6 @@ from app.bulk.forms import (
     UploadForm,
 )
 from app.bulk.upload import check_rows
-from app.bulk.views import my_intent, my_unit
 from app.domain import intent_states
 from app.domain.transitions import ForbiddenTransition
 from app.extensions import db

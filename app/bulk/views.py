@@ -1,12 +1,13 @@
 """A supporting unit's own pages: registering, its dashboard, pledge and members, and the public
 leaderboard (its contracts are in intent_views)."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.accounts.access import current_actor
 from app.bulk import bp, queries, services
+from app.bulk.access import my_unit
 from app.bulk.forms import (
     MEMBER_ROLE_LABELS,
     UNIT_KIND_LABELS,
@@ -14,37 +15,11 @@ from app.bulk.forms import (
     PledgeForm,
     UnitForm,
 )
-from app.bulk.models import SupportingUnit
 from app.clock import today
-from app.domain import roles
 from app.domain.money import parse_yuan
 from app.extensions import db
 from app.forms import apply_form, form_errors
-
-
-def my_unit(unit_id: int, admin: bool = False):
-    """The unit if the signed-in user belongs to it (staff see every unit); 404 otherwise, so
-    nobody learns which other units exist. ``admin`` asks for the unit's admin role."""
-    if not current_user.is_authenticated:
-        abort(404)
-    member = queries.membership(current_user.id)
-    if member is not None and member.unit_id == unit_id:
-        if admin and member.role != "admin":
-            abort(403)
-        return member.unit
-    if current_user.has_role(roles.STAFF) and not admin:
-        unit = db.session.get(SupportingUnit, unit_id)
-        if unit is not None:
-            return unit
-    abort(404)
-
-
-def my_intent(unit_id: int, number: str):
-    unit = my_unit(unit_id)
-    intent = services.intent_for_unit(unit.id, number)
-    if intent is None:
-        abort(404)
-    return unit, intent
+from app.invoicing.queries import invoiced_and_paid
 
 
 @bp.route("/units/register", methods=["GET", "POST"])
@@ -89,6 +64,7 @@ def dashboard(unit_id: int):
         "bulk/dashboard.html",
         unit=unit,
         figures=queries.dashboard(unit, year),
+        invoiced=invoiced_and_paid(unit.id),
         intents=queries.unit_intents(unit.id),
         is_admin=member is not None and member.role == "admin",
         kinds=UNIT_KIND_LABELS,

@@ -9,8 +9,11 @@ from sqlalchemy import func, insert, text
 
 from app.accounts.models import User
 from app.accounts.services import create_user
+from app.audit.services import Actor
 from app.catalog.management import store_picture
 from app.catalog.models import Category, Certification, Product, ProductImage, Sku
+from app.delivery.management import set_rule
+from app.delivery.models import DeliveryRule
 from app.demo import data
 from app.demo.booths import seed_booths
 from app.demo.lots import seed_lots
@@ -19,6 +22,7 @@ from app.demo.sales import seed_sales
 from app.demo.settlement import seed_settlement
 from app.demo.units import seed_units
 from app.domain import roles
+from app.domain.delivery_fees import EVERYWHERE, Rule
 from app.domain.identity import id_check_char
 from app.domain.money import allocate
 from app.events.models import Event
@@ -68,6 +72,7 @@ def seed_demo(scale_name: str, today: date) -> SeedReport:
     if scale.every_producer_sells:
         _cooperative_products(townships, producers, today, report)
     _events(today, report)
+    _delivery_rules(report)
     _users(report)
     report.count("order_lines", seed_sales(scale_name, today))
     report.count("lots", seed_lots(today))
@@ -448,6 +453,25 @@ def _events(today: date, report: SeedReport) -> None:
             )
             report.count("events", 1)
     db.session.commit()
+
+
+# (product slug, region, rule): the mandarins go everywhere, cheaper within Hunan and free over an
+# amount; the kiwis are fresh fruit that only reaches buyers within Hunan.
+DELIVERY = (
+    ("xuefeng-mandarin", "430000", Rule(first_fee_fen=600, extra_fee_fen=300, free_over_fen=9900)),
+    ("xuefeng-mandarin", EVERYWHERE, Rule(first_fee_fen=1200, extra_fee_fen=600, free_over_fen=19900)),
+    ("yao-kiwi", "430000", Rule(first_fee_fen=800, extra_fee_fen=400)),
+    ("yao-kiwi", EVERYWHERE, Rule(served=False)),
+)
+
+
+def _delivery_rules(report: SeedReport) -> None:
+    if db.session.scalar(db.select(func.count(DeliveryRule.id))):
+        return
+    producer_of = dict(db.session.execute(db.select(Product.slug, Product.producer_id)).all())
+    for slug, region, rule in DELIVERY:
+        set_rule(producer_of[slug], region, rule, Actor(None, "seed"))
+    report.count("delivery_rules", len(DELIVERY))
 
 
 DEMO_USERS = [

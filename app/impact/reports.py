@@ -457,3 +457,21 @@ def uncertified_event_warnings(filters: ReportFilters) -> list[str]:
     return [
         f"{event}：{product} 销售时没有有效的扶贫产品认定（¥{amount / 100:,.2f}）" for event, product, amount in rows
     ]
+
+
+def delivery_fees(filters: ReportFilters) -> int | None:
+    """The delivery fees buyers paid with the goods, for staff to see apart: they are never
+    attributed to households, so no report row counts them. Fees belong to whole orders, so
+    there is no figure when a filter cuts by township, village or producer."""
+    if filters.township_id or filters.village_id or filters.producer_id:
+        return None
+    clauses = [Order.paid_fen > 0]
+    if filters.start:
+        clauses.append(Order.paid_at >= day_bound(filters.start))
+    if filters.end:
+        clauses.append(Order.paid_at < day_bound(filters.end + timedelta(days=1)))
+    if filters.channel:
+        clauses.append(Order.channel == filters.channel)
+    if filters.event_id:
+        clauses.append(Order.event_id == filters.event_id)
+    return int(db.session.scalar(select(func.coalesce(func.sum(Order.shipping_fen), 0)).where(*clauses)) or 0)

@@ -65,6 +65,7 @@ def staff_reports():
         report = reports.build_report(form.dimension.data or "township", _filters(form), staff=True)
         monthly = reports.sales_by("month", _filters(form))
         warnings = reports.uncertified_event_warnings(report.filters)
+        fees = reports.delivery_fees(report.filters)
     return render_template(
         "impact/reports.html",
         form=form,
@@ -73,6 +74,7 @@ def staff_reports():
         events=_events(),
         dimension_label=DIMENSION_LABELS[report.dimension],
         warnings=warnings,
+        fees=fees,
         replica_as_of=replica_as_of(),
     )
 

@@ -38,6 +38,8 @@ class Order(Model):
     province: Mapped[str] = mapped_column(String(32), default="")
     city: Mapped[str] = mapped_column(String(32), default="")
     county: Mapped[str] = mapped_column(String(32), default="")
+    # The county's GB/T 2260 code when the buyer picked it from the list (the fee's region).
+    region_code: Mapped[str] = mapped_column(String(6), default="", server_default="")
     street: Mapped[str] = mapped_column(String(255), default="")
     note: Mapped[str] = mapped_column(Text, default="")
     carrier: Mapped[str] = mapped_column(String(64), default="")

@@ -16,4 +16,5 @@ class CheckoutError(Refusal):
         "unknown_event": _l("活动代码“%(code)s”不存在，请检查或留空。"),
         "bad_mobile": _l("请输入 11 位手机号码，例如 13812345678。"),
         "bad_quantity": _l("每种商品一次最多购买 %(n)s 件。"),
+        "not_served": _l("%(names)s 不送达您选择的地区：请换一个收货地址，或先从购物车移除这些商品。"),
     }

@@ -15,6 +15,7 @@ from sqlalchemy.sql.dml import ReturningUpdate
 
 from app.catalog.models import Certification, Product, Sku
 from app.clock import county_date, today
+from app.delivery.quotes import parcels, price
 from app.domain import order_states as states
 from app.domain import payment_states
 from app.domain.identity import is_valid_mobile
@@ -40,6 +41,12 @@ class Address:
     city: str
     county: str
     street: str
+    region_code: str = ""  # the county's code: delivery rules look up its province
+
+    @property
+    def province_code(self) -> str:
+        # Without a code, the producers' rules for "everywhere else" apply.
+        return self.region_code[:2] + "0000" if self.region_code else ""
 
 
 @dataclass(frozen=True)
@@ -185,6 +192,15 @@ def _place(
     if changed:
         raise CheckoutError("price_changed", names=changed)
 
+    delivery = price(
+        parcels(
+            (taken[i.sku_id].producer_id, i.quantity, taken[i.sku_id].net_weight_g, taken[i.sku_id].price_fen)
+            for i in items
+        ),
+        address.province_code,
+    )
+    if delivery.unserved:
+        raise CheckoutError("not_served", names=delivery.unserved)
     now = utcnow()
     online = payment_method == "stripe"
     subtotal = sum(taken[i.sku_id].price_fen * i.quantity for i in items)
@@ -196,8 +212,8 @@ def _place(
         status=states.PENDING_PAYMENT if online else states.CONFIRMED,
         payment_method=payment_method,
         subtotal_fen=subtotal,
-        shipping_fen=0,
-        total_fen=subtotal,
+        shipping_fen=delivery.fee_fen,
+        total_fen=subtotal + delivery.fee_fen,
         note=note.strip()[:500],
         expires_at=now + timedelta(minutes=payment_timeout_minutes) if online else None,
         **address.__dict__,
@@ -266,6 +282,7 @@ def _taking_stock() -> ReturningUpdate[Any]:
             Sku.name,
             Sku.unit,
             Sku.price_fen,
+            Sku.net_weight_g,
             product.with_only_columns(Product.name).scalar_subquery().label("product_name"),
             product.with_only_columns(Product.producer_id).scalar_subquery().label("producer_id"),
             certified_today.exists().label("certified"),

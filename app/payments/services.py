@@ -157,9 +157,8 @@ def _charge_refunded(event_object: dict[str, Any]) -> str:
     if missing <= 0:
         return "already_recorded"
     order = get_order(payment.order.number, for_update=True)
-    _record_refund(
-        order, payment, _spread_over_lines(order, missing), notes.note("stripe_dashboard_refund"), "stripe", None, None
-    )
+    amounts, shipping = _spread_over_lines(order, missing)
+    _record_refund(order, payment, amounts, notes.note("stripe_dashboard_refund"), "stripe", None, None, shipping)
     return "refunded"
 
 
@@ -269,15 +268,28 @@ class RefundRequest:
     reason: str
 
 
-def _spread_over_lines(order: Order, amount_fen: int) -> dict[int, int]:
+def _shipping_unrefunded(order: Order) -> int:
+    """The delivery fee not yet given back: what was refunded beyond the lines went to it."""
+    return order.shipping_fen - (order.refunded_fen - sum(line.refunded_fen for line in order.lines))
+
+
+def _spread_over_lines(order: Order, amount_fen: int) -> tuple[dict[int, int], int]:
+    """A refund made elsewhere (Stripe's dashboard) as amounts per line, by what each has left;
+    beyond the goods, the rest is the delivery fee given back."""
     refundable = [
         (line.id, line.line_total_fen - line.refunded_fen)
         for line in order.lines
         if line.line_total_fen > line.refunded_fen
     ]
-    if not refundable or amount_fen > sum(r for _, r in refundable):
+    goods = sum(r for _, r in refundable)
+    shipping = max(0, amount_fen - goods)
+    if shipping > _shipping_unrefunded(order):
         raise PaymentError("refund_too_large")
-    return dict(zip([i for i, _ in refundable], allocate(amount_fen, [r for _, r in refundable]), strict=False))
+    if not refundable:
+        return {}, shipping
+    return dict(
+        zip([i for i, _ in refundable], allocate(amount_fen - shipping, [r for _, r in refundable]), strict=False)
+    ), shipping
 
 
 def refund(
@@ -310,14 +322,20 @@ def refund(
     ):
         db.session.rollback()
         raise PaymentError("refund_too_large")
+    # Everything taken back before it was shipped: the delivery fee goes back too. Once on its
+    # way, the courier has been paid and the fee stays (after-sales may decide otherwise).
+    goods_left = sum(line.line_total_fen - line.refunded_fen for line in order.lines) - sum(amounts.values())
+    shipping = _shipping_unrefunded(order) if goods_left == 0 and order.status == states.PAID else 0
     provider_ref = None
     if payment.method == "stripe":
         if gateway is None:
             db.session.rollback()
             raise PaymentError("gateway_unavailable")
         count = db.session.scalar(select(func.count(Refund.id)).where(Refund.payment_id == payment.id)) or 0
-        provider_ref = gateway.refund(_intent_id(payment), sum(amounts.values()), f"refund-{order.number}-{count + 1}")
-    _record_refund(order, payment, amounts, request.reason, actor, actor_user_id, provider_ref)
+        provider_ref = gateway.refund(
+            _intent_id(payment), sum(amounts.values()) + shipping, f"refund-{order.number}-{count + 1}"
+        )
+    _record_refund(order, payment, amounts, request.reason, actor, actor_user_id, provider_ref, shipping)
     db.session.commit()
     return order
 
@@ -371,6 +389,7 @@ def _record_refund(
     actor: str,
     staff_id: int | None,
     provider_ref: str | None,
+    shipping_fen: int = 0,
 ) -> None:
     by_id = {line.id: line for line in order.lines}
     refunded_on = county_date(order.money_arrived_at)  # the sale's rules, so the refund mirrors the sale
@@ -390,10 +409,22 @@ def _record_refund(
             )
         )
         attribute(order, line, -amount, refunded_on, "refund")
-    total = sum(amounts.values())
+    if shipping_fen:
+        # The fee never reached the ledger, so giving it back writes no ledger rows.
+        db.session.add(
+            Refund(
+                payment_id=payment.id,
+                order_line_id=None,
+                amount_fen=shipping_fen,
+                provider_ref=provider_ref if not amounts else None,
+                reason=reason[:255],
+            )
+        )
+    total = sum(amounts.values()) + shipping_fen
     payment.refunded_fen += total
     order.refunded_fen += total
     whole = order.refunded_fen >= order.paid_fen
+    goods_all_back = all(line.refunded_fen >= line.line_total_fen for line in order.lines)
     set_payment_status(
         order,
         payment_states.REFUNDED if whole else payment_states.PARTIALLY_REFUNDED,
@@ -404,7 +435,7 @@ def _record_refund(
         staff_id,
     )
     _mail_refund(order, total)
-    if not whole:
+    if not goods_all_back:
         return
     if states.REFUNDED in states.TRANSITIONS[order.status]:
         if order.status == states.PAID:

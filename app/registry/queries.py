@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from app.domain.identity import mask_name
 from app.extensions import db
+from app.refusals import Missing
 from app.registry.models import BenefitLink, Household, Producer, Township, Village
 
 
@@ -133,3 +134,10 @@ def producer_link(producer_id: int, link_id: int) -> BenefitLink | None:
     return db.session.execute(
         db.select(BenefitLink).where(BenefitLink.id == link_id, BenefitLink.producer_id == producer_id)
     ).scalar_one_or_none()
+
+
+def producer_by_id(producer_id: int) -> Producer:
+    producer = db.session.get(Producer, producer_id)
+    if producer is None:
+        raise Missing(producer_id)
+    return producer

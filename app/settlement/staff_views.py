@@ -12,7 +12,7 @@ from app.clock import today
 from app.domain import roles
 from app.domain.transitions import ForbiddenTransition
 from app.extensions import db
-from app.forms import apply_form
+from app.forms import apply_form, choices
 from app.settlement import assignments, bp, queries, statements
 from app.settlement.forms import BuildStatementForm, PayStatementForm, ProducerAccountForm, VillageAdminForm
 from app.settlement.refusals import SettlementError
@@ -21,7 +21,7 @@ from app.settlement.scope import scope_of
 
 def _build_form() -> BuildStatementForm:
     form = BuildStatementForm()
-    form.producer.choices = queries.producer_options()
+    form.producer.choices = choices(queries.producer_options())
     return form
 
 
@@ -126,8 +126,8 @@ def staff_reconciliation():
 def _accounts_page(producer_form=None, village_form=None, status: int = 200):
     producer_form = producer_form or ProducerAccountForm(prefix="p")
     village_form = village_form or VillageAdminForm(prefix="v")
-    producer_form.producer.choices = queries.producer_options()
-    village_form.village.choices = queries.village_options()
+    producer_form.producer.choices = choices(queries.producer_options())
+    village_form.village.choices = choices(queries.village_options())
     return render_template(
         "settlement/accounts.html",
         producer_form=producer_form,
@@ -147,7 +147,7 @@ def staff_accounts():
 @role_required(roles.STAFF)
 def staff_producer_account():
     form = ProducerAccountForm(prefix="p")
-    form.producer.choices = queries.producer_options()
+    form.producer.choices = choices(queries.producer_options())
     return apply_form(
         form,
         lambda: assignments.make_producer_account(form.email.data, form.producer.data, current_actor()),
@@ -162,7 +162,7 @@ def staff_producer_account():
 @role_required(roles.STAFF)
 def staff_village_admin():
     form = VillageAdminForm(prefix="v")
-    form.village.choices = queries.village_options()
+    form.village.choices = choices(queries.village_options())
     return apply_form(
         form,
         lambda: assignments.assign_village(form.email.data, form.village.data, current_actor()),

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("shop", __name__)
 
-from app.shop import views  # noqa: E402,F401
+from app.shop import address_views, checkout_views, views  # noqa: E402,F401

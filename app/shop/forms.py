@@ -2,16 +2,46 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
-from app.forms import REQUIRED
+from app import regions
+from app.forms import REQUIRED, choices
 
-PROVINCES = (
-    "湖南省 北京市 天津市 上海市 重庆市 河北省 山西省 辽宁省 吉林省 黑龙江省 江苏省 浙江省 安徽省 福建省 江西省 "
-    "山东省 河南省 湖北省 广东省 海南省 四川省 贵州省 云南省 陕西省 甘肃省 青海省 台湾省 内蒙古自治区 "
-    "广西壮族自治区 西藏自治区 宁夏回族自治区 新疆维吾尔自治区 香港特别行政区 澳门特别行政区"
-).split()
+HOME_PROVINCE = "430000"  # 湖南省: where most buyers of the county's produce are
+_pick = DataRequired(message=_l("请依次选择省、市和区县。"))
+ADDRESS_FIELDS = ("recipient", "mobile", "province", "city", "county", "street")
+
+
+class AddressFields(FlaskForm):
+    """A delivery address: the region picked from the national division codes (the choices are
+    filled by the view from what was picked above), the street typed."""
+
+    recipient = StringField(_l("收货人"), validators=[REQUIRED, Length(max=32, message=_l("最多 32 个字。"))])
+    mobile = StringField(
+        _l("手机号码"),
+        validators=[REQUIRED, Regexp(r"^1[3-9]\d{9}$", message=_l("请输入 11 位手机号码，例如 13812345678。"))],
+    )
+    province = SelectField(_l("省份"), default=HOME_PROVINCE, validators=[_pick], validate_choice=False)
+    city = SelectField(_l("城市"), validators=[_pick], validate_choice=False)
+    county = SelectField(_l("区县"), validators=[_pick], validate_choice=False)
+    street = StringField(
+        _l("详细地址"), validators=[REQUIRED, Length(min=4, max=120, message=_l("请写到门牌号，4 到 120 个字。"))]
+    )
+
+    def fill_region_choices(self) -> None:
+        """Each level offers the divisions of the one picked above it."""
+        placeholder = ("", _l("请选择"))
+        self.province.choices = choices([placeholder, *regions.provinces()])
+        self.city.choices = choices([placeholder, *regions.children(self.province.data or "")])
+        self.county.choices = choices([placeholder, *regions.children(self.city.data or "")])
+
+    def picked(self) -> regions.Place | None:
+        return regions.place(self.province.data or "", self.city.data or "", self.county.data or "")
+
+
+class AddressForm(AddressFields):
+    make_default = BooleanField(_l("设为默认地址"))
 
 
 class CartLineForm(FlaskForm):
@@ -28,18 +58,10 @@ class CartLineForm(FlaskForm):
     )
 
 
-class CheckoutForm(FlaskForm):
-    recipient = StringField(_l("收货人"), validators=[REQUIRED, Length(max=32, message=_l("最多 32 个字。"))])
-    mobile = StringField(
-        _l("手机号码"),
-        validators=[REQUIRED, Regexp(r"^1[3-9]\d{9}$", message=_l("请输入 11 位手机号码，例如 13812345678。"))],
-    )
-    province = SelectField(_l("省份"), choices=PROVINCES, default="湖南省", validators=[REQUIRED], validate_choice=True)
-    city = StringField(_l("城市"), validators=[REQUIRED, Length(max=32, message=_l("最多 32 个字。"))])
-    county = StringField(_l("区县"), validators=[REQUIRED, Length(max=32, message=_l("最多 32 个字。"))])
-    street = StringField(
-        _l("详细地址"), validators=[REQUIRED, Length(min=4, max=120, message=_l("请写到门牌号，4 到 120 个字。"))]
-    )
+class CheckoutForm(AddressFields):
+    # A saved address's id, or "new" for the fields below.
+    address_id = RadioField(_l("收货地址"), default="new", validate_choice=False)
+    save_address = BooleanField(_l("保存到地址簿"), default=True)
     note = TextAreaField(_l("备注"), validators=[Optional(), Length(max=200, message=_l("备注最多 200 个字。"))])
     event_code = StringField(
         _l("活动代码（可选）"),
@@ -51,6 +73,13 @@ class CheckoutForm(FlaskForm):
     payment_method = RadioField(
         _l("支付方式"), default="cod", validators=[InputRequired(message=_l("请选择支付方式。"))]
     )
+
+    def validate(self, extra_validators=None) -> bool:
+        # A saved address needs none of the new address's fields.
+        if self.address_id.data != "new":
+            for name in ADDRESS_FIELDS:
+                getattr(self, name).validators = []
+        return super().validate(extra_validators)
 
 
 class ConfirmForm(FlaskForm):

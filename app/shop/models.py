@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import Model
@@ -23,3 +23,29 @@ class CartItem(Model):
         UniqueConstraint("user_id", "sku_id", name="uq_cart_items_user_sku"),
         CheckConstraint("quantity > 0", name="quantity_positive"),
     )
+
+
+class SavedAddress(Model):
+    """An address in a buyer's address book: picked from the national division codes, so its
+    names are the official ones and delivery rules can find its province."""
+
+    __tablename__ = "saved_addresses"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    recipient: Mapped[str] = mapped_column(String(32))
+    mobile: Mapped[str] = mapped_column(String(20))
+    region_code: Mapped[str] = mapped_column(String(6))  # the county's GB/T 2260 code
+    province: Mapped[str] = mapped_column(String(32))
+    city: Mapped[str] = mapped_column(String(32))
+    county: Mapped[str] = mapped_column(String(32))
+    street: Mapped[str] = mapped_column(String(120))
+    is_default: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def province_code(self) -> str:
+        return self.region_code[:2] + "0000"
+
+    @property
+    def city_code(self) -> str:
+        return self.region_code[:4] + "00"

@@ -11,7 +11,7 @@ from app.clock import today
 from app.domain import roles
 from app.domain.money import parse_yuan
 from app.extensions import db
-from app.forms import apply_form
+from app.forms import apply_form, choices
 from app.refusals import Missing
 from app.registry.services import household_with_personal_data
 from app.settlement.refusals import SettlementError
@@ -29,7 +29,7 @@ def board():
 def _post_page(post_id: int, take_form=None, listing_form=None, status: int = 200):
     post = queries.post(post_id)
     listing_form = listing_form or ListingForm(name=post.crop, harvested_on=today())
-    listing_form.category.choices = queries.category_options()
+    listing_form.category.choices = choices(queries.category_options())
     member = membership(current_user.id) if current_user.is_authenticated else None
     return render_template(
         "supply/post.html",
@@ -67,7 +67,7 @@ def take_up(post_id: int):
 @role_required(roles.STAFF)
 def list_in_shop(post_id: int):
     form = ListingForm()
-    form.category.choices = queries.category_options()
+    form.category.choices = choices(queries.category_options())
     return apply_form(
         form,
         lambda: services.list_in_shop(

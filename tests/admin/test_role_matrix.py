@@ -43,6 +43,8 @@ def back_office(app, fair):
             "export_id": 1,
             "statement_id": 1,
             "village_id": 1,
+            "rule_id": 1,
+            "request_id": 1,
         }
         for role in OUTSIDERS:
             factories.user(email=f"matrix-{role}@example.com", role=role)

@@ -35,8 +35,8 @@ def test_phone_buyer_checks_out_with_pay_on_delivery(browser, demo_with_buyer, s
     page.get_by_role("link", name="去结算").click()
     page.wait_for_url("**/checkout")
     page.get_by_label("手机号码").fill("1381234567")  # one digit short: the form must say so
-    page.get_by_label("城市").fill("邵阳市")
-    page.get_by_label("区县").fill("洞口县")
+    page.get_by_label("城市").select_option(label="邵阳市")
+    page.get_by_label("区县").select_option(label="洞口县")
     page.get_by_label("详细地址").fill("文昌街道雪峰路 18 号")
     page.get_by_role("button", name="提交订单").click()
     assert "请输入 11 位手机号码" in page.locator("main").inner_text()

@@ -121,7 +121,7 @@ def test_each_line_remembers_whether_its_product_was_certified_when_sold(app, bu
 
 
 def test_a_resubmitted_checkout_leads_to_the_order_already_placed(app, buyer, shop, monkeypatch):
-    from app.shop import views
+    from app.shop import checkout_views as views
 
     first = factories.buy(buyer, shop["sku_id"], 1)
     again = buyer.post("/checkout", data={**factories.ADDRESS, "payment_method": "cod"})

@@ -1,0 +1,67 @@
+"""What a cart's delivery costs to an address: each producer's parcel priced by its own rules."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from app.catalog.models import Product, Sku
+from app.delivery.models import DeliveryRule
+from app.domain.delivery_fees import Parcel, Rule, fee, rule_for
+from app.extensions import db
+from app.registry.models import Producer
+
+
+@dataclass(frozen=True)
+class Quote:
+    fee_fen: int
+    unserved: list[str] = field(default_factory=list)  # producers that do not deliver there
+
+
+def quote(items: Iterable[tuple[int, int]], province_code: str) -> Quote:
+    """The delivery fee of (SKU id, quantity) items to a province. Two queries."""
+    wanted = dict(items)
+    if not wanted:
+        return Quote(0)
+    skus = db.session.execute(
+        select(Sku.id, Sku.price_fen, Sku.net_weight_g, Product.producer_id)
+        .join(Product, Product.id == Sku.product_id)
+        .where(Sku.id.in_(sorted(wanted)))
+    ).all()
+    return price(
+        parcels([(producer_id, wanted[sku_id], weight, price_fen) for sku_id, price_fen, weight, producer_id in skus]),
+        province_code,
+    )
+
+
+def parcels(lines: Iterable[tuple[int, int, int, int]]) -> dict[int, Parcel]:
+    """Each producer's parcel from (producer id, quantity, net weight in grams, unit price) lines."""
+    totals: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for producer_id, quantity, weight_g, price_fen in lines:
+        total = totals[producer_id]
+        total[0] += quantity
+        total[1] += quantity * weight_g
+        total[2] += quantity * price_fen
+    return {producer_id: Parcel(*total) for producer_id, total in totals.items()}
+
+
+def price(by_producer: dict[int, Parcel], province_code: str) -> Quote:
+    """The fee of producers' parcels to a province: one query for their rules (and one more
+    for the names of any that do not deliver there)."""
+    rules: dict[int, dict[str, Rule]] = defaultdict(dict)
+    for row in db.session.scalars(select(DeliveryRule).where(DeliveryRule.producer_id.in_(sorted(by_producer)))):
+        rules[row.producer_id][row.region] = row.as_rule()
+    total, unserved = 0, []
+    for producer_id, parcel in sorted(by_producer.items()):
+        owed = fee(rule_for(rules[producer_id], province_code), parcel)
+        if owed is None:
+            unserved.append(producer_id)
+        else:
+            total += owed
+    names = (
+        list(db.session.scalars(select(Producer.name).where(Producer.id.in_(unserved)).order_by(Producer.id)))
+        if unserved
+        else []
+    )
+    return Quote(total, names)

@@ -1,0 +1,158 @@
+"""Checkout: the address (from the address book, or picked from the national division codes),
+the delivery fee for it, and placing the order."""
+
+from datetime import timedelta
+
+from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from wtforms import SelectChoice
+
+from app.delivery.quotes import Quote, quote
+from app.domain.money import format_fen
+from app.models_base import utcnow
+from app.orders import services as orders
+from app.orders.queries import online_order_placed_since
+from app.payments.gateway import gateway_from_config
+from app.shop import addresses, bp
+from app.shop import cart as carts
+from app.shop.forms import HOME_PROVINCE, CheckoutForm
+from app.shop.models import SavedAddress
+from app.shop.views import current_cart
+
+# How long after an order an empty-cart submit of the checkout form counts as that order's resubmit.
+RESUBMIT_WINDOW = timedelta(minutes=2)
+
+
+def _payment_choices():
+    choices = [SelectChoice("cod", _("货到付款（送货上门时付现金或扫码）"))]
+    if gateway_from_config(current_app.config):
+        choices.insert(0, SelectChoice("stripe", _("在线支付（银行卡、支付宝、微信支付）")))
+    return choices
+
+
+def _chosen(form: CheckoutForm, saved: list[SavedAddress]) -> SavedAddress | None:
+    return next((a for a in saved if str(a.id) == form.address_id.data), None)
+
+
+def _address(form: CheckoutForm, saved: list[SavedAddress]) -> orders.Address | None:
+    """The address the form names, or None (with the reason on the form) when it names none."""
+    chosen = _chosen(form, saved)
+    if chosen is not None:
+        return orders.Address(
+            chosen.recipient,
+            chosen.mobile,
+            chosen.province,
+            chosen.city,
+            chosen.county,
+            chosen.street,
+            chosen.region_code,
+        )
+    picked = form.picked()
+    if picked is None:
+        form.county.errors = [*form.county.errors, _("请依次选择省、市和区县。")]
+        return None
+    return orders.Address(
+        form.recipient.data.strip(),
+        form.mobile.data.strip(),
+        picked.province,
+        picked.city,
+        picked.county,
+        form.street.data.strip(),
+        picked.county_code,
+    )
+
+
+def _keep_in_address_book(form: CheckoutForm, address: orders.Address) -> None:
+    if form.address_id.data != "new" or not form.save_address.data:
+        return
+    draft = addresses.AddressDraft(
+        address.recipient, address.mobile, form.province.data, form.city.data, form.county.data, address.street
+    )
+    try:
+        addresses.add_address(current_user.id, draft)
+    except carts.CartError:
+        pass  # a full address book does not undo an order placed
+
+
+@bp.route("/checkout", methods=["GET", "POST"])
+@login_required
+def checkout():
+    cart = current_cart()
+    form = CheckoutForm()
+    # A new address needs no look at the address book until the page is shown again.
+    wanted = request.method == "GET" or form.address_id.data != "new"
+    saved = addresses.addresses_of(current_user.id) if wanted else []
+    form.payment_method.choices = _payment_choices()
+    if request.method == "GET":
+        form.address_id.data = str(saved[0].id) if saved else "new"
+        form.recipient.data = form.recipient.data or current_user.name
+    form.fill_region_choices()
+    status = 200
+    if form.validate_on_submit():
+        address = _address(form, saved)
+        if address is None:
+            status = 400
+        else:
+            try:
+                order = orders.place_order(
+                    current_user.id,
+                    cart.take,
+                    address,
+                    form.note.data or "",
+                    form.event_code.data,
+                    form.payment_method.data,
+                    current_app.config["CART_MAX_QUANTITY"],
+                    current_app.config["ORDER_PAYMENT_TIMEOUT_MINUTES"],
+                )
+            except orders.CheckoutError as error:
+                resubmitted = error.code == "empty_cart" and online_order_placed_since(
+                    current_user.id, utcnow() - RESUBMIT_WINDOW
+                )
+                if resubmitted:
+                    # A double click or a resent form: the browser shows this answer, not the first
+                    # one's, so it leads to the order the first submit placed.
+                    flash(_("这份订单已经提交成功，没有重复下单。"), "info")
+                    return redirect(url_for("shop.order_page", number=resubmitted)), 303
+                flash(error.message, "danger")
+                status = 409 if error.code in ("sold_out", "price_changed", "unavailable", "not_served") else 400
+            else:
+                _keep_in_address_book(form, address)
+                if order.payment_method == "stripe":
+                    return redirect(url_for("payments.pay", number=order.number)), 303
+                flash(_("下单成功！我们会尽快发货，送达时付款即可。"), "success")
+                return redirect(url_for("shop.order_page", number=order.number)), 303
+    elif form.errors:
+        status = 400
+    if not wanted:
+        saved = addresses.addresses_of(current_user.id)
+    view = carts.view_cart(cart, acknowledge_prices=True)
+    if not view.lines:
+        flash(_("购物车是空的，请先挑选商品。"), "info")
+        return redirect(url_for("shop.cart_page"))
+    chosen = _chosen(form, saved)
+    province = chosen.province_code if chosen else form.province.data or HOME_PROVINCE
+    delivery = quote([(line.sku.id, line.quantity) for line in view.lines], province)
+    return render_template(
+        "shop/checkout.html", form=form, cart=view, saved=saved, delivery=delivery, province=province
+    ), status
+
+
+def _quote_json(delivery: Quote, goods_fen: int) -> dict:
+    return {
+        "fee_fen": delivery.fee_fen,
+        "fee": format_fen(delivery.fee_fen),
+        "total": format_fen(goods_fen + delivery.fee_fen),
+        "unserved": delivery.unserved,
+        "message": _("%(names)s 不送达这个地区。", names="、".join(delivery.unserved)) if delivery.unserved else "",
+    }
+
+
+@bp.get("/checkout/quote")
+@login_required
+def checkout_quote():
+    """The fee for the cart to a province, for the checkout page as the buyer changes the address."""
+    view = carts.view_cart(current_cart())
+    province = request.args.get("province", "")
+    delivery = quote([(line.sku.id, line.quantity) for line in view.lines], province)
+    return jsonify(_quote_json(delivery, view.total_fen))
