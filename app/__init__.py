@@ -98,6 +98,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.url_map.converters["int"] = DatabaseIdConverter
     from app.accounts import bp as accounts_bp
     from app.admin import bp as admin_bp
+    from app.aftersales import bp as aftersales_bp
     from app.api import bp as api_bp
     from app.bulk import bp as bulk_bp
     from app.catalog import bp as catalog_bp
@@ -132,6 +133,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         supply_bp,
         delivery_bp,
         invoicing_bp,
+        aftersales_bp,
     ):
         app.register_blueprint(blueprint)
     register_error_pages(app)
@@ -172,6 +174,7 @@ def _template_helpers(app: Flask) -> None:
 def _import_models() -> None:
     # Every model must be imported before migrations compare metadata with the database.
     from app.accounts import models as _accounts  # noqa: F401
+    from app.aftersales import models as _aftersales  # noqa: F401
     from app.audit import models as _audit  # noqa: F401
     from app.bulk import models as _bulk  # noqa: F401
     from app.catalog import cache as _catalogue_cache  # noqa: F401

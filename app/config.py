@@ -84,6 +84,8 @@ def load(instance_path: str) -> dict:
         # Days after a statement is confirmed within which its households should have been paid;
         # later, what is still owed is flagged overdue and reminded daily.
         "PAYOUT_DUE_DAYS": int(env("PAYOUT_DUE_DAYS", 30)),
+        # Days after delivery within which a buyer may ask for after-sales (售后).
+        "AFTER_SALES_DAYS": int(env("AFTER_SALES_DAYS", 7)),
         # /metrics answers a bearer token, or else the addresses listed (the scraper's).
         "METRICS_TOKEN": env("METRICS_TOKEN", ""),
         "METRICS_ALLOW": tuple(a.strip() for a in env("METRICS_ALLOW", "127.0.0.1,::1").split(",") if a.strip()),

@@ -85,6 +85,7 @@ def test_no_get_route_changes_anything(app, runner):
             "request_id": 1,
             "address_id": 1,
             "rule_id": 1,
+            "index": 0,
         }
         codes = {
             "/townships/": db.session.scalar(db.select(Township.code).limit(1)),

@@ -68,6 +68,9 @@ ACTIONS = {
     "request_invoice": _l("申请发票"),
     "issue_invoice": _l("登记开票"),
     "decline_invoice": _l("不予开票"),
+    "ask_after_sales": _l("申请售后"),
+    "approve_after_sales": _l("同意售后退款"),
+    "decline_after_sales": _l("不同意售后"),
 }
 FIELDS = {
     "status": _l("状态"),
@@ -110,6 +113,7 @@ FIELDS = {
     "crop": _l("品名"),
     "number": _l("号码"),
     "region": _l("地区"),
+    "request": _l("申请"),
     "household": _l("农户"),
     "lot": _l("批次"),
     "intent": _l("合同"),

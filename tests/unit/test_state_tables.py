@@ -3,7 +3,15 @@ except the final ones, and the setters' checks refuse what the tables refuse."""
 
 import pytest
 
-from app.domain import intent_states, order_states, payment_states, statement_states, supply_states
+from app.domain import (
+    aftersale_states,
+    intent_states,
+    invoice_states,
+    order_states,
+    payment_states,
+    statement_states,
+    supply_states,
+)
 from app.domain.transitions import ForbiddenTransition
 
 TABLES = [
@@ -16,6 +24,8 @@ TABLES = [
     (payment_states.ATTEMPT_TRANSITIONS, {payment_states.ATTEMPT_SUCCEEDED}),
     (statement_states.TRANSITIONS, {statement_states.PAID}),
     (supply_states.TRANSITIONS, {supply_states.LISTED, supply_states.TAKEN, supply_states.WITHDRAWN}),
+    (invoice_states.TRANSITIONS, {invoice_states.ISSUED, invoice_states.DECLINED}),
+    (aftersale_states.TRANSITIONS, {aftersale_states.APPROVED, aftersale_states.DECLINED}),
 ]
 
 
