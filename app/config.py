@@ -86,6 +86,8 @@ def load(instance_path: str) -> dict:
         "PAYOUT_DUE_DAYS": int(env("PAYOUT_DUE_DAYS", 30)),
         # Days after delivery within which a buyer may ask for after-sales (售后).
         "AFTER_SALES_DAYS": int(env("AFTER_SALES_DAYS", 7)),
+        # Text messages: "log" writes them to the log (development); a real gateway is a class in app.outbox.sms.
+        "SMS_PROVIDER": env("SMS_PROVIDER", "log"),
         # /metrics answers a bearer token, or else the addresses listed (the scraper's).
         "METRICS_TOKEN": env("METRICS_TOKEN", ""),
         "METRICS_ALLOW": tuple(a.strip() for a in env("METRICS_ALLOW", "127.0.0.1,::1").split(",") if a.strip()),

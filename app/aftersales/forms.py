@@ -11,7 +11,8 @@ from app.forms import REQUIRED, YUAN, choices
 
 
 class AfterSaleForm(FlaskForm):
-    line = SelectField(_l("哪件商品"), coerce=int, validate_choice=True)
+    # Only lines that may be asked about are offered; the service refuses any other with its reason.
+    line = SelectField(_l("哪件商品"), coerce=int, validate_choice=False)
     kind = RadioField(_l("售后类型"), choices=choices(KIND.items()), default="refund")
     reason = SelectField(_l("原因"), choices=choices(REASON.items()))
     description = TextAreaField(_l("说明"), validators=[Optional(), Length(max=1000, message=_l("最多 1000 个字。"))])

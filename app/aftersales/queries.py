@@ -20,6 +20,17 @@ def of_order(order_id: int) -> list[AfterSaleRequest]:
     )
 
 
+def lines_waiting(order_id: int) -> set[int]:
+    """The order's lines with a request not yet decided."""
+    return set(
+        db.session.scalars(
+            select(AfterSaleRequest.order_line_id).where(
+                AfterSaleRequest.order_id == order_id, AfterSaleRequest.status == states.REQUESTED
+            )
+        )
+    )
+
+
 def for_staff(page: int, per_page: int = 30) -> Pagination:
     waiting_first = case((AfterSaleRequest.status == states.REQUESTED, 0), else_=1)
     return db.paginate(

@@ -22,11 +22,13 @@ from app.storage import send_stored
 
 
 def _form(order) -> AfterSaleForm:
+    """Lines with money left to refund and no request already waiting."""
     form = AfterSaleForm()
+    waiting = queries.lines_waiting(order.id)
     form.line.choices = choices(
         (line.id, f"{line.product_name} {line.sku_name} × {line.quantity}")
         for line in order.lines
-        if line.line_total_fen > line.refunded_fen
+        if line.line_total_fen > line.refunded_fen and line.id not in waiting
     )
     return form
 

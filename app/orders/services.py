@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import Integer, Row, bindparam, literal_column, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -27,7 +28,7 @@ from app.orders.lines import SkuFacts, order_line
 from app.orders.models import Order, OrderLine
 from app.orders.refusals import CheckoutError
 from app.orders.workflow import record_creation, set_status
-from app.outbox.services import mail_user
+from app.outbox.services import mail_user, queue_sms
 from app.refusals import Missing
 
 log = logging.getLogger(__name__)
@@ -405,13 +406,28 @@ def mark_shipped(number: str, carrier: str, tracking_number: str, staff_id: int)
     order.carrier, order.tracking_number = carrier.strip(), tracking_number.strip()
     if order.user is not None:
         mail_user(order.user, "order_shipped", order=order)
+    _text_buyer(order, "order_shipped")
     db.session.commit()
     return order
+
+
+def _text_buyer(order: Order, kind: str) -> None:
+    """A text message to the order's mobile, in its buyer's language, once per order and kind."""
+    if is_valid_mobile(order.mobile):
+        queue_sms(
+            order.mobile,
+            kind,
+            order.user.language if order.user is not None else None,
+            f"sms:{kind}:{order.number}",
+            order=order,
+            after_sales_days=current_app.config["AFTER_SALES_DAYS"],
+        )
 
 
 def mark_delivered(number: str, staff_id: int) -> Order:
     order = get_order(number, for_update=True)
     set_status(order, states.DELIVERED, "staff", notes.note("signed_for"), staff_id)
+    _text_buyer(order, "order_delivered")
     db.session.commit()
     return order
 

@@ -12,11 +12,13 @@ PENDING, SENT, FAILED = "pending", "sent", "failed"
 
 
 class OutboxMessage(Model):
-    """One mail, written in the transaction of the change it tells about and delivered by a job
-    after that commit. Its row, not the queue, says whether it still has to go out."""
+    """One mail or text message, written in the transaction of the change it tells about and
+    delivered by a job after that commit. Its row, not the queue, says whether it still has to go out."""
 
     __tablename__ = "outbox_messages"
     id: Mapped[int] = mapped_column(primary_key=True)
+    # "mail" (recipient: an address) or "sms" (recipient: a mobile number, through app.outbox.sms).
+    channel: Mapped[str] = mapped_column(String(8), default="mail", server_default="mail")
     recipient: Mapped[str] = mapped_column(String(255), index=True)
     subject: Mapped[str] = mapped_column(String(255))
     body: Mapped[str] = mapped_column(Text)

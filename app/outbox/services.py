@@ -58,6 +58,31 @@ def queue_mail(
     return message
 
 
+def queue_sms(
+    mobile: str, kind: str, language: str | None = None, dedupe_key: str | None = None, **context: Any
+) -> OutboxMessage | None:
+    """Add one text message to the caller's transaction, from ``templates/sms/<kind>.<language>.txt``
+    (one short paragraph), delivered like mail once that commits. Does not commit."""
+    if dedupe_key and db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)):
+        return None
+    language = _language(language)
+    text = render_template(f"sms/{kind}.{language}.txt", site_url=current_app.config["SITE_URL"], **context)
+    message = OutboxMessage(
+        channel="sms",
+        recipient=mobile,
+        subject=kind,
+        body=" ".join(text.split()) + "\n",
+        kind=kind,
+        language=language,
+        dedupe_key=dedupe_key,
+        next_attempt_at=utcnow() + SWEEP_GRACE,
+    )
+    db.session.add(message)
+    db.session.flush()
+    after_commit(deliver_message, message.id, job_id=f"mail-{message.id}")
+    return message
+
+
 def mail_user(user: User, kind: str, dedupe_key: str | None = None, **context: Any) -> OutboxMessage | None:
     """Mail a user account in the language it chose. Does not commit."""
     return queue_mail(user.email, kind, user.language, dedupe_key, user=user, **context)

@@ -18,6 +18,16 @@ class MailRefused(Exception):
 
 
 def send(message: OutboxMessage, config) -> None:
+    """Send a text message through the configured provider, or mail by SMTP (see ``_mail``)."""
+    if message.channel == "sms":
+        from app.outbox.sms import provider_from_config
+
+        provider_from_config(config).send(message.recipient, message.body.strip(), f"outbox-{message.id}")
+        return
+    _mail(message, config)
+
+
+def _mail(message: OutboxMessage, config) -> None:
     """Send by SMTP, or write to the log when no server is configured.
 
     Without SMTP (a local demo) the log is the only way to read a reset link, so it carries

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required, user_logged_in
 from app.domain import order_states as states
 from app.impact.queries import order_impact
 from app.orders import services as orders
-from app.orders.queries import orders_of_user
+from app.orders.queries import TABS, orders_of_user, timeline
 from app.payments import services as payments
 from app.payments.gateway import GatewayError, gateway_from_config
 from app.shop import bp
@@ -81,7 +81,11 @@ def _change_cart(add: bool):
 @bp.get("/orders")
 @login_required
 def my_orders():
-    return render_template("shop/orders.html", orders=orders_of_user(current_user.id))
+    tab = request.args.get("tab", "all")
+    if tab not in TABS:
+        tab = "all"
+    page = orders_of_user(current_user.id, tab, request.args.get("page", 1, type=int))
+    return render_template("shop/orders.html", page=page, tab=tab)
 
 
 @bp.get("/orders/<number>")
@@ -92,6 +96,7 @@ def order_page(number: str):
         "shop/order.html",
         order=order,
         impact=order_impact(order),
+        steps=timeline(order),
         form=ConfirmForm(),
         cancellable=order.status in (states.PENDING_PAYMENT, states.CONFIRMED, states.PAID),
     )

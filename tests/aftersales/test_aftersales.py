@@ -66,8 +66,10 @@ def _ledger(app, order_id: int, kind: str) -> int:
 def test_a_partial_approval_refunds_that_much_and_the_ledger_follows(app, delivered):
     buyer, staff, number = delivered["buyer"], delivered["staff"], delivered["number"]
     assert _ask(buyer, number, delivered["line"]).status_code == 303
+    # The line waiting for a decision is not offered again; a hand-made request is refused.
+    assert 'name="line"' not in buyer.get(f"/orders/{number}/aftersales").get_data(as_text=True)
     again = _ask(buyer, number, delivered["line"], photo=False)
-    assert again.status_code == 400 and "处理中的售后申请" in again.get_data(as_text=True)
+    assert again.status_code == 400 and "已有一个处理中的售后申请" in again.get_data(as_text=True)
     listing = staff.get("/staff/aftersales").get_data(as_text=True)
     assert number in listing and "运输破损" in listing and "照片 1" in listing
     with app.app_context():

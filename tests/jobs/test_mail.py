@@ -33,10 +33,12 @@ def _sweep(app, minutes: int) -> None:
         sweep_outbox(now=utcnow() + timedelta(minutes=minutes))
 
 
-def _outbox(app) -> list[tuple[str, int]]:
+def _outbox(app, channel: str = "mail") -> list[tuple[str, int]]:
     with app.app_context():
         return db.session.execute(
-            db.select(OutboxMessage.status, OutboxMessage.attempts).order_by(OutboxMessage.id)
+            db.select(OutboxMessage.status, OutboxMessage.attempts)
+            .where(OutboxMessage.channel == channel)
+            .order_by(OutboxMessage.id)
         ).all()
 
 
@@ -68,6 +70,8 @@ def test_place_ship_pay_and_refund_each_mail_the_buyer_once_in_english(make_app,
     placed = smtp.received[0].get_content()
     assert "Total: ¥79.60" in placed and f"/orders/{number}" in placed and "您好" not in placed
     assert _outbox(mail_app) == [("sent", 1)] * 4
+    # The shipment is texted too, through the SMS provider (the log, here), not by SMTP.
+    assert _outbox(mail_app, "sms") == [("sent", 1)]
 
 
 def test_a_chinese_reader_gets_chinese_mail(make_app, test_settings, smtp, shop):
