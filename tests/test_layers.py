@@ -93,6 +93,7 @@ SERVICE_MODULES = {
     "payouts",
     "assignments",
     "addresses",
+    "phone",
 }
 
 

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
 
-from app.accounts import views  # noqa: E402,F401
+from app.accounts import phone_views, views  # noqa: E402,F401

@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
-from wtforms.validators import EqualTo, Length
+from wtforms.validators import EqualTo, Length, Regexp
 
 from app.accounts.services import MIN_PASSWORD_LENGTH
 from app.forms import EMAIL, REQUIRED
@@ -37,3 +37,17 @@ class ForgotPasswordForm(FlaskForm):
 class ResetPasswordForm(FlaskForm):
     password = PasswordField(_l("新密码"), validators=[REQUIRED, _length])
     confirm = PasswordField(_l("再次输入新密码"), validators=[REQUIRED, _match])
+
+
+_mobile = Regexp(r"^1[3-9]\d{9}$", message=_l("请输入 11 位手机号码，例如 13812345678。"))
+
+
+class PhoneCodeForm(FlaskForm):
+    mobile = StringField(_l("手机号码"), validators=[REQUIRED, _mobile])
+
+
+class PhoneSignInForm(FlaskForm):
+    mobile = StringField(_l("手机号码"), validators=[REQUIRED, _mobile])
+    code = StringField(
+        _l("短信验证码"), validators=[REQUIRED, Regexp(r"^\d{6}$", message=_l("验证码是短信里的 6 位数字。"))]
+    )

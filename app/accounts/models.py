@@ -28,6 +28,8 @@ class User(UserMixin, Model):
     last_login_at: Mapped[datetime | None]
     # The language mail is written in: the one last chosen with the page header's switch.
     language: Mapped[str] = mapped_column(String(8), default="zh_CN", server_default="zh_CN")
+    # A mobile number proved by an SMS code: the account can sign in with it.
+    mobile: Mapped[str | None] = mapped_column(String(20), unique=True)
     # A producer account's own producer: the statements and payouts it may see.
     producer_id: Mapped[int | None] = mapped_column(ForeignKey("producers.id"))
 
@@ -51,3 +53,17 @@ class User(UserMixin, Model):
 
     def has_role(self, *wanted: str) -> bool:
         return self.role in wanted
+
+
+class SignInCode(Model):
+    """A six-digit code texted to a mobile number to sign in with it. Only its hash is kept; it
+    expires in minutes, is used once, and a few wrong guesses end it."""
+
+    __tablename__ = "sign_in_codes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mobile: Mapped[str] = mapped_column(String(20), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[datetime]
+    attempts: Mapped[int] = mapped_column(default=0)
+    used_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -16,4 +16,9 @@ class AccountError(Refusal):
         "bad_role": _l("没有这个角色。"),
         "own_account": _l("不能停用自己的账号，也不能改自己的角色。"),
         "invitee_has_account": _l("这个邮箱已经有账号了：在下面的列表里找到它，改角色即可。"),
+        "bad_mobile": _l("请输入 11 位手机号码，例如 13812345678。"),
+        "code_expired": _l("验证码已过期或已用过，请重新获取。"),
+        "code_wrong": _l("验证码不对，请核对短信里的 6 位数字。"),
+        "code_locked": _l("输错次数太多，这个验证码已作废，请重新获取。"),
+        "account_disabled": _l("这个账号已停用，请联系县扶贫办。"),
     }
