@@ -48,7 +48,9 @@ def timeline(order: Order) -> list[Step]:
     """The order's way so far and what is still ahead, for its page: placed, paid (after delivery
     when paid at the door), shipped with the carrier's tracking link, delivered, completed; or
     how it ended."""
-    changed = {change.to_status: change.created_at for change in order.status_changes}
+    # Only an order that has ended reads its status history (one more statement), for when it ended.
+    ended = order.status in (states.COMPLETED, states.CANCELLED, states.REFUNDED)
+    changed = {change.to_status: change.created_at for change in order.status_changes} if ended else {}
     paid = Step("paid", order.paid_at)
     steps = [Step("placed", order.created_at)]
     if order.payment_method != "cod":
