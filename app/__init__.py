@@ -1,5 +1,6 @@
 """The Dongkou consumption-assistance marketplace (洞口消费扶贫商城): the application factory."""
 
+import os
 from pathlib import Path
 
 from flask import Flask, has_request_context, request, session
@@ -11,8 +12,9 @@ from app import config
 from app.clock import county_time
 from app.domain.identity import mask_name
 from app.domain.money import format_fen
-from app.extensions import babel, bootstrap, cache, csrf, db, login_manager, migrate
+from app.extensions import babel, bootstrap, cache, csrf, db, login_manager
 from app.forms import share_wtforms_messages
+from app.migrations_cli import init_migrations
 from app.records import in_reader_language, spoken, spoken_lines
 from app.replica import init_replica
 from app.security import check_production_settings, configure_logging, init_security
@@ -76,7 +78,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     _import_models()
     db.init_app(app)
     init_replica(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    app.config.setdefault("MIGRATIONS_DIRECTORY", str(ROOT / "migrations"))
+    # The flask command sets FLASK_RUN_FROM_CLI (gunicorn never does); tests migrate their databases.
+    if os.environ.get("FLASK_RUN_FROM_CLI") == "true" or app.config.get("TESTING"):
+        init_migrations(app)
     csrf.init_app(app)
     cache.init_app(app)
     bootstrap.init_app(app)

@@ -5,8 +5,6 @@ import json
 import time
 from dataclasses import dataclass
 
-import stripe
-
 WEBHOOK_TOLERANCE_SECONDS = 300
 
 
@@ -33,6 +31,14 @@ class NewIntent:
     client_secret: str
 
 
+def _sdk():
+    # Imported when a payment is first handled, not with the app: the SDK and the aiohttp it
+    # brings weigh 15 MB, which a process that never takes a payment need not carry.
+    import stripe
+
+    return stripe
+
+
 def _state(intent) -> IntentState:
     intent = intent.to_dict()
     metadata = intent.get("metadata") or {}
@@ -55,12 +61,19 @@ class StripeGateway:
         api_base: str | None = None,
         method_types: tuple[str, ...] = ("card", "alipay", "wechat_pay"),
     ):
-        options = {"base_addresses": {"api": api_base}} if api_base else {}
-        # A client per gateway rather than the module-global api_key: tests and, later,
-        # several merchant accounts can live in one process.
-        self._client = stripe.StripeClient(secret_key, max_network_retries=2, **options)  # type: ignore[arg-type]
+        self._secret_key, self._api_base = secret_key, api_base
         self._webhook_secret = webhook_secret
         self.method_types = method_types
+        self._sdk_client = None
+
+    @property
+    def _client(self):
+        if self._sdk_client is None:
+            options = {"base_addresses": {"api": self._api_base}} if self._api_base else {}
+            # A client per gateway rather than the module-global api_key: tests and, later,
+            # several merchant accounts can live in one process.
+            self._sdk_client = _sdk().StripeClient(self._secret_key, max_network_retries=2, **options)
+        return self._sdk_client
 
     def create_intent(self, order_number: str, attempt: int, amount_fen: int, currency: str) -> NewIntent:
         """A PaymentIntent for one attempt at paying an order; the key makes a retried call safe."""
@@ -77,20 +90,20 @@ class StripeGateway:
                 params=params,  # type: ignore[arg-type]  # built as a plain dict: the method types vary
                 options={"idempotency_key": f"order-{order_number}-attempt-{attempt}"},
             )
-        except stripe.StripeError as exc:
+        except _sdk().StripeError as exc:
             raise GatewayError(f"create PaymentIntent failed: {exc.user_message or exc}") from exc
         return NewIntent(intent["id"], intent["client_secret"])
 
     def retrieve_intent(self, intent_id: str) -> IntentState:
         try:
             return _state(self._client.v1.payment_intents.retrieve(intent_id))
-        except stripe.StripeError as exc:
+        except _sdk().StripeError as exc:
             raise GatewayError(f"retrieve PaymentIntent failed: {exc}") from exc
 
     def cancel_intent(self, intent_id: str) -> None:
         try:
             self._client.v1.payment_intents.cancel(intent_id)
-        except stripe.StripeError as exc:
+        except _sdk().StripeError as exc:
             raise GatewayError(f"cancel PaymentIntent failed: {exc}") from exc
 
     def refund(self, intent_id: str, amount_fen: int, idempotency_key: str) -> str:
@@ -98,7 +111,7 @@ class StripeGateway:
             refund = self._client.v1.refunds.create(
                 params={"payment_intent": intent_id, "amount": amount_fen}, options={"idempotency_key": idempotency_key}
             )
-        except stripe.StripeError as exc:
+        except _sdk().StripeError as exc:
             raise GatewayError(f"refund failed: {exc.user_message or exc}") from exc
         return refund["id"]
 
@@ -107,7 +120,7 @@ class StripeGateway:
         if not signature:
             raise InvalidWebhook("missing Stripe-Signature header")
         try:
-            stripe.WebhookSignature.verify_header(
+            _sdk().WebhookSignature.verify_header(
                 payload.decode("utf-8"), signature, self._webhook_secret, WEBHOOK_TOLERANCE_SECONDS
             )
             # The SDK refuses only old timestamps; one from the future is as suspect (a signed
@@ -116,7 +129,7 @@ class StripeGateway:
             if stamp > time.time() + WEBHOOK_TOLERANCE_SECONDS:
                 raise ValueError(f"timestamp {stamp} is more than {WEBHOOK_TOLERANCE_SECONDS} s in the future")
             event = json.loads(payload)
-        except (stripe.SignatureVerificationError, UnicodeDecodeError, ValueError, KeyError) as exc:
+        except (_sdk().SignatureVerificationError, UnicodeDecodeError, ValueError, KeyError) as exc:
             raise InvalidWebhook(str(exc)) from exc
         if not isinstance(event, dict) or not isinstance(event.get("id"), str) or "type" not in event:
             raise InvalidWebhook("not a Stripe event")
