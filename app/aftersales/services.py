@@ -4,8 +4,6 @@ An approval refunds through the payment service, in the same transaction: the mo
 the way it came (Stripe, or a recorded offline refund), and the ledger takes the refunded share
 back from the households by the sale's own rules."""
 
-import hashlib
-import io
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -22,9 +20,8 @@ from app.models_base import utcnow
 from app.orders.models import Order
 from app.payments import services as payments
 from app.payments.gateway import StripeGateway
-from app.pictures import MAX_BYTES, PictureRejected, reencoded_jpeg
+from app.pictures import MAX_BYTES, PictureRejected, store_upload
 from app.refusals import Missing
-from app.storage import storage
 
 MAX_PHOTOS = 3
 PHOTO_SIDE = 1600
@@ -89,12 +86,9 @@ def ask(order: Order, user_id: int, draft: AfterSaleDraft, days: int, actor: Act
 
 def _store_photo(number: str, line_id: int, data: bytes) -> str:
     try:
-        jpeg = reencoded_jpeg(data, PHOTO_SIDE)
+        return store_upload("documents", f"aftersales/{number}/{line_id}", data, PHOTO_SIDE)
     except PictureRejected as exc:
         raise AfterSaleError(f"photo_{exc.reason}", mb=MAX_BYTES // 1024 // 1024) from exc
-    key = f"aftersales/{number}/{line_id}-{hashlib.sha256(jpeg).hexdigest()[:16]}.jpg"
-    storage("documents").put(key, io.BytesIO(jpeg))
-    return key
 
 
 def _pending(request_id: int) -> AfterSaleRequest:

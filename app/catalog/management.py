@@ -1,8 +1,6 @@
 """County staff keep the catalogue: prices, stock adjustments with a reason, photos and
 certifications. Each change is one transaction with one audit row (before and after)."""
 
-import hashlib
-import io
 import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -14,9 +12,8 @@ from app.catalog.models import Category, Certification, Product, ProductImage, S
 from app.catalog.refusals import CatalogueError
 from app.extensions import db
 from app.models_base import rows_changed
-from app.pictures import MAX_BYTES, PictureRejected, reencoded_jpeg
+from app.pictures import MAX_BYTES, PictureRejected, reencoded_jpeg, store_jpeg
 from app.registry.models import Producer
-from app.storage import storage
 
 MAX_IMAGE_SIDE = 1600
 
@@ -71,11 +68,8 @@ def adjust_stock(sku: Sku, delta: int, reason: str, actor: Actor) -> StockAdjust
 
 
 def store_picture(slug: str, jpeg: bytes) -> str:
-    """Keep a product picture under a name made from its content, so it can be cached for
-    good (a changed picture is a new name) and every node serves the same file. Its key."""
-    key = f"products/{slug}-{hashlib.sha256(jpeg).hexdigest()[:16]}.jpg"
-    storage("media").put(key, io.BytesIO(jpeg))
-    return key
+    """Keep a product picture in the media storage, named by its content. Its key."""
+    return store_jpeg("media", f"products/{slug}", jpeg)
 
 
 def add_image(product: Product, data: bytes, alt: str, actor: Actor) -> ProductImage:

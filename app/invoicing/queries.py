@@ -28,6 +28,18 @@ def of_contract(intent_id: int) -> list[InvoiceRequest]:
     )
 
 
+def paid_on_contract(intent_id: int) -> int:
+    """What was paid on a contract's deliveries, refunds taken off: what one invoice may cover."""
+    return int(
+        db.session.scalar(
+            select(func.coalesce(func.sum(Order.paid_fen - Order.refunded_fen), 0)).where(
+                Order.purchase_intent_id == intent_id
+            )
+        )
+        or 0
+    )
+
+
 def for_staff(page: int, per_page: int = 30) -> Pagination:
     """Waiting ones first, then the newest."""
     waiting_first = case((InvoiceRequest.status == states.REQUESTED, 0), else_=1)

@@ -7,7 +7,7 @@ import io
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.audit.services import Actor, record
 from app.bulk.models import PurchaseIntent
@@ -15,6 +15,7 @@ from app.domain import invoice_states as states
 from app.domain.identity import is_valid_credit_code
 from app.extensions import db
 from app.invoicing.models import InvoiceRequest
+from app.invoicing.queries import paid_on_contract
 from app.invoicing.refusals import InvoiceError
 from app.invoicing.words import STATUS
 from app.models_base import utcnow
@@ -96,12 +97,7 @@ def request_for_order(order: Order, user_id: int, draft: InvoiceDraft, actor: Ac
 
 def request_for_contract(intent: PurchaseIntent, user_id: int, draft: InvoiceDraft, actor: Actor) -> InvoiceRequest:
     """One invoice for everything paid on a contract's deliveries so far. Commits."""
-    paid = db.session.scalar(
-        select(func.coalesce(func.sum(Order.paid_fen - Order.refunded_fen), 0)).where(
-            Order.purchase_intent_id == intent.id
-        )
-    )
-    return _ask(draft, int(paid or 0), user_id, actor, intent_id=intent.id)
+    return _ask(draft, paid_on_contract(intent.id), user_id, actor, intent_id=intent.id)
 
 
 def _pending(request_id: int) -> InvoiceRequest:

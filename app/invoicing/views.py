@@ -1,13 +1,12 @@
 """Invoice pages: a buyer's request on their order, a unit's on its contract, the download, and
 the county office's list where invoices are issued or declined."""
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.accounts.access import current_actor, role_required
 from app.bulk.access import my_intent
-from app.bulk.queries import deliveries
 from app.domain import roles
 from app.extensions import db
 from app.forms import apply_form, form_errors
@@ -16,7 +15,7 @@ from app.invoicing.forms import DeclineForm, InvoiceForm, IssueForm
 from app.invoicing.refusals import InvoiceError
 from app.invoicing.words import KIND, STATUS
 from app.orders import services as orders
-from app.storage import storage
+from app.storage import send_stored
 
 
 def _draft(form: InvoiceForm) -> services.InvoiceDraft:
@@ -31,17 +30,22 @@ def _draft(form: InvoiceForm) -> services.InvoiceDraft:
     )
 
 
-def _page(back_url: str, subject: str, amount_fen: int, requests: list, form: InvoiceForm, status: int = 200):
+def _request_page(form: InvoiceForm, ask, here: str, back_url: str, subject: str, amount_fen: int, requests):
+    """The invoice page of an order or a contract: on a POST, ``ask()`` the service and come back here."""
+    if request.method == "POST":
+        done = apply_form(form, ask, InvoiceError, _("发票申请已提交，开好后可在这里下载。"), here, field=form.title)
+        if done:
+            return done
     return render_template(
         "invoicing/request.html",
         back_url=back_url,
         subject=subject,
         amount_fen=amount_fen,
-        requests=requests,
+        requests=requests(),
         form=form,
         kinds=KIND,
         statuses=STATUS,
-    ), status
+    ), 400 if form.errors else 200
 
 
 @bp.route("/orders/<number>/invoice", methods=["GET", "POST"])
@@ -51,25 +55,14 @@ def order_invoice(number: str):
     form = InvoiceForm()
     if request.method == "GET":
         form.title.data = current_user.name
-    here = url_for("invoicing.order_invoice", number=number)
-    if request.method == "POST":
-        done = apply_form(
-            form,
-            lambda: services.request_for_order(order, current_user.id, _draft(form), current_actor()),
-            InvoiceError,
-            _("发票申请已提交，开好后可在这里下载。"),
-            here,
-            field=form.title,
-        )
-        if done:
-            return done
-    return _page(
+    return _request_page(
+        form,
+        lambda: services.request_for_order(order, current_user.id, _draft(form), current_actor()),
+        url_for("invoicing.order_invoice", number=number),
         url_for("shop.order_page", number=number),
         _("订单 %(number)s", number=number),
         order.paid_fen - order.refunded_fen,
-        queries.of_order(order.id),
-        form,
-        400 if form.errors else 200,
+        lambda: queries.of_order(order.id),
     )
 
 
@@ -80,25 +73,14 @@ def contract_invoice(unit_id: int, number: str):
     form = InvoiceForm()
     if request.method == "GET":
         form.title.data, form.taxpayer_id.data = unit.name, unit.credit_code
-    here = url_for("invoicing.contract_invoice", unit_id=unit_id, number=number)
-    if request.method == "POST":
-        done = apply_form(
-            form,
-            lambda: services.request_for_contract(intent, current_user.id, _draft(form), current_actor()),
-            InvoiceError,
-            _("发票申请已提交，开好后可在这里下载。"),
-            here,
-            field=form.title,
-        )
-        if done:
-            return done
-    return _page(
+    return _request_page(
+        form,
+        lambda: services.request_for_contract(intent, current_user.id, _draft(form), current_actor()),
+        url_for("invoicing.contract_invoice", unit_id=unit_id, number=number),
         url_for("bulk.intent", unit_id=unit_id, number=number),
         _("合同 %(number)s", number=number),
-        sum(o.paid_fen - o.refunded_fen for o in deliveries(intent.id)),
-        queries.of_contract(intent.id),
-        form,
-        400 if form.errors else 200,
+        queries.paid_on_contract(intent.id),
+        lambda: queries.of_contract(intent.id),
     )
 
 
@@ -106,13 +88,7 @@ def contract_invoice(unit_id: int, number: str):
 @login_required
 def download(request_id: int):
     found = queries.issued_pdf(request_id, current_user)
-    with storage("documents").open(found.pdf_key) as stored:
-        pdf = stored.read()
-    return Response(
-        pdf,
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="invoice-{found.invoice_number}.pdf"'},
-    )
+    return send_stored("documents", found.pdf_key, "application/pdf", f"invoice-{found.invoice_number}.pdf")
 
 
 @bp.get("/staff/invoices")

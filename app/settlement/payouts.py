@@ -1,8 +1,6 @@
 """Recording what reached each household: payouts, reversals and the household's confirmation.
 Each function is one transaction with its audit row; the payout book only grows."""
 
-import hashlib
-import io
 from dataclasses import dataclass
 from datetime import date
 
@@ -13,13 +11,12 @@ from app.clock import county_date, today
 from app.domain import statement_states as states
 from app.domain.money import format_fen
 from app.extensions import db
-from app.pictures import MAX_BYTES, PictureRejected, reencoded_jpeg
+from app.pictures import MAX_BYTES, PictureRejected, store_upload
 from app.refusals import Missing
 from app.settlement.balances import balances
 from app.settlement.models import PAYOUT_METHODS, Payout, PayoutConfirmation, StatementLine
 from app.settlement.refusals import SettlementError
 from app.settlement.scope import Scope, may_handle
-from app.storage import storage
 
 RECEIPT_SIDE = 1600  # a signature and a thumbprint stay legible
 
@@ -84,12 +81,9 @@ def record_payout(line_id: int, draft: PayoutDraft, scope: Scope, actor: Actor) 
 
 def _store_receipt(number: str, line_id: int, data: bytes) -> str:
     try:
-        jpeg = reencoded_jpeg(data, RECEIPT_SIDE)
+        return store_upload("documents", f"receipts/{number}/{line_id}", data, RECEIPT_SIDE)
     except PictureRejected as exc:
         raise SettlementError(f"receipt_{exc.reason}", mb=MAX_BYTES // 1024 // 1024) from exc
-    key = f"receipts/{number}/{line_id}-{hashlib.sha256(jpeg).hexdigest()[:16]}.jpg"
-    storage("documents").put(key, io.BytesIO(jpeg))
-    return key
 
 
 def _payout_for(payout_id: int, scope: Scope) -> Payout:

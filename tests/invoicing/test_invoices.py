@@ -53,8 +53,8 @@ def test_a_buyer_asks_the_office_issues_and_only_the_buyer_downloads(app, paid_o
     assert "已登记开票" in _issue(staff, request_id).get_data(as_text=True)
     page = buyer.get(url).get_data(as_text=True)
     assert "已开票" in page and "04400123" in page
-    download = buyer.get(f"/invoices/{request_id}.pdf")
-    assert download.status_code == 200 and download.data == PDF
+    with buyer.get(f"/invoices/{request_id}.pdf") as download:  # a stored file streams: close it
+        assert download.status_code == 200 and download.data == PDF
     assert signed_in(app, "other@example.com").get(f"/invoices/{request_id}.pdf").status_code == 404
     assert signed_in(app, "other@example.com").get(url).status_code == 404
 
@@ -87,5 +87,6 @@ def test_a_unit_asks_for_a_special_invoice_on_its_contract(app, units):
     _issue(staff, request_id, number="12345678901234567890")
     dashboard = admin.get(f"/units/{units['hospital']}").get_data(as_text=True)
     assert f"已开票 ¥{total / 100:,.2f}" in dashboard
-    assert admin.get(f"/invoices/{request_id}.pdf").data == PDF
+    with admin.get(f"/invoices/{request_id}.pdf") as download:
+        assert download.data == PDF
     assert signed_in(app, "admin@school.example").get(f"/invoices/{request_id}.pdf").status_code == 404
