@@ -95,6 +95,7 @@ SERVICE_MODULES = {
     "assignments",
     "addresses",
     "phone",
+    "online_tender",
 }
 
 

@@ -33,6 +33,23 @@ _RESULT = {
         "errors": {"type": "array", "items": {"type": "string"}},
     },
 }
+_ONLINE_PAYMENT = {
+    "type": "object",
+    "required": ["uuid", "status", "amount_fen", "pay_url"],
+    "properties": {
+        "uuid": {"type": "string"},
+        "status": {
+            "enum": ["pending", "paid", "canceled"],
+            "description": "pending: waiting for the buyer; paid: the sale is recorded (order_number); "
+            "canceled: the QR code can no longer be paid",
+        },
+        "amount_fen": {"type": "integer"},
+        "pay_url": {"type": "string", "description": "the payment page for the buyer's phone: show it as a QR code"},
+        "order_number": {"type": "string"},
+        "receipt_url": {"type": "string"},
+        "flag": {"type": "string", "description": "paid money that could not become the sale: staff refund it"},
+    },
+}
 _BATCH_ANSWER = {
     "type": "object",
     "required": ["results", "summary"],
@@ -50,7 +67,16 @@ def _json(schema: dict, description: str) -> dict:
 @cache
 def document() -> dict:
     _, defs = models_json_schema([(SaleIn, "validation")], ref_template="#/components/schemas/{model}")
-    schemas = {**defs["$defs"], "Error": _ERROR, "SaleResult": _RESULT, "SalesBatchAnswer": _BATCH_ANSWER}
+    schemas = {
+        **defs["$defs"],
+        "Error": _ERROR,
+        "SaleResult": _RESULT,
+        "SalesBatchAnswer": _BATCH_ANSWER,
+        "OnlinePayment": _ONLINE_PAYMENT,
+    }
+    error = {"$ref": "#/components/schemas/Error"}
+    online = _json({"$ref": "#/components/schemas/OnlinePayment"}, "the online payment and its state")
+    uuid_parameter = {"name": "sale_uuid", "in": "path", "required": True, "schema": {"type": "string"}}
     unauthorized = _json({"$ref": "#/components/schemas/Error"}, "missing, unknown or revoked device token")
     batch_answer = {"$ref": "#/components/schemas/SalesBatchAnswer"}
     return {
@@ -114,6 +140,48 @@ def document() -> dict:
                         "401": unauthorized,
                         "409": _json(batch_answer, "nothing stored; at least one uuid belongs to a different sale"),
                         "422": _json(batch_answer, "nothing stored; every sale was invalid"),
+                    },
+                }
+            },
+            "/pos/online-payments": {
+                "post": {
+                    "operationId": "openOnlinePayment",
+                    "summary": "Offer a sale for payment on the buyer's phone (tender method online); "
+                    "the sale is recorded by the server once paid. Sending it again returns the same payment",
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SaleIn"}}},
+                    },
+                    "responses": {
+                        "200": online,
+                        "401": unauthorized,
+                        "409": _json(error, "the uuid belongs to a different sale"),
+                        "422": _json(error, "the sale is invalid, or its tender is not online"),
+                        "503": _json(error, "the shop takes no online payments, or the acquirer is unreachable"),
+                    },
+                }
+            },
+            "/pos/online-payments/{sale_uuid}": {
+                "get": {
+                    "operationId": "getOnlinePayment",
+                    "summary": "Whether the buyer has paid (asks the acquirer while the payment is open)",
+                    "parameters": [uuid_parameter],
+                    "responses": {
+                        "200": online,
+                        "401": unauthorized,
+                        "404": _json(error, "no such online payment at this booth"),
+                    },
+                }
+            },
+            "/pos/online-payments/{sale_uuid}/cancel": {
+                "post": {
+                    "operationId": "cancelOnlinePayment",
+                    "summary": "Close an unpaid online payment; if it was paid meanwhile, the sale stands",
+                    "parameters": [uuid_parameter],
+                    "responses": {
+                        "200": online,
+                        "401": unauthorized,
+                        "404": _json(error, "no such online payment at this booth"),
                     },
                 }
             },

@@ -35,6 +35,8 @@ PAYMENT_METHOD = {
     "cash": _l("现金"),
     "bank_transfer": _l("银行转账"),
     "merchant_qr": _l("展位收款码"),
+    # A booth sale's tender, paid on the buyer's phone (the order's method is then stripe).
+    "online": _l("顾客扫码在线支付"),
 }
 
 

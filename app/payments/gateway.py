@@ -23,6 +23,8 @@ class IntentState:
     amount_fen: int
     currency: str
     order_number: str | None
+    # Set when the PaymentIntent pays a booth sale shown as a QR code at the till.
+    booth_sale: str | None = None
 
 
 @dataclass(frozen=True)
@@ -39,15 +41,16 @@ def _sdk():
     return stripe
 
 
-def _state(intent) -> IntentState:
-    intent = intent.to_dict()
+def intent_state(intent: dict) -> IntentState:
+    """Our view of a PaymentIntent, as retrieved or as carried by a webhook event."""
     metadata = intent.get("metadata") or {}
     return IntentState(
         intent["id"],
         intent["status"],
         int(intent["amount"]),
         str(intent["currency"]).upper(),
-        metadata.get("order_number"),
+        metadata.get("order_number") or None,
+        metadata.get("booth_sale") or None,
     )
 
 
@@ -75,20 +78,21 @@ class StripeGateway:
             self._sdk_client = _sdk().StripeClient(self._secret_key, max_network_retries=2, **options)
         return self._sdk_client
 
-    def create_intent(self, order_number: str, attempt: int, amount_fen: int, currency: str) -> NewIntent:
-        """A PaymentIntent for one attempt at paying an order; the key makes a retried call safe."""
+    def create_intent(self, key: str, amount_fen: int, currency: str, metadata: dict[str, str]) -> NewIntent:
+        """A PaymentIntent for what ``metadata`` names (an order's attempt, a booth sale); the
+        key, derived from it, makes a retried call return the same PaymentIntent."""
         params = {
             "amount": amount_fen,  # CNY has two decimals: fen are Stripe's minor unit already
             "currency": currency.lower(),
             "payment_method_types": list(self.method_types),
-            "metadata": {"order_number": order_number, "attempt": str(attempt)},
+            "metadata": metadata,
         }
         if "wechat_pay" in self.method_types:
             params["payment_method_options"] = {"wechat_pay": {"client": "web"}}
         try:
             intent = self._client.v1.payment_intents.create(
                 params=params,  # type: ignore[arg-type]  # built as a plain dict: the method types vary
-                options={"idempotency_key": f"order-{order_number}-attempt-{attempt}"},
+                options={"idempotency_key": key},
             )
         except _sdk().StripeError as exc:
             raise GatewayError(f"create PaymentIntent failed: {exc.user_message or exc}") from exc
@@ -96,7 +100,7 @@ class StripeGateway:
 
     def retrieve_intent(self, intent_id: str) -> IntentState:
         try:
-            return _state(self._client.v1.payment_intents.retrieve(intent_id))
+            return intent_state(self._client.v1.payment_intents.retrieve(intent_id).to_dict())
         except _sdk().StripeError as exc:
             raise GatewayError(f"retrieve PaymentIntent failed: {exc}") from exc
 

@@ -20,9 +20,10 @@ from app.orders.models import Order
 from app.orders.services import cancel_unpaid, get_order, release_stock
 from app.orders.workflow import set_payment_status, set_status
 from app.outbox.services import mail_user
-from app.payments.gateway import GatewayError, IntentState, StripeGateway
+from app.payments.gateway import GatewayError, IntentState, StripeGateway, intent_state
 from app.payments.models import Payment, ProcessedEvent, Refund
 from app.payments.refusals import PaymentError
+from app.pos.online_tender import settle_booth_payment
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +63,12 @@ def start_stripe_payment(number: str, user_id: int, gateway: StripeGateway) -> P
     if pending is not None:
         return pending
     attempt = _attempts(order.id) + 1
-    intent = gateway.create_intent(order.number, attempt, order.total_fen, order.currency)
+    intent = gateway.create_intent(
+        f"order-{order.number}-attempt-{attempt}",
+        order.total_fen,
+        order.currency,
+        {"order_number": order.number, "attempt": str(attempt)},
+    )
     payment = Payment(
         order_id=order.id,
         method="stripe",
@@ -162,19 +168,20 @@ def _charge_refunded(event_object: dict[str, Any]) -> str:
     return "refunded"
 
 
+def _intent_changed(obj: dict[str, Any]) -> str:
+    state = intent_state(obj)
+    if state.booth_sale:
+        # A booth sale's money: it becomes the sale itself, through the booth's pipeline.
+        return settle_booth_payment(state)
+    return apply_intent_state(state)
+
+
 HANDLERS = {
-    "payment_intent.succeeded": lambda obj: apply_intent_state(_intent_from_event(obj)),
-    "payment_intent.payment_failed": lambda obj: apply_intent_state(_intent_from_event(obj)),
-    "payment_intent.canceled": lambda obj: apply_intent_state(_intent_from_event(obj)),
+    "payment_intent.succeeded": _intent_changed,
+    "payment_intent.payment_failed": _intent_changed,
+    "payment_intent.canceled": _intent_changed,
     "charge.refunded": _charge_refunded,
 }
-
-
-def _intent_from_event(obj: dict[str, Any]) -> IntentState:
-    metadata = obj.get("metadata") or {}
-    return IntentState(
-        obj["id"], obj["status"], int(obj["amount"]), str(obj["currency"]).upper(), metadata.get("order_number")
-    )
 
 
 def handle_stripe_event(event: dict[str, Any]) -> str:

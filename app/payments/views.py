@@ -1,4 +1,4 @@
-"""Our payment page (Stripe Payment Element), the return page and the Stripe webhook."""
+"""Our payment page (Stripe Payment Element) for orders and for booth sales shown as a QR code,\nthe return pages and the Stripe webhook."""
 
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from app.extensions import csrf
 from app.payments import bp, services
 from app.payments.gateway import GatewayError, InvalidWebhook, gateway_from_config
+from app.pos import online_tender
 
 
 def _gateway_or_404():
@@ -30,12 +31,19 @@ def pay(number: str):
         return redirect(url_for("shop.order_page", number=number))
     return render_template(
         "payments/pay.html",
-        payment=payment,
         order=payment.order,
-        publishable_key=current_app.config["STRIPE_PUBLISHABLE_KEY"],
-        stripe_js=current_app.config["STRIPE_JS_URL"],
+        amount_fen=payment.amount_fen,
+        client_secret=payment.client_secret,
         return_url=url_for("payments.returned", number=number, _external=True),
+        **_stripe_js(),
     )
+
+
+def _stripe_js() -> dict:
+    return {
+        "publishable_key": current_app.config["STRIPE_PUBLISHABLE_KEY"],
+        "stripe_js": current_app.config["STRIPE_JS_URL"],
+    }
 
 
 @bp.get("/pay/<number>/return")
@@ -68,3 +76,35 @@ def stripe_webhook():
         return jsonify(error="invalid signature or payload"), 400
     outcome = services.handle_stripe_event(event)
     return jsonify(received=True, outcome=outcome)
+
+
+@bp.get("/pay/booth/<token>")
+def pay_booth_sale(token: str):
+    """What a booth's QR code opens on the buyer's phone: no account, just the goods and the amount."""
+    _gateway_or_404()
+    payment = online_tender.payment_for_link(token)
+    if payment is None:
+        abort(404)
+    return render_template(
+        "payments/pay_booth.html",
+        booth=payment.booth,
+        summary=online_tender.sale_summary(payment),
+        status=payment.status,
+        sale_uuid=payment.sale_uuid,
+        order_number=online_tender.order_number(payment),
+        amount_fen=payment.amount_fen,
+        client_secret=payment.client_secret,
+        return_url=url_for("payments.booth_sale_returned", token=token, _external=True),
+        **_stripe_js(),
+    )
+
+
+@bp.get("/pay/booth/<token>/return")
+def booth_sale_returned(token: str):
+    """Back from the payment: ask the acquirer, then show the page with the result."""
+    gateway = _gateway_or_404()
+    payment = online_tender.payment_for_link(token)
+    if payment is None:
+        abort(404)
+    online_tender.refresh(payment, gateway)
+    return redirect(url_for("payments.pay_booth_sale", token=token))

@@ -6,10 +6,12 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.domain import payment_states
 from app.extensions import Model
 from app.models_base import utcnow
 
-TENDERS = ("cash", "merchant_qr")
+# online: paid on the buyer's phone through our payment page (a BoothOnlinePayment).
+TENDERS = ("cash", "merchant_qr", "online")
 
 
 class Booth(Model):
@@ -127,6 +129,40 @@ class BoothSale(Model):
         CheckConstraint("total_fen > 0", name="total_positive"),
         CheckConstraint("change_fen >= 0 AND tendered_fen >= 0", name="cash_not_negative"),
         Index("ix_booth_sales_booth_day", "booth_id", "day"),
+    )
+
+
+class BoothOnlinePayment(Model):
+    """A sale the till offered for payment on the buyer's phone, before and after they paid.
+
+    The sale itself is kept as the till will resend it, so the server can record it the moment
+    the acquirer confirms the money, even if the till never comes back. The link token is what
+    the QR code carries: unguessable, and it shows only the booth, the goods and the amount.
+    """
+
+    __tablename__ = "booth_online_payments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sale_uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    booth_id: Mapped[int] = mapped_column(ForeignKey("booths.id"), index=True)
+    device_id: Mapped[int] = mapped_column(ForeignKey("devices.id"))
+    link_token: Mapped[str] = mapped_column(String(43), unique=True)
+    payload: Mapped[str] = mapped_column(Text)
+    payload_hash: Mapped[str] = mapped_column(String(64))
+    amount_fen: Mapped[int]
+    currency: Mapped[str] = mapped_column(String(3), default="CNY")
+    provider_ref: Mapped[str] = mapped_column(String(255), unique=True)
+    client_secret: Mapped[str] = mapped_column(String(255))
+    status: Mapped[str] = mapped_column(String(16), default=payment_states.ATTEMPT_PENDING)
+    # Money that arrived but could not become the sale (amount differs, sale refused): staff refund it.
+    flag: Mapped[str] = mapped_column(String(255), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    settled_at: Mapped[datetime | None]
+
+    booth: Mapped[Booth] = relationship()
+
+    __table_args__ = (
+        CheckConstraint(f"status IN {payment_states.ATTEMPT_ALL}", name="status"),
+        CheckConstraint("amount_fen > 0", name="amount_positive"),
     )
 
 

@@ -11,14 +11,15 @@ from app.clock import county_time
 from app.extensions import db
 from app.impact.models import Attribution
 from app.orders.models import Order
-from app.pos.models import Booth, BoothAllocation, BoothClose, BoothSale, Device
+from app.pos.models import TENDERS, Booth, BoothAllocation, BoothClose, BoothSale, Device
 from app.registry.models import Village
 from app.trace.models import Lot
 
 
-def booth_catalogue(booth: Booth, image_url) -> dict:
+def booth_catalogue(booth: Booth, image_url, online_payment: bool) -> dict:
     """What a tablet caches to sell offline: the booth, every SKU it may sell and the SKUs'
-    lot codes (a scanned or typed label finds its SKU without the network)."""
+    lot codes (a scanned or typed label finds its SKU without the network), and whether the
+    shop takes online payments (the till's QR tender)."""
     allocations = (
         db.session.execute(
             db.select(BoothAllocation)
@@ -61,6 +62,7 @@ def booth_catalogue(booth: Booth, image_url) -> dict:
             "township": booth.township.name,
             "merchant_name": booth.merchant_name,
             "opening_float_fen": booth.opening_float_fen,
+            "online_payment": online_payment,
             "event": {"code": booth.event.code, "name": booth.event.name},
         },
         "items": items,
@@ -80,7 +82,7 @@ def is_clerk_of(booth: Booth, user_id: int) -> bool:
 
 def day_summary(booth: Booth, day: date) -> dict:
     """The Z report's figures for one booth and day, all from stored sales and the ledger."""
-    by_tender = dict.fromkeys(("cash", "merchant_qr"), (0, 0))
+    by_tender = dict.fromkeys(TENDERS, (0, 0))
     for tender, count, total in db.session.execute(
         db.select(BoothSale.tender, func.count(), func.sum(BoothSale.total_fen))
         .where(BoothSale.booth_id == booth.id, BoothSale.day == day)

@@ -46,7 +46,17 @@ class MerchantQrTender(_Strict):
     )
 
 
-Tender = Annotated[CashTender | MerchantQrTender, Field(discriminator="method")]
+class OnlineTender(_Strict):
+    method: Literal["online"] = Field(
+        description="paid on the buyer's phone through the shop's payment page; "
+        "open it with POST /pos/online-payments, never by syncing it"
+    )
+
+
+Tender = Annotated[CashTender | MerchantQrTender | OnlineTender, Field(discriminator="method")]
+TENDER_METHODS = ("cash", "merchant_qr", "online")
+# The order's payment method for each tender: an online tender is paid through the acquirer.
+ORDER_PAYMENT_METHOD = {"online": "stripe"}
 
 
 class SaleIn(_Strict):
@@ -107,8 +117,8 @@ _MESSAGES = {
     "string_pattern_mismatch": _l("格式不对，应为 UUID（如 1b4e28ba-2fa1-11d2-883f-0016d3cca427）"),
     "datetime_parsing": _l("时间格式不对，应为 ISO 8601，如 2026-10-17T10:30:00+08:00"),
     "datetime_type": _l("时间格式不对，应为 ISO 8601，如 2026-10-17T10:30:00+08:00"),
-    "union_tag_invalid": _l("付款方式只能是 cash 或 merchant_qr"),
-    "union_tag_not_found": _l("缺少付款方式 method（cash 或 merchant_qr）"),
+    "union_tag_invalid": _l("付款方式只能是 cash、merchant_qr 或 online"),
+    "union_tag_not_found": _l("缺少付款方式 method（cash、merchant_qr 或 online）"),
     "model_type": _l("需要一个对象"),
     "dict_type": _l("需要一个对象"),
     "list_type": _l("需要一个列表"),
@@ -125,7 +135,7 @@ def explain(error: ValidationError) -> list[str]:
     """Each problem as "field: what is wrong", in the reader's language."""
     reasons = []
     for item in error.errors(include_url=False):
-        where = ".".join(str(part) for part in item["loc"] if part not in ("cash", "merchant_qr"))
+        where = ".".join(str(part) for part in item["loc"] if part not in TENDER_METHODS)
         kind = str(item["ctx"]["error"]) if item["type"] == "value_error" else item["type"]
         template = _MESSAGES.get(kind)
         text = str(template).format(**item.get("ctx", {})) if template else item["msg"]

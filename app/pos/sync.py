@@ -33,7 +33,7 @@ from app.orders.services import new_order_number
 from app.payments.models import Payment
 from app.pos import notes
 from app.pos.models import BoothAllocation, BoothSale, Device
-from app.pos.schemas import CashTender, MerchantQrTender, SaleIn, explain
+from app.pos.schemas import ORDER_PAYMENT_METHOD, CashTender, MerchantQrTender, OnlineTender, SaleIn, explain
 from app.records import spoken_lines
 from app.trace.models import Lot
 
@@ -86,7 +86,18 @@ def record_booth_sales(device: Device, raw_sales: list[Any], now: datetime | Non
     raise AssertionError("unreachable")
 
 
-def _record(device_id: int, raw_sales: list[Any], now: datetime) -> list[SaleResult]:
+def record_paid_online_sale(device_id: int, sale: dict[str, Any], provider_ref: str, now: datetime) -> SaleResult:
+    """A sale the buyer paid on their phone, now that the acquirer has confirmed the money:
+    recorded like any synced sale, its payment being the PaymentIntent. Does not commit."""
+    return _record(device_id, [sale], now, {sale["uuid"]: provider_ref})[0]
+
+
+def _record(
+    device_id: int, raw_sales: list[Any], now: datetime, paid_online: dict[str, str] | None = None
+) -> list[SaleResult]:
+    """``paid_online`` maps the sales whose online payment is confirmed to its reference; an
+    online sale outside it has not been paid (as far as we know) and is refused."""
+    paid_online = paid_online or {}
     parsed: list[SaleIn | SaleResult] = [_parse(raw) for raw in raw_sales]
     valid = [p for p in parsed if isinstance(p, SaleIn)]
     highest = max((s.device_sequence for s in valid), default=0)
@@ -172,13 +183,16 @@ def _record(device_id: int, raw_sales: list[Any], now: datetime) -> list[SaleRes
             first = seen[item.uuid]
             results.append(_repeat(item.uuid, first[1] == digest, first[0].number, first[2]))
             continue
+        if isinstance(item.tender, OnlineTender) and item.uuid not in paid_online:
+            results.append(SaleResult(item.uuid, INVALID, errors=[_("这笔在线付款还没有确认到账，不能记为销售。")]))
+            continue
         unknown = sorted({line.sku for line in item.lines if line.sku not in skus})
         if unknown:
             results.append(
                 SaleResult(item.uuid, INVALID, errors=[_("商品编码不存在：%(codes)s", codes=", ".join(unknown))])
             )
             continue
-        order, sale = _build(item, digest, device, skus, lots, allocations, now)
+        order, sale = _build(item, digest, device, skus, lots, allocations, now, paid_online.get(item.uuid, ""))
         seen[item.uuid] = (order, digest, sale["flags"])
         fresh.append((item, order, sale))
         results.append(SaleResult(item.uuid, CREATED, order.number, _flag_list(sale["flags"])))
@@ -227,6 +241,7 @@ def _build(
     lots: dict[str, Lot],
     allocations: dict[int, BoothAllocation],
     now: datetime,
+    online_ref: str,
 ) -> tuple[Order, dict[str, Any]]:
     booth = device.booth
     sold_at, flags = sale_moment(item, booth.event.starts_on, now)
@@ -237,7 +252,7 @@ def _build(
         event_id=booth.event_id,
         status=states.COMPLETED,
         payment_status=payment_states.PAID,
-        payment_method=item.tender.method,
+        payment_method=ORDER_PAYMENT_METHOD.get(item.tender.method, item.tender.method),
         subtotal_fen=item.total_fen,
         shipping_fen=0,
         total_fen=item.total_fen,
@@ -288,7 +303,7 @@ def _build(
         total_fen=item.total_fen,
         tendered_fen=cash.tendered_fen if cash else 0,
         change_fen=cash.change_fen if cash else 0,
-        reference=item.tender.reference if isinstance(item.tender, MerchantQrTender) else "",
+        reference=item.tender.reference if isinstance(item.tender, MerchantQrTender) else online_ref,
         flags="\n".join(flags),
         reconciled_at=None,
         reconciled_by_id=None,
@@ -322,7 +337,7 @@ def _write(fresh: list[tuple[SaleIn, Order, dict[str, Any]]], allocations: dict[
                 from_status=None,
                 to_status=order.payment_status,
                 amount_fen=order.total_fen,
-                method=item.tender.method,
+                method=order.payment_method,
                 actor="booth",
                 actor_user_id=None,
                 reason=sale["reference"],
@@ -332,7 +347,7 @@ def _write(fresh: list[tuple[SaleIn, Order, dict[str, Any]]], allocations: dict[
         payments.append(
             dict(
                 order_id=order.id,
-                method=item.tender.method,
+                method=order.payment_method,
                 attempt=1,
                 amount_fen=order.total_fen,
                 currency="CNY",
@@ -340,6 +355,9 @@ def _write(fresh: list[tuple[SaleIn, Order, dict[str, Any]]], allocations: dict[
                 refunded_fen=0,
                 flag="",
                 reference=sale["reference"],
+                # An online tender's PaymentIntent: refunds go back through it, and Stripe's
+                # later events about it find this payment.
+                provider_ref=sale["reference"] if item.tender.method == "online" else None,
                 created_at=order.paid_at,
                 succeeded_at=order.paid_at,
             )

@@ -50,6 +50,7 @@
     if (!token) return showPairing();
     await loadCatalogue();
     syncSoon(0);
+    settleLeftOpen();
   }
 
   function showPairing(message) {
@@ -192,6 +193,7 @@
     if (!cart.size) list.append(el("li", "text-secondary py-4 text-center", T.empty));
     $("cart-total").textContent = fen(cartTotal());
     $("pay-cash").disabled = $("pay-qr").disabled = !cart.size;
+    showOnlineTender();
   }
 
   // --- the keypad: quantities, cash tendered, payment references ---------------------------
@@ -275,23 +277,166 @@
   }
 
   // --- a sale -------------------------------------------------------------------------
-  async function completeSale(tender) {
+  function saleOfCart(tender) {
     const lines = [...cart].map(([key, quantity]) => {
       const line = { sku: itemFor(key).sku, quantity, unit_price_fen: itemFor(key).price_fen };
       if (lotOf(key)) line.lot = lotOf(key);
       return line;
     });
     const total = cartTotal();
-    const sale = await PosStore.addSale((sequence) => ({
+    return (sequence) => ({
       uuid: crypto.randomUUID(), device_sequence: sequence, sold_at: new Date().toISOString(),
       lines, total_fen: total, tender,
-    }));
+    });
+  }
+
+  async function completeSale(tender) {
+    const sale = await PosStore.addSale(saleOfCart(tender));
+    await saleDone(sale);
+    syncSoon(0);
+  }
+
+  async function saleDone(sale) {
     cart.clear();
     renderCart();
     showReceipt(sale);
     await refreshQueue();
     await renderTiles();
-    syncSoon(0);
+  }
+
+  // --- the online tender: a QR code the buyer pays on their phone ----------------------
+  /* The server records the sale itself once the money is confirmed, so the till only follows:
+     it opens the payment (sending the same sale again is safe), shows the buyer's link as a
+     QR code and asks every two seconds whether it was paid. */
+  let online = null; // { sale, timer }
+
+  function showOnlineTender() {
+    const reason = !(catalogue && catalogue.booth.online_payment) ? T.onlineUnavailable
+      : (!navigator.onLine ? T.onlineOffline : "");
+    $("pay-online").disabled = !cart.size || Boolean(reason);
+    $("online-hint").textContent = reason;
+  }
+
+  async function onlineCall(url, method) {
+    const options = { method, headers: { "Content-Type": "application/json", Authorization: "Bearer " + token } };
+    if (method === "POST" && url === body.dataset.onlineUrl) options.body = JSON.stringify(online.sale);
+    const response = await fetch(url, options);
+    if (response.status === 401) { await tokenRejected(); throw new Error(T.tokenInvalid); }
+    const answer = await response.json();
+    if (!response.ok) throw Object.assign(new Error(answer.message), { refused: response.status });
+    return answer;
+  }
+
+  const onlineUrl = (uuid, action) => `${body.dataset.onlineUrl}/${uuid}${action ? "/" + action : ""}`;
+
+  async function payOnline() {
+    const sale = await PosStore.addSale(saleOfCart({ method: "online" }), "awaiting");
+    online = { sale, timer: null };
+    $("online-amount").textContent = fen(sale.total_fen);
+    $("online-qr").replaceChildren();
+    $("online-status").textContent = T.onlineOpening;
+    $("online-cancel").disabled = false;
+    $("online-cancel").textContent = T.onlineCancel;
+    $("online").hidden = false;
+    openOnline();
+  }
+
+  async function openOnline() {
+    if (!online) return;
+    try {
+      const answer = await onlineCall(body.dataset.onlineUrl, "POST");
+      const code = qrcode(0, "M");
+      code.addData(answer.pay_url);
+      code.make();
+      const img = el("img");
+      img.src = code.createDataURL(6, 2);
+      img.alt = answer.pay_url;
+      $("online-qr").replaceChildren(img);
+      followOnline(answer);
+    } catch (error) {
+      if (!error.refused) return retryOnline(openOnline);
+      // Refused for good (no online payments, the acquirer down): the cart stays for another tender.
+      await PosStore.settle([{ uuid: online.sale.uuid, fields: { status: "cancelled", errors: [error.message] } }]);
+      $("online-status").textContent = error.message;
+      $("online-cancel").textContent = T.back;
+      online = null;
+    }
+  }
+
+  function retryOnline(step) {
+    $("online-status").textContent = T.onlineLost;
+    online.timer = setTimeout(step, 3000);
+  }
+
+  async function followOnline(answer) {
+    if (!online) return;
+    if (answer.status === "paid") return onlinePaid(answer);
+    if (answer.status === "canceled") return closeOnline("cancelled");
+    $("online-status").textContent = T.onlineWaiting;
+    online.timer = setTimeout(pollOnline, 2000);
+  }
+
+  async function pollOnline() {
+    if (!online) return;
+    try {
+      await followOnline(await onlineCall(onlineUrl(online.sale.uuid), "GET"));
+    } catch (_offline) {
+      retryOnline(pollOnline);
+    }
+  }
+
+  async function onlinePaid(answer) {
+    const sale = online.sale;
+    await PosStore.settle([{ uuid: sale.uuid, fields: { status: "synced", orderNumber: answer.order_number, flags: [] } }]);
+    clearTimeout(online.timer);
+    online = null;
+    $("online").hidden = true;
+    await saleDone(sale);
+    loadCatalogue(); // the server counted this sale already
+    $("receipt-title").textContent = T.onlinePaid;
+  }
+
+  async function closeOnline(status) {
+    await PosStore.settle([{ uuid: online.sale.uuid, fields: { status } }]);
+    clearTimeout(online.timer);
+    online = null;
+    $("online").hidden = true;
+  }
+
+  async function cancelOnline() {
+    if (!online) { $("online").hidden = true; return; }
+    clearTimeout(online.timer);
+    $("online-cancel").disabled = true;
+    $("online-status").textContent = T.onlineCancelling;
+    try {
+      const answer = await onlineCall(onlineUrl(online.sale.uuid, "cancel"), "POST");
+      if (answer.status === "paid") return onlinePaid(answer);
+    } catch (error) {
+      if (!error.refused) {
+        // Not known to be closed: if the buyer still pays, the server records the sale anyway.
+        $("online-status").textContent = T.onlineNotCancelled;
+        await new Promise((resolve) => setTimeout(resolve, 2500));
+      }
+    }
+    $("online-cancel").disabled = false;
+    await closeOnline("cancelled");
+  }
+
+  /* Online payments left open when the till was closed: paid ones become synced sales,
+     the rest are closed so that an old QR code cannot be paid by mistake. */
+  async function settleLeftOpen() {
+    for (const record of await PosStore.salesWithStatus("awaiting")) {
+      try {
+        online = { sale: record.payload, timer: null };
+        const answer = await onlineCall(onlineUrl(record.uuid, "cancel"), "POST");
+        const fields = answer.status === "paid" ? { status: "synced", orderNumber: answer.order_number } : { status: "cancelled" };
+        await PosStore.settle([{ uuid: record.uuid, fields }]);
+      } catch (error) {
+        if (error.refused === 404) await PosStore.settle([{ uuid: record.uuid, fields: { status: "cancelled" } }]);
+      } finally {
+        online = null;
+      }
+    }
   }
 
   function showReceipt(sale) {
@@ -299,6 +444,7 @@
     const amounts = $("receipt-amounts");
     amounts.replaceChildren(el("strong", "", fen(sale.total_fen)));
     if (sale.tender.method === "cash") amounts.append(el("span", "ms-3", `${T.changeDue} ${fen(sale.tender.change_fen)}`));
+    if (sale.tender.method === "online") amounts.append(el("span", "ms-3", T.onlineTender));
     const code = qrcode(0, "M");
     code.addData(body.dataset.receiptBase.replace("UUID", sale.uuid));
     code.make();
@@ -338,7 +484,7 @@
       failures = 0;
       syncing = false;
       await refreshQueue();
-      await renderTiles();
+      await loadCatalogue(); // what is left on the table, now that the server counted these sales
       syncSoon(batch.length === BATCH ? 0 : 15);
     } catch (_offlineOrServerDown) {
       syncing = false;
@@ -370,10 +516,11 @@
 
   function showNetwork() {
     const badge = $("net-badge");
-    const online = navigator.onLine;
-    badge.textContent = online ? T.online : T.offline;
-    badge.className = "badge rounded-pill " + (online ? "text-bg-success" : "text-bg-danger");
-    body.classList.toggle("is-offline", !online);
+    const connected = navigator.onLine;
+    badge.textContent = connected ? T.online : T.offline;
+    badge.className = "badge rounded-pill " + (connected ? "text-bg-success" : "text-bg-danger");
+    body.classList.toggle("is-offline", !connected);
+    showOnlineTender();
   }
 
   // --- scanning labels with the camera ------------------------------------------------
@@ -435,6 +582,8 @@
   $("scan-close").addEventListener("click", stopScan);
   $("pay-cash").addEventListener("click", askCash);
   $("pay-qr").addEventListener("click", askReference);
+  $("pay-online").addEventListener("click", payOnline);
+  $("online-cancel").addEventListener("click", cancelOnline);
   $("clear-cart").addEventListener("click", () => { cart.clear(); renderCart(); });
   $("pad-cancel").addEventListener("click", closePad);
   $("pad-ok").addEventListener("click", () => padDone && padDone());

@@ -51,15 +51,17 @@ const PosStore = (() => {
   }
 
   /* The next device sequence number and the sale are written in one transaction:
-     numbers never repeat and never skip, whatever happens to the tab. */
-  async function addSale(build) {
+     numbers never repeat and never skip, whatever happens to the tab. A sale offered for
+     online payment is kept as "awaiting" (not uploaded by the sync) until the buyer pays
+     ("synced": the server recorded it) or walks away ("cancelled"). */
+  async function addSale(build, status = "pending") {
     const db = await open();
     const tx = db.transaction(["kv", "sales"], "readwrite");
     const kv = tx.objectStore("kv");
     const sequence = ((await result(kv.get("sequence"))) || 0) + 1;
     const sale = build(sequence);
     kv.put(sequence, "sequence");
-    tx.objectStore("sales").add({ uuid: sale.uuid, status: "pending", payload: sale, savedAt: Date.now() });
+    tx.objectStore("sales").add({ uuid: sale.uuid, status, payload: sale, savedAt: Date.now() });
     await done(tx);
     return sale;
   }

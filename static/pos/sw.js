@@ -4,7 +4,7 @@
    touched here: sales live in IndexedDB and are synced by the page. */
 "use strict";
 
-const SHELL = "dongkou-pos-shell-v2";
+const SHELL = "dongkou-pos-shell-v3";
 const PHOTOS = "dongkou-pos-photos-v1";
 const ASSETS = [
   "/pos/",

@@ -19,6 +19,10 @@ _sequence = itertools.count(1)
 
 @pytest.fixture()
 def fair(app):
+    return build_fair(app)
+
+
+def build_fair(app) -> dict:
     with app.app_context():
         gaosha = factories.township(name="高沙镇", code="gaosha")
         village = factories.village(gaosha, "林田村")

@@ -99,7 +99,7 @@ def test_one_invalid_sale_in_100_is_reported_and_the_99_stored(app, client, fair
     [
         ({"total_fen": 1}, "total_fen 不等于各行 数量×单价 之和"),
         ({"tender": {"method": "cash", "tendered_fen": 100, "change_fen": 0}}, "收款金额少于应收金额"),
-        ({"tender": {"method": "wechat"}}, "tender: 付款方式只能是 cash 或 merchant_qr"),
+        ({"tender": {"method": "wechat"}}, "tender: 付款方式只能是 cash、merchant_qr 或 online"),
         ({"uuid": "not-a-uuid"}, "uuid: 格式不对"),
         ({"sold_at": "2026-10-17T10:00:00"}, "sold_at: sold_at 需要带时区"),
         ({"lines": []}, "lines: 至少需要 1 项"),
