@@ -18,6 +18,7 @@ from app.migrations_cli import init_migrations
 from app.records import in_reader_language, spoken, spoken_lines
 from app.replica import init_replica
 from app.security import check_production_settings, configure_logging, init_security
+from app.shared_pages import SharedPages, csrf_field
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -68,6 +69,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
     check_production_settings(app.config)
+    if app.config["SHARED_PAGE_SECONDS"] > 0:
+        app.wsgi_app = SharedPages(app.wsgi_app, app)  # type: ignore[method-assign]
     hops = app.config["TRUSTED_PROXY_HOPS"]
     if hops:
         # Behind nginx the client's address is in X-Forwarded-For: rate limits, logs and audit
@@ -151,6 +154,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.jinja_env.filters["county_time"] = county_time
     app.jinja_env.filters["mask"] = mask_name
     app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals["csrf_field"] = csrf_field
     app.jinja_env.globals["local"] = in_reader_language
     app.jinja_env.filters["spoken"] = spoken
     app.jinja_env.filters["spoken_lines"] = spoken_lines

@@ -44,6 +44,9 @@ def load(instance_path: str) -> dict:
         "CACHE_REDIS_URL": env("REDIS_URL"),
         "CACHE_KEY_PREFIX": env("REDIS_NAMESPACE", "dongkou") + ":",
         "CATALOGUE_CACHE_SECONDS": int(env("CATALOGUE_CACHE_SECONDS", 3600)),
+        # Whole catalogue pages for visitors without a session (app.shared_pages): how many
+        # seconds stock and sales figures on them may lag; 0 turns the layer off.
+        "SHARED_PAGE_SECONDS": int(env("SHARED_PAGE_SECONDS", 10)),
         "RATELIMIT_ENABLED": env("RATELIMIT_ENABLED", "1") == "1",
         "FORCE_HTTPS": env("FORCE_HTTPS", "0") == "1",
         # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are believed (nginx: 1).

@@ -34,9 +34,10 @@ ADDRESS = {
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
-def wrk(url: str) -> dict:
+def wrk(url: str, cookie: str | None = None) -> dict:
+    headers = ["-H", f"Cookie: {cookie}"] if cookie else []
     out = subprocess.run(
-        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency", url],  # nosec B603 B607
+        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency", *headers, url],  # nosec B603 B607
         check=True,
         capture_output=True,
         text=True,
@@ -124,22 +125,39 @@ def report_time(base: str, staff: requests.Session) -> dict:
 
 def main() -> None:
     shop, floor, staff_email, staff_password, buyer_password = sys.argv[1:6]
+    # Optional: the same shop with the shared-page layer off, for a before/after in one round.
+    unshared = sys.argv[6] if len(sys.argv) > 6 else None
     staff = signed_in(shop, staff_email, staff_password)
     product = re.search(r'href="/products/([a-z0-9-]+)"', staff.get(f"{shop}/products").text).group(1)
-    sku_id = int(re.search(r'name="sku_id" value="(\d+)"', staff.get(f"{shop}/products/{product}").text).group(1))
+    product_page = staff.get(f"{shop}/products/{product}").text
+    sku_id = int(re.search(r'name="sku_id" value="(\d+)"', product_page).group(1))
+    township = re.search(r'href="/townships/([a-z0-9-]+)"', staff.get(f"{shop}/").text).group(1)
+    lot = re.search(r'href="/t/([A-Za-z0-9-]+)"', product_page)
     buyers = [f"bench{n}@example.com" for n in range(CONNECTIONS)]
+    hello = [wrk(floor + "/hello")]
     # The machine's speed drifts from minute to minute, so every figure is paired with the floor
     # measured just before it: (label, figures, floor figures, requests per unit of the figure).
     rows = []
-    for label, path in [
+    anonymous = [
         ("home", "/"),
         ("product list, filtered, page 1", "/products?category=fruit"),
         ("product list, deep page", "/products?page=3"),
         ("product page", f"/products/{product}"),
         ("search", "/products?q=%E8%9C%9C%E6%A9%98"),
-    ]:
+        ("township page", f"/townships/{township}"),
+        ("impact page", "/impact"),
+    ] + ([("trace page", f"/t/{lot.group(1)}")] if lot else [])
+    for label, path in anonymous:
         floor_figures = wrk(floor + "/")
         rows.append((label, wrk(shop + path), floor_figures, 1))
+        if unshared:
+            rows.append(("  the same, shared pages off", wrk(unshared + path), floor_figures, 1))
+    # A signed-in buyer's pages are their own: rendered every time (issue #24 item 2).
+    buyer = signed_in(shop, buyers[0], buyer_password)
+    cookie = f"session={buyer.cookies['session']}"
+    for label, path in [("home, signed in", "/"), ("product page, signed in", f"/products/{product}")]:
+        floor_figures = wrk(floor + "/")
+        rows.append((label, wrk(shop + path, cookie), floor_figures, 1))
     for label, mode, requests_each in [
         ("add to cart + place order (pay on delivery), orders/s", "forms", 2),
         ("  the same, each answer followed to its page", "browser", 4),
@@ -150,17 +168,24 @@ def main() -> None:
             (label, checkout_load(shop, buyers, buyer_password, sku_id, product, mode), floor_figures, requests_each)
         )
     rows.append(("township report (staff), reports/s", report_time(shop, staff), None, None))
-    print(f"\n{'page':<52}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'floor':>9}{'÷ floor':>9}{'errors':>8}")
+    hello.append(wrk(floor + "/hello"))
+    ceiling = statistics.mean(h["rps"] for h in hello)
+    print(f"\n{'page':<52}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'floor':>9}{'÷ floor':>9}{'÷ hello':>9}{'errors':>8}")
     for label, f, reference, requests_each in rows:
         p50 = f"{f['p50']:.1f}" if f["p50"] is not None else "-"
         p99 = f"{f['p99']:.1f}" if f["p99"] is not None else "-"
         base = f"{reference['rps']:.1f}" if reference else "-"
         # Checkout rows compare the requests they make (2, 4 or 6 per order) with the floor's.
         ratio = f"{f['rps'] * requests_each / reference['rps']:.2f}" if reference else "-"
-        print(f"{label:<52}{f['rps']:>9.1f}{p50:>9}{p99:>9}{base:>9}{ratio:>9}{f['errors']:>8}")
+        of_hello = f"{f['rps'] * requests_each / ceiling:.2f}" if reference else "-"
+        print(f"{label:<52}{f['rps']:>9.1f}{p50:>9}{p99:>9}{base:>9}{ratio:>9}{of_hello:>9}{f['errors']:>8}")
     print(
         "floor: a bare Flask app rendering 24 products from one query, same gunicorn settings, measured "
         "just before each row"
+    )
+    print(
+        f"hello: the same Flask app answering 'Hello, World!', measured at the round's start and end: "
+        f"{hello[0]['rps']:.0f} and {hello[1]['rps']:.0f} req/s (p99 {hello[0]['p99']:.1f} / {hello[1]['p99']:.1f} ms)"
     )
     print("checkout rows: p50 and p99 are per request; ÷ floor compares their requests/s with the floor's")
     for label, f, reference, requests_each in rows:

@@ -46,6 +46,8 @@ def test_settings(tmp_path_factory):
         "RATELIMIT_ENABLED": False,
         # Tests change the catalogue behind the app's back (factories); the cache has its own test.
         "CACHE_TYPE": "NullCache",
+        # Likewise the whole pages kept for visitors without a session (tests/test_shared_pages.py).
+        "SHARED_PAGE_SECONDS": 0,
         # One round instead of scrypt's 65 ms: tests create and sign in users all the time.
         # tests/accounts checks that the shop itself hashes with scrypt.
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",

@@ -21,6 +21,7 @@ from app.events.models import Event
 from app.extensions import Model, cache, db
 from app.models_base import table_of
 from app.registry.models import BenefitLink, Household, Producer, Township, Village
+from app.shared_pages import catalogue_changed
 
 
 class CatalogueVersion(Model):
@@ -41,8 +42,10 @@ def _reading_version():
     return select(table.c.version).where(table.c.id == 1)
 
 
-def _bump(connection) -> None:
+def _bump(session: Session) -> None:
     # Below the ORM: it runs inside a flush, where the session takes no new statements.
+    session.info["catalogue_moved"] = True
+    connection = session.connection()
     table = table_of(CatalogueVersion)
     if not connection.execute(update(table).where(table.c.id == 1).values(version=table.c.version + 1)).rowcount:
         connection.execute(insert(table).values(id=1, version=2))
@@ -78,7 +81,7 @@ def _shown_change(session: Session, obj) -> bool:
 @event.listens_for(Session, "after_flush")
 def _after_flush(session: Session, _context) -> None:
     if any(_shown_change(session, obj) for obj in (*session.new, *session.dirty, *session.deleted)):
-        _bump(session.connection())
+        _bump(session)
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -89,7 +92,18 @@ def _on_bulk_statement(state: ORMExecuteState) -> None:
         return
     model = state.bind_mapper.class_
     if issubclass(model, WATCHED) and model is not Sku:
-        _bump(state.session.connection())
+        _bump(state.session)
+
+
+@event.listens_for(Session, "after_commit")
+def _after_commit(session: Session) -> None:
+    if session.info.pop("catalogue_moved", False):
+        catalogue_changed()
+
+
+@event.listens_for(Session, "after_rollback")
+def _after_rollback(session: Session) -> None:
+    session.info.pop("catalogue_moved", None)
 
 
 def cached(name: str, variant: str, build, version: int | None = None):

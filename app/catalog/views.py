@@ -14,9 +14,11 @@ from app.clock import today
 from app.events.queries import current_event
 from app.records import in_reader_language
 from app.registry.queries import all_townships, producers_in_township, townships_with_counts
+from app.shared_pages import shared_page
 
 
 @bp.get("/")
+@shared_page
 def home():
     body = cached_body(
         "home",
@@ -34,6 +36,7 @@ def home():
 
 
 @bp.get("/products")
+@shared_page
 def product_list():
     form = ProductFilterForm(request.args)
     version = catalogue_version()
@@ -76,6 +79,7 @@ def product_list():
 
 
 @bp.get("/products/<slug>")
+@shared_page
 def product_page(slug: str):
     parts = cached("product", slug, lambda: product_parts.render_parts(slug, today()))
     if parts is None:
@@ -84,6 +88,7 @@ def product_page(slug: str):
 
 
 @bp.get("/townships/<code>")
+@shared_page
 def township_page(code: str):
     township = queries.township_by_code(code)
     if township is None:

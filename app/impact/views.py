@@ -15,6 +15,7 @@ from app.jobs.web import start as start_export
 from app.registry.queries import all_townships
 from app.replica import reading_from_replica, replica_as_of
 from app.settlement.queries import paid_out_total
+from app.shared_pages import shared_page
 
 DIMENSION_LABELS = {
     "township": _l("乡镇"),
@@ -143,12 +144,14 @@ def _event_from_args() -> Event | None:
 
 
 @bp.get("/impact")
+@shared_page
 def public_impact():
     event = _event_from_args()
     return render_template("impact/public.html", figures=_public_figures(event), events=_events(), event=event)
 
 
 @bp.get("/impact/board")
+@shared_page
 def board():
     event = _event_from_args()
     return render_template("impact/board.html", figures=_public_figures(event), event=event)

@@ -16,7 +16,7 @@ from flask import (
 )
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf.csrf import CSRFError
+from flask_wtf.csrf import CSRFError, generate_csrf
 from werkzeug.exceptions import NotFound
 
 from app.accounts.services import set_language as set_user_language
@@ -37,6 +37,14 @@ def set_language():
     if not target.startswith("/") or target.startswith("//"):
         target = url_for("catalog.home")
     return redirect(target)
+
+
+@bp.get("/csrf-token")
+def csrf_token():
+    """A token for a form on a shared page (app.shared_pages), asked for when it is submitted."""
+    response = jsonify(token=generate_csrf())
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 # A picture's name ends in a hash of its content (catalog.management.store_picture): a changed

@@ -8,6 +8,7 @@ from app.clock import today
 from app.domain import roles
 from app.forms import apply_form
 from app.jobs.web import start as start_export
+from app.shared_pages import shared_page
 from app.trace import bp
 from app.trace.forms import LotForm
 from app.trace.labels import INLINE_LABELS, LAYOUTS, MAX_LABELS, render_sheet
@@ -23,6 +24,7 @@ def _lot_or_404(code: str):
 
 
 @bp.get("/t/<code>")
+@shared_page
 def trace_page(code: str):
     lot = lot_by_code(code)
     if lot is None:

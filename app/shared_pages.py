@@ -1,0 +1,164 @@
+"""Whole pages for visitors who carry no session, served before Flask is even asked.
+
+Most people who open the shop are browsing: no account, no cart, no cookie. For them a
+catalogue page is the same page, so it is kept whole in the shared cache (Redis when the shop
+runs on several nodes) and answered from there by this WSGI layer: no routing, no session, no
+database, no template. A view opts in with ``@shared_page``; its page is then rendered without
+a session (forms fetch their CSRF token when they are submitted, see static/js/csrf.js), and
+kept only if the answer set no cookie.
+
+How fresh: every entry remembers the catalogue version it was built at. A change to a price,
+a product or the registry moves that version in the database (app.catalog.cache), and the
+commit drops the version's copy in the shared cache, so every node builds the page again on
+its next request (at most ``VERSION_SECONDS`` later when the cache is per process, without
+Redis). Stock and the sales figures do not move the version; an entry lives at most
+``SHARED_PAGE_SECONDS`` (10 s by default), which bounds how old they can be.
+
+Browsers get an ETag and revalidate each time (``no-cache``): an unchanged page costs a 304.
+"""
+
+import hashlib
+import uuid
+from collections.abc import Callable, Iterable
+from functools import wraps
+
+from flask import current_app, g, request
+from markupsafe import Markup
+
+VERSION_KEY = "shared-pages:catalogue-version"
+# Without Redis each process keeps its own copy of the version; this bounds how long another
+# process's change can go unseen.
+VERSION_SECONDS = 5
+MARK = "X-Shared-Page"
+# Per-response headers a stored page must not repeat to the next visitor.
+NOT_SHARED = {"set-cookie", "x-request-id", "date", "retry-after", "cache-control", MARK.lower()}
+SKIPPED_PREFIXES = ("/static/", "/api/", "/bootstrap/", "/media/", "/healthz", "/readyz", "/metrics")
+
+
+def shared_page(view: Callable) -> Callable:
+    """Mark a public page that is the same for every visitor without a session."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        shared = not _has_session(request.environ, current_app.config)
+        g.shared_page = shared
+        response = current_app.make_response(view(*args, **kwargs))
+        if shared and response.status_code == 200:
+            response.headers[MARK] = "1"
+        return response
+
+    return wrapped
+
+
+def csrf_field() -> Markup:
+    """The hidden CSRF field of a form: the token itself, or for a visitor without a session an
+    empty field that static/js/csrf.js fills when the form is submitted. A token lives in the
+    session, so handing one out would set a cookie on every page a visitor merely looks at
+    (the language switch is on all of them, error pages included) and end the page's sharing."""
+    if not _has_session(request.environ, current_app.config):
+        g.lazy_csrf = True
+        return Markup('<input type="hidden" name="csrf_token" value="" data-csrf-lazy>')
+    from flask_wtf.csrf import generate_csrf
+
+    return Markup('<input type="hidden" name="csrf_token" value="%s">') % generate_csrf()
+
+
+def _has_session(environ: dict, config) -> bool:
+    cookie = environ.get("HTTP_COOKIE", "")
+    if not cookie:
+        return False
+    names = (config["SESSION_COOKIE_NAME"], config.get("REMEMBER_COOKIE_NAME") or "remember_token")
+    return any(f"{name}=" in cookie for name in names)
+
+
+def catalogue_changed() -> None:
+    """Called after a commit that moved the catalogue version: every node rebuilds its pages."""
+    backend = _backend(current_app)
+    if backend is not None:
+        backend.delete(VERSION_KEY)
+
+
+def _backend(app):
+    """The cache's storage (cachelib), used directly: this layer runs outside any app context."""
+    from app.extensions import cache
+
+    return app.extensions.get("cache", {}).get(cache)
+
+
+class SharedPages:
+    """The WSGI layer in front of the Flask app."""
+
+    def __init__(self, wsgi_app, app):
+        self.wsgi_app, self.app = wsgi_app, app
+        self.seconds = app.config["SHARED_PAGE_SECONDS"]
+
+    def __call__(self, environ: dict, start_response):
+        if (
+            environ["REQUEST_METHOD"] not in ("GET", "HEAD")
+            or environ.get("PATH_INFO", "").startswith(SKIPPED_PREFIXES)
+            or "HTTP_AUTHORIZATION" in environ
+            or _has_session(environ, self.app.config)
+        ):
+            return self.wsgi_app(environ, start_response)
+        backend = _backend(self.app)
+        key = (
+            "shared-page:"
+            + environ.get("HTTP_HOST", "")
+            + environ.get("PATH_INFO", "")
+            + "?"
+            + environ.get("QUERY_STRING", "")
+        )
+        entry, version = backend.get_many(key, VERSION_KEY)
+        if version is None:
+            version = self._read_version(backend)
+        if entry is not None and entry[0] == version:
+            return self._answer(environ, start_response, entry)
+        return self._fill(environ, start_response, backend, key, version)
+
+    def _read_version(self, backend) -> int:
+        from app.catalog.cache import catalogue_version
+
+        with self.app.app_context():
+            version = catalogue_version()
+        backend.set(VERSION_KEY, version, timeout=VERSION_SECONDS)
+        return version
+
+    def _fill(self, environ, start_response, backend, key, version):
+        captured: dict = {}
+
+        def capture(status, headers, exc_info=None):
+            captured.update(status=status, headers=headers)
+            return lambda data: None  # the app writes no body through it: Flask returns an iterable
+
+        result = self.wsgi_app(environ, capture)
+        headers = captured["headers"]
+        names = {name.lower() for name, _value in headers}
+        if MARK.lower() not in names or "set-cookie" in names or not captured["status"].startswith("200"):
+            start_response(captured["status"], [(n, v) for n, v in headers if n != MARK])
+            return result
+        body = _read(result)
+        kept = [(n, v) for n, v in headers if n.lower() not in NOT_SHARED and not n.lower().startswith("x-ratelimit")]
+        kept += [("ETag", '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"')]
+        entry = (version, captured["status"], kept, body)
+        if environ["REQUEST_METHOD"] == "GET":
+            backend.set(key, entry, timeout=self.seconds)
+        return self._answer(environ, start_response, entry)
+
+    def _answer(self, environ, start_response, entry):
+        _version, status, headers, body = entry
+        etag = headers[-1][1]
+        served = [*headers, ("Cache-Control", "public, no-cache"), ("X-Request-ID", uuid.uuid4().hex)]
+        if environ.get("HTTP_IF_NONE_MATCH") == etag:
+            start_response("304 Not Modified", [(n, v) for n, v in served if n.lower() not in ("content-length",)])
+            return []
+        start_response(status, served)
+        return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]
+
+
+def _read(result: Iterable[bytes]) -> bytes:
+    try:
+        return b"".join(result)
+    finally:
+        close = getattr(result, "close", None)
+        if close is not None:
+            close()

@@ -1,0 +1,38 @@
+"""A visitor on a shared (cached, cookieless) page still buys and switches language: the forms'
+CSRF token is fetched when they are submitted."""
+
+import pytest
+
+from app.extensions import db
+from tests import factories
+from tests.conftest import serving
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_cookieless_visitor_adds_to_the_cart_and_switches_language(make_app, test_settings, browser):
+    app = make_app({**test_settings, "CACHE_TYPE": "SimpleCache", "SHARED_PAGE_SECONDS": 10, "WTF_CSRF_ENABLED": True})
+    with app.app_context():
+        slug = factories.product("雪峰蜜橘", price_fen=3980, stock=5).slug
+        db.session.commit()
+    with serving(app) as base:
+        # Another visitor has already had the page built: this one is served the kept copy.
+        assert "data-csrf-lazy" in app.test_client(use_cookies=False).get(f"/products/{slug}").get_data(as_text=True)
+        context = browser.new_context(viewport={"width": 390, "height": 844})
+        page = context.new_page()
+        page.goto(f"{base}/products/{slug}")
+        assert context.cookies() == []
+        page.locator("form.add-to-cart input[name=quantity]").fill("2")
+        page.locator("form.add-to-cart button").click()
+        page.wait_for_url("**/cart")
+        assert "雪峰蜜橘" in page.locator("main").inner_text()
+        assert any(cookie["name"] == "session" for cookie in context.cookies())
+
+        other = browser.new_context(viewport={"width": 1280, "height": 800})
+        visitor = other.new_page()
+        visitor.goto(f"{base}/products")
+        visitor.get_by_role("button", name="English").click()
+        visitor.get_by_role("button", name="中文").wait_for()
+        assert visitor.url == f"{base}/products"
+        context.close()
+        other.close()
