@@ -5,12 +5,12 @@ a request id on every log line, and a refusal to run in production on a weak sec
 import logging
 import re
 import secrets
+import sys
 import uuid
 from urllib.parse import urlsplit
 
 from flask import Flask, g, has_request_context, request, session
 from pythonjsonlogger.json import JsonFormatter
-from rq import get_current_job
 
 from app.extensions import limiter, talisman
 
@@ -72,7 +72,9 @@ class RequestIdFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = getattr(g, "request_id", "-") if has_request_context() else "-"
-        job = get_current_job()
+        # Only a process that runs jobs has loaded RQ; a page server need not load it to learn that.
+        rq = sys.modules.get("rq")
+        job = rq.get_current_job() if rq is not None else None
         record.job_id = job.id if job is not None else "-"
         return True
 

@@ -3,10 +3,7 @@ that validate the requests, so the document cannot drift from the code."""
 
 from functools import cache
 
-from pydantic.json_schema import models_json_schema
-
 from app.api import bp
-from app.pos.schemas import MAX_SALES_PER_BATCH, SaleIn
 
 _ERROR = {
     "type": "object",
@@ -66,6 +63,10 @@ def _json(schema: dict, description: str) -> dict:
 
 @cache
 def document() -> dict:
+    from pydantic.json_schema import models_json_schema
+
+    from app.pos.schemas import MAX_SALES_PER_BATCH, SaleIn
+
     _, defs = models_json_schema([(SaleIn, "validation")], ref_template="#/components/schemas/{model}")
     schemas = {
         **defs["$defs"],

@@ -10,8 +10,6 @@ from app.extensions import csrf
 from app.payments.gateway import gateway_from_config
 from app.pos import online_tender
 from app.pos.queries import booth_catalogue
-from app.pos.schemas import MAX_SALES_PER_BATCH
-from app.pos.sync import CONFLICT, CREATED, DUPLICATE, record_booth_sales
 from app.records import spoken
 
 
@@ -29,6 +27,10 @@ def pos_catalogue():
 @csrf.exempt
 @device_required
 def pos_sales():
+    # The sync and its schemas (pydantic) load with the first batch, not in every page server.
+    from app.pos.schemas import MAX_SALES_PER_BATCH
+    from app.pos.sync import CONFLICT, CREATED, DUPLICATE, record_booth_sales
+
     body = request.get_json(silent=True)
     sales = body.get("sales") if isinstance(body, dict) and set(body) == {"sales"} else None
     if not isinstance(sales, list) or not 1 <= len(sales) <= MAX_SALES_PER_BATCH:

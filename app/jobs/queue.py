@@ -12,15 +12,17 @@ enqueue only delays the work.
 import logging
 from collections.abc import Callable
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from flask import current_app, g
-from redis import Redis
-from redis.exceptions import RedisError
-from rq import Queue
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from app.extensions import db
+
+if TYPE_CHECKING:
+    from redis import Redis
+    from rq import Queue
 
 log = logging.getLogger(__name__)
 
@@ -28,19 +30,27 @@ _PENDING = "jobs_after_commit"
 
 
 @lru_cache(maxsize=4)
-def _redis(url: str) -> Redis:
+def _redis(url: str) -> "Redis":
+    # Imported with the first connection: redis-py and RQ weigh 9 MB, which a shop without
+    # Redis (the SQLite demo, a county's single server) need not carry in every process.
+    from redis import Redis
+
     # Short timeouts: a page that enqueues must not hang on a Redis that went away.
     return Redis.from_url(url, socket_connect_timeout=1, socket_timeout=2)
 
 
-def redis_connection() -> Redis | None:
+def redis_connection() -> "Redis | None":
     url = current_app.config.get("REDIS_URL")
     return _redis(url) if url else None
 
 
-def queue() -> Queue | None:
+def queue() -> "Queue | None":
     connection = redis_connection()
-    return Queue(current_app.config["JOBS_QUEUE"], connection=connection) if connection is not None else None
+    if connection is None:
+        return None
+    from rq import Queue
+
+    return Queue(current_app.config["JOBS_QUEUE"], connection=connection)
 
 
 def enqueue(func: Callable, *args, job_id: str | None = None, timeout: int = 600) -> None:
@@ -52,6 +62,8 @@ def enqueue(func: Callable, *args, job_id: str | None = None, timeout: int = 600
     if target is None:
         run_in_process(func, *args)
         return
+    from redis.exceptions import RedisError
+
     try:
         target.enqueue(func, *args, job_id=job_id, job_timeout=timeout, result_ttl=3600, failure_ttl=7 * 86400)
     except RedisError:
@@ -99,6 +111,8 @@ def queue_depth() -> int | None:
     target = queue()
     if target is None:
         return None
+    from redis.exceptions import RedisError
+
     try:
         return target.count
     except RedisError:
@@ -109,6 +123,8 @@ def failed_jobs() -> int | None:
     target = queue()
     if target is None:
         return None
+    from redis.exceptions import RedisError
+
     try:
         return target.failed_job_registry.count
     except RedisError:

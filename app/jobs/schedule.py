@@ -7,8 +7,6 @@ import time
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from rq.cron import CronJob, CronScheduler
-from rq.utils import now
 
 from app.jobs import scheduled
 from app.jobs.exports import purge_expired_exports
@@ -36,6 +34,8 @@ def describe() -> list[tuple[str, str]]:
 
 def run_with_rq() -> None:
     """Enqueue each job when due, for the worker; blocks until SIGTERM."""
+    from rq.cron import CronScheduler
+
     connection = redis_connection()
     if connection is None:
         raise RuntimeError("the RQ scheduler needs REDIS_URL")
@@ -48,6 +48,10 @@ def run_with_rq() -> None:
 def run_in_process_forever(stop_after: float | None = None) -> None:
     """The same table without Redis: each due job runs here, one after another. RQ's CronJob
     computes when each is due, so both ways read the schedule alike."""
+    # RQ's cron module and what it brings (9 MB) load here, not in every page-serving process.
+    from rq.cron import CronJob
+    from rq.utils import now
+
     jobs = [CronJob("in-process", func=job, **when) for job, when, _words in SCHEDULE]
     deadline = None if stop_after is None else time.monotonic() + stop_after
     while deadline is None or time.monotonic() < deadline:

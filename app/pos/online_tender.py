@@ -15,7 +15,6 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from pydantic import ValidationError
 from sqlalchemy import select, update
 
 from app.catalog.models import Sku
@@ -26,8 +25,6 @@ from app.models_base import rows_changed, utcnow
 from app.payments.gateway import GatewayError, IntentState, StripeGateway
 from app.pos import notes
 from app.pos.models import BoothOnlinePayment, BoothSale, Device
-from app.pos.schemas import OnlineTender, SaleIn, explain
-from app.pos.sync import CREATED, DUPLICATE, record_paid_online_sale
 from app.refusals import Refusal
 
 log = logging.getLogger(__name__)
@@ -58,6 +55,11 @@ def open_online_payment(device: Device, raw_sale: Any, gateway: StripeGateway | 
     Raises OnlineTenderRefused when the shop takes no online payments, the sale is invalid,
     its UUID belongs to another sale, or the acquirer cannot be reached.
     """
+    # The sale's schema (pydantic, 3.4 MB) loads with the first booth payment, not in every page server.
+    from pydantic import ValidationError
+
+    from app.pos.schemas import OnlineTender, SaleIn, explain
+
     try:
         sale = SaleIn.model_validate(raw_sale)
     except ValidationError as error:
@@ -200,6 +202,8 @@ def settle_booth_payment(state: IntentState, now: datetime | None = None) -> str
     )
     if not moved:
         return "already_recorded"
+    from app.pos.sync import CREATED, DUPLICATE, record_paid_online_sale
+
     result = record_paid_online_sale(payment.device_id, _sale(payment), payment.provider_ref, now or utcnow())
     if result.outcome not in (CREATED, DUPLICATE):
         # Paid, yet the sale cannot be stored (its SKU was removed since): staff must refund.

@@ -15,7 +15,6 @@ from flask import Flask, Response, abort, current_app, g, jsonify, request
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Histogram, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
-from redis.exceptions import RedisError
 from sqlalchemy import func, select, text
 
 from app.extensions import db
@@ -112,6 +111,8 @@ def readyz():
         db.session.rollback()
     connection = redis_connection()
     if connection is not None:
+        from redis.exceptions import RedisError
+
         try:
             connection.ping()
             checks["redis"] = "ok"
