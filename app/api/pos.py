@@ -90,19 +90,20 @@ def pos_open_online_payment():
 @bp.get("/pos/online-payments/<sale_uuid>")
 @device_required
 def pos_online_payment(sale_uuid: str):
-    try:
-        payment = online_tender.payment_of_device(g.device, sale_uuid)
-    except online_tender.OnlineTenderRefused as refusal:
-        return _refused(refusal)
-    return _online_answer(online_tender.refresh(payment, gateway_from_config(current_app.config)))
+    return _with_payment(sale_uuid, online_tender.refresh)
 
 
 @bp.post("/pos/online-payments/<sale_uuid>/cancel")
 @csrf.exempt
 @device_required
 def pos_cancel_online_payment(sale_uuid: str):
+    return _with_payment(sale_uuid, online_tender.cancel)
+
+
+def _with_payment(sale_uuid: str, step):
+    """Apply ``step`` (ask the acquirer, or cancel) to this booth's online payment of a sale."""
     try:
         payment = online_tender.payment_of_device(g.device, sale_uuid)
     except online_tender.OnlineTenderRefused as refusal:
         return _refused(refusal)
-    return _online_answer(online_tender.cancel(payment, gateway_from_config(current_app.config)))
+    return _online_answer(step(payment, gateway_from_config(current_app.config)))
