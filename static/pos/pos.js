@@ -311,8 +311,10 @@
   let online = null; // { sale, timer }
 
   function showOnlineTender() {
-    const reason = !(catalogue && catalogue.booth.online_payment) ? T.onlineUnavailable
-      : (!navigator.onLine ? T.onlineOffline : "");
+    // A shop without online payments shows no such button; offline, the button says why it is off.
+    const offered = Boolean(catalogue && catalogue.booth.online_payment);
+    const reason = offered && !navigator.onLine ? T.onlineOffline : "";
+    $("pay-online").hidden = !offered;
     $("pay-online").disabled = !cart.size || Boolean(reason);
     $("online-hint").textContent = reason;
   }
