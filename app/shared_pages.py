@@ -11,13 +11,15 @@ How fresh: every entry remembers the catalogue version it was built at. A change
 a product or the registry moves that version in the database (app.catalog.cache), and the
 commit drops the version's copy in the shared cache, so every node builds the page again on
 its next request (at most ``VERSION_SECONDS`` later when the cache is per process, without
-Redis). Stock and the sales figures do not move the version; an entry lives at most
-``SHARED_PAGE_SECONDS`` (10 s by default), which bounds how old they can be.
+Redis). Stock and the sales figures do not move the version; an entry is rebuilt once it is
+``SHARED_PAGE_SECONDS`` old (10 s by default), which bounds how old they can be; while one
+request rebuilds it, the others get the copy they have, older by that one rebuild's time.
 
 Browsers get an ETag and revalidate each time (``no-cache``): an unchanged page costs a 304.
 """
 
 import hashlib
+import time
 import uuid
 from collections.abc import Callable, Iterable
 from functools import wraps
@@ -29,6 +31,9 @@ VERSION_KEY = "shared-pages:catalogue-version"
 # Without Redis each process keeps its own copy of the version; this bounds how long another
 # process's change can go unseen.
 VERSION_SECONDS = 5
+# How long one request may take to rebuild a page before another may try.
+REBUILD_SECONDS = 30
+REBUILDING = ":rebuilding"
 MARK = "X-Shared-Page"
 # Per-response headers a stored page must not repeat to the next visitor.
 NOT_SHARED = {"set-cookie", "x-request-id", "date", "retry-after", "cache-control", MARK.lower()}
@@ -111,9 +116,18 @@ class SharedPages:
         entry, version = backend.get_many(key, VERSION_KEY)
         if version is None:
             version = self._read_version(backend)
-        if entry is not None and entry[0] == version:
+        if entry is None or entry[0] != version:
+            return self._fill(environ, start_response, backend, key, version)
+        if time.time() - entry[1] <= self.seconds:
             return self._answer(environ, start_response, entry)
-        return self._fill(environ, start_response, backend, key, version)
+        # Due for a rebuild: one request rebuilds, the others meanwhile get the copy there is
+        # (a page that takes a second to build must not be built by every request of that second).
+        if not backend.add(key + REBUILDING, 1, timeout=REBUILD_SECONDS):
+            return self._answer(environ, start_response, entry)
+        try:
+            return self._fill(environ, start_response, backend, key, version)
+        finally:
+            backend.delete(key + REBUILDING)
 
     def _read_version(self, backend) -> int:
         from app.catalog.cache import catalogue_version
@@ -139,13 +153,14 @@ class SharedPages:
         body = _read(result)
         kept = [(n, v) for n, v in headers if n.lower() not in NOT_SHARED and not n.lower().startswith("x-ratelimit")]
         kept += [("ETag", '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"')]
-        entry = (version, captured["status"], kept, body)
+        entry = (version, time.time(), captured["status"], kept, body)
         if environ["REQUEST_METHOD"] == "GET":
-            backend.set(key, entry, timeout=self.seconds)
+            # Kept past its freshness so there is a copy to serve while it is being rebuilt.
+            backend.set(key, entry, timeout=self.seconds + REBUILD_SECONDS)
         return self._answer(environ, start_response, entry)
 
     def _answer(self, environ, start_response, entry):
-        _version, status, headers, body = entry
+        _version, _built_at, status, headers, body = entry
         etag = headers[-1][1]
         served = [*headers, ("Cache-Control", "public, no-cache"), ("X-Request-ID", uuid.uuid4().hex)]
         if environ.get("HTTP_IF_NONE_MATCH") == etag:

@@ -10,7 +10,8 @@ import redis
 from sqlalchemy import event
 
 from app.catalog.models import Sku
-from app.extensions import db
+from app.extensions import cache, db
+from app.shared_pages import REBUILDING
 from tests import factories
 
 PAGES = ("/", "/products", "/impact")
@@ -131,3 +132,22 @@ def test_a_price_changed_on_one_node_shows_at_once_on_another(make_app, test_set
     _set(node_b, slug, price_fen=3580)
     assert "¥35.80" in visitor.get(f"/products/{slug}").get_data(as_text=True)
     assert "¥35.80" in node_b.test_client(use_cookies=False).get(f"/products/{slug}").get_data(as_text=True)
+
+
+def test_while_one_request_rebuilds_a_page_the_others_get_the_copy_there_is(make_app, test_settings):
+    app = _app(make_app, test_settings, seconds=1)
+    slug = _mandarin(app, stock=100)
+    client = app.test_client(use_cookies=False)
+    assert "有货" in client.get(f"/products/{slug}").get_data(as_text=True)
+    _set(app, slug, stock=0)
+    time.sleep(1.1)
+    with app.app_context():
+        backend = app.extensions["cache"][cache]
+        key = next(k for k in backend._cache if k.startswith("shared-page:") and slug in k)
+        backend.add(key + REBUILDING, 1)  # another request is rebuilding it right now
+    with StatementCounter(app) as statements:
+        assert "有货" in client.get(f"/products/{slug}").get_data(as_text=True)
+    assert statements.count == 0
+    with app.app_context():
+        backend.delete(key + REBUILDING)  # that request is done
+    assert "已售罄" in client.get(f"/products/{slug}").get_data(as_text=True)
