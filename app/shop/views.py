@@ -31,8 +31,8 @@ def cart_count():
     # Lazy: only pages whose header shows the badge pay for the count.
     def count() -> int:
         if current_user.is_authenticated:
-            return sum(q for q, _p in current_cart().items().values())
-        return sum(int(v[0]) for v in session.get("cart", {}).values())
+            return current_cart().count()
+        return carts.SessionCart(session.get("cart", {})).count()
 
     return {"cart_count": count}
 
