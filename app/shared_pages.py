@@ -46,7 +46,6 @@ def shared_page(view: Callable) -> Callable:
     @wraps(view)
     def wrapped(*args, **kwargs):
         shared = not _has_session(request.environ, current_app.config)
-        g.shared_page = shared
         response = current_app.make_response(view(*args, **kwargs))
         if shared and response.status_code == 200:
             response.headers[MARK] = "1"

@@ -88,7 +88,7 @@ def pay_booth_sale(token: str):
     return render_template(
         "payments/pay_booth.html",
         booth=payment.booth,
-        summary=online_tender.sale_summary(payment),
+        lines=online_tender.sale_summary(payment),
         status=payment.status,
         sale_uuid=payment.sale_uuid,
         order_number=online_tender.order_number(payment),

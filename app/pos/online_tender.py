@@ -16,12 +16,14 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
+from sqlalchemy.orm import selectinload
 
 from app.catalog.models import Sku
 from app.domain import payment_states
 from app.domain.money import format_fen
 from app.extensions import db
 from app.models_base import rows_changed, utcnow
+from app.orders.models import Order
 from app.payments.gateway import GatewayError, IntentState, StripeGateway
 from app.pos import notes
 from app.pos.models import BoothOnlinePayment, BoothSale, Device
@@ -152,11 +154,7 @@ def cancel(payment: BoothOnlinePayment, gateway: StripeGateway | None) -> BoothO
         except GatewayError:
             # Most likely paid in the meantime; if not, a late payment is still recorded.
             return refresh(payment, gateway)
-    moved = rows_changed(
-        update(BoothOnlinePayment)
-        .where(BoothOnlinePayment.id == payment.id, BoothOnlinePayment.status == PENDING)
-        .values(status=CANCELED, settled_at=utcnow())
-    )
+    moved = _move(payment, CANCELED, utcnow())
     db.session.commit()
     db.session.refresh(payment)
     if not moved:
@@ -177,11 +175,7 @@ def settle_booth_payment(state: IntentState, now: datetime | None = None) -> str
         log.warning("stripe: booth PaymentIntent %s matches no online payment of ours", state.id)
         return "unknown_payment"
     if state.status == "canceled":
-        db.session.execute(
-            update(BoothOnlinePayment)
-            .where(BoothOnlinePayment.id == payment.id, BoothOnlinePayment.status == PENDING)
-            .values(status=CANCELED, settled_at=now or utcnow())
-        )
+        _move(payment, CANCELED, now or utcnow())
         return "canceled"
     if state.status != "succeeded":
         return "ignored"
@@ -195,12 +189,7 @@ def settle_booth_payment(state: IntentState, now: datetime | None = None) -> str
             "stripe: booth PaymentIntent %s paid %s, the sale is %s", state.id, state.amount_fen, payment.amount_fen
         )
         return "flagged"
-    moved = rows_changed(
-        update(BoothOnlinePayment)
-        .where(BoothOnlinePayment.id == payment.id, BoothOnlinePayment.status.in_((PENDING, CANCELED)))
-        .values(status=SUCCEEDED, settled_at=now or utcnow())
-    )
-    if not moved:
+    if not _move(payment, SUCCEEDED, now or utcnow()):
         return "already_recorded"
     from app.pos.sync import CREATED, DUPLICATE, record_paid_online_sale
 
@@ -213,33 +202,46 @@ def settle_booth_payment(state: IntentState, now: datetime | None = None) -> str
     return "recorded"
 
 
+def _move(payment: BoothOnlinePayment, wanted: str, now: datetime) -> bool:
+    """Move the payment to ``wanted`` from any status payment_states lets it follow, in one
+    conditional UPDATE: of two callers at once, exactly one sees it move. Does not commit."""
+    sources = [current for current, after in payment_states.ATTEMPT_TRANSITIONS.items() if wanted in after]
+    return bool(
+        rows_changed(
+            update(BoothOnlinePayment)
+            .where(BoothOnlinePayment.id == payment.id, BoothOnlinePayment.status.in_(sources))
+            .values(status=wanted, settled_at=now)
+        )
+    )
+
+
 def _sale(payment: BoothOnlinePayment) -> dict[str, Any]:
     return json.loads(payment.payload)
 
 
-def sale_summary(payment: BoothOnlinePayment) -> dict[str, Any]:
-    """What the buyer's phone shows before paying: the goods, never anyone's personal data."""
-    sale = _sale(payment)
+def sale_summary(payment: BoothOnlinePayment) -> list[dict[str, Any]]:
+    """What the buyer's phone shows before paying: the goods (with their SKU, for the product's
+    name in the reader's language), never anyone's personal data."""
+    lines = _sale(payment)["lines"]
     skus = {
-        s.code: s for s in db.session.scalars(select(Sku).where(Sku.code.in_({line["sku"] for line in sale["lines"]})))
+        s.code: s
+        for s in db.session.scalars(
+            select(Sku).where(Sku.code.in_({line["sku"] for line in lines})).options(selectinload(Sku.product))
+        )
     }
-    return {
-        "lines": [
-            {
-                "name": f"{skus[line['sku']].product.name} {skus[line['sku']].name}"
-                if line["sku"] in skus
-                else line["sku"],
-                "quantity": line["quantity"],
-                "unit_price_fen": line["unit_price_fen"],
-                "total_fen": line["quantity"] * line["unit_price_fen"],
-            }
-            for line in sale["lines"]
-        ],
-        "total_fen": sale["total_fen"],
-    }
+    return [
+        {
+            "sku": skus.get(line["sku"]),
+            "code": line["sku"],
+            "quantity": line["quantity"],
+            "total_fen": line["quantity"] * line["unit_price_fen"],
+        }
+        for line in lines
+    ]
 
 
 def order_number(payment: BoothOnlinePayment) -> str | None:
     """The order the paid sale became."""
-    sale = db.session.execute(select(BoothSale).where(BoothSale.uuid == payment.sale_uuid)).scalar_one_or_none()
-    return sale.order.number if sale is not None else None
+    return db.session.scalar(
+        select(Order.number).join(BoothSale, BoothSale.order_id == Order.id).where(BoothSale.uuid == payment.sale_uuid)
+    )
