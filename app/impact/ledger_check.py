@@ -6,9 +6,11 @@ from dataclasses import dataclass
 from sqlalchemy import case, func, select
 
 from app.domain import payment_states
+from app.events.models import Event
 from app.extensions import db
 from app.impact.models import Attribution, LedgerDay, LedgerMonth
 from app.orders.models import Order, OrderLine
+from app.registry.models import Township, Village
 
 
 @dataclass(frozen=True)
@@ -39,7 +41,16 @@ class RollupDiscrepancy:
         )
 
 
-def find_discrepancies() -> list[Discrepancy | RollupDiscrepancy]:
+@dataclass(frozen=True)
+class DanglingCopy:
+    column: str
+    rows: int
+
+    def describe(self) -> str:
+        return f"ledger {self.column}: {self.rows} rows name no existing row"
+
+
+def find_discrepancies() -> list[Discrepancy | RollupDiscrepancy | DanglingCopy]:
     """Every order line whose ledger total differs from its paid amount minus refunds."""
     ledger = (
         select(Attribution.order_line_id, func.sum(Attribution.amount_fen).label("fen"))
@@ -67,7 +78,27 @@ def find_discrepancies() -> list[Discrepancy | RollupDiscrepancy]:
     found = [Discrepancy(n, i, int(expected), int(ledger)) for n, i, expected, ledger in rows]
     if orphans:
         found.append(Discrepancy("-", 0, 0, int(orphans)))
-    return found + _rollup_discrepancies()
+    return [*found, *_rollup_discrepancies(), *_dangling_copies()]
+
+
+def _dangling_copies() -> list[DanglingCopy]:
+    """The township, village and event each ledger row copies carry no foreign key (a booth
+    batch writes thousands of rows): here each must still name a row."""
+    found = []
+    for column, target in (
+        (Attribution.township_id, Township),
+        (Attribution.village_id, Village),
+        (Attribution.event_id, Event),
+    ):
+        rows = db.session.scalar(
+            select(func.count())
+            .select_from(Attribution)
+            .outerjoin(target, target.id == column)
+            .where(column.is_not(None), target.id.is_(None))
+        )
+        if rows:
+            found.append(DanglingCopy(column.key, int(rows)))
+    return found
 
 
 def _rollup_discrepancies() -> list[RollupDiscrepancy]:

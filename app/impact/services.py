@@ -120,7 +120,10 @@ def attribute_lines(entries: list[LedgerEntry]) -> int:
             ]
         deltas = _pair_deltas(line.id, rows, entry.kind)
         all_rows.extend(rows)
-        rollups.extend(_rollup_row(row, line, booked_at, deltas.get(row["household_id"], 0)) for row in rows)
+        day, certified = county_date(booked_at), bool(line.certified)
+        rollups.extend(
+            _rollup_row(row, line.product_id, day, certified, deltas.get(row["household_id"], 0)) for row in rows
+        )
     insert_rows(Attribution, all_rows)
     roll_up(rollups)
     return len(all_rows)
@@ -147,17 +150,17 @@ def _pair_deltas(line_id: int, rows: list[dict[str, Any]], kind: str) -> dict[in
     }
 
 
-def _rollup_row(row: dict[str, Any], line: OrderLine, booked_at: datetime, pairs: int) -> dict[str, Any]:
+def _rollup_row(row: dict[str, Any], product_id: int, day: date, certified: bool, pairs: int) -> dict[str, Any]:
     return dict(
-        day=county_date(booked_at),
+        day=day,
         township_id=row["township_id"],
         village_id=row["village_id"] or 0,
         household_id=row["household_id"] or 0,
         producer_id=row["producer_id"],
-        product_id=line.product_id,
+        product_id=product_id,
         channel=row["channel"],
         event_id=row["event_id"] or 0,
-        certified=bool(line.certified),
+        certified=certified,
         amount_fen=row["amount_fen"],
         pairs=pairs,
     )

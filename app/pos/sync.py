@@ -69,13 +69,14 @@ def record_booth_sales(device: Device, raw_sales: list[Any], now: datetime | Non
     carry the same new sale at once, the loser's transaction fails on the UUID and the
     batch is simply run again: the second time the sale is found and answered as a duplicate.
     """
+    device_id = device.id  # read once: the commit expires the row
     for attempt in range(3):
         try:
-            results = _record(device.id, raw_sales, now or utcnow())
+            results = _record(device_id, raw_sales, now or utcnow())
             db.session.commit()
             log.info(
                 "booth sync from device %s: %s",
-                device.id,
+                device_id,
                 {o: sum(r.outcome == o for r in results) for o in (CREATED, DUPLICATE, CONFLICT, INVALID)},
             )
             return results
@@ -160,6 +161,9 @@ def _record(
         ).scalars()
     }
 
+    event_start = booth.event.starts_on
+    # What a line copies from its SKU on a day: the same for every sale of that SKU that day.
+    facts: dict[tuple[int, date], SkuFacts] = {}
     results: list[SaleResult] = []
     fresh: list[tuple[SaleIn, Order, dict[str, Any]]] = []
     seen: dict[str, tuple[Order, str, str]] = {}
@@ -173,7 +177,7 @@ def _record(
             results.append(
                 _repeat(
                     item.uuid,
-                    earlier.payload_hash == digest and earlier.device.booth_id == booth.id,
+                    earlier.payload_hash == digest and earlier.booth_id == booth.id,
                     earlier.order.number,
                     earlier.flags,
                 )
@@ -192,7 +196,9 @@ def _record(
                 SaleResult(item.uuid, INVALID, errors=[_("商品编码不存在：%(codes)s", codes=", ".join(unknown))])
             )
             continue
-        order, sale = _build(item, digest, device, skus, lots, allocations, now, paid_online.get(item.uuid, ""))
+        order, sale = _build(
+            item, digest, device, event_start, facts, skus, lots, allocations, now, paid_online.get(item.uuid, "")
+        )
         seen[item.uuid] = (order, digest, sale["flags"])
         fresh.append((item, order, sale))
         results.append(SaleResult(item.uuid, CREATED, order.number, _flag_list(sale["flags"])))
@@ -237,6 +243,8 @@ def _build(
     item: SaleIn,
     digest: str,
     device: Device,
+    event_start: date,
+    facts: dict[tuple[int, date], SkuFacts],
     skus: dict[str, Sku],
     lots: dict[str, Lot],
     allocations: dict[int, BoothAllocation],
@@ -244,7 +252,7 @@ def _build(
     online_ref: str,
 ) -> tuple[Order, dict[str, Any]]:
     booth = device.booth
-    sold_at, flags = sale_moment(item, booth.event.starts_on, now)
+    sold_at, flags = sale_moment(item, event_start, now)
     day = county_date(sold_at)
     order = Order(
         number=new_order_number(sold_at),
@@ -268,9 +276,9 @@ def _build(
         if line.lot and (lot is None or lot.sku_id != sku.id):
             flags.append(notes.note("lot_mismatch", lot=line.lot, sku=sku.code))
             lot = None
-        order.lines.append(
-            order_line(SkuFacts.of(sku, day), line.unit_price_fen, line.quantity, lot.id if lot else None)
-        )
+        if (sku.id, day) not in facts:
+            facts[sku.id, day] = SkuFacts.of(sku, day)
+        order.lines.append(order_line(facts[sku.id, day], line.unit_price_fen, line.quantity, lot.id if lot else None))
         if line.unit_price_fen != sku.price_fen:
             flags.append(
                 notes.note(

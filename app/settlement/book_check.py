@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from app.extensions import db
-from app.impact.ledger_check import Discrepancy, RollupDiscrepancy, find_discrepancies
+from app.impact.ledger_check import DanglingCopy, Discrepancy, RollupDiscrepancy, find_discrepancies
 from app.settlement.models import Payout, Statement, StatementLine
 
 
@@ -23,7 +23,7 @@ class BookDiscrepancy:
         return f"payout book, {self.what} {self.ref}: expected {self.expected_fen} fen, found {self.found_fen} fen"
 
 
-def find_all() -> list[Discrepancy | RollupDiscrepancy | BookDiscrepancy]:
+def find_all() -> list[Discrepancy | RollupDiscrepancy | DanglingCopy | BookDiscrepancy]:
     """Everything `verify-ledger` and the nightly check report: the ledger, then the payout book."""
     return [*find_discrepancies(), *find_book_discrepancies()]
 

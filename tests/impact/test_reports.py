@@ -271,6 +271,27 @@ def test_verify_ledger_finds_a_missing_row_and_exits_non_zero(app, runner, sold)
     assert f"order {sold} line" in result.output and "expected 7960 fen, ledger 7961 fen" in result.output
 
 
+def test_verify_ledger_finds_a_copied_township_or_event_that_names_nothing(app, runner, sold):
+    # The ledger's township, village and event are copies without a foreign key of their own.
+    with app.app_context():
+        row = db.session.execute(db.select(Attribution).order_by(Attribution.id)).scalars().first()
+        for column in ("township_id", "event_id"):
+            db.session.add(
+                Attribution(
+                    **{c: getattr(row, c) for c in ("order_line_id", "order_id", "producer_id", "channel")},
+                    **{"township_id": row.township_id, column: 999_999},
+                    kind="sale",
+                    amount_fen=0,
+                )
+            )
+        db.session.commit()
+    result = runner.invoke(args=["verify-ledger"])
+    assert result.exit_code == 1
+    assert "ledger township_id: 1 rows name no existing row" in result.output
+    assert "ledger event_id: 1 rows name no existing row" in result.output
+    assert "village_id" not in result.output
+
+
 def test_verify_ledger_finds_a_monthly_roll_up_that_drifted(app, runner, sold):
     from app.impact.models import LedgerMonth
 

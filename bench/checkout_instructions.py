@@ -1,0 +1,51 @@
+"""Place orders in-process, as a web worker would serve them, so that callgrind can count the
+instructions one order costs: the figure this noisy machine cannot blur (issue 24, item 3).
+
+    python bench/checkout_instructions.py BUYER_EMAIL BUYER_PASSWORD ORDERS
+
+Each order is what a buyer's browser sends: the add-to-cart form, then the checkout form
+(pay on delivery), with the real settings (CSRF on). The buyer signs in and places one order
+before the counted ones, so imports and first-use caches fall outside them. bench/run-checkout
+runs this under callgrind twice (few orders, then more) and divides the difference, so that
+starting the interpreter and the app cancels out; the database server's own work (PostgreSQL)
+is another process and is not counted, SQLite's is.
+"""
+
+import re
+import sys
+
+from load import ADDRESS  # bench/load.py: the benchmark buyers' address
+
+from app import create_app
+
+
+def _token(page: str) -> str:
+    found = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+    assert found, "no CSRF token on the page"
+    return found.group(1)
+
+
+def main() -> None:
+    email, password, orders = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    app = create_app({"RATELIMIT_ENABLED": False})
+    client = app.test_client()
+    signed_in = client.post(
+        "/account/login",
+        data={"email": email, "password": password, "csrf_token": _token(client.get("/account/login").text)},
+    )
+    assert signed_in.status_code == 302, signed_in.status_code
+    product = re.search(r'href="/products/([a-z0-9-]+)"', client.get("/products").text)
+    assert product
+    page = client.get(f"/products/{product.group(1)}").text
+    sku_match = re.search(r'name="sku_id" value="(\d+)"', page)
+    assert sku_match
+    sku_id, token = sku_match.group(1), _token(page)
+    for _ in range(orders + 1):  # the first one warms the caches
+        added = client.post("/cart/add", data={"sku_id": sku_id, "quantity": 1, "csrf_token": token})
+        assert added.status_code == 303, added.status_code
+        placed = client.post("/checkout", data={**ADDRESS, "csrf_token": token})
+        assert placed.status_code == 303 and "/orders/" in placed.headers["Location"], placed.status_code
+
+
+if __name__ == "__main__":
+    main()
