@@ -18,7 +18,9 @@ class Attribution(AppendOnly, Model):
     The township, village and event are copies too, taken by the one writer from the rows those
     keys hold (the link's household, the producer, the order), so they carry no key of their
     own: three checks per row were a third of a booth batch's ledger time on PostgreSQL (11,000
-    rows: 300 ms with them, 150 ms without). `flask verify-ledger` checks that each names a row."""
+    rows: 300 ms with them, 150 ms without). `flask verify-ledger` checks that each names a row.
+    Nor is the township indexed here: reports by place read the roll-ups, and an index on 25
+    values took the most upkeep of the ledger's indexes on every row written."""
 
     __tablename__ = "attributions"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -30,7 +32,7 @@ class Attribution(AppendOnly, Model):
     benefit_link_id: Mapped[int | None]
     producer_id: Mapped[int] = mapped_column(index=True)
     village_id: Mapped[int | None]
-    township_id: Mapped[int] = mapped_column(index=True)
+    township_id: Mapped[int]
     channel: Mapped[str] = mapped_column(String(16))
     event_id: Mapped[int | None]
     kind: Mapped[str] = mapped_column(String(8))  # "sale" or "refund"

@@ -177,9 +177,9 @@ def _place(
             raise CheckoutError("unknown_event", code=event_code)
     # Taking the stock also reads what the lines copy: one statement per SKU, and a SKU that
     # could not be taken is looked at again only to say why.
-    on = today()
+    on, connection = today(), db.session.connection()
     attempted = {
-        i.sku_id: db.session.execute(_taking_stock(), {"sku_id": i.sku_id, "quantity": i.quantity, "today": on}).first()
+        i.sku_id: connection.execute(_taking_stock(), {"sku_id": i.sku_id, "quantity": i.quantity, "today": on}).first()
         for i in items
     }
     taken = {sku_id: row for sku_id, row in attempted.items() if row is not None}

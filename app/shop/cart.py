@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import DateTime, Integer, Row, bindparam, delete, func, select
+from sqlalchemy import DateTime, Integer, Row, Select, bindparam, delete, func, select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.sql.dml import ReturningDelete, ReturningInsert
 
@@ -75,8 +75,8 @@ class UserCart:
         here already (every signed-in page shows it; loading the rows cost a millisecond)."""
         if self._cache is not None:
             return sum(row.quantity for row in self._cache.values())
-        total = db.session.scalar(select(func.sum(CartItem.quantity)).where(CartItem.user_id == self.user_id))
-        return int(total or 0)
+        # Below the ORM, built once: as an ORM query it took a tenth of a signed-in product page.
+        return int(db.session.connection().scalar(_counting(), {"user_id": self.user_id}) or 0)
 
     def put(self, sku_id: int, quantity: int, price_fen: int) -> None:
         row = self._rows().get(sku_id)
@@ -91,8 +91,11 @@ class UserCart:
         than ``max_quantity`` nor than the stock, in one statement: "add to cart" is the busiest
         write, and two tabs adding at once can neither lose an addition nor trip over the
         unique line. Callers ensure ``0 < quantity <= max_quantity``."""
+        # Core statements run on the session's connection: the ORM's execute path cost more than
+        # the statement itself on the busiest writes (add to cart, checkout).
         added = (
-            db.session.execute(
+            db.session.connection()
+            .execute(
                 _adding(db.engine.dialect.name),
                 {
                     "user_id": self.user_id,
@@ -101,7 +104,8 @@ class UserCart:
                     "updated_at": utcnow(),
                     "most": max_quantity,
                 },
-            ).first()
+            )
+            .first()
             is not None
         )
         self._changed()
@@ -111,7 +115,7 @@ class UserCart:
         """Hand the lines over to checkout and empty the cart, in one statement inside the
         order's transaction: a rolled-back order gives them back, and a second submit waits for
         the first and finds the cart empty."""
-        taken = db.session.execute(_taking(), {"user_id": self.user_id})
+        taken = db.session.connection().execute(_taking(), {"user_id": self.user_id})
         self._changed()
         return [CheckoutItem(*row) for row in taken]
 
@@ -127,6 +131,12 @@ class UserCart:
         if self.dirty:
             db.session.commit()
             self.dirty = False
+
+
+@functools.cache
+def _counting() -> Select[tuple[int | None]]:
+    items = table_of(CartItem)
+    return select(func.sum(items.c.quantity)).where(items.c.user_id == bindparam("user_id"))
 
 
 @functools.cache
