@@ -27,6 +27,8 @@ from functools import wraps
 from flask import current_app, g, request
 from markupsafe import Markup
 
+from app import metrics
+
 VERSION_KEY = "shared-pages:catalogue-version"
 # Without Redis each process keeps its own copy of the version; this bounds how long another
 # process's change can go unseen.
@@ -97,6 +99,7 @@ class SharedPages:
         self.seconds = app.config["SHARED_PAGE_SECONDS"]
 
     def __call__(self, environ: dict, start_response):
+        started = time.perf_counter()
         if (
             environ["REQUEST_METHOD"] not in ("GET", "HEAD")
             or environ.get("PATH_INFO", "").startswith(SKIPPED_PREFIXES)
@@ -118,11 +121,11 @@ class SharedPages:
         if entry is None or entry[0] != version:
             return self._fill(environ, start_response, backend, key, version)
         if time.time() - entry[1] <= self.seconds:
-            return self._answer(environ, start_response, entry)
+            return self._answer(environ, start_response, entry, "fresh", started)
         # Due for a rebuild: one request rebuilds, the others meanwhile get the copy there is
         # (a page that takes a second to build must not be built by every request of that second).
         if not backend.add(key + REBUILDING, 1, timeout=REBUILD_SECONDS):
-            return self._answer(environ, start_response, entry)
+            return self._answer(environ, start_response, entry, "stale", started)
         try:
             return self._fill(environ, start_response, backend, key, version)
         finally:
@@ -156,17 +159,23 @@ class SharedPages:
         if environ["REQUEST_METHOD"] == "GET":
             # Kept past its freshness so there is a copy to serve while it is being rebuilt.
             backend.set(key, entry, timeout=self.seconds + REBUILD_SECONDS)
-        return self._answer(environ, start_response, entry)
+        # The app timed this request itself (its endpoint is known there): only counted here.
+        return self._answer(environ, start_response, entry, "built")
 
-    def _answer(self, environ, start_response, entry):
+    def _answer(self, environ, start_response, entry, outcome: str, started: float | None = None):
         _version, _built_at, status, headers, body = entry
         etag = headers[-1][1]
         served = [*headers, ("Cache-Control", "public, no-cache"), ("X-Request-ID", uuid.uuid4().hex)]
         if environ.get("HTTP_IF_NONE_MATCH") == etag:
-            start_response("304 Not Modified", [(n, v) for n, v in served if n.lower() not in ("content-length",)])
-            return []
+            outcome, status = "not_modified", "304 Not Modified"
+            served = [(n, v) for n, v in served if n.lower() not in ("content-length",)]
+        metrics.SHARED_PAGES.labels(outcome).inc()
+        if started is not None:
+            metrics.observe(
+                metrics.SHARED_PAGE_ENDPOINT, environ["REQUEST_METHOD"], status, time.perf_counter() - started
+            )
         start_response(status, served)
-        return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]
+        return [] if environ["REQUEST_METHOD"] == "HEAD" or status.startswith("304") else [body]
 
 
 def _read(result: Iterable[bytes]) -> bytes:

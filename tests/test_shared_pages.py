@@ -151,3 +151,31 @@ def test_while_one_request_rebuilds_a_page_the_others_get_the_copy_there_is(make
     with app.app_context():
         backend.delete(key + REBUILDING)  # that request is done
     assert "已售罄" in client.get(f"/products/{slug}").get_data(as_text=True)
+
+
+def _shared_counts(client) -> dict[str, float]:
+    body = client.get("/metrics").get_data(as_text=True)
+    found = dict.fromkeys(("fresh", "stale", "built", "not_modified"), 0.0)
+    for line in body.splitlines():
+        if line.startswith("dongkou_shared_pages_total{"):
+            outcome = line.split('outcome="')[1].split('"')[0]
+            found[outcome] = float(line.rsplit(" ", 1)[1])
+    timed = [line for line in body.splitlines() if 'dongkou_request_seconds_count{endpoint="shared_page"' in line]
+    found["timed"] = sum(float(line.rsplit(" ", 1)[1]) for line in timed)
+    return found
+
+
+def test_the_pages_the_layer_answers_alone_show_in_the_metrics(make_app, test_settings):
+    # Most anonymous traffic never reaches Flask: the operator's figures must still see it.
+    app = _app(make_app, test_settings)
+    client = app.test_client(use_cookies=False)
+    before = _shared_counts(client)
+    first = client.get("/products")
+    client.get("/products")
+    client.get("/products", headers={"If-None-Match": first.headers["ETag"]})
+    after = _shared_counts(client)
+    assert after["built"] - before["built"] == 1
+    assert after["fresh"] - before["fresh"] == 1
+    assert after["not_modified"] - before["not_modified"] == 1
+    # The two answered from the copy are timed as the layer's own requests; the built one as its view's.
+    assert after["timed"] - before["timed"] == 2

@@ -12,24 +12,18 @@ import os
 import time
 
 from flask import Flask, Response, abort, current_app, g, jsonify, request
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Histogram, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
 from sqlalchemy import func, select, text
 
+from app import metrics as process_metrics
 from app.extensions import db
 from app.jobs.queue import failed_jobs, queue_depth, redis_connection
 from app.migrations_cli import migration_heads
 from app.orders.models import Order
 from app.outbox.services import counts as mail_counts
 from app.site import bp
-
-REQUEST_SECONDS = Histogram(
-    "dongkou_request_seconds",
-    "Time to answer a request, by endpoint",
-    ["endpoint", "method", "status"],
-    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
-)
 
 
 class BusinessCollector:
@@ -81,7 +75,7 @@ def metrics():
 
 class _ProcessHistograms:
     def collect(self):
-        yield from REQUEST_SECONDS.collect()
+        yield from process_metrics.collect()
 
 
 @bp.get("/healthz")
@@ -130,7 +124,7 @@ def time_requests(app: Flask) -> None:
     def _observe(response):
         started = g.get("request_started")
         if started is not None:
-            REQUEST_SECONDS.labels(
-                request.endpoint or "unmatched", request.method, f"{response.status_code // 100}xx"
-            ).observe(time.perf_counter() - started)
+            process_metrics.observe(
+                request.endpoint or "unmatched", request.method, response.status_code, time.perf_counter() - started
+            )
         return response
