@@ -21,7 +21,7 @@ from sqlalchemy.orm import selectinload
 from app.catalog.models import Sku
 from app.domain import payment_states
 from app.domain.money import format_fen
-from app.extensions import db
+from app.extensions import cache, db
 from app.models_base import rows_changed, utcnow
 from app.orders.models import Order
 from app.payments.gateway import GatewayError, IntentState, StripeGateway
@@ -30,6 +30,10 @@ from app.pos.models import BoothOnlinePayment, BoothSale, Device
 from app.refusals import Refusal
 
 log = logging.getLogger(__name__)
+# The till asks every two seconds while the buyer pays; Stripe's webhook normally settles the
+# payment first. The acquirer itself is asked at most this often per payment (on any node, when
+# the cache is shared): a backstop for a webhook that is late, not a call per poll.
+ASK_ACQUIRER_SECONDS = 10
 PENDING, SUCCEEDED, CANCELED = (
     payment_states.ATTEMPT_PENDING,
     payment_states.ATTEMPT_SUCCEEDED,
@@ -127,11 +131,19 @@ def payment_for_link(link_token: str) -> BoothOnlinePayment | None:
     ).scalar_one_or_none()
 
 
-def refresh(payment: BoothOnlinePayment, gateway: StripeGateway | None) -> BoothOnlinePayment:
-    """Ask the acquirer about a payment still open, instead of waiting for its webhook. Commits.
+def refresh(
+    payment: BoothOnlinePayment, gateway: StripeGateway | None, now_or_never: bool = False
+) -> BoothOnlinePayment:
+    """The payment as the shop knows it; one still open is also asked of the acquirer, instead
+    of waiting for its webhook, at most every ASK_ACQUIRER_SECONDS (always when
+    ``now_or_never``: a cancel must know whether the money came). Commits.
 
     An unreachable acquirer is not an error here: the payment simply stays open."""
-    if payment.status == PENDING and gateway is not None:
+    if (
+        payment.status == PENDING
+        and gateway is not None
+        and (now_or_never or cache.add(f"booth-payment-asked:{payment.sale_uuid}", 1, timeout=ASK_ACQUIRER_SECONDS))
+    ):
         try:
             state = gateway.retrieve_intent(payment.provider_ref)
         except GatewayError as error:
@@ -145,7 +157,7 @@ def refresh(payment: BoothOnlinePayment, gateway: StripeGateway | None) -> Booth
 def cancel(payment: BoothOnlinePayment, gateway: StripeGateway | None) -> BoothOnlinePayment:
     """The buyer walked away: close the PaymentIntent so the QR code can no longer be paid.
     If the money arrived first, the sale stands and the answer says so. Commits."""
-    refresh(payment, gateway)
+    refresh(payment, gateway, now_or_never=True)
     if payment.status != PENDING:
         return payment
     if gateway is not None:
@@ -153,7 +165,7 @@ def cancel(payment: BoothOnlinePayment, gateway: StripeGateway | None) -> BoothO
             gateway.cancel_intent(payment.provider_ref)
         except GatewayError:
             # Most likely paid in the meantime; if not, a late payment is still recorded.
-            return refresh(payment, gateway)
+            return refresh(payment, gateway, now_or_never=True)
     moved = _move(payment, CANCELED, utcnow())
     db.session.commit()
     db.session.refresh(payment)

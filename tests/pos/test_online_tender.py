@@ -189,3 +189,31 @@ def test_bad_requests_say_what_is_wrong(paying):
     assert _status(client, fair["token"], "0b7a4f4e-8a47-4a7e-9e7b-3f1c2d3e4f5a").status_code == 404
     assert client.get("/pay/booth/not-a-token").status_code == 404
     assert _open(client, "wrong", sale(fair["mandarin"]) | {"tender": ONLINE}).status_code == 401
+
+
+def test_the_tills_polls_ask_the_acquirer_at_most_every_few_seconds(
+    make_app, stripe_settings, localstripe, monkeypatch
+):
+    # The webhook normally settles the payment; asking Stripe on every two-second poll of every
+    # till would only spend the shop's API quota. A shared cache spaces the questions out.
+    from app.payments.gateway import StripeGateway
+
+    app = make_app({**stripe_settings, "STRIPE_API_BASE": localstripe, "CACHE_TYPE": "SimpleCache"})
+    fair = build_fair(app)
+    asked = []
+    retrieve = StripeGateway.retrieve_intent
+    monkeypatch.setattr(StripeGateway, "retrieve_intent", lambda self, ref: asked.append(ref) or retrieve(self, ref))
+    monkeypatch.setattr(online_tender, "ASK_ACQUIRER_SECONDS", 1)
+    client = app.test_client()
+    body = sale(fair["mandarin"]) | {"tender": ONLINE}
+    assert _open(client, fair["token"], body).status_code == 200
+    with app.app_context():
+        intent_id = db.session.execute(db.select(BoothOnlinePayment.provider_ref)).scalar_one()
+    assert _status(client, fair["token"], body["uuid"]).get_json()["status"] == "pending"
+    _pay_at_localstripe(localstripe, intent_id)  # no webhook is configured: only asking finds it
+    assert _status(client, fair["token"], body["uuid"]).get_json()["status"] == "pending"
+    assert len(asked) == 1
+    time.sleep(1.2)
+    assert _status(client, fair["token"], body["uuid"]).get_json()["status"] == "paid"
+    assert len(asked) == 2
+    assert _counts(app)[1] == 1
