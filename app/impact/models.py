@@ -20,11 +20,13 @@ class Attribution(AppendOnly, Model):
     own: three checks per row were a third of a booth batch's ledger time on PostgreSQL (11,000
     rows: 300 ms with them, 150 ms without). `flask verify-ledger` checks that each names a row.
     Nor is the township indexed here: reports by place read the roll-ups, and an index on 25
-    values took the most upkeep of the ledger's indexes on every row written."""
+    values took the most upkeep of the ledger's indexes on every row written. Likewise the line
+    is reached through its order's index, not one of its own."""
 
     __tablename__ = "attributions"
     id: Mapped[int] = mapped_column(primary_key=True)
-    order_line_id: Mapped[int] = mapped_column(index=True)
+    # Found through their order (indexed): a line's rows are among its order's handful.
+    order_line_id: Mapped[int]
     order_id: Mapped[int] = mapped_column(index=True)
     # NULL household: a producer without benefit links on that day; the amount is still
     # recorded so the ledger always sums to sales.

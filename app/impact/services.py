@@ -118,7 +118,7 @@ def attribute_lines(entries: list[LedgerEntry]) -> int:
                 for s, part in zip(shares, parts, strict=False)
                 if part
             ]
-        deltas = _pair_deltas(line.id, rows, entry.kind)
+        deltas = _pair_deltas(line, rows, entry.kind)
         all_rows.extend(rows)
         day, certified = county_date(booked_at), bool(line.certified)
         rollups.extend(
@@ -129,7 +129,7 @@ def attribute_lines(entries: list[LedgerEntry]) -> int:
     return len(all_rows)
 
 
-def _pair_deltas(line_id: int, rows: list[dict[str, Any]], kind: str) -> dict[int, int]:
+def _pair_deltas(line: OrderLine, rows: list[dict[str, Any]], kind: str) -> dict[int, int]:
     """+1 for each household a sale reaches; -1 where a refund brings a household's share of
     the line back to zero."""
     if kind == "sale":
@@ -137,7 +137,11 @@ def _pair_deltas(line_id: int, rows: list[dict[str, Any]], kind: str) -> dict[in
     before = dict(
         db.session.execute(
             select(Attribution.household_id, func.sum(Attribution.amount_fen))
-            .where(Attribution.order_line_id == line_id, Attribution.household_id.is_not(None))
+            .where(
+                Attribution.order_id == line.order_id,
+                Attribution.order_line_id == line.id,
+                Attribution.household_id.is_not(None),
+            )
             .group_by(Attribution.household_id)
         ).all()
     )

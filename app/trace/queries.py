@@ -60,7 +60,8 @@ def lot_sales(lot_id: int) -> dict:
         db.select(
             func.coalesce(func.sum(Attribution.amount_fen), 0), func.count(func.distinct(Attribution.household_id))
         )
-        .join(OrderLine, OrderLine.id == Attribution.order_line_id)
+        # By the order as well: the ledger is indexed by order, not by line.
+        .join(OrderLine, (OrderLine.id == Attribution.order_line_id) & (OrderLine.order_id == Attribution.order_id))
         .where(OrderLine.lot_id == lot_id)
     ).one()
     return {
