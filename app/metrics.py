@@ -13,7 +13,8 @@ SHARED_PAGES = Counter(
     "dongkou_shared_pages",
     "Pages for visitors without a session, by how the shared-page layer answered: "
     "fresh (its copy), stale (its copy while another request rebuilds it), "
-    "built (by the app, then kept) and not_modified (304 to a matching ETag)",
+    "waited (for the copy another request was building), built (by the app, then kept) "
+    "and not_modified (304 to a matching ETag)",
     ["outcome"],
 )
 # The layer answers before Flask has matched an endpoint; its requests are timed under this one.

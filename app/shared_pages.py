@@ -14,6 +14,9 @@ its next request (at most ``VERSION_SECONDS`` later when the cache is per proces
 Redis). Stock and the sales figures do not move the version; an entry is rebuilt once it is
 ``SHARED_PAGE_SECONDS`` old (10 s by default), which bounds how old they can be; while one
 request rebuilds it, the others get the copy they have, older by that one rebuild's time.
+A page with no current copy (never built, or its version moved) is built by one request too:
+the others wait up to ``WAIT_FOR_BUILD_SECONDS`` for its copy instead of all building it at
+once (after a price change, every visitor of a page that takes a second to build).
 
 Browsers get an ETag and revalidate each time (``no-cache``): an unchanged page costs a 304.
 """
@@ -36,6 +39,8 @@ VERSION_SECONDS = 5
 # How long one request may take to rebuild a page before another may try.
 REBUILD_SECONDS = 30
 REBUILDING = ":rebuilding"
+WAIT_FOR_BUILD_SECONDS = 3.0
+WAIT_STEP_SECONDS = 0.02
 MARK = "X-Shared-Page"
 # Per-response headers a stored page must not repeat to the next visitor.
 NOT_SHARED = {"set-cookie", "x-request-id", "date", "retry-after", "cache-control", MARK.lower()}
@@ -119,7 +124,7 @@ class SharedPages:
         if version is None:
             version = self._read_version(backend)
         if entry is None or entry[0] != version:
-            return self._fill(environ, start_response, backend, key, version)
+            return self._build_once(environ, start_response, backend, key, version, started)
         if time.time() - entry[1] <= self.seconds:
             return self._answer(environ, start_response, entry, "fresh", started)
         # Due for a rebuild: one request rebuilds, the others meanwhile get the copy there is
@@ -130,6 +135,22 @@ class SharedPages:
             return self._fill(environ, start_response, backend, key, version)
         finally:
             backend.delete(key + REBUILDING)
+
+    def _build_once(self, environ, start_response, backend, key, version, started):
+        """Build a page that has no current copy, unless another request is building it: then
+        wait for that copy, and build it here only if it does not come in time."""
+        if backend.add(key + REBUILDING, 1, timeout=REBUILD_SECONDS):
+            try:
+                return self._fill(environ, start_response, backend, key, version)
+            finally:
+                backend.delete(key + REBUILDING)
+        deadline = time.monotonic() + WAIT_FOR_BUILD_SECONDS
+        while time.monotonic() < deadline:
+            time.sleep(WAIT_STEP_SECONDS)
+            entry = backend.get(key)
+            if entry is not None and entry[0] == version:
+                return self._answer(environ, start_response, entry, "waited", started)
+        return self._fill(environ, start_response, backend, key, version)
 
     def _read_version(self, backend) -> int:
         from app.catalog.cache import catalogue_version

@@ -153,9 +153,40 @@ def test_while_one_request_rebuilds_a_page_the_others_get_the_copy_there_is(make
     assert "已售罄" in client.get(f"/products/{slug}").get_data(as_text=True)
 
 
+def test_a_page_without_a_copy_is_built_once_while_the_others_wait_for_it(make_app, test_settings, monkeypatch):
+    import threading
+
+    from app import shared_pages
+
+    app = _app(make_app, test_settings)
+    slug = _mandarin(app)
+    client = app.test_client(use_cookies=False)
+    path = f"/products/{slug}"
+    built = client.get(path)  # learns the page's key and the catalogue version
+    with app.app_context():
+        backend = app.extensions["cache"][cache]
+        key = next(k for k in backend._cache if k.startswith("shared-page:") and slug in k)
+        entry = backend.get(key)
+        backend.delete(key)
+        backend.add(key + REBUILDING, 1)  # another request has just started building it
+    # That request finishes a moment later; meanwhile this one waits for its copy and builds nothing.
+    threading.Timer(0.3, lambda: backend.set(key, entry)).start()
+    with StatementCounter(app) as statements:
+        waited = client.get(path)
+    assert statements.count == 0
+    assert waited.get_data() == built.get_data() and waited.headers["ETag"] == built.headers["ETag"]
+    # A builder that never delivers holds nobody for longer than the wait: the page is built here.
+    monkeypatch.setattr(shared_pages, "WAIT_FOR_BUILD_SECONDS", 0.2)
+    with app.app_context():
+        backend.delete(key)
+    with StatementCounter(app) as statements:
+        assert "雪峰蜜橘" in client.get(path).get_data(as_text=True)
+    assert statements.count > 0
+
+
 def _shared_counts(client) -> dict[str, float]:
     body = client.get("/metrics").get_data(as_text=True)
-    found = dict.fromkeys(("fresh", "stale", "built", "not_modified"), 0.0)
+    found = dict.fromkeys(("fresh", "stale", "waited", "built", "not_modified"), 0.0)
     for line in body.splitlines():
         if line.startswith("dongkou_shared_pages_total{"):
             outcome = line.split('outcome="')[1].split('"')[0]
