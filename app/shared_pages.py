@@ -14,9 +14,9 @@ its next request (at most ``VERSION_SECONDS`` later when the cache is per proces
 Redis). Stock and the sales figures do not move the version; an entry is rebuilt once it is
 ``SHARED_PAGE_SECONDS`` old (10 s by default), which bounds how old they can be; while one
 request rebuilds it, the others get the copy they have, older by that one rebuild's time.
-A page with no current copy (never built, or its version moved) is built by one request too:
-the others wait up to ``WAIT_FOR_BUILD_SECONDS`` for its copy instead of all building it at
-once (after a price change, every visitor of a page that takes a second to build).
+A page whose copy is of an older catalogue version is built again by one request too: the
+others wait for its copy (up to ``WAIT_FOR_BUILD_SECONDS``) instead of all building it at once
+(after a price change, every visitor of a page that takes a second to build).
 
 Browsers get an ETag and revalidate each time (``no-cache``): an unchanged page costs a 304.
 """
@@ -123,34 +123,41 @@ class SharedPages:
         entry, version = backend.get_many(key, VERSION_KEY)
         if version is None:
             version = self._read_version(backend)
-        if entry is None or entry[0] != version:
-            return self._build_once(environ, start_response, backend, key, version, started)
+        if entry is None:
+            # Not built yet, or not a shared page at all (most anonymous pages are not): no waiting.
+            return self._fill(environ, start_response, backend, key, version)
+        if entry[0] != version:
+            return self._rebuild_new_version(environ, start_response, backend, key, version, started)
         if time.time() - entry[1] <= self.seconds:
             return self._answer(environ, start_response, entry, "fresh", started)
         # Due for a rebuild: one request rebuilds, the others meanwhile get the copy there is
         # (a page that takes a second to build must not be built by every request of that second).
         if not backend.add(key + REBUILDING, 1, timeout=REBUILD_SECONDS):
             return self._answer(environ, start_response, entry, "stale", started)
+        return self._fill_as_builder(environ, start_response, backend, key, version)
+
+    def _rebuild_new_version(self, environ, start_response, backend, key, version, started):
+        """The catalogue changed since the copy was built, so nobody may be shown it: one request
+        builds the page again while the others wait for its copy (up to WAIT_FOR_BUILD_SECONDS,
+        and only while it is building), instead of every visitor building it at once."""
+        if backend.add(key + REBUILDING, 1, timeout=REBUILD_SECONDS):
+            return self._fill_as_builder(environ, start_response, backend, key, version)
+        deadline = time.monotonic() + WAIT_FOR_BUILD_SECONDS
+        while time.monotonic() < deadline:
+            time.sleep(WAIT_STEP_SECONDS)
+            entry, building = backend.get_many(key, key + REBUILDING)
+            if entry is not None and entry[0] == version:
+                return self._answer(environ, start_response, entry, "waited", started)
+            if building is None:
+                break  # the builder is done and kept no copy (the page is no longer shared)
+        return self._fill(environ, start_response, backend, key, version)
+
+    def _fill_as_builder(self, environ, start_response, backend, key, version):
+        """Build and keep the page, holding the key that tells the others it is being built."""
         try:
             return self._fill(environ, start_response, backend, key, version)
         finally:
             backend.delete(key + REBUILDING)
-
-    def _build_once(self, environ, start_response, backend, key, version, started):
-        """Build a page that has no current copy, unless another request is building it: then
-        wait for that copy, and build it here only if it does not come in time."""
-        if backend.add(key + REBUILDING, 1, timeout=REBUILD_SECONDS):
-            try:
-                return self._fill(environ, start_response, backend, key, version)
-            finally:
-                backend.delete(key + REBUILDING)
-        deadline = time.monotonic() + WAIT_FOR_BUILD_SECONDS
-        while time.monotonic() < deadline:
-            time.sleep(WAIT_STEP_SECONDS)
-            entry = backend.get(key)
-            if entry is not None and entry[0] == version:
-                return self._answer(environ, start_response, entry, "waited", started)
-        return self._fill(environ, start_response, backend, key, version)
 
     def _read_version(self, backend) -> int:
         from app.catalog.cache import catalogue_version

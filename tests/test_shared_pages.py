@@ -153,7 +153,9 @@ def test_while_one_request_rebuilds_a_page_the_others_get_the_copy_there_is(make
     assert "已售罄" in client.get(f"/products/{slug}").get_data(as_text=True)
 
 
-def test_a_page_without_a_copy_is_built_once_while_the_others_wait_for_it(make_app, test_settings, monkeypatch):
+def test_after_a_catalogue_change_one_request_builds_the_page_and_the_others_wait_for_it(
+    make_app, test_settings, monkeypatch
+):
     import threading
 
     from app import shared_pages
@@ -166,22 +168,48 @@ def test_a_page_without_a_copy_is_built_once_while_the_others_wait_for_it(make_a
     with app.app_context():
         backend = app.extensions["cache"][cache]
         key = next(k for k in backend._cache if k.startswith("shared-page:") and slug in k)
-        entry = backend.get(key)
-        backend.delete(key)
-        backend.add(key + REBUILDING, 1)  # another request has just started building it
-    # That request finishes a moment later; meanwhile this one waits for its copy and builds nothing.
-    threading.Timer(0.3, lambda: backend.set(key, entry)).start()
+        current = backend.get(key)
+        backend.set(key, (current[0] - 1, *current[1:]))  # built before the catalogue last changed
+        backend.add(key + REBUILDING, 1)  # another request has just started building it again
+    # That request finishes a moment later; meanwhile this one waits for its copy and builds nothing,
+    # and is never shown the older version's copy.
+    threading.Timer(0.3, lambda: backend.set(key, current)).start()
     with StatementCounter(app) as statements:
         waited = client.get(path)
     assert statements.count == 0
     assert waited.get_data() == built.get_data() and waited.headers["ETag"] == built.headers["ETag"]
-    # A builder that never delivers holds nobody for longer than the wait: the page is built here.
+
+    # A builder that never delivers holds nobody longer than the wait: the page is built here.
     monkeypatch.setattr(shared_pages, "WAIT_FOR_BUILD_SECONDS", 0.2)
     with app.app_context():
-        backend.delete(key)
+        backend.set(key, (current[0] - 1, *current[1:]))
     with StatementCounter(app) as statements:
         assert "雪峰蜜橘" in client.get(path).get_data(as_text=True)
     assert statements.count > 0
+
+    # A builder that finished without keeping a copy releases the waiters at once.
+    monkeypatch.setattr(shared_pages, "WAIT_FOR_BUILD_SECONDS", 30)
+    with app.app_context():
+        backend.set(key, (current[0] - 1, *current[1:]))
+    threading.Timer(0.2, lambda: backend.delete(key + REBUILDING)).start()
+    began = time.monotonic()
+    assert "雪峰蜜橘" in client.get(path).get_data(as_text=True)
+    assert time.monotonic() - began < 5
+
+
+def test_a_page_that_was_never_kept_is_not_waited_for(make_app, test_settings, monkeypatch):
+    # Most anonymous pages (sign-in, 404s) are never kept: two visitors at once must not queue.
+    from app import shared_pages
+
+    app = _app(make_app, test_settings)
+    monkeypatch.setattr(shared_pages, "WAIT_FOR_BUILD_SECONDS", 30)
+    client = app.test_client(use_cookies=False)
+    with app.app_context():
+        backend = app.extensions["cache"][cache]
+        backend.add("shared-page:localhost/account/login?" + REBUILDING, 1)
+    began = time.monotonic()
+    assert client.get("/account/login").status_code == 200
+    assert time.monotonic() - began < 5
 
 
 def _shared_counts(client) -> dict[str, float]:

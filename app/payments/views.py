@@ -106,5 +106,5 @@ def booth_sale_returned(token: str):
     payment = online_tender.payment_for_link(token)
     if payment is None:
         abort(404)
-    online_tender.refresh(payment, gateway, now_or_never=True)
+    online_tender.refresh(payment, gateway, ask_now=True)
     return redirect(url_for("payments.pay_booth_sale", token=token))

@@ -131,18 +131,16 @@ def payment_for_link(link_token: str) -> BoothOnlinePayment | None:
     ).scalar_one_or_none()
 
 
-def refresh(
-    payment: BoothOnlinePayment, gateway: StripeGateway | None, now_or_never: bool = False
-) -> BoothOnlinePayment:
+def refresh(payment: BoothOnlinePayment, gateway: StripeGateway | None, ask_now: bool = False) -> BoothOnlinePayment:
     """The payment as the shop knows it; one still open is also asked of the acquirer, instead
     of waiting for its webhook, at most every ASK_ACQUIRER_SECONDS (always when
-    ``now_or_never``: a cancel must know whether the money came). Commits.
+    ``ask_now``: a cancel must know whether the money came). Commits.
 
     An unreachable acquirer is not an error here: the payment simply stays open."""
     if (
         payment.status == PENDING
         and gateway is not None
-        and (now_or_never or cache.add(f"booth-payment-asked:{payment.sale_uuid}", 1, timeout=ASK_ACQUIRER_SECONDS))
+        and (ask_now or cache.add(f"booth-payment-asked:{payment.sale_uuid}", 1, timeout=ASK_ACQUIRER_SECONDS))
     ):
         try:
             state = gateway.retrieve_intent(payment.provider_ref)
@@ -157,7 +155,7 @@ def refresh(
 def cancel(payment: BoothOnlinePayment, gateway: StripeGateway | None) -> BoothOnlinePayment:
     """The buyer walked away: close the PaymentIntent so the QR code can no longer be paid.
     If the money arrived first, the sale stands and the answer says so. Commits."""
-    refresh(payment, gateway, now_or_never=True)
+    refresh(payment, gateway, ask_now=True)
     if payment.status != PENDING:
         return payment
     if gateway is not None:
@@ -165,7 +163,7 @@ def cancel(payment: BoothOnlinePayment, gateway: StripeGateway | None) -> BoothO
             gateway.cancel_intent(payment.provider_ref)
         except GatewayError:
             # Most likely paid in the meantime; if not, a late payment is still recorded.
-            return refresh(payment, gateway, now_or_never=True)
+            return refresh(payment, gateway, ask_now=True)
     moved = _move(payment, CANCELED, utcnow())
     db.session.commit()
     db.session.refresh(payment)
