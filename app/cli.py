@@ -28,10 +28,11 @@ def register(app: Flask) -> None:
 @click.command("seed-demo")
 @click.option(
     "--scale",
-    type=click.Choice(["demo", "county"]),
+    type=click.Choice(["demo", "county", "province"]),
     default="demo",
     show_default=True,
-    help="demo: a browsable county; county: ~32,000 households, 334 villages, 169 producers.",
+    help="demo: a browsable county; county: ~32,000 households, 334 villages, 169 producers, 300,000 order lines; "
+    "province: ten such counties, 3 million order lines (an hour or more, and some 20 GB on PostgreSQL).",
 )
 @with_appcontext
 def seed_demo_command(scale: str) -> None:

@@ -91,3 +91,45 @@ def test_create_admin_asks_for_a_password_and_refuses_a_weak_one(app, runner):
     with app.app_context():
         user = db.session.execute(db.select(User)).scalar_one()
         assert user.role == "staff" and user.check_password("a-long-secret")
+
+
+def test_the_province_scale_repeats_the_county_under_each_countys_own_names(app, monkeypatch):
+    # The province's layout at a size a test can afford: three counties, a few villages each,
+    # and sales whose roll-up is added in several parts (as the province's 20 million keys are).
+    from app.clock import today
+    from app.demo import sales, seed
+    from app.settlement.book_check import find_all
+
+    monkeypatch.setitem(
+        seed.SCALES,
+        "province",
+        seed.Scale(villages=30, households_per_village=2, producers=20, every_producer_sells=True, counties=3),
+    )
+    monkeypatch.setitem(sales.LINES, "province", 400)
+    monkeypatch.setattr(sales, "ROLLUP_BATCH", 500)
+    with app.app_context():
+        seed.seed_demo("province", today())
+        townships = db.session.execute(db.select(Township)).scalars().all()
+        assert len(townships) == 3 * 24
+        by_county = {c.name: [t for t in townships if seed.county_of(t) == c] for c in seed.COUNTIES[:3]}
+        assert [len(own) for own in by_county.values()] == [24, 24, 24]
+        assert db.session.scalar(db.select(Township.name).where(Township.code == "xs-gaosha")) == "新邵县高沙镇"
+        # Each county's people carry its own division code, and its villages number 30.
+        for county in seed.COUNTIES[:3]:
+            ids = db.session.scalars(
+                db.select(Household.id_number)
+                .join(Village)
+                .where(Village.township_id.in_([t.id for t in by_county[county.name]]))
+            ).all()
+            assert ids and all(n.startswith(county.admin_code) and is_valid_id_number(n) for n in ids)
+            villages = db.session.scalar(
+                db.select(func.count(Village.id)).where(Village.township_id.in_([t.id for t in by_county[county.name]]))
+            )
+            assert villages == 30
+        # Every producer of every county sells, under its own place's name.
+        assert db.session.scalar(db.select(func.count(Producer.id))) == 3 * 20
+        assert db.session.scalar(db.select(func.count(func.distinct(Product.producer_id)))) == 3 * 20
+        assert db.session.scalar(db.select(func.count(Product.id)).where(Product.name.like("新邵高沙%"))) <= len(
+            seed.CROPS
+        )
+        assert find_all() == []  # the ledger, both roll-ups (added in parts) and the books agree

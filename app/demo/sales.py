@@ -22,8 +22,11 @@ from app.orders.lines import SkuFacts, order_line
 from app.orders.models import Order, OrderLine, OrderStatusChange, PaymentStatusChange
 from app.registry.models import BenefitLink, Household, Producer, Village
 
-LINES = {"demo": 1_500, "county": 300_000}
+LINES = {"demo": 1_500, "county": 300_000, "province": 3_000_000}
 BATCH = 20_000
+# Roll-up keys held before they are added into the tables: a province's 20 million daily keys
+# at once would take some 10 GB; adding part by part is the same sum (the roll-up adds up).
+ROLLUP_BATCH = 1_000_000
 SEEDED_PREFIX = "H"  # order numbers of seeded history: H + 13 digits, never clashing with live ones
 
 
@@ -148,10 +151,10 @@ def seed_sales(scale_name: str, today: date) -> int:
         )
         if len(buffers[Attribution]) >= BATCH:
             _flush(buffers)
+        if len(rollup) >= ROLLUP_BATCH:
+            _roll_up(rollup)
     _flush(buffers)
-    roll_up(
-        [dict(zip(ROLLUP_KEYS, key, strict=False), amount_fen=fen, pairs=pairs) for key, (fen, pairs) in rollup.items()]
-    )
+    _roll_up(rollup)
     _resync_sequences()
     db.session.commit()
     return LINES[scale_name]
@@ -161,6 +164,13 @@ def _flush(buffers) -> None:
     for model in (Order, OrderStatusChange, PaymentStatusChange, OrderLine, Attribution):
         insert_rows(model, buffers[model])
         buffers[model].clear()
+
+
+def _roll_up(rollup: dict[tuple, list[int]]) -> None:
+    roll_up(
+        [dict(zip(ROLLUP_KEYS, key, strict=False), amount_fen=fen, pairs=pairs) for key, (fen, pairs) in rollup.items()]
+    )
+    rollup.clear()
 
 
 def _resync_sequences() -> None:

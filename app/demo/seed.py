@@ -2,6 +2,7 @@
 
 import random
 import secrets
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -29,21 +30,84 @@ from app.events.models import Event
 from app.extensions import db
 from app.registry.models import BenefitLink, Household, Producer, Township, Village
 
-DONGKOU_ADMIN_CODE = "430525"  # the county's administrative division code, prefix of local ID numbers
+
+@dataclass(frozen=True)
+class County:
+    """A county of the province scale. Dongkou comes first and is the only county of the other
+    scales; the others repeat its layout of townships under their own names (fictional data)."""
+
+    # Prefix of its townships' codes ("" for Dongkou, whose codes stand alone); two letters, as
+    # the codes of its SKUs and their lots are built from them and hold 32 characters.
+    code: str
+    name: str
+    name_en: str
+    admin_code: str  # administrative division code: the prefix of its people's ID numbers
+
+    def township_code(self, code: str) -> str:
+        return f"{self.code}-{code}" if self.code else code
+
+    def township_name(self, name: str) -> str:
+        return f"{self.name}{name}" if self.code else name
+
+    @property
+    def registration_prefix(self) -> str:
+        return self.admin_code if self.code else "DK"
+
+
+# Dongkou and the other counties and county-level cities of Shaoyang prefecture.
+COUNTIES = [
+    County("", "洞口县", "Dongkou County", "430525"),
+    County("sd", "邵东市", "Shaodong", "430521"),
+    County("xs", "新邵县", "Xinshao County", "430522"),
+    County("sy", "邵阳县", "Shaoyang County", "430523"),
+    County("lh", "隆回县", "Longhui County", "430524"),
+    County("sn", "绥宁县", "Suining County", "430527"),
+    County("xn", "新宁县", "Xinning County", "430528"),
+    County("cb", "城步苗族自治县", "Chengbu County", "430529"),
+    County("wg", "武冈市", "Wugang", "430581"),
+    County("sq", "双清区", "Shuangqing District", "430502"),
+]
+
+
+def county_of(township: Township) -> County:
+    """The county a seeded township belongs to, from its code (natural keys, never row ids)."""
+    prefix, dash, _rest = township.code.partition("-")
+    return next((c for c in COUNTIES if dash and c.code == prefix), COUNTIES[0])
+
+
+def _located(township: Township) -> str:
+    """The township with its county, as a description says where a product grows."""
+    county = county_of(township)
+    return township.name if county.code else county.name + township.name
+
+
+def _english_place(township: Township) -> str:
+    county = county_of(township)
+    local = township.code.removeprefix(f"{county.code}-").title()
+    return f"{county.name_en.split()[0]} {local}" if county.code else local
+
+
+def _place(township: Township) -> str:
+    """The short place name that starts the township's producers' and products' names."""
+    county = county_of(township)
+    return county.name[:2] + township.name.removeprefix(county.name)[:2] if county.code else township.name[:2]
 
 
 @dataclass(frozen=True)
 class Scale:
-    villages: int
+    villages: int  # per county
     households_per_village: int
-    producers: int
+    producers: int  # per county
     every_producer_sells: bool = False
+    counties: int = 1
 
 
 SCALES = {
     "demo": Scale(villages=96, households_per_village=6, producers=24),
     # Figures from the county report: 334 villages, 32,043 registered households, 169 producers.
     "county": Scale(villages=334, households_per_village=96, producers=169, every_producer_sells=True),
+    # Ten counties of the county's size: what a provincial platform holds for one prefecture.
+    "province": Scale(villages=334, households_per_village=96, producers=169, every_producer_sells=True, counties=10),
 }
 
 CROPS = ["蜜橘", "脐橙", "油茶", "水稻", "生猪", "楠竹", "香菇", "茶叶", "蜂蜜", "蔬菜", "中药材", "红薯"]
@@ -63,7 +127,7 @@ def seed_demo(scale_name: str, today: date) -> SeedReport:
     """Create whatever part of the demo county is missing. Commits per step."""
     scale = SCALES[scale_name]
     report = SeedReport()
-    townships = _townships(report)
+    townships = _townships(report, scale.counties)
     villages = _villages(townships, scale, report)
     _households(townships, villages, scale, report)
     producers = _producers(townships, scale, report)
@@ -102,27 +166,32 @@ def _settle_bulk_load() -> None:
         db.session.commit()
 
 
-def _townships(report: SeedReport) -> list[Township]:
+def _townships(report: SeedReport, counties: int) -> list[Township]:
     existing = {t.code: t for t in db.session.execute(db.select(Township)).scalars()}
-    for order, (code, name, kind) in enumerate(data.TOWNSHIPS):
-        if code not in existing:
-            existing[code] = Township(
-                code=code,
-                name=name,
-                kind=kind,
-                sort_order=order,
-                description=f"{name}位于洞口县，出产的农特产品经本商城销售，收益带动当地建档立卡贫困户。",
-            )
-            db.session.add(existing[code])
-            report.count("townships", 1)
+    wanted = []
+    for number, county in enumerate(COUNTIES[:counties]):
+        for order, (local_code, local_name, kind) in enumerate(data.TOWNSHIPS):
+            code, name = county.township_code(local_code), county.township_name(local_name)
+            wanted.append(code)
+            if code not in existing:
+                existing[code] = Township(
+                    code=code,
+                    name=name,
+                    kind=kind,
+                    sort_order=number * 100 + order,
+                    description=f"{local_name}位于{county.name}，出产的农特产品经本商城销售，收益带动当地建档立卡贫困户。",
+                )
+                db.session.add(existing[code])
+                report.count("townships", 1)
     db.session.commit()
-    return [existing[code] for code, _n, _k in data.TOWNSHIPS]
+    return [existing[code] for code in wanted]
 
 
 def _village_names(rng: random.Random, count: int) -> list[str]:
     pairs = [a + b for a in data.VILLAGE_FIRST for b in data.VILLAGE_SECOND]
     rng.shuffle(pairs)
-    return [p + "村" for p in pairs[:count]]
+    # Two pairs can spell the same name; the first spelling wins (the county's lists have none).
+    return [p + "村" for p in list(dict.fromkeys(pairs))[:count]]
 
 
 def _villages_per_township(total: int, count: int) -> list[int]:
@@ -134,9 +203,9 @@ def _villages_per_township(total: int, count: int) -> list[int]:
 
 def _villages(townships: list[Township], scale: Scale, report: SeedReport) -> list[Village]:
     existing = {(v.township_id, v.name) for v in db.session.execute(db.select(Village)).scalars()}
-    for index, (township, want) in enumerate(
-        zip(townships, _villages_per_township(scale.villages, len(townships)), strict=False)
-    ):
+    # Every county splits its villages the same way among its townships.
+    per_township = _villages_per_township(scale.villages, len(data.TOWNSHIPS)) * scale.counties
+    for index, (township, want) in enumerate(zip(townships, per_township, strict=False)):
         # The same seed per township makes the demo's villages the first ones of the county scale.
         for name in _village_names(random.Random(index), max(want, 1)):
             if (township.id, name) not in existing:
@@ -146,9 +215,9 @@ def _villages(townships: list[Township], scale: Scale, report: SeedReport) -> li
     return list(db.session.execute(db.select(Village).order_by(Village.id)).scalars())
 
 
-def fictional_id_number(rng: random.Random) -> str:
+def fictional_id_number(rng: random.Random, admin_code: str) -> str:
     born = date(1950, 1, 1) + timedelta(days=rng.randint(0, 365 * 50))
-    first17 = f"{DONGKOU_ADMIN_CODE}{born:%Y%m%d}{rng.randint(0, 999):03d}"
+    first17 = f"{admin_code}{born:%Y%m%d}{rng.randint(0, 999):03d}"
     return first17 + id_check_char(first17)
 
 
@@ -162,29 +231,33 @@ def _households(townships: list[Township], villages: list[Village], scale: Scale
     # ids, so the same county comes out on any database and the demo is a subset of the county.
     existing = set(db.session.execute(db.select(Household.registration_no)).scalars())
     rows = []
-    for t_index, township in enumerate(townships, start=1):
-        own = [v for v in villages if v.township_id == township.id]
-        for v_index, village in enumerate(own, start=1):
+    in_township = defaultdict(list)
+    for village in villages:
+        in_township[village.township_id].append(village)
+    for index, township in enumerate(townships):
+        county, t_index = county_of(township), index % len(data.TOWNSHIPS) + 1
+        for v_index, village in enumerate(in_township[township.id], start=1):
             key = f"{township.code}/{village.name}"
             average = scale.households_per_village
             size = random.Random(f"size/{key}/{average}").randint(average // 2, average + average // 2)
             for n in range(size):
-                registration_no = f"DK{t_index:02d}{v_index:03d}{n:03d}"
+                registration_no = f"{county.registration_prefix}{t_index:02d}{v_index:03d}{n:03d}"
                 if registration_no not in existing:
-                    rows.append(_household_row(random.Random(f"{key}/{n}"), registration_no, village.id))
+                    rng = random.Random(f"{key}/{n}")
+                    rows.append(_household_row(rng, registration_no, village.id, county.admin_code))
     for start in range(0, len(rows), 5000):
         db.session.execute(insert(Household), rows[start : start + 5000])
     report.count("households", len(rows))
     db.session.commit()
 
 
-def _household_row(rng: random.Random, registration_no: str, village_id: int) -> dict:
+def _household_row(rng: random.Random, registration_no: str, village_id: int, admin_code: str) -> dict:
     lifted = rng.random() < 0.6
     return dict(
         registration_no=registration_no,
         village_id=village_id,
         head_name=_person_name(rng),
-        id_number=fictional_id_number(rng),
+        id_number=fictional_id_number(rng, admin_code),
         phone=f"1{rng.choice('3578')}{rng.randint(0, 999999999):09d}",
         members=rng.randint(1, 6),
         status="lifted" if lifted else "registered",
@@ -194,6 +267,8 @@ def _household_row(rng: random.Random, registration_no: str, village_id: int) ->
 
 
 def _producer_specs(townships: list[Township], scale: Scale) -> list[tuple[str, str, Township]]:
+    """Dongkou's producers of the catalogue's products first, then cooperatives of each county's
+    crops (``{place}{crop}种植专业合作社``) up to the scale's count per county."""
     by_code = {t.code: t for t in townships}
     specs: list[tuple[str, str, Township]] = []
     for _slug, name, _sub, _cat, town_code, *_rest in data.PRODUCTS:
@@ -201,13 +276,14 @@ def _producer_specs(townships: list[Township], scale: Scale) -> list[tuple[str, 
         kind = "enterprise" if len(specs) % 3 == 2 else "cooperative"
         template = data.PRODUCER_KIND_NAMES[kind]
         specs.append((template.format(town=township.name[:2], crop=name), kind, township))
-    rng = random.Random(169)
-    combos = [(t, c) for t in townships for c in CROPS]
-    rng.shuffle(combos)
-    for township, crop in combos:
-        if len(specs) >= scale.producers:
-            break
-        specs.append((f"{township.name[:2]}{crop}种植专业合作社", "cooperative", township))
+    for number, county in enumerate(COUNTIES[: scale.counties]):
+        own = [t for t in townships if county_of(t) == county]
+        rng = random.Random(169 if number == 0 else f"169/{county.code}")
+        combos = [(t, c) for t in own for c in CROPS]
+        rng.shuffle(combos)
+        wanted = len(specs) + scale.producers - (len(data.PRODUCTS) if number == 0 else 0)
+        for township, crop in combos[: wanted - len(specs)]:
+            specs.append((f"{_place(township)}{crop}种植专业合作社", "cooperative", township))
     return specs
 
 
@@ -301,11 +377,11 @@ def _cooperative_products(townships, producers: dict[str, Producer], today: date
     selling = set(db.session.execute(db.select(Product.producer_id)).scalars())
     by_id = {t.id: t for t in townships}
     for index, producer in enumerate(sorted(producers.values(), key=lambda p: p.id), start=len(data.PRODUCTS)):
-        crop = producer.name[2:].removesuffix("种植专业合作社")
+        township = by_id[producer.township_id]
+        crop = producer.name.removeprefix(_place(township)).removesuffix("种植专业合作社")
         if producer.id in selling or crop not in data.CROP_PRODUCTS:
             continue
         stem, product_name, subtitle, category, picture, skus = data.CROP_PRODUCTS[crop]
-        township = by_id[producer.township_id]
         village = db.session.execute(
             db.select(Village).where(Village.township_id == township.id).order_by(Village.id).limit(1)
         ).scalar_one()
@@ -313,7 +389,7 @@ def _cooperative_products(townships, producers: dict[str, Producer], today: date
         code = f"{stem.upper()[:4]}-{township.code.upper()}"
         _add_product(
             f"{stem}-{township.code}",
-            f"{township.name[:2]}{product_name}",
+            f"{_place(township)}{product_name}",
             subtitle,
             categories[category],
             producer,
@@ -329,7 +405,7 @@ def _cooperative_products(townships, producers: dict[str, Producer], today: date
             index,
             today,
             pictures=1,
-            english=(f"{township.code.title()} {data.CROP_ENGLISH[crop]}", ""),
+            english=(f"{_english_place(township)} {data.CROP_ENGLISH[crop]}", ""),
         )
         report.count("products", 1)
     db.session.commit()
@@ -364,9 +440,9 @@ def _add_product(
         village_id=village.id,
         is_featured=featured,
         price_from_fen=min(s[4] for s in skus),
-        description=f"{name}产自洞口县{township.name}{village.name}，由{producer.name}组织生产。"
+        description=f"{name}产自{_located(township)}{village.name}，由{producer.name}组织生产。"
         f"每卖出一份，收益按带贫协议分配到合作的建档立卡户。{subtitle}。",
-        description_en=f"Grown in Dongkou County by {producer.name}. What each sale brings is shared out to the "
+        description_en=f"Grown in {county_of(township).name_en} by {producer.name}. What each sale brings is shared out to the "
         f"registered poor households working with the producer, as their benefit agreement says."
         + (f" {english[1]}." if english[1] else ""),
     )

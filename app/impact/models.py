@@ -142,6 +142,10 @@ class LedgerMonth(_RolledUp, Model):
             "certified",
             name="uq_ledger_months_key",
         ),
+        # A township's or a village's report reads its own rows, not the whole province's (one
+        # township of the province: 6,900 of 1.65 million rows).
+        Index("ix_ledger_months_township", "township_id", "month"),
+        Index("ix_ledger_months_village", "village_id", "month"),
     )
 
 
