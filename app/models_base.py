@@ -79,8 +79,13 @@ def insert_rows(model, rows: list[dict]) -> None:
     if db.engine.dialect.name != "postgresql":
         db.session.execute(insert(model), rows)
         return
+    copy_rows(model.__tablename__, rows)
+
+
+def copy_rows(table: str, rows: list[dict]) -> None:
+    """PostgreSQL only: ``rows`` into ``table`` (a model's, or a temporary one of the session's)
+    by binary COPY on the session's connection. Does not commit."""
     columns = list(rows[0])
-    table = model.__tablename__
     # The table and column names come from our models, never from input.
     statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)"
     driver = db.session.connection().connection.driver_connection

@@ -2,6 +2,7 @@
 database itself: a row whose order, producer or household is not its line's or link's is refused."""
 
 import pytest
+from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 
 from app.domain import roles
@@ -65,3 +66,51 @@ def test_a_row_that_does_not_match_its_line_or_link_is_refused(app, ledger_row, 
         insert_rows(Attribution, [dict(values, amount_fen=0)])  # the same row as written is accepted
         db.session.rollback()
         assert db.session.scalar(db.select(db.func.count(Attribution.id))) == before
+
+
+def test_a_large_roll_up_adds_into_the_same_keys_as_a_small_one(app, monkeypatch):
+    # Past BULK_ROWS, PostgreSQL adds through a scratch table in one statement; twice in one
+    # transaction (as the demo seed does) and over existing keys, the sums are those of row by row.
+    from datetime import date
+
+    from app.impact import services
+    from app.impact.models import LedgerDay, LedgerMonth
+
+    def rows(days: int, fen: int) -> list[dict]:
+        return [
+            dict(
+                day=date(2026, 1, 1 + d % 28) if d < 28 else date(2026, 2, 1 + d % 28),
+                township_id=1,
+                village_id=2,
+                household_id=h,
+                producer_id=3,
+                product_id=4,
+                channel="online",
+                event_id=0,
+                certified=True,
+                amount_fen=fen,
+                pairs=1,
+            )
+            for d in range(days)
+            for h in range(40)
+        ]
+
+    with app.app_context():
+        services.roll_up(rows(56, 100))  # 2,240 keys: the bulk path on PostgreSQL
+        services.roll_up(rows(56, 5))  # the same keys again
+        monkeypatch.setattr(services, "BULK_ROWS", 10**9)
+        services.roll_up(rows(3, 1))  # row by row, into keys the bulk path made
+        db.session.commit()
+        total = db.session.execute(
+            db.select(func.count(), func.sum(LedgerDay.amount_fen), func.sum(LedgerDay.pairs))
+        ).one()
+        assert tuple(total) == (2240, 2240 * 105 + 120, 2240 * 2 + 120)
+        months = db.session.execute(
+            db.select(LedgerMonth.month, func.sum(LedgerMonth.amount_fen))
+            .group_by(LedgerMonth.month)
+            .order_by(LedgerMonth.month)
+        ).all()
+        assert [(month, fen) for month, fen in months] == [
+            (date(2026, 1, 1), 28 * 40 * 105 + 120),
+            (date(2026, 2, 1), 28 * 40 * 105),
+        ]
