@@ -11,10 +11,11 @@ REQUEST_SECONDS = Histogram(
 )
 SHARED_PAGES = Counter(
     "dongkou_shared_pages",
-    "Pages for visitors without a session, by how the shared-page layer answered: "
+    "Shared catalogue pages, by how they were answered: to visitors without a session, "
     "fresh (its copy), stale (its copy while another request rebuilds it), "
     "waited (for the copy another request was building), built (by the app, then kept) "
-    "and not_modified (304 to a matching ETag)",
+    "and not_modified (304 to a matching ETag); personal (the copy with the header of a "
+    "visitor with a session)",
     ["outcome"],
 )
 # The layer answers before Flask has matched an endpoint; its requests are timed under this one.

@@ -19,15 +19,22 @@ others wait for its copy (up to ``WAIT_FOR_BUILD_SECONDS``) instead of all build
 (after a price change, every visitor of a page that takes a second to build).
 
 Browsers get an ETag and revalidate each time (``no-cache``): an unchanged page costs a 304.
+
+A visitor with a session gets the same copy with the header's personal parts (their cart and
+account menu) rendered for them in Flask (``personal_copy``): their user and their cart are
+read, the page is not built again.
 """
 
 import hashlib
+import re
 import time
 import uuid
 from collections.abc import Callable, Iterable
 from functools import wraps
 
-from flask import current_app, g, request
+from babel import Locale
+from flask import Response, current_app, g, request, session
+from flask_babel import get_locale
 from markupsafe import Markup
 
 from app import metrics
@@ -52,13 +59,55 @@ def shared_page(view: Callable) -> Callable:
 
     @wraps(view)
     def wrapped(*args, **kwargs):
-        shared = not _has_session(request.environ, current_app.config)
+        if _has_session(request.environ, current_app.config):
+            copy = personal_copy()
+            return copy if copy is not None else view(*args, **kwargs)
         response = current_app.make_response(view(*args, **kwargs))
-        if shared and response.status_code == 200:
+        if response.status_code == 200:
             response.headers[MARK] = "1"
         return response
 
     return wrapped
+
+
+_PERSONAL = re.compile(r"<!--personal:([a-z-]+)-->.*?<!--/personal-->", re.S)
+
+
+def personal_copy() -> Response | None:
+    """For a visitor with a session (signed in, or a guest with a cart): the shared copy of this
+    page with the header's own parts, their cart count and account menu, rendered for them
+    (templates/macros/personal_nav.html). Nothing else on a shared page depends on who looks,
+    so this costs their user and their cart, not the page. None when their page must be built
+    instead: no fresh copy of the current catalogue version, a message waiting for them, or
+    another language than the copy's.
+
+    How fresh: as for visitors without a session (the module's docstring)."""
+    seconds = current_app.config["SHARED_PAGE_SECONDS"]
+    if (
+        not seconds
+        or request.method != "GET"
+        or "_flashes" in session
+        # A copy is built without a session: in the default language.
+        or get_locale() != Locale.parse(current_app.config["BABEL_DEFAULT_LOCALE"])
+    ):
+        return None
+    entry, version = _backend(current_app).get_many(page_key(request.environ), VERSION_KEY)
+    if entry is None or entry[0] != version or time.time() - entry[1] > seconds:
+        return None
+    _version, _built_at, status, headers, body = entry
+    context: dict = {}
+    current_app.update_template_context(context)
+    parts = current_app.jinja_env.get_template("macros/personal_nav.html").module
+    count = context["cart_count"]()
+    rendered = {
+        "cart-badge": lambda: parts.cart_badge(count),  # type: ignore[attr-defined]  # a template's macro
+        "account-menu": lambda: parts.account_menu(context["current_user"], count),  # type: ignore[attr-defined]
+    }
+    page = _PERSONAL.sub(lambda found: str(rendered[found.group(1)]()), body.decode())
+    metrics.SHARED_PAGES.labels("personal").inc()
+    response = Response(page, status=status, content_type=dict(headers)["Content-Type"])
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
 
 
 def csrf_field() -> Markup:
@@ -80,6 +129,16 @@ def _has_session(environ: dict, config) -> bool:
         return False
     names = (config["SESSION_COOKIE_NAME"], config.get("REMEMBER_COOKIE_NAME") or "remember_token")
     return any(f"{name}=" in cookie for name in names)
+
+
+def page_key(environ: dict) -> str:
+    return (
+        "shared-page:"
+        + environ.get("HTTP_HOST", "")
+        + environ.get("PATH_INFO", "")
+        + "?"
+        + environ.get("QUERY_STRING", "")
+    )
 
 
 def catalogue_changed() -> None:
@@ -113,13 +172,7 @@ class SharedPages:
         ):
             return self.wsgi_app(environ, start_response)
         backend = _backend(self.app)
-        key = (
-            "shared-page:"
-            + environ.get("HTTP_HOST", "")
-            + environ.get("PATH_INFO", "")
-            + "?"
-            + environ.get("QUERY_STRING", "")
-        )
+        key = page_key(environ)
         entry, version = backend.get_many(key, VERSION_KEY)
         if version is None:
             version = self._read_version(backend)

@@ -2,6 +2,7 @@
 from the database on a hit, a price change seen on the very next request on every node, and
 stock no older than the stated number of seconds."""
 
+import re
 import time
 import uuid
 
@@ -38,7 +39,7 @@ def _set(app, slug: str, **values) -> None:
 
 class StatementCounter:
     def __init__(self, app):
-        self.app, self.count = app, 0
+        self.app, self.count, self.statements = app, 0, []
 
     def __enter__(self):
         with self.app.app_context():
@@ -46,8 +47,9 @@ class StatementCounter:
         event.listen(self.engine, "before_cursor_execute", self._count)
         return self
 
-    def _count(self, *_args):
+    def _count(self, _connection, _cursor, statement, *_args):
         self.count += 1
+        self.statements.append(statement)
 
     def __exit__(self, *_exc):
         event.remove(self.engine, "before_cursor_execute", self._count)
@@ -76,19 +78,46 @@ def test_a_visitor_without_a_session_gets_a_shared_page_no_cookie_and_a_304(make
     assert token.get_json()["token"] and "Set-Cookie" in token.headers and token.headers["Cache-Control"] == "no-store"
 
 
-def test_a_visitor_with_a_session_gets_their_own_page(make_app, test_settings):
+def _outside_personal_parts(page: str) -> str:
+    return re.sub(r"<!--personal:[a-z-]+-->.*?<!--/personal-->", "", page, flags=re.S)
+
+
+def test_a_signed_in_visitor_gets_the_shared_copy_with_their_own_header(make_app, test_settings):
     app = _app(make_app, test_settings)
     slug = _mandarin(app)
     with app.app_context():
-        factories.user(email="buyer@example.com")
+        factories.user(email="buyer@example.com", name="李买家")
+        sku_id = db.session.execute(db.select(Sku.id)).scalar_one()
         db.session.commit()
     anonymous = app.test_client(use_cookies=False)
-    anonymous.get(f"/products/{slug}")
+    shared = anonymous.get(f"/products/{slug}").get_data(as_text=True)
     buyer = app.test_client()
     factories.login(buyer, "buyer@example.com")
-    mine = buyer.get(f"/products/{slug}")
-    assert "ETag" not in mine.headers and "data-csrf-lazy" not in mine.get_data(as_text=True)
-    assert "退出" in mine.get_data(as_text=True)
+    buyer.get("/")  # the sign-in's welcome message is shown on a page of their own
+    buyer.post("/cart/add", data={"sku_id": sku_id, "quantity": 2})
+    assert "已加入购物车" in buyer.get(f"/products/{slug}").get_data(as_text=True)  # their message: their page
+    with StatementCounter(app) as statements:
+        mine = buyer.get(f"/products/{slug}")
+    page = mine.get_data(as_text=True)
+    # Their user and their cart's count are read; the page itself is the shared copy.
+    assert statements.count == 2, statements.statements
+    assert _outside_personal_parts(page) == _outside_personal_parts(shared)
+    assert "李买家" in page and "退出" in page and ">2</span>" in page and "注册" not in page
+    assert mine.headers["Cache-Control"] == "private, no-cache" and "ETag" not in mine.headers
+    # The copy's forms fetch the visitor's token at submit, so adding from it works.
+    token = buyer.get("/csrf-token").get_json()["token"]
+    added = buyer.post("/cart/add", data={"sku_id": sku_id, "quantity": 1, "csrf_token": token})
+    assert added.status_code == 303
+    buyer.get("/cart")
+    assert ">3</span>" in buyer.get(f"/products/{slug}").get_data(as_text=True)
+    # A new price shows at once to them too.
+    _set(app, slug, price_fen=4280)
+    anonymous.get(f"/products/{slug}")
+    assert "¥42.80" in buyer.get(f"/products/{slug}").get_data(as_text=True)
+    # In English they get their own page: the copy is Chinese.
+    buyer.post("/language", data={"lang": "en", "next": "/"})
+    english = buyer.get(f"/products/{slug}").get_data(as_text=True)
+    assert "Sign out" in english and "李买家" in english
 
 
 def test_a_new_price_shows_on_the_next_request_and_stock_within_the_stated_seconds(make_app, test_settings):
