@@ -91,8 +91,11 @@ def personal_copy() -> Response | None:
         or get_locale() != Locale.parse(current_app.config["BABEL_DEFAULT_LOCALE"])
     ):
         return None
-    entry, version = _backend(current_app).get_many(page_key(request.environ), VERSION_KEY)
-    if entry is None or entry[0] != version or time.time() - entry[1] > seconds:
+    key = page_key(request.environ)
+    entry, version, rebuilding = _backend(current_app).get_many(key, VERSION_KEY, key + REBUILDING)
+    # As for visitors without a session: the copy of the current version, one that is due only
+    # while another request is building it again.
+    if entry is None or entry[0] != version or (time.time() - entry[1] > seconds and rebuilding is None):
         return None
     _version, _built_at, status, headers, body = entry
     context: dict = {}
@@ -168,8 +171,11 @@ class SharedPages:
             environ["REQUEST_METHOD"] not in ("GET", "HEAD")
             or environ.get("PATH_INFO", "").startswith(SKIPPED_PREFIXES)
             or "HTTP_AUTHORIZATION" in environ
-            or _has_session(environ, self.app.config)
         ):
+            return self.wsgi_app(environ, start_response)
+        if _has_session(environ, self.app.config):
+            if environ["REQUEST_METHOD"] == "GET":
+                self._refresh_for_member(environ)
             return self.wsgi_app(environ, start_response)
         backend = _backend(self.app)
         key = page_key(environ)
@@ -188,6 +194,24 @@ class SharedPages:
         if not backend.add(key + REBUILDING, 1, timeout=REBUILD_SECONDS):
             return self._answer(environ, start_response, entry, "stale", started)
         return self._fill_as_builder(environ, start_response, backend, key, version)
+
+    def _refresh_for_member(self, environ: dict) -> None:
+        """Before a visitor with a session is answered (``personal_copy``): a kept page that is due
+        is built again, as a visitor without a session would see it, by one request, so visitors
+        who are all signed in keep its copy fresh too. A page never kept is left to the others:
+        it may not be a shared page at all."""
+        backend = _backend(self.app)
+        key = page_key(environ)
+        entry, version = backend.get_many(key, VERSION_KEY)
+        if entry is None:
+            return
+        if version is None:
+            version = self._read_version(backend)
+        if entry[0] == version and time.time() - entry[1] <= self.seconds:
+            return
+        if backend.add(key + REBUILDING, 1, timeout=REBUILD_SECONDS):
+            without_session = {k: v for k, v in environ.items() if k not in ("HTTP_COOKIE", "HTTP_AUTHORIZATION")}
+            _read(self._fill_as_builder(without_session, lambda *_args: None, backend, key, version))
 
     def _rebuild_new_version(self, environ, start_response, backend, key, version, started):
         """The catalogue changed since the copy was built, so nobody may be shown it: one request

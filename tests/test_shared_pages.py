@@ -120,6 +120,29 @@ def test_a_signed_in_visitor_gets_the_shared_copy_with_their_own_header(make_app
     assert "Sign out" in english and "李买家" in english
 
 
+def test_visitors_who_are_all_signed_in_keep_the_copy_fresh_and_it_stays_anonymous(make_app, test_settings):
+    app = _app(make_app, test_settings, seconds=1)
+    slug = _mandarin(app, stock=100)
+    with app.app_context():
+        factories.user(email="buyer@example.com", name="李买家")
+        db.session.commit()
+    anonymous = app.test_client(use_cookies=False)
+    assert "有货" in anonymous.get(f"/products/{slug}").get_data(as_text=True)
+    buyer = app.test_client()
+    factories.login(buyer, "buyer@example.com")
+    buyer.get("/")  # the sign-in's message
+    _set(app, slug, stock=0)
+    time.sleep(1.1)
+    # The copy is due: the signed-in visitor's request builds it again, as seen without a session …
+    page = buyer.get(f"/products/{slug}").get_data(as_text=True)
+    assert "已售罄" in page and "李买家" in page
+    # … and what is kept for everyone carries nothing of theirs.
+    with StatementCounter(app) as statements:
+        kept = anonymous.get(f"/products/{slug}").get_data(as_text=True)
+    assert statements.count == 0 and "已售罄" in kept
+    assert "李买家" not in kept and "退出" not in kept and "注册" in kept
+
+
 def test_a_new_price_shows_on_the_next_request_and_stock_within_the_stated_seconds(make_app, test_settings):
     app = _app(make_app, test_settings, seconds=1)
     slug = _mandarin(app, stock=100)
