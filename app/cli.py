@@ -34,12 +34,22 @@ def register(app: Flask) -> None:
     help="demo: a browsable county; county: ~32,000 households, 334 villages, 169 producers, 300,000 order lines; "
     "province: ten such counties, 3 million order lines (an hour or more, and some 20 GB on PostgreSQL).",
 )
+@click.option(
+    "--counties",
+    type=click.IntRange(1, 10),
+    default=None,
+    help="province only: how many of its ten counties to build (each with 300,000 order lines).",
+)
 @with_appcontext
-def seed_demo_command(scale: str) -> None:
+def seed_demo_command(scale: str, counties: int | None) -> None:
     """Fill the database with a fictional Dongkou. Safe to run again: existing rows are kept."""
     from app.demo.seed import seed_demo
 
-    report = seed_demo(scale, today())
+    if counties is not None and scale != "province":
+        raise click.BadParameter(
+            "只有 --scale province 可以指定县的个数。Only the province scale has several counties."
+        )
+    report = seed_demo(scale, today(), counties)
     if not report.created:
         click.echo("演示数据已经存在，没有新增。Demo data already present; nothing added.")
     for what, n in sorted(report.created.items()):

@@ -103,12 +103,19 @@ def test_the_province_scale_repeats_the_county_under_each_countys_own_names(app,
     monkeypatch.setitem(
         seed.SCALES,
         "province",
-        seed.Scale(villages=30, households_per_village=2, producers=20, every_producer_sells=True, counties=3),
+        seed.Scale(
+            villages=30,
+            households_per_village=2,
+            producers=20,
+            order_lines=2_000,
+            every_producer_sells=True,
+            counties=10,
+        ),
     )
-    monkeypatch.setitem(sales.LINES, "province", 400)
     monkeypatch.setattr(sales, "ROLLUP_BATCH", 500)
     with app.app_context():
-        seed.seed_demo("province", today())
+        report = seed.seed_demo("province", today(), counties=3)
+        assert report.created["order_lines"] == 600  # three counties' share of the ten's 2,000
         townships = db.session.execute(db.select(Township)).scalars().all()
         assert len(townships) == 3 * 24
         by_county = {c.name: [t for t in townships if seed.county_of(t) == c] for c in seed.COUNTIES[:3]}

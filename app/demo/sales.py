@@ -22,7 +22,6 @@ from app.orders.lines import SkuFacts, order_line
 from app.orders.models import Order, OrderLine, OrderStatusChange, PaymentStatusChange
 from app.registry.models import BenefitLink, Household, Producer, Village
 
-LINES = {"demo": 1_500, "county": 300_000, "province": 3_000_000}
 BATCH = 20_000
 # Roll-up keys held before they are added into the tables: a province's 20 million daily keys
 # at once would take some 10 GB; adding part by part is the same sum (the roll-up adds up).
@@ -30,7 +29,7 @@ ROLLUP_BATCH = 1_000_000
 SEEDED_PREFIX = "H"  # order numbers of seeded history: H + 13 digits, never clashing with live ones
 
 
-def seed_sales(scale_name: str, today: date) -> int:
+def seed_sales(lines: int, today: date) -> int:
     """Add the seeded history unless it is there already; returns the number of lines added."""
     if db.session.scalar(select(func.count(Order.id)).where(Order.number.like(f"{SEEDED_PREFIX}%"))):
         return 0
@@ -42,7 +41,7 @@ def seed_sales(scale_name: str, today: date) -> int:
     }
     buffers: dict = defaultdict(list)
     rollup: dict[tuple, list[int]] = {}
-    lines_left, order_no = LINES[scale_name], 0
+    lines_left, order_no = lines, 0
     while lines_left > 0:
         order_no += 1
         channel, paid_at, event_id = world.moment(rng)
@@ -157,7 +156,7 @@ def seed_sales(scale_name: str, today: date) -> int:
     _roll_up(rollup)
     _resync_sequences()
     db.session.commit()
-    return LINES[scale_name]
+    return lines
 
 
 def _flush(buffers) -> None:

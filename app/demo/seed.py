@@ -3,7 +3,7 @@
 import random
 import secrets
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from sqlalchemy import func, insert, text
@@ -98,17 +98,32 @@ class Scale:
     villages: int  # per county
     households_per_village: int
     producers: int  # per county
+    order_lines: int  # in all
     every_producer_sells: bool = False
     counties: int = 1
 
+    def with_counties(self, counties: int) -> "Scale":
+        """The same counties, more or fewer of them (each with its share of the sales)."""
+        return replace(self, counties=counties, order_lines=self.order_lines // self.counties * counties)
+
 
 SCALES = {
-    "demo": Scale(villages=96, households_per_village=6, producers=24),
+    "demo": Scale(villages=96, households_per_village=6, producers=24, order_lines=1_500),
     # Figures from the county report: 334 villages, 32,043 registered households, 169 producers.
-    "county": Scale(villages=334, households_per_village=96, producers=169, every_producer_sells=True),
+    "county": Scale(
+        villages=334, households_per_village=96, producers=169, order_lines=300_000, every_producer_sells=True
+    ),
     # Ten counties of the county's size: what a provincial platform holds for one prefecture.
-    "province": Scale(villages=334, households_per_village=96, producers=169, every_producer_sells=True, counties=10),
+    "province": Scale(
+        villages=334,
+        households_per_village=96,
+        producers=169,
+        order_lines=3_000_000,
+        every_producer_sells=True,
+        counties=10,
+    ),
 }
+
 
 CROPS = ["蜜橘", "脐橙", "油茶", "水稻", "生猪", "楠竹", "香菇", "茶叶", "蜂蜜", "蔬菜", "中药材", "红薯"]
 
@@ -123,9 +138,10 @@ class SeedReport:
             self.created[what] = self.created.get(what, 0) + n
 
 
-def seed_demo(scale_name: str, today: date) -> SeedReport:
-    """Create whatever part of the demo county is missing. Commits per step."""
-    scale = SCALES[scale_name]
+def seed_demo(scale_name: str, today: date, counties: int | None = None) -> SeedReport:
+    """Create whatever part of the demo county is missing. Commits per step. ``counties``, for
+    the province: how many of its counties (ten unless said)."""
+    scale = SCALES[scale_name] if counties is None else SCALES[scale_name].with_counties(counties)
     report = SeedReport()
     townships = _townships(report, scale.counties)
     villages = _villages(townships, scale, report)
@@ -138,7 +154,7 @@ def seed_demo(scale_name: str, today: date) -> SeedReport:
     _events(today, report)
     _delivery_rules(report)
     _users(report)
-    report.count("order_lines", seed_sales(scale_name, today))
+    report.count("order_lines", seed_sales(scale.order_lines, today))
     report.count("lots", seed_lots(today))
     report.count("supporting_units", seed_units(today))
     db.session.commit()
