@@ -49,6 +49,7 @@ REBUILDING = ":rebuilding"
 WAIT_FOR_BUILD_SECONDS = 3.0
 WAIT_STEP_SECONDS = 0.02
 MARK = "X-Shared-Page"
+MEMBER_COPY = "dongkou.shared_copy"  # the environ key of the copy the layer found for a visitor with a session
 # Per-response headers a stored page must not repeat to the next visitor.
 NOT_SHARED = {"set-cookie", "x-request-id", "date", "retry-after", "cache-control", MARK.lower()}
 SKIPPED_PREFIXES = ("/static/", "/api/", "/bootstrap/", "/media/", "/healthz", "/readyz", "/metrics")
@@ -78,24 +79,18 @@ def personal_copy() -> Response | None:
     page with the header's own parts, their cart count and account menu, rendered for them
     (templates/macros/personal_nav.html). Nothing else on a shared page depends on who looks,
     so this costs their user and their cart, not the page. None when their page must be built
-    instead: no fresh copy of the current catalogue version, a message waiting for them, or
-    another language than the copy's.
+    instead: no copy of the current catalogue version (the layer, which rebuilds one that is
+    due, finds none for a request other than a GET), a message waiting for them, or another
+    language than the copy's.
 
     How fresh: as for visitors without a session (the module's docstring)."""
-    seconds = current_app.config["SHARED_PAGE_SECONDS"]
+    entry = request.environ.get(MEMBER_COPY)  # found by the layer (SharedPages._copy_for_member)
     if (
-        not seconds
-        or request.method != "GET"
+        entry is None
         or "_flashes" in session
         # A copy is built without a session: in the default language.
         or get_locale() != Locale.parse(current_app.config["BABEL_DEFAULT_LOCALE"])
     ):
-        return None
-    key = page_key(request.environ)
-    entry, version, rebuilding = _backend(current_app).get_many(key, VERSION_KEY, key + REBUILDING)
-    # As for visitors without a session: the copy of the current version, one that is due only
-    # while another request is building it again.
-    if entry is None or entry[0] != version or (time.time() - entry[1] > seconds and rebuilding is None):
         return None
     _version, _built_at, status, headers, body = entry
     context: dict = {}
@@ -175,7 +170,7 @@ class SharedPages:
             return self.wsgi_app(environ, start_response)
         if _has_session(environ, self.app.config):
             if environ["REQUEST_METHOD"] == "GET":
-                self._refresh_for_member(environ)
+                environ[MEMBER_COPY] = self._copy_for_member(environ)
             return self.wsgi_app(environ, start_response)
         backend = _backend(self.app)
         key = page_key(environ)
@@ -195,23 +190,28 @@ class SharedPages:
             return self._answer(environ, start_response, entry, "stale", started)
         return self._fill_as_builder(environ, start_response, backend, key, version)
 
-    def _refresh_for_member(self, environ: dict) -> None:
-        """Before a visitor with a session is answered (``personal_copy``): a kept page that is due
-        is built again, as a visitor without a session would see it, by one request, so visitors
-        who are all signed in keep its copy fresh too. A page never kept is left to the others:
-        it may not be a shared page at all."""
+    def _copy_for_member(self, environ: dict) -> tuple | None:
+        """The kept copy a visitor with a session may be given (``personal_copy``), or None.
+
+        A copy that is due is built again first, as a visitor without a session would see it,
+        by one request, so pages that only signed-in visitors open stay shared too; while
+        another request builds it, the copy there is serves, as for everyone. A page never
+        kept is left to the others: it may not be a shared page at all."""
         backend = _backend(self.app)
         key = page_key(environ)
-        entry, version = backend.get_many(key, VERSION_KEY)
+        entry, version, rebuilding = backend.get_many(key, VERSION_KEY, key + REBUILDING)
         if entry is None:
-            return
+            return None
         if version is None:
             version = self._read_version(backend)
-        if entry[0] == version and time.time() - entry[1] <= self.seconds:
-            return
-        if backend.add(key + REBUILDING, 1, timeout=REBUILD_SECONDS):
-            without_session = {k: v for k, v in environ.items() if k not in ("HTTP_COOKIE", "HTTP_AUTHORIZATION")}
-            _read(self._fill_as_builder(without_session, lambda *_args: None, backend, key, version))
+        if entry[0] == version and (time.time() - entry[1] <= self.seconds or rebuilding is not None):
+            return entry
+        if not backend.add(key + REBUILDING, 1, timeout=REBUILD_SECONDS):
+            return None  # of an older catalogue version, and being built: the visitor's own page
+        without_session = {k: v for k, v in environ.items() if k not in ("HTTP_COOKIE", "HTTP_AUTHORIZATION")}
+        _read(self._fill_as_builder(without_session, lambda *_args: None, backend, key, version))
+        entry = backend.get(key)
+        return entry if entry is not None and entry[0] == version else None
 
     def _rebuild_new_version(self, environ, start_response, backend, key, version, started):
         """The catalogue changed since the copy was built, so nobody may be shown it: one request
