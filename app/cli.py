@@ -46,9 +46,7 @@ def seed_demo_command(scale: str, counties: int | None) -> None:
     from app.demo.seed import seed_demo
 
     if counties is not None and scale != "province":
-        raise click.BadParameter(
-            "只有 --scale province 可以指定县的个数。Only the province scale has several counties."
-        )
+        raise click.BadParameter("only --scale province has several counties; drop --counties", param_hint="--counties")
     report = seed_demo(scale, today(), counties)
     if not report.created:
         click.echo("演示数据已经存在，没有新增。Demo data already present; nothing added.")
