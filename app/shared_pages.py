@@ -25,12 +25,12 @@ account menu) rendered for them in Flask (``personal_copy``): their user and the
 read, the page is not built again.
 """
 
+import functools
 import hashlib
 import re
 import time
 import uuid
 from collections.abc import Callable, Iterable
-from functools import wraps
 
 from babel import Locale
 from flask import Response, current_app, g, request, session
@@ -58,7 +58,7 @@ SKIPPED_PREFIXES = ("/static/", "/api/", "/bootstrap/", "/media/", "/healthz", "
 def shared_page(view: Callable) -> Callable:
     """Mark a public page that is the same for every visitor without a session."""
 
-    @wraps(view)
+    @functools.wraps(view)
     def wrapped(*args, **kwargs):
         if _has_session(request.environ, current_app.config):
             copy = personal_copy()
@@ -89,7 +89,7 @@ def personal_copy() -> Response | None:
         entry is None
         or "_flashes" in session
         # A copy is built without a session: in the default language.
-        or get_locale() != Locale.parse(current_app.config["BABEL_DEFAULT_LOCALE"])
+        or get_locale() != _locale(current_app.config["BABEL_DEFAULT_LOCALE"])
     ):
         return None
     _version, _built_at, status, headers, body = entry
@@ -121,6 +121,12 @@ def csrf_field() -> Markup:
     return Markup('<input type="hidden" name="csrf_token" value="%s">') % generate_csrf()
 
 
+@functools.cache
+def _locale(name: str) -> Locale:
+    # Parsed once per process: personal_copy compares on every signed-in catalogue page.
+    return Locale.parse(name)
+
+
 def _has_session(environ: dict, config) -> bool:
     cookie = environ.get("HTTP_COOKIE", "")
     if not cookie:
@@ -129,7 +135,7 @@ def _has_session(environ: dict, config) -> bool:
     return any(f"{name}=" in cookie for name in names)
 
 
-def page_key(environ: dict) -> str:
+def _page_key(environ: dict) -> str:
     return (
         "shared-page:"
         + environ.get("HTTP_HOST", "")
@@ -173,7 +179,7 @@ class SharedPages:
                 environ[MEMBER_COPY] = self._copy_for_member(environ)
             return self.wsgi_app(environ, start_response)
         backend = _backend(self.app)
-        key = page_key(environ)
+        key = _page_key(environ)
         entry, version = backend.get_many(key, VERSION_KEY)
         if version is None:
             version = self._read_version(backend)
@@ -198,7 +204,7 @@ class SharedPages:
         another request builds it, the copy there is serves, as for everyone. A page never
         kept is left to the others: it may not be a shared page at all."""
         backend = _backend(self.app)
-        key = page_key(environ)
+        key = _page_key(environ)
         entry, version, rebuilding = backend.get_many(key, VERSION_KEY, key + REBUILDING)
         if entry is None:
             return None
