@@ -15,7 +15,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from pydantic import ValidationError
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -26,7 +26,7 @@ from app.domain import payment_states
 from app.domain.money import format_fen
 from app.extensions import db
 from app.impact.services import record_sales
-from app.models_base import column_values, insert_rows, utcnow
+from app.models_base import insert_objects, insert_rows, utcnow
 from app.orders.lines import SkuFacts, order_line
 from app.orders.models import Order, OrderLine, OrderStatusChange, PaymentStatusChange
 from app.orders.services import new_order_number
@@ -378,26 +378,11 @@ def _write(fresh: list[tuple[SaleIn, Order, dict[str, Any]]], allocations: dict[
 
 
 def _insert_orders(orders: list[Order]) -> None:
-    """Write the new orders and their lines, giving them ids.
-
-    On PostgreSQL the ids are drawn from the sequences first and the rows go in with COPY:
-    psycopg would otherwise parse a large INSERT … RETURNING in Python (the costliest step of a
-    batch), or send an executemany one statement per row. The objects stay outside the session:
-    nothing else in the batch changes them. SQLite reads its ids back cheaply in a flush."""
-    if db.engine.dialect.name != "postgresql":
-        db.session.add_all(orders)
-        db.session.flush()
-        return
-    lines = [line for order in orders for line in order.lines]
-    for model, objects in ((Order, orders), (OrderLine, lines)):
-        ids = db.session.scalars(
-            text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"),
-            {"table": model.__tablename__, "n": len(objects)},
-        ).all()
-        for obj, new_id in zip(objects, ids, strict=True):
-            obj.id = new_id  # type: ignore[attr-defined]  # an Order or an OrderLine
+    """Write the new orders and their lines, giving them ids (the ledger needs the lines')."""
+    insert_objects(Order, orders)
+    lines = []
     for order in orders:
         for line in order.lines:
             line.order_id = order.id
-    insert_rows(Order, [column_values(order) for order in orders])
-    insert_rows(OrderLine, [column_values(line) for line in lines])
+            lines.append(line)
+    insert_objects(OrderLine, lines)
