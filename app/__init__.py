@@ -207,10 +207,10 @@ def _import_models() -> None:
 def _init_login(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
-    from app.accounts.services import load_session_user
+    from app.shop.views import load_signed_in
 
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("请先登录。")
     login_manager.login_message_category = "info"
-    login_manager.user_loader(load_session_user)
+    login_manager.user_loader(load_signed_in)

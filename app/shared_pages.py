@@ -21,8 +21,8 @@ others wait for its copy (up to ``WAIT_FOR_BUILD_SECONDS``) instead of all build
 Browsers get an ETag and revalidate each time (``no-cache``): an unchanged page costs a 304.
 
 A visitor with a session gets the same copy with the header's personal parts (their cart and
-account menu) rendered for them in Flask (``personal_copy``): their user and their cart are
-read, the page is not built again.
+account menu) rendered for them in Flask (``personal_copy``): their user is read with their
+cart's count in one statement, the page is not built again.
 """
 
 import functools
@@ -78,7 +78,7 @@ def personal_copy() -> Response | None:
     """For a visitor with a session (signed in, or a guest with a cart): the shared copy of this
     page with the header's own parts, their cart count and account menu, rendered for them
     (templates/macros/personal_nav.html). Nothing else on a shared page depends on who looks,
-    so this costs their user and their cart, not the page. None when their page must be built
+    so this costs one statement (their user with their cart's count), not the page. None when their page must be built
     instead: no copy of the current catalogue version (the layer, which rebuilds one that is
     due, finds none for a request other than a GET), a message waiting for them, or another
     language than the copy's.

@@ -1,9 +1,10 @@
 """Account use cases. Each takes plain values, commits once, and raises AccountError on refusal."""
 
 from collections.abc import Callable
+from typing import Any
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 
 from app.accounts.models import User
 from app.accounts.refusals import AccountError
@@ -114,12 +115,14 @@ def reset_password(token: str, new: str, secret_key: str, max_age: int) -> User:
     return user
 
 
-def load_session_user(session_id: str) -> User | None:
-    """Flask-Login's loader: the id must carry the user's current session version."""
+def load_session_user(session_id: str, *along: ColumnElement[Any]) -> tuple[Any, ...] | None:
+    """The user a session id names, if the id carries the user's current session version, as
+    the first column of a row; ``along`` adds other areas' figures about them to the same
+    statement (the shop's cart count: every page's header shows it)."""
     user_id, _, version = (session_id or "").partition(":")
     if not user_id.isdigit() or not version.isdigit():
         return None
-    user = db.session.get(User, int(user_id))
-    if user is None or user.session_version != int(version):
+    row = db.session.execute(select(User, *along).where(User.id == int(user_id))).first()
+    if row is None or row[0].session_version != int(version):
         return None
-    return user
+    return tuple(row)
