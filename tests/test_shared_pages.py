@@ -39,7 +39,7 @@ def _set(app, slug: str, **values) -> None:
 
 class StatementCounter:
     def __init__(self, app):
-        self.app, self.count, self.statements = app, 0, []
+        self.app, self.count, self.statements, self.in_transaction = app, 0, [], []
 
     def __enter__(self):
         with self.app.app_context():
@@ -47,9 +47,13 @@ class StatementCounter:
         event.listen(self.engine, "before_cursor_execute", self._count)
         return self
 
-    def _count(self, _connection, _cursor, statement, *_args):
+    def _count(self, connection, _cursor, statement, *_args):
         self.count += 1
         self.statements.append(statement)
+        driver = connection.connection.driver_connection
+        # psycopg's autocommit, or sqlite3 issuing no BEGIN of its own (isolation_level None).
+        autocommit = driver.autocommit if hasattr(driver, "autocommit") else driver.isolation_level is None
+        self.in_transaction.append(not autocommit)
 
     def __exit__(self, *_exc):
         event.remove(self.engine, "before_cursor_execute", self._count)
@@ -99,8 +103,10 @@ def test_a_signed_in_visitor_gets_the_shared_copy_with_their_own_header(make_app
     with StatementCounter(app) as statements:
         mine = buyer.get(f"/products/{slug}")
     page = mine.get_data(as_text=True)
-    # Their user with their cart's count is read, in one statement; the page itself is the shared copy.
+    # Their user with their cart's count is read, in one statement and outside a transaction
+    # (no BEGIN and ROLLBACK around it); the page itself is the shared copy.
     assert statements.count == 1, statements.statements
+    assert statements.in_transaction == [False]
     assert _outside_personal_parts(page) == _outside_personal_parts(shared)
     assert "李买家" in page and "退出" in page and ">2</span>" in page and "注册" not in page
     assert mine.headers["Cache-Control"] == "private, no-cache" and "ETag" not in mine.headers
