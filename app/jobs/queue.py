@@ -53,11 +53,12 @@ def queue() -> "Queue | None":
     return Queue(current_app.config["JOBS_QUEUE"], connection=connection)
 
 
-def enqueue(func: Callable, *args, job_id: str | None = None, timeout: int = 600) -> None:
+def enqueue(func: Callable, *args, job_id: str | None = None, timeout: int = 600, once: bool = False) -> None:
     """Run ``func(*args)`` as a job now: on the queue when there is one, else in this process.
 
-    A job id makes a second enqueue of the same work while the first is still queued a no-op
-    in RQ. A Redis that cannot be reached is logged and left to the sweeps."""
+    RQ queues a job id again when asked again. ``once``, for work many requests ask for at once,
+    queues an id once per ``timeout`` seconds: by then the job has run, or was lost and is queued
+    again. A Redis that cannot be reached is logged and left to the sweeps."""
     target = queue()
     if target is None:
         run_in_process(func, *args)
@@ -65,6 +66,8 @@ def enqueue(func: Callable, *args, job_id: str | None = None, timeout: int = 600
     from redis.exceptions import RedisError
 
     try:
+        if once and job_id and not target.connection.set(f"{target.key}:once:{job_id}", 1, nx=True, ex=timeout):
+            return
         target.enqueue(func, *args, job_id=job_id, job_timeout=timeout, result_ttl=3600, failure_ttl=7 * 86400)
     except RedisError:
         log.warning("job queue unreachable; %s(%s) waits for its sweep", func.__name__, args, exc_info=True)

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from app.jobs import scheduled
 from app.jobs.exports import purge_expired_exports
 from app.jobs.queue import redis_connection, run_in_process
+from app.printing import purge_printed
 
 log = logging.getLogger(__name__)
 
@@ -19,6 +20,8 @@ SCHEDULE = (
     (scheduled.sweep, {"interval": 60}, _l("每分钟")),
     (scheduled.expire_unpaid_orders, {"interval": 60}, _l("每分钟")),
     (purge_expired_exports, {"cron": "7 * * * *"}, _l("每小时")),
+    # The 2nd of each month, 03:20 county time: keeps last month's printed PDFs.
+    (purge_printed, {"cron": "20 19 1 * *"}, _l("每月 2 日 %(time)s", time="03:20")),
     (scheduled.expire_contracts, {"cron": "10 16 * * *"}, _l("每天 %(time)s", time="00:10")),
     (scheduled.nightly_ledger_check, {"cron": "30 18 * * *"}, _l("每天 %(time)s", time="02:30")),
     # Office hours, so the mail is read the same morning.

@@ -3,9 +3,10 @@ board; and a household's own check by the code on its payout slip. No account ne
 
 from datetime import date
 
-from flask import Response, abort, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 
 from app.extensions import limiter
+from app.printing import printed
 from app.settlement import bp, documents, notice
 from app.settlement.forms import CheckCodeForm
 from app.settlement.refusals import SettlementError
@@ -42,11 +43,7 @@ def village_notice(village_id: int, month: str):
 @bp.get("/notice/villages/<int:village_id>/<month>.pdf")
 def village_notice_pdf(village_id: int, month: str):
     figures = notice.village_notice(village_id, _month(month))
-    return Response(
-        documents.notice_pdf(figures),
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="notice-{village_id}-{month}.pdf"'},
-    )
+    return printed(documents.notice_html(figures), f"notice-{village_id}-{month}.pdf")
 
 
 # A code is ten characters of 31: guessing is hopeless, and the limit keeps it so.

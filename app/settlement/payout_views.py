@@ -2,7 +2,7 @@
 producer's account and the village administrator. Recording, confirming and reversing payouts
 all answer back to it."""
 
-from flask import Response, current_app, flash, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -11,6 +11,7 @@ from app.clock import today
 from app.domain.money import parse_yuan
 from app.extensions import db
 from app.forms import apply_form, form_errors
+from app.printing import printed
 from app.settlement import bp, documents, payouts, queries
 from app.settlement.forms import ConfirmReceiptForm, PayoutForm, ReverseForm
 from app.settlement.refusals import SettlementError
@@ -98,8 +99,4 @@ def statement_pdf(statement_id: int):
     statement, lines = queries.statement_with_lines(
         statement_id, scope_of(current_user), current_app.config["PAYOUT_DUE_DAYS"]
     )
-    return Response(
-        documents.statement_pdf(statement, lines),
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="{statement.number}.pdf"'},
-    )
+    return printed(documents.statement_html(statement, lines), f"{statement.number}.pdf")

@@ -42,9 +42,9 @@ def test_the_notice_shows_the_ledger_and_the_payouts_and_names_nobody(app, clien
     month = f"{THIS_MONTH:%Y-%m}"
     assert client.get(f"/notice/villages/{east}").location.endswith(f"/notice/villages/{east}/{month}")
     page = client.get(f"/notice/villages/{east}/{month}").get_data(as_text=True)
-    pdf = client.get(f"/notice/villages/{east}/{month}.pdf")
-    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
-    text = _pdf_text(pdf.data)
+    with client.get(f"/notice/villages/{east}/{month}.pdf") as pdf:  # a stored file streams: close it
+        assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+        text = _pdf_text(pdf.data)
     for shown in (page, text):
         assert "东**" in shown and "1组" in shown and "2组" in shown
         assert f"{ledger / 100:,.2f}" in shown and "20.00" in shown
