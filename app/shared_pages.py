@@ -69,6 +69,7 @@ def shared_page(view: Callable) -> Callable:
             response.headers[MARK] = "1"
         return response
 
+    wrapped.shared_page = True  # type: ignore[attr-defined]  # read by SharedPages._is_shared
     return wrapped
 
 
@@ -170,6 +171,23 @@ class SharedPages:
     def __init__(self, wsgi_app, app):
         self.wsgi_app, self.app = wsgi_app, app
         self.seconds = app.config["SHARED_PAGE_SECONDS"]
+        self._shared_paths: tuple[frozenset[str], tuple[str, ...]] | None = None
+
+    def _is_shared(self, environ: dict) -> bool:
+        """Whether the path may be a ``@shared_page`` view's: the others (the cart, checkout,
+        staff pages, a sign-in form) go straight to Flask, without a look in the shared cache.
+        A string test on the views' rules (matching the URL map cost 2 % of a page); a path it
+        lets through that is not shared only costs that look."""
+        if self._shared_paths is None:  # the views are all registered by the first request
+            exact: set[str] = set()
+            prefixes: set[str] = set()
+            for rule in self.app.url_map.iter_rules():
+                if getattr(self.app.view_functions.get(rule.endpoint), "shared_page", False):
+                    static, converter, _rest = rule.rule.partition("<")
+                    (prefixes if converter else exact).add(static)
+            self._shared_paths = (frozenset(exact), tuple(sorted(prefixes)))
+        path = environ.get("PATH_INFO", "")
+        return path in self._shared_paths[0] or path.startswith(self._shared_paths[1])
 
     def __call__(self, environ: dict, start_response):
         started = time.perf_counter()
@@ -177,6 +195,7 @@ class SharedPages:
             environ["REQUEST_METHOD"] not in ("GET", "HEAD")
             or environ.get("PATH_INFO", "").startswith(SKIPPED_PREFIXES)
             or "HTTP_AUTHORIZATION" in environ
+            or not self._is_shared(environ)
         ):
             return self.wsgi_app(environ, start_response)
         if _has_session(environ, self.app.config):
@@ -189,7 +208,7 @@ class SharedPages:
         if version is None:
             version = self._read_version(backend)
         if entry is None:
-            # Not built yet, or not a shared page at all (most anonymous pages are not): no waiting.
+            # Not built yet, or a page its view did not keep (an error, a page of results): no waiting.
             return self._fill(environ, start_response, backend, key, version)
         if entry[0] != version:
             return self._rebuild_new_version(environ, start_response, backend, key, version, started)
@@ -207,7 +226,7 @@ class SharedPages:
         A copy that is due is built again first, as a visitor without a session would see it,
         by one request, so pages that only signed-in visitors open stay shared too; while
         another request builds it, the copy there is serves, as for everyone. A page never
-        kept is left to the others: it may not be a shared page at all."""
+        kept is left to the others: its view may not keep it (an error page)."""
         backend = _backend(self.app)
         key = _page_key(environ)
         entry, version, rebuilding = backend.get_many(key, VERSION_KEY, key + REBUILDING)

@@ -296,3 +296,26 @@ def test_the_pages_the_layer_answers_alone_show_in_the_metrics(make_app, test_se
     assert after["not_modified"] - before["not_modified"] == 1
     # The two answered from the copy are timed as the layer's own requests; the built one as its view's.
     assert after["timed"] - before["timed"] == 2
+
+
+def test_pages_that_are_not_shared_cost_no_look_in_the_shared_cache(make_app, test_settings, monkeypatch):
+    app = _app(make_app, test_settings)
+    _mandarin(app)
+    with app.app_context():
+        factories.user(email="buyer@example.com", name="李买家")
+        db.session.commit()
+    buyer = app.test_client()
+    factories.login(buyer, "buyer@example.com")
+    backend = app.extensions["cache"][cache]
+    looked = []
+    real = backend.get_many
+    monkeypatch.setattr(backend, "get_many", lambda *keys: looked.append(keys) or real(*keys))
+    visitor = app.test_client(use_cookies=False)
+    for path in ("/account/login", "/cart", "/no-such-page", "/notice"):
+        visitor.get(path)
+    for path in ("/cart", "/orders", "/account/profile"):
+        buyer.get(path)
+    assert looked == []
+    visitor.get("/products")
+    buyer.get("/products")
+    assert len(looked) == 2  # the shared pages are looked up, for both
