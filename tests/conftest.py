@@ -2,12 +2,13 @@
 
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import threading
 import time
 import uuid
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 
 import pytest
 import requests
@@ -134,6 +135,36 @@ def client(app):
 @pytest.fixture()
 def runner(app):
     return app.test_cli_runner()
+
+
+@pytest.fixture(scope="session")
+def _seeded_demo(tmp_path_factory):
+    """Where the first test that asks for the demo county keeps a copy of it (SQLite)."""
+    return tmp_path_factory.mktemp("demo") / "demo.sqlite"
+
+
+@pytest.fixture()
+def demo_county(app, runner, _seeded_demo):
+    """The demo county (seed-demo) in the test's database. Seeding takes seconds; on SQLite it
+    runs once per session and the later tests get a copy of the database it wrote (the tables
+    are emptied after every test; the pictures it stored stay in the session's media folder)."""
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name != "sqlite":
+        assert runner.invoke(args=["seed-demo"]).exit_code == 0
+        return
+    if _seeded_demo.exists():
+        engine.dispose()  # no pooled connection keeps pages of the emptied database
+        _copy_sqlite(str(_seeded_demo), engine.url.database)
+    else:
+        assert runner.invoke(args=["seed-demo"]).exit_code == 0
+        engine.dispose()
+        _copy_sqlite(engine.url.database, str(_seeded_demo))
+
+
+def _copy_sqlite(source: str, target: str) -> None:
+    with closing(sqlite3.connect(source)) as reading, closing(sqlite3.connect(target)) as writing:
+        reading.backup(writing)
 
 
 @pytest.fixture()

@@ -26,8 +26,7 @@ WIDE_TABLET = {"width": 1280, "height": 800}
 
 
 @pytest.fixture()
-def fair(app, runner, live_server):
-    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+def fair(app, demo_county, live_server):
     with app.app_context():
         booth = db.session.execute(db.select(Booth).where(Booth.code == f"WEEK{today().year}-GAOSHA")).scalar_one()
         booth.clerks.append(factories.user(email="booth-clerk@example.com", role=roles.CLERK, name="店员小陈"))

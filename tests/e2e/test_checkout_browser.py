@@ -11,8 +11,7 @@ PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture()
-def demo_with_buyer(app, runner, live_server):
-    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+def demo_with_buyer(app, demo_county, live_server):
     with app.app_context():
         factories.user(email="phone@example.com", name="张女士")
         db.session.commit()

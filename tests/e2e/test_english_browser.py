@@ -33,8 +33,7 @@ def english_pages():
 
 
 @pytest.fixture()
-def demo(app, runner, live_server):
-    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+def demo(app, demo_county, live_server):
     with app.app_context():
         lot = db.session.execute(db.select(Lot.code).order_by(Lot.id).limit(1)).scalar_one()
     return live_server, lot

@@ -10,8 +10,7 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture()
-def demo_with_staff(app, runner, live_server):
-    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+def demo_with_staff(app, demo_county, live_server):
     with app.app_context():
         factories.user(email="office@example.com", role="staff", name="王干事")
         db.session.commit()

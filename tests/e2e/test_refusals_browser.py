@@ -20,8 +20,7 @@ PASSWORD = "correct horse battery"
 
 
 @pytest.fixture()
-def county(app, runner, live_server):
-    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+def county(app, demo_county, live_server):
     with app.app_context():
         staff = factories.user(email="en-staff@example.com", role=roles.STAFF, name="Wang")
         db.session.commit()

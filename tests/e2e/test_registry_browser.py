@@ -11,8 +11,7 @@ from tests.e2e.conftest import sign_in
 pytestmark = pytest.mark.browser
 
 
-def test_import_preview_household_page_and_audit_log(app, runner, live_server, browser, screenshot, tmp_path):
-    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+def test_import_preview_household_page_and_audit_log(app, demo_county, live_server, browser, screenshot, tmp_path):
     with app.app_context():
         factories.user(email="office@example.com", role="staff")
         db.session.commit()

@@ -9,8 +9,7 @@ DESKTOP = {"width": 1280, "height": 900}
 
 
 @pytest.fixture()
-def demo(runner, live_server):
-    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+def demo(demo_county, live_server):
     return live_server
 
 

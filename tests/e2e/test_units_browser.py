@@ -16,8 +16,7 @@ DESK = {"width": 1280, "height": 800}
 
 
 @pytest.fixture()
-def hospital(app, runner, live_server):
-    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+def hospital(app, demo_county, live_server):
     with app.app_context():
         unit = db.session.execute(db.select(SupportingUnit)).scalars().first()
         factories.user(email="zhou@hospital.example", name="周师傅")
