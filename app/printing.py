@@ -1,7 +1,7 @@
 """Printed documents (the settlement statement, the village notice): laid out as PDF by the job
 worker, never in a web request, and kept in storage under the digest of their HTML.
 
-Laying out a PDF takes WeasyPrint half a second of CPU and some 40 MB that a process keeps;
+Laying out a PDF takes WeasyPrint a quarter of a second of CPU or more and some 40 MB that a process keeps;
 the village notice is public, so one visitor reloading its PDF could keep every web worker
 busy. Now a page asks for the PDF of the HTML it rendered: the same figures print once,
 whoever asks and however often, and a request that finds no PDF yet starts its job (one job
