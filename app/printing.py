@@ -1,9 +1,9 @@
 """Printed documents (the settlement statement, the village notice): laid out as PDF by the job
 worker, never in a web request, and kept in storage under the digest of their HTML.
 
-Laying out a PDF takes WeasyPrint a quarter of a second of CPU or more and some 40 MB that a process keeps;
-the village notice is public, so one visitor reloading its PDF could keep every web worker
-busy. Now a page asks for the PDF of the HTML it rendered: the same figures print once,
+Laying out a PDF takes WeasyPrint a quarter of a second of CPU or more, and some 40 MB that a
+process keeps; the village notice is public, so one visitor reloading its PDF could keep every
+web worker busy. Now a page asks for the PDF of the HTML it rendered: the same figures print once,
 whoever asks and however often, and a request that finds no PDF yet starts its job (one job
 however many ask: its id is the digest) and gets a page that reloads until the PDF is there.
 Without a queue (the SQLite demo) the job runs in the asking request, as every job does.
