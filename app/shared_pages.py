@@ -80,10 +80,10 @@ def personal_copy() -> Response | None:
     """For a visitor with a session (signed in, or a guest with a cart): the shared copy of this
     page with the header's own parts, their cart count and account menu, rendered for them
     (templates/macros/personal_nav.html). Nothing else on a shared page depends on who looks,
-    so this costs one statement (their user with their cart's count), not the page. None when their page must be built
-    instead: no copy of the current catalogue version (the layer, which rebuilds one that is
-    due, finds none for a request other than a GET), a message waiting for them, or another
-    language than the copy's.
+    so this costs one statement (their user with their cart's count), not the page. None when
+    their page must be built instead: no copy of the current catalogue version (the layer,
+    which rebuilds one that is due, finds none for a request other than a GET), a message
+    waiting for them, or another language than the copy's.
 
     How fresh: as for visitors without a session (the module's docstring)."""
     entry = request.environ.get(MEMBER_COPY)  # found by the layer (SharedPages._copy_for_member)
