@@ -14,6 +14,7 @@ from app.catalog.models import Sku
 from app.extensions import cache, db
 from app.shared_pages import REBUILDING
 from tests import factories
+from tests.statements import in_transaction
 
 PAGES = ("/", "/products", "/impact")
 
@@ -50,10 +51,7 @@ class StatementCounter:
     def _count(self, connection, _cursor, statement, *_args):
         self.count += 1
         self.statements.append(statement)
-        driver = connection.connection.driver_connection
-        # psycopg's autocommit, or sqlite3 issuing no BEGIN of its own (isolation_level None).
-        autocommit = driver.autocommit if hasattr(driver, "autocommit") else driver.isolation_level is None
-        self.in_transaction.append(not autocommit)
+        self.in_transaction.append(in_transaction(connection, statement))
 
     def __exit__(self, *_exc):
         event.remove(self.engine, "before_cursor_execute", self._count)

@@ -1,10 +1,11 @@
 """What a cart's delivery costs to an address: each producer's parcel priced by its own rules."""
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 
 from app.catalog.models import Product, Sku
 from app.delivery.models import DeliveryRule
@@ -35,6 +36,16 @@ def quote(items: Iterable[tuple[int, int]], province_code: str) -> Quote:
     )
 
 
+@functools.cache
+def _rules_of() -> Select:
+    """The producers' rules as rows of (producer, region, the Rule's fields in order): built once,
+    for every checkout and every fee shown, and without loading a model object per rule."""
+    terms = [getattr(DeliveryRule, f.name) for f in fields(Rule)]
+    return select(DeliveryRule.producer_id, DeliveryRule.region, *terms).where(
+        DeliveryRule.producer_id.in_(bindparam("producers", expanding=True))
+    )
+
+
 def parcels(lines: Iterable[tuple[int, int, int, int]]) -> dict[int, Parcel]:
     """Each producer's parcel from (producer id, quantity, net weight in grams, unit price) lines."""
     totals: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
@@ -50,8 +61,8 @@ def price(by_producer: dict[int, Parcel], province_code: str) -> Quote:
     """The fee of producers' parcels to a province: one query for their rules (and one more
     for the names of any that do not deliver there)."""
     rules: dict[int, dict[str, Rule]] = defaultdict(dict)
-    for row in db.session.scalars(select(DeliveryRule).where(DeliveryRule.producer_id.in_(sorted(by_producer)))):
-        rules[row.producer_id][row.region] = row.as_rule()
+    for producer_id, region, *terms in db.session.execute(_rules_of(), {"producers": sorted(by_producer)}):
+        rules[producer_id][region] = Rule(*terms)
     total, unserved = 0, []
     for producer_id, parcel in sorted(by_producer.items()):
         owed = fee(rule_for(rules[producer_id], province_code), parcel)

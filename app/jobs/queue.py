@@ -66,11 +66,30 @@ def enqueue(func: Callable, *args, job_id: str | None = None, timeout: int = 600
     from redis.exceptions import RedisError
 
     try:
-        if once and job_id and not target.connection.set(f"{target.key}:once:{job_id}", 1, nx=True, ex=timeout):
+        if once and job_id and not target.connection.set(_once_key(target, job_id), 1, nx=True, ex=timeout):
             return
         target.enqueue(func, *args, job_id=job_id, job_timeout=timeout, result_ttl=3600, failure_ttl=7 * 86400)
     except RedisError:
         log.warning("job queue unreachable; %s(%s) waits for its sweep", func.__name__, args, exc_info=True)
+
+
+def _once_key(target: "Queue", job_id: str) -> str:
+    return f"{target.key}:once:{job_id}"
+
+
+def release_once(job_id: str) -> None:
+    """For a job queued with ``once`` that starts: the next ask queues it again. A job that
+    picks up everything waiting calls this before it looks, so work that arrives later (and
+    found the job already queued) is looked at by the next run, never by nobody."""
+    target = queue()
+    if target is None:
+        return
+    from redis.exceptions import RedisError
+
+    try:
+        target.connection.delete(_once_key(target, job_id))
+    except RedisError:
+        log.warning("job queue unreachable; %s asks again after its timeout", job_id, exc_info=True)
 
 
 def run_in_process(func: Callable, *args) -> None:
@@ -90,19 +109,19 @@ def run_in_process(func: Callable, *args) -> None:
             db.session.remove()
 
 
-def after_commit(func: Callable, *args, job_id: str | None = None) -> None:
+def after_commit(func: Callable, *args, job_id: str | None = None, once: bool = False) -> None:
     """Enqueue ``func(*args)`` once the current transaction commits; a rollback drops it.
 
     The job must not run before the row it reads is visible to other connections, and must
     not run at all when the change that asked for it was rolled back."""
-    db.session.info.setdefault(_PENDING, []).append((func, args, job_id))
+    db.session.info.setdefault(_PENDING, []).append((func, args, job_id, once))
 
 
 @event.listens_for(Session, "after_commit")
 def _dispatch(session: Session) -> None:
     pending = session.info.pop(_PENDING, None)
-    for func, args, job_id in pending or ():
-        enqueue(func, *args, job_id=job_id)
+    for func, args, job_id, once in pending or ():
+        enqueue(func, *args, job_id=job_id, once=once)
 
 
 @event.listens_for(Session, "after_rollback")

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.sql.dml import ReturningUpdate
 
+from app.accounts.models import User
 from app.catalog.models import Certification, Product, Sku
 from app.clock import county_date, today
 from app.delivery.quotes import parcels, price
@@ -22,13 +23,13 @@ from app.domain import payment_states
 from app.domain.identity import is_valid_mobile
 from app.events.models import Event
 from app.extensions import db
-from app.models_base import rows_changed, utcnow
+from app.models_base import insert_together, rows_changed, utcnow
 from app.orders import notes
 from app.orders.lines import SkuFacts, order_line
-from app.orders.models import Order, OrderLine
+from app.orders.models import Order
 from app.orders.refusals import CheckoutError
-from app.orders.workflow import record_creation, set_status
-from app.outbox.services import mail_user, queue_sms
+from app.orders.workflow import creation, set_status
+from app.outbox.services import compose_mail, deliver_after_commit, mail_user, queue_sms
 from app.refusals import Missing
 
 log = logging.getLogger(__name__)
@@ -219,23 +220,27 @@ def _place(
         expires_at=now + timedelta(minutes=payment_timeout_minutes) if online else None,
         **address.__dict__,
     )
-    db.session.add(order)
-    try:
-        db.session.flush()
-    except IntegrityError as error:
-        if _number_taken(error):
-            raise _NumberTaken from error
-        raise
     lines = [
         order_line(_facts(item.sku_id, taken[item.sku_id]), taken[item.sku_id].price_fen, item.quantity)
         for item in items
     ]
-    for line in lines:
-        line.order_id = order.id
-    db.session.add_all(lines)
-    record_creation(order, "user", user_id, notes.note("placed_online" if online else "placed_cod"))
-    if not online:
-        _queue_confirmation(order, lines)
+    history = creation(order, "user", user_id, notes.note("placed_online" if online else "placed_cod"))
+    # The pay-on-delivery buyer is mailed now; the online payer once paid. The user was loaded
+    # with the request's session, so this reads nothing.
+    buyer = None if online else db.session.get(User, user_id)
+    mail = (
+        [compose_mail(buyer.email, "order_placed", buyer.language, user=buyer, order=order, lines=lines)]
+        if buyer
+        else []
+    )
+    try:
+        insert_together(order, [*lines, history], mail)
+    except IntegrityError as error:
+        if _number_taken(error):
+            raise _NumberTaken from error
+        raise
+    if mail:
+        deliver_after_commit()
     placed = PlacedOrder(order.id, order.number, order.total_fen, payment_method)
     db.session.commit()
     return placed
@@ -346,12 +351,6 @@ def release_stock(order: Order) -> None:
             .values(stock=Sku.stock + line.quantity)
             .execution_options(synchronize_session=False)
         )
-
-
-def _queue_confirmation(order: Order, lines: list[OrderLine]) -> None:
-    if order.user is None:
-        return
-    mail_user(order.user, "order_placed", order=order, lines=lines)
 
 
 def cancel_unpaid(

@@ -30,15 +30,19 @@ def set_status(order: Order, wanted: str, actor: str, reason: str = "", actor_us
 
 
 def record_creation(order: Order, actor: str, actor_user_id: int | None, reason: str) -> None:
-    db.session.add(
-        OrderStatusChange(
-            order_id=order.id,
-            from_status=None,
-            to_status=order.status,
-            actor=actor,
-            actor_user_id=actor_user_id,
-            reason=reason,
-        )
+    db.session.add(creation(order, actor, actor_user_id, reason))
+
+
+def creation(order: Order, actor: str, actor_user_id: int | None, reason: str) -> OrderStatusChange:
+    """The history row of a new order, not yet added: for a use case that inserts it together
+    with the order (record_creation adds it to the session)."""
+    return OrderStatusChange(
+        order_id=order.id,
+        from_status=None,
+        to_status=order.status,
+        actor=actor,
+        actor_user_id=actor_user_id,
+        reason=reason,
     )
 
 

@@ -157,3 +157,24 @@ def test_redis_down_at_checkout_only_delays_the_mail_until_the_sweep(make_app, t
         SimpleWorker([jobs], connection=jobs.connection).work(burst=True)
     _sweep(back, 60)
     assert len(smtp.received) == 1 and _outbox(back) == [("sent", 1)]
+
+
+def test_a_rush_of_orders_asks_for_one_delivery_job_and_an_order_after_it_started_for_another(
+    make_app, test_settings, smtp, shop, redis_queue
+):
+    url, name = redis_queue
+    mail_app = make_app(mail_settings(test_settings, smtp, REDIS_URL=url, JOBS_QUEUE=name))
+    buyer, _staff = _clients(mail_app)
+    for _ in range(3):
+        _place(buyer, shop)
+    with mail_app.app_context():
+        jobs = queue()
+        assert jobs.count == 1  # three mails, one job to send them
+        SimpleWorker([jobs], connection=jobs.connection).work(burst=True)
+    assert len(smtp.received) == 3 and _outbox(mail_app) == [("sent", 1)] * 3
+
+    _place(buyer, shop)  # the job has started since: this mail asks for a run of its own
+    with mail_app.app_context():
+        assert jobs.count == 1
+        SimpleWorker([jobs], connection=jobs.connection).work(burst=True)
+    assert len(smtp.received) == 4 and _outbox(mail_app) == [("sent", 1)] * 4
