@@ -17,7 +17,7 @@ from sqlalchemy.sql.dml import ReturningUpdate
 from app.accounts.models import User
 from app.catalog.models import Certification, Product, Sku
 from app.clock import county_date, today
-from app.delivery.quotes import parcels, price
+from app.delivery.quotes import parcels, price, rules_column, rules_from_column
 from app.domain import order_states as states
 from app.domain import payment_states
 from app.domain.identity import is_valid_mobile
@@ -179,8 +179,9 @@ def _place(
     # Taking the stock also reads what the lines copy: one statement per SKU, and a SKU that
     # could not be taken is looked at again only to say why.
     on, connection = today(), db.session.connection()
+    taking = _taking_stock(db.engine.dialect.name)
     attempted = {
-        i.sku_id: connection.execute(_taking_stock(), {"sku_id": i.sku_id, "quantity": i.quantity, "today": on}).first()
+        i.sku_id: connection.execute(taking, {"sku_id": i.sku_id, "quantity": i.quantity, "today": on}).first()
         for i in items
     }
     taken = {sku_id: row for sku_id, row in attempted.items() if row is not None}
@@ -200,6 +201,7 @@ def _place(
             for i in items
         ),
         address.province_code,
+        {row.producer_id: rules_from_column(row.delivery_rules) for row in taken.values()},
     )
     if delivery.unserved:
         raise CheckoutError("not_served", names=delivery.unserved)
@@ -260,9 +262,10 @@ def _facts(sku_id: int, taken: Row[Any]) -> SkuFacts:
 
 
 @functools.cache
-def _taking_stock() -> ReturningUpdate[Any]:
+def _taking_stock(dialect: str) -> ReturningUpdate[Any]:
     """Take a SKU's stock for a sale when it and its product are on sale and enough is left,
-    returning what the order line copies (built once: it runs for every SKU of every order)."""
+    returning what the order line copies and its producer's delivery rules (built once per
+    database kind: it runs for every SKU of every order)."""
     # SQLAlchemy writes RETURNING without table names on SQLite, inside subqueries too, where
     # "product_id = product_id" would compare the certification's column with itself: the
     # SKU's column is named in full.
@@ -292,6 +295,7 @@ def _taking_stock() -> ReturningUpdate[Any]:
             product.with_only_columns(Product.name).scalar_subquery().label("product_name"),
             product.with_only_columns(Product.producer_id).scalar_subquery().label("producer_id"),
             certified_today.exists().label("certified"),
+            rules_column(product.with_only_columns(Product.producer_id).scalar_subquery(), dialect),
         )
         .execution_options(synchronize_session=False)
     )

@@ -3,10 +3,12 @@ producer does not deliver, never attributed to households, given back with a ref
 shipping."""
 
 import pytest
-from sqlalchemy import func
+from sqlalchemy import func, literal, select
 
 from app.audit.services import Actor
 from app.delivery.management import set_rule
+from app.delivery.models import DeliveryRule
+from app.delivery.quotes import rules_column, rules_from_column
 from app.domain import order_states as states
 from app.domain import payment_states
 from app.domain.delivery_fees import EVERYWHERE, Rule
@@ -81,6 +83,14 @@ def test_the_fee_is_shown_charged_and_kept_out_of_the_ledger(app, shop):
     assert "运费" in mine and "¥9.00" in mine
     report = staff.get("/staff/reports").get_data(as_text=True)
     assert "运费" in report and "¥9.00" in report
+
+
+def test_checkout_reads_each_producers_rules_as_the_fee_shown_before_it_does(app, ctx, shop):
+    """Checkout reads the rules along with the stock it takes, as one JSON column."""
+    for producer_id in (*db.session.scalars(select(DeliveryRule.producer_id).distinct()), -1):
+        column = rules_column(literal(producer_id), db.engine.dialect.name)
+        stored = db.session.scalars(select(DeliveryRule).where(DeliveryRule.producer_id == producer_id))
+        assert rules_from_column(db.session.scalar(select(column))) == {r.region: r.as_rule() for r in stored}
 
 
 def test_a_producer_that_does_not_deliver_there_is_named(app, shop):
