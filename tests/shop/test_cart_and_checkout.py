@@ -1,12 +1,13 @@
 """Cart and pay-on-delivery checkout through HTTP, with stock, prices and the ledger checked exactly."""
 
-from datetime import date
+from datetime import UTC, date
 
 from sqlalchemy import func
 
 from app.catalog.models import Sku
 from app.extensions import db
 from app.impact.models import Attribution
+from app.models_base import utcnow
 from app.orders.models import Order, OrderLine, OrderStatusChange
 from app.outbox.models import OutboxMessage
 from app.shop.models import CartItem
@@ -86,7 +87,8 @@ def test_bad_cart_input_gets_a_message_not_an_error(client, shop):
 
 
 def test_pay_on_delivery_checkout_reserves_stock_and_snapshots_lines(app, buyer, shop):
-    response = factories.buy(buyer, shop["sku_id"], 2, note="工作日送货")
+    before = utcnow()
+    response = factories.buy(buyer, shop["sku_id"], 2, note='工作日送货 "请电话联系"')
     assert response.status_code == 303
     assert stock(app, shop["sku_id"]) == 8
     with app.app_context():
@@ -99,8 +101,15 @@ def test_pay_on_delivery_checkout_reserves_stock_and_snapshots_lines(app, buyer,
             None,
         )
         assert (line.product_name, line.sku_name, line.unit_price_fen, line.quantity) == ("雪峰蜜橘", "5 斤装", 3980, 2)
-        assert db.session.execute(db.select(OrderStatusChange.to_status)).scalars().all() == ["confirmed"]
-        assert db.session.execute(db.select(OutboxMessage.subject)).scalars().all() == [f"订单 {order.number} 已确认"]
+        assert order.note == '工作日送货 "请电话联系"' and order.recipient == factories.ADDRESS["recipient"]
+        # Stored as the ORM stores times: the instant in UTC (the order's row, line, history and
+        # mail go in as one statement on PostgreSQL, bypassing the ORM).
+        change = db.session.execute(db.select(OrderStatusChange)).scalar_one()
+        mail = db.session.execute(db.select(OutboxMessage)).scalar_one()
+        for moment in (order.created_at, change.created_at, mail.created_at):
+            assert before <= moment.replace(tzinfo=UTC) <= utcnow()
+        assert (change.from_status, change.to_status, change.order_id) == (None, "confirmed", order.id)
+        assert mail.subject == f"订单 {order.number} 已确认" and "雪峰蜜橘" in mail.body
         number = order.number
     assert count(app, Attribution) == 0  # nothing is attributed before money arrives
     page = buyer.get(response.headers["Location"]).get_data(as_text=True)
