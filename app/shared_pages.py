@@ -47,6 +47,10 @@ VERSION_SECONDS = 5
 # How long one request may take to rebuild a page before another may try.
 REBUILD_SECONDS = 30
 REBUILDING = ":rebuilding"
+# That a URL's page was kept, for longer than its copy: a copy lapses after 40 s without a
+# visitor without a session, and signed-in visitors rebuild only what was kept before.
+KEPT = ":kept"
+KEPT_SECONDS = 86400
 WAIT_FOR_BUILD_SECONDS = 3.0
 WAIT_STEP_SECONDS = 0.02
 MARK = "X-Shared-Page"
@@ -224,16 +228,17 @@ class SharedPages:
 
         A copy that is due is built again first, as a visitor without a session would see it,
         by one request, so pages that only signed-in visitors open stay shared too; while
-        another request builds it, the copy there is serves, as for everyone. A page never
-        kept is left to the others: its view may not keep it (an error page)."""
+        another request builds it, the copy there is serves, as for everyone. So is a copy that
+        lapsed, of a page kept within the day (KEPT). A page never kept is left to the others:
+        its view may not keep it (an error page)."""
         backend = _backend(self.app)
         key = _page_key(environ)
-        entry, version, rebuilding = backend.get_many(key, VERSION_KEY, key + REBUILDING)
-        if entry is None:
+        entry, version, rebuilding, kept = backend.get_many(key, VERSION_KEY, key + REBUILDING, key + KEPT)
+        if entry is None and kept is None:
             return None
         if version is None:
             version = self._read_version(backend)
-        if entry[0] == version and (time.time() - entry[1] <= self.seconds or rebuilding is not None):
+        if entry is not None and entry[0] == version and (time.time() - entry[1] <= self.seconds or rebuilding):
             return entry
         if not backend.add(key + REBUILDING, 1, timeout=REBUILD_SECONDS):
             return None  # of an older catalogue version, and being built: the visitor's own page
@@ -293,6 +298,7 @@ class SharedPages:
         if environ["REQUEST_METHOD"] == "GET":
             # Kept past its freshness so there is a copy to serve while it is being rebuilt.
             backend.set(key, entry, timeout=self.seconds + REBUILD_SECONDS)
+            backend.set(key + KEPT, 1, timeout=KEPT_SECONDS)
         # The app timed this request itself (its endpoint is known there): only counted here.
         return self._answer(environ, start_response, entry, "built")
 

@@ -12,7 +12,7 @@ from sqlalchemy import event
 
 from app.catalog.models import Sku
 from app.extensions import cache, db
-from app.shared_pages import REBUILDING
+from app.shared_pages import REBUILDING, _backend, _page_key
 from tests import factories
 from tests.statements import in_transaction
 
@@ -145,6 +145,31 @@ def test_visitors_who_are_all_signed_in_keep_the_copy_fresh_and_it_stays_anonymo
         kept = anonymous.get(f"/products/{slug}").get_data(as_text=True)
     assert statements.count == 0 and "已售罄" in kept
     assert "李买家" not in kept and "退出" not in kept and "注册" in kept
+
+
+def test_a_copy_that_lapsed_is_built_again_by_a_signed_in_visitor(make_app, test_settings):
+    """Copies lapse 40 s after the last visitor without a session; signed-in traffic alone
+    (a rush of buyers) must not fall back to building the page for each of them."""
+    app = _app(make_app, test_settings)
+    slug = _mandarin(app)
+    with app.app_context():
+        factories.user(email="buyer@example.com", name="李买家")
+        db.session.commit()
+    anonymous = app.test_client(use_cookies=False)
+    anonymous.get(f"/products/{slug}")
+    with app.app_context():
+        backend = _backend(app)
+    backend.delete(_page_key({"HTTP_HOST": "localhost", "PATH_INFO": f"/products/{slug}"}))
+    buyer = app.test_client()
+    factories.login(buyer, "buyer@example.com")
+    buyer.get("/")  # the sign-in's message
+    assert "李买家" in buyer.get(f"/products/{slug}").get_data(as_text=True)  # built again, as kept
+    with StatementCounter(app) as statements:
+        assert "李买家" in buyer.get(f"/products/{slug}").get_data(as_text=True)
+    assert statements.count == 1  # the copy with the buyer's own header
+    with StatementCounter(app) as statements:
+        assert "李买家" not in anonymous.get(f"/products/{slug}").get_data(as_text=True)
+    assert statements.count == 0
 
 
 def test_a_new_price_shows_on_the_next_request_and_stock_within_the_stated_seconds(make_app, test_settings):
