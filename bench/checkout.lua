@@ -30,13 +30,15 @@ function init(args)
             journey = {"product", "add", "cart", "checkout_page", "place", "order"}})[args[3]]
 end
 
+-- The browser's name the buyers signed in with (bench/load.py's USER_AGENT): Flask-Login binds
+-- a session to it.
 local function form(path, body)
-  return wrk.format("POST", path, {["Cookie"] = "session=" .. cookie,
+  return wrk.format("POST", path, {["Cookie"] = "session=" .. cookie, ["User-Agent"] = "dongkou-bench",
     ["Content-Type"] = "application/x-www-form-urlencoded"}, body)
 end
 
 local function page(path)
-  return wrk.format("GET", path, {["Cookie"] = "session=" .. cookie})
+  return wrk.format("GET", path, {["Cookie"] = "session=" .. cookie, ["User-Agent"] = "dongkou-bench"})
 end
 
 function request()

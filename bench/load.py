@@ -32,10 +32,14 @@ ADDRESS = {
     "note": "",
 }
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+# Signed-in runs send the browser's name the session was signed in with, as a browser does:
+# Flask-Login binds a session to it, and a session seen from another one is marked not fresh
+# and its cookie written anew on every answer (what earlier rounds measured, wrk sending none).
+USER_AGENT = "dongkou-bench"
 
 
 def wrk(url: str, cookie: str | None = None) -> dict:
-    headers = ["-H", f"Cookie: {cookie}"] if cookie else []
+    headers = ["-H", f"Cookie: {cookie}", "-H", f"User-Agent: {USER_AGENT}"] if cookie else []
     out = subprocess.run(
         ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency", *headers, url],  # nosec B603 B607
         check=True,
@@ -62,6 +66,7 @@ def _csrf(html: str) -> str:
 
 def signed_in(base: str, email: str, password: str) -> requests.Session:
     session = requests.Session()
+    session.headers["User-Agent"] = USER_AGENT
     token = _csrf(session.get(f"{base}/account/login").text)
     answer = session.post(
         f"{base}/account/login", data={"email": email, "password": password, "csrf_token": token}, allow_redirects=False
