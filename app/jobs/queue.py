@@ -44,6 +44,11 @@ def redis_connection() -> "Redis | None":
     return _redis(url) if url else None
 
 
+def has_queue() -> bool:
+    """Whether jobs go to a queue (and a worker), rather than run in this process after the commit."""
+    return bool(current_app.config.get("REDIS_URL"))
+
+
 def queue() -> "Queue | None":
     connection = redis_connection()
     if connection is None:

@@ -241,8 +241,7 @@ def _place(
         if _number_taken(error):
             raise _NumberTaken from error
         raise
-    if mail:
-        deliver_after_commit()
+    deliver_after_commit(mail)
     placed = PlacedOrder(order.id, order.number, order.total_fen, payment_method)
     db.session.commit()
     return placed

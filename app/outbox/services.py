@@ -13,7 +13,7 @@ from sqlalchemy import func, or_, select, update
 
 from app.accounts.models import User
 from app.extensions import db
-from app.jobs.queue import after_commit, enqueue, release_once
+from app.jobs.queue import after_commit, enqueue, has_queue, release_once
 from app.models_base import rows_changed, utcnow
 from app.outbox.models import FAILED, PENDING, SENT, OutboxMessage
 from app.outbox.transport import MailRefused, MailUnavailable, send
@@ -45,7 +45,7 @@ def queue_mail(
     message = compose_mail(recipient, kind, language, dedupe_key, **context)
     db.session.add(message)
     db.session.flush()
-    deliver_after_commit()
+    deliver_after_commit([message])
     return message
 
 
@@ -68,12 +68,18 @@ def compose_mail(
     )
 
 
-def deliver_after_commit() -> None:
-    """Have the messages the caller's transaction stores sent by a job once it commits.
+def deliver_after_commit(messages: list[OutboxMessage]) -> None:
+    """Have ``messages``, which the caller's transaction stores, sent once it commits.
 
-    One job sends every new message, and a rush asks for it once: a job per message cost each
-    order a sixteenth of its time in queueing it (RQ's job record, a Redis transaction)."""
-    after_commit(deliver_new, job_id=NEW_MESSAGES_JOB, once=True)
+    With a queue, one job sends every new message, and a rush asks for it once: a job per
+    message cost each order a sixteenth of its time in queueing it (RQ's job record, a Redis
+    transaction). Without one, this process sends its own messages right after the commit, and
+    only those: a backlog is the sweep's, not the next page's."""
+    if has_queue():
+        after_commit(deliver_new, job_id=NEW_MESSAGES_JOB, once=True)
+        return
+    for message in messages:
+        after_commit(deliver_message, message.id)
 
 
 def deliver_new() -> None:
@@ -119,7 +125,7 @@ def queue_sms(
     )
     db.session.add(message)
     db.session.flush()
-    deliver_after_commit()
+    deliver_after_commit([message])
     return message
 
 

@@ -127,7 +127,7 @@ def test_adding_to_the_cart_and_placing_an_order_take_a_fixed_number_of_statemen
     # stock taken with what the line copies and the producer's delivery rules, then the order (its
     # number checked by the unique key), line, status row and confirmation mail: one statement on
     # PostgreSQL, four on SQLite. The order's page: user, order with its lines, the header's cart badge.
-    # The mail job: find the new messages, then claim this one, read it, record it sent.
+    # The mail, sent by this process after the commit (no queue here): claim it, read it, record it sent.
     with app.app_context():
         writes = 1 if db.engine.dialect.name == "postgresql" else 4
-    assert added <= 2 and placed <= 3 + writes and shown <= 3 and mailed <= 4, (added, placed, shown, mailed)
+    assert added <= 2 and placed <= 3 + writes and shown <= 3 and mailed <= 3, (added, placed, shown, mailed)

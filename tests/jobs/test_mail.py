@@ -178,3 +178,16 @@ def test_a_rush_of_orders_asks_for_one_delivery_job_and_an_order_after_it_starte
         assert jobs.count == 1
         SimpleWorker([jobs], connection=jobs.connection).work(burst=True)
     assert len(smtp.received) == 4 and _outbox(mail_app) == [("sent", 1)] * 4
+
+
+def test_without_a_queue_a_request_sends_its_own_mail_and_leaves_a_backlog_to_the_sweep(
+    make_app, test_settings, smtp, shop
+):
+    mail_app = make_app(mail_settings(test_settings, smtp))
+    with mail_app.app_context():
+        # A message nobody has tried yet, stored by another process whose delivery was lost.
+        db.session.add(OutboxMessage(recipient="other@example.com", subject="s", body="b\n", kind="order_placed"))
+        db.session.commit()
+    buyer, _staff = _clients(mail_app)
+    _place(buyer, shop)
+    assert len(smtp.received) == 1 and _outbox(mail_app) == [("pending", 0), ("sent", 1)]
