@@ -9,7 +9,6 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Label, Select, bindparam, func, select
 
-from app.catalog.models import Product, Sku
 from app.delivery.models import DeliveryRule
 from app.domain.delivery_fees import Parcel, Rule, fee, rule_for
 from app.extensions import db
@@ -22,20 +21,10 @@ class Quote:
     unserved: list[str] = field(default_factory=list)  # producers that do not deliver there
 
 
-def quote(items: Iterable[tuple[int, int]], province_code: str) -> Quote:
-    """The delivery fee of (SKU id, quantity) items to a province. Two queries."""
-    wanted = dict(items)
-    if not wanted:
-        return Quote(0)
-    skus = db.session.execute(
-        select(Sku.id, Sku.price_fen, Sku.net_weight_g, Product.producer_id)
-        .join(Product, Product.id == Sku.product_id)
-        .where(Sku.id.in_(sorted(wanted)))
-    ).all()
-    return price(
-        parcels([(producer_id, wanted[sku_id], weight, price_fen) for sku_id, price_fen, weight, producer_id in skus]),
-        province_code,
-    )
+def quote(lines: Iterable[tuple[int, int, int, int]], province_code: str) -> Quote:
+    """The delivery fee of (producer id, quantity, net weight in grams, unit price) lines to a
+    province: the cart's lines carry all four, so this reads only the producers' rules."""
+    return price(parcels(lines), province_code)
 
 
 @functools.cache

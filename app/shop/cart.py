@@ -245,7 +245,7 @@ def _skus(ids: Iterable[int]) -> dict[int, tuple[Sku, str | None]]:
     query = (
         select(Sku, first_image)
         .where(Sku.id.in_(list(ids)))
-        .options(joinedload(Sku.product).load_only(Product.name, Product.slug, Product.is_active))
+        .options(joinedload(Sku.product).load_only(Product.name, Product.slug, Product.is_active, Product.producer_id))
     )
     return {sku.id: (sku, image) for sku, image in db.session.execute(query)}
 

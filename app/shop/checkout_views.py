@@ -132,10 +132,17 @@ def checkout():
         return redirect(url_for("shop.cart_page"))
     chosen = _chosen(form, saved)
     province = chosen.province_code if chosen else form.province.data or HOME_PROVINCE
-    delivery = quote([(line.sku.id, line.quantity) for line in view.lines], province)
+    delivery = _quote(view, province)
     return render_template(
         "shop/checkout.html", form=form, cart=view, saved=saved, delivery=delivery, province=province
     ), status
+
+
+def _quote(view: carts.CartView, province: str) -> Quote:
+    return quote(
+        ((line.product.producer_id, line.quantity, line.sku.net_weight_g, line.price_fen) for line in view.lines),
+        province,
+    )
 
 
 def _quote_json(delivery: Quote, goods_fen: int) -> dict:
@@ -154,5 +161,5 @@ def checkout_quote():
     """The fee for the cart to a province, for the checkout page as the buyer changes the address."""
     view = carts.view_cart(current_cart())
     province = request.args.get("province", "")
-    delivery = quote([(line.sku.id, line.quantity) for line in view.lines], province)
+    delivery = _quote(view, province)
     return jsonify(_quote_json(delivery, view.total_fen))
