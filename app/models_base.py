@@ -188,26 +188,18 @@ def _returning_id(table: Table) -> Insert:
 def _together(parent: Table, children: tuple[Table, ...], others: tuple[Table, ...]) -> TextClause:
     """insert_together's statement for PostgreSQL, built once per shape (tables and rows)."""
 
-    def columns(table: Table, skip: str = "") -> str:
-        return ", ".join(c.name for c in table.columns if c.name not in ("id", skip))
+    # The table and column names come from our models, never from input; the values are parameters.
+    def clause(alias: str, table: Table, key: str = "") -> str:
+        """Insert the row given as parameter ``alias``; ``key``, its column that takes the parent's id."""
+        names = ", ".join(c.name for c in table.columns if c.name not in ("id", key))
+        source = f"json_populate_record(NULL::{table.name}, CAST(:{alias} AS json))"
+        if key:
+            return f"{alias} AS (INSERT INTO {table.name} ({key}, {names}) SELECT p.id, {names} FROM p, {source})"  # nosec B608
+        return f"{alias} AS (INSERT INTO {table.name} ({names}) SELECT {names} FROM {source} RETURNING id)"  # nosec B608
 
-    def row(name: str, table: Table) -> str:
-        return f"json_populate_record(NULL::{table.name}, CAST(:{name} AS json))"
-
-    # The table and column names come from our models, never from input.
-    clauses = [
-        f"p AS (INSERT INTO {parent.name} ({columns(parent)}) SELECT {columns(parent)} FROM {row('p', parent)} RETURNING id)"
-    ]
-    for i, table in enumerate(children):
-        key = _key_to(table, parent)
-        clauses.append(
-            f"c{i} AS (INSERT INTO {table.name} ({key}, {columns(table, key)})"
-            f" SELECT p.id, {columns(table, key)} FROM p, {row(f'c{i}', table)})"
-        )
-    for i, table in enumerate(others):
-        clauses.append(
-            f"o{i} AS (INSERT INTO {table.name} ({columns(table)}) SELECT {columns(table)} FROM {row(f'o{i}', table)} RETURNING id)"
-        )
+    clauses = [clause("p", parent)]
+    clauses += [clause(f"c{i}", table, _key_to(table, parent)) for i, table in enumerate(children)]
+    clauses += [clause(f"o{i}", table) for i, table in enumerate(others)]
     ids = "".join(f", o{i}.id" for i in range(len(others)))
     sources = "".join(f", o{i}" for i in range(len(others)))
     return text(f"WITH {', '.join(clauses)} SELECT p.id{ids} FROM p{sources}")  # nosec B608
