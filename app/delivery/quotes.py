@@ -27,12 +27,16 @@ def quote(lines: Iterable[tuple[int, int, int, int]], province_code: str) -> Quo
     return price(parcels(lines), province_code)
 
 
+def _rule_terms() -> list:
+    """A rule's columns in the order of the Rule's fields, so that Rule(*those values) is the rule."""
+    return [getattr(DeliveryRule, f.name) for f in fields(Rule)]
+
+
 @functools.cache
 def _rules_of() -> Select:
     """The producers' rules as rows of (producer, region, the Rule's fields in order): built once,
     for every checkout and every fee shown, and without loading a model object per rule."""
-    terms = [getattr(DeliveryRule, f.name) for f in fields(Rule)]
-    return select(DeliveryRule.producer_id, DeliveryRule.region, *terms).where(
+    return select(DeliveryRule.producer_id, DeliveryRule.region, *_rule_terms()).where(
         DeliveryRule.producer_id.in_(bindparam("producers", expanding=True))
     )
 
@@ -41,7 +45,7 @@ def rules_column(producer_id: ColumnElement[int], dialect: str) -> Label[Any]:
     """A producer's rules as one JSON column (``delivery_rules``) of another statement, for a
     caller that reads them with what it reads anyway (checkout, with the stock it takes: one
     round trip fewer); read back with rules_from_column."""
-    terms = [DeliveryRule.region, *(getattr(DeliveryRule, f.name) for f in fields(Rule))]
+    terms = [DeliveryRule.region, *_rule_terms()]
     # PostgreSQL and SQLite spell JSON aggregation differently; both hand back a JSON array.
     aggregate, array = (
         ("json_agg", "json_build_array") if dialect == "postgresql" else ("json_group_array", "json_array")
