@@ -42,10 +42,15 @@ def printed(html: str, filename: str) -> Response:
     if not storage(AREA).exists(key):
         enqueue(print_pdf, html, key, job_id=f"print-{key.rsplit('/', 1)[-1][:-4]}", timeout=120, once=True)
     if not storage(AREA).exists(key):
-        return Response(render_template("printing/wait.html", seconds=RETRY_SECONDS), status=202)
+        return waiting()
     response = send_stored(AREA, key, "application/pdf")
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
+
+
+def waiting() -> Response:
+    """The answer to a PDF the worker has not laid out yet: a page that says so and reloads."""
+    return Response(render_template("printing/wait.html", seconds=RETRY_SECONDS), status=202)
 
 
 def print_pdf(html: str, key: str) -> None:

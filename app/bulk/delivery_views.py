@@ -14,7 +14,6 @@ from app.bulk.forms import (
 from app.bulk.models import Document, PurchaseIntent
 from app.domain.transitions import ForbiddenTransition
 from app.extensions import db
-from app.storage import send_stored
 
 
 def _my_delivery(unit_id: int, order_number: str):
@@ -58,4 +57,4 @@ def document(unit_id: int, document_id: int):
     found = db.session.get(Document, document_id)
     if found is None or db.session.get_one(PurchaseIntent, found.intent_id).unit_id != unit.id:
         abort(404)
-    return send_stored("documents", found.path, "application/pdf")
+    return documents.stored_pdf(found)

@@ -174,7 +174,10 @@ class Document(Model):
     path: Mapped[str] = mapped_column(String(255))
     # Hash of what the document states (not of the PDF bytes, which carry a creation time).
     content_hash: Mapped[str] = mapped_column(String(64))
-    sha256: Mapped[str] = mapped_column(String(64))
+    # The PDF is laid out by the job worker: until then the row holds the HTML it is laid out
+    # from, frozen at issue, and no hash of the PDF's bytes.
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    html: Mapped[str | None] = mapped_column(Text)
     issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     issued_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -13,7 +13,6 @@ from app.domain import intent_states, roles
 from app.domain.transitions import ForbiddenTransition
 from app.extensions import db
 from app.forms import form_errors
-from app.storage import send_stored
 
 
 def _intent_or_404(number: str):
@@ -154,4 +153,4 @@ def staff_document(document_id: int):
     document = db.session.get(Document, document_id)
     if document is None:
         abort(404)
-    return send_stored("documents", document.path, "application/pdf")
+    return documents.stored_pdf(document)

@@ -7,6 +7,7 @@ from flask import current_app
 
 from app.accounts.models import User
 from app.audit.services import Actor
+from app.bulk.documents import relay_unprinted
 from app.bulk.services import expire_intents
 from app.catalog.models import Certification, Product
 from app.clock import today
@@ -118,6 +119,10 @@ def remind_overdue_payouts() -> dict:
 
 @recorded
 def sweep() -> dict:
-    """Re-enqueue what lost its job: mail still unsent after its grace period or backoff, and
-    exports whose worker went silent."""
-    return {**{f"mail_{k}": v for k, v in sweep_outbox().items()}, "exports_restarted": requeue_stalled_exports()}
+    """Re-enqueue what lost its job: mail still unsent after its grace period or backoff,
+    exports whose worker went silent, and issued documents still without their PDF."""
+    return {
+        **{f"mail_{k}": v for k, v in sweep_outbox().items()},
+        "exports_restarted": requeue_stalled_exports(),
+        "documents_relaid": relay_unprinted(),
+    }

@@ -16,7 +16,7 @@ from app.outbox import services as outbox
 bp = Blueprint("jobs", __name__, url_prefix="/staff/jobs")
 
 JOB_NAMES = {
-    "sweep": _l("补发邮件、重启中断的导出"),
+    "sweep": _l("补发邮件、重启中断的导出、补排合同和交付单 PDF"),
     "expire_unpaid_orders": _l("取消超时未付款订单"),
     "purge_expired_exports": _l("清理过期的导出文件"),
     "expire_contracts": _l("合同交付期满未交付则过期"),
