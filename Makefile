@@ -11,9 +11,14 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
+MO := app/translations/en/LC_MESSAGES/messages.mo
+PO := app/translations/en/LC_MESSAGES/messages.po
+
+# The catalogue is compiled only when its .po is newer: CI's test passes and its demo install at
+# once, and a rewrite of the .mo could be read half-written by a running test.
 install: $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements.txt
-	$(BIN)/pybabel compile --use-fuzzy -d app/translations
+	[ $(MO) -nt $(PO) ] || $(BIN)/pybabel compile --use-fuzzy -d app/translations
 
 install-dev: install
 	$(BIN)/pip install --quiet -r requirements-dev.txt

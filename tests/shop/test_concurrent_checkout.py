@@ -79,8 +79,8 @@ def _round(clients) -> list[tuple[int, str]]:
     return results
 
 
-# It builds its own databases, so it gives the same answer whatever TEST_DATABASE_URL says;
-# CI's second (PostgreSQL) pass deselects it with -m "not own_databases".
+# It builds its own databases, so it gives the same answer whatever TEST_DATABASE_URL says: CI
+# runs each of its variants in one of its two passes (see own_sqlite in tests/conftest.py).
 @pytest.mark.own_databases
 def test_two_hundred_buyers_for_fifty_boxes_never_oversell(own_db_app):
     clients = _signed_in_clients(own_db_app, _crowd(own_db_app))
