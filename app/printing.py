@@ -1,5 +1,6 @@
-"""Printed documents (the settlement statement, the village notice): laid out as PDF by the job
-worker, never in a web request, and kept in storage under the digest of their HTML.
+"""Printed documents (the settlement statement, the village notice, a small sheet of lot labels):
+laid out as PDF by the job worker, never in a web request, and kept in storage under the digest
+of their HTML.
 
 Laying out a PDF takes WeasyPrint a quarter of a second of CPU or more, and some 40 MB that a
 process keeps; the village notice is public, so one visitor reloading its PDF could keep every

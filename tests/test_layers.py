@@ -226,3 +226,17 @@ def test_views_ask_queries_and_services_for_their_data():
         if path.name == "views.py" or path.name.endswith("_views.py"):
             source = path.read_text(encoding="utf-8")
             assert "select(" not in source and "session.execute(" not in source, path.relative_to(APP)
+
+
+def test_pdfs_are_laid_out_only_by_jobs():
+    """WeasyPrint takes a quarter of a second of CPU or more and some 40 MB a process keeps: only
+    job functions (run by the worker, or in-process without a queue) may call it."""
+    jobs = {"print_pdf", "lay_out", "write_sheet"}
+    callers = set()
+    for path in APP.rglob("*.py"):
+        for function in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(function, ast.FunctionDef):
+                for node in ast.walk(function):
+                    if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "pdf_from_html":
+                        callers.add(f"{path.relative_to(APP)}:{function.name}")
+    assert {caller.rsplit(":", 1)[1] for caller in callers} == jobs, callers

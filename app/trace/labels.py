@@ -34,16 +34,16 @@ LAYOUTS = {
     "thermal-60x40": Layout("热敏 60×40 mm", "60mm 40mm", 1, 1, 60, 40, qr_mm=26),
 }
 MAX_LABELS = 2400
-# Larger sheets take seconds to lay out: they are written by a job, with a progress page.
+# Larger sheets take seconds to lay out: they are written by an export job, with a progress page.
 INLINE_LABELS = 100
 
 
-def render_sheet(lot: Lot, layout: Layout, count: int, trace_url: str) -> bytes:
-    """A PDF of ``count`` labels for the lot, laid out for ``layout``."""
+def sheet_html(lot: Lot, layout: Layout, count: int, trace_url: str) -> str:
+    """The HTML of a sheet of ``count`` labels for the lot, laid out for ``layout``: the job
+    worker makes the PDF (app/printing.py for a small sheet, the export job for a large one)."""
     qr = segno.make(trace_url, error="m").svg_data_uri(scale=4, border=1)
     pages = [range(start, min(start + layout.per_page, count)) for start in range(0, count, layout.per_page)]
-    html = render_template("trace/labels.html", lot=lot, layout=layout, pages=pages, qr=qr, trace_url=trace_url)
-    return pdf_from_html(html)
+    return render_template("trace/labels.html", lot=lot, layout=layout, pages=pages, qr=qr, trace_url=trace_url)
 
 
 def write_sheet(params: dict, target, progress) -> int:
@@ -51,6 +51,6 @@ def write_sheet(params: dict, target, progress) -> int:
     lot = lot_by_code(params["lot"])
     if lot is None:
         raise ValueError(f"lot {params['lot']} is gone")
-    target.write(render_sheet(lot, LAYOUTS[params["layout"]], params["count"], params["trace_url"]))
+    target.write(pdf_from_html(sheet_html(lot, LAYOUTS[params["layout"]], params["count"], params["trace_url"])))
     progress(params["count"])
     return params["count"]

@@ -1,6 +1,6 @@
 """The public trace page of a lot, and the staff pages for lots and their label sheets."""
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from app.accounts.access import current_actor, role_required
@@ -8,10 +8,11 @@ from app.clock import today
 from app.domain import roles
 from app.forms import apply_form
 from app.jobs.web import start as start_export
+from app.printing import printed
 from app.shared_pages import shared_page
 from app.trace import bp
 from app.trace.forms import LotForm
-from app.trace.labels import INLINE_LABELS, LAYOUTS, MAX_LABELS, render_sheet
+from app.trace.labels import INLINE_LABELS, LAYOUTS, MAX_LABELS, sheet_html
 from app.trace.queries import lot_by_code, lot_sales, lots_page, trace
 from app.trace.services import LotDraft, LotError, create_lot
 
@@ -83,10 +84,8 @@ def lot_labels(code: str):
     if count > INLINE_LABELS:
         flash(_("超过 %(n)s 张的标签在后台生成，请在批次页面上点“生成 PDF”。", n=INLINE_LABELS), "warning")
         return redirect(url_for("trace.lot_detail", code=lot.code), 303)
-    pdf = render_sheet(lot, LAYOUTS[key], count, url_for("trace.trace_page", code=lot.code, _external=True))
-    return Response(
-        pdf, mimetype="application/pdf", headers={"Content-Disposition": f'inline; filename="labels-{lot.code}.pdf"'}
-    )
+    html = sheet_html(lot, LAYOUTS[key], count, url_for("trace.trace_page", code=lot.code, _external=True))
+    return printed(html, f"labels-{lot.code}.pdf")
 
 
 @bp.post("/staff/lots/<code>/labels")

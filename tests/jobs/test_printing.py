@@ -15,9 +15,11 @@ from app.printing import purge_printed
 from app.registry.models import Village
 from app.storage import storage
 from tests.bulk.conftest import draft_intent, units  # noqa: F401
+from tests.pos.fixtures import fair  # noqa: F401
 from tests.settlement.conftest import THIS_MONTH, month_over  # noqa: F401
 from tests.settlement.test_notice import _pdf_text
 from tests.settlement.test_scope import two_villages  # noqa: F401
+from tests.trace.test_trace import staff  # noqa: F401
 
 
 def test_the_public_notice_pdf_is_laid_out_by_the_worker_once_however_often_it_is_asked(
@@ -103,3 +105,14 @@ def test_the_sweep_lays_out_a_document_whose_job_was_lost(app, units, redis_queu
         assert ready.status_code == 200 and ready.data.startswith(b"%PDF")
     with app.app_context():
         assert relay_unprinted(utcnow() + timedelta(minutes=3)) == 0
+
+
+def test_a_small_label_sheet_is_laid_out_by_the_worker_too(app, staff, fair, redis_queue):
+    url, name = redis_queue
+    app.config.update(REDIS_URL=url, JOBS_QUEUE=name)
+    path = f"/staff/lots/{fair['lot']}/labels.pdf?layout=thermal-60x40&count=3"
+    assert staff.get(path).status_code == 202
+    _work(app)
+    with staff.get(path) as ready:
+        assert ready.status_code == 200 and ready.data.startswith(b"%PDF")
+        assert f'filename="labels-{fair["lot"]}.pdf"' in ready.headers["Content-Disposition"]
