@@ -1,7 +1,12 @@
 """Place orders in-process, as a web worker would serve them, so that callgrind can count the
 instructions one order costs: the figure this noisy machine cannot blur (issue 24, item 3).
 
-    python bench/checkout_instructions.py BUYER_EMAIL BUYER_PASSWORD ORDERS
+    python bench/checkout_instructions.py BUYER_EMAIL BUYER_PASSWORD ORDERS [order|noop|floor]
+
+Two references put the figure in scale, counted the same way: "noop" sends an order's two
+requests to a form that does nothing (signed in, CSRF, a WTForms form, a flash message, a
+redirect: what every form post of this stack carries before any work of its own), and "floor"
+asks the bare-Flask floor (bench/floor_app.py) for its page twice, as bench/run measures it.
 
 Each order is what a buyer's browser sends: the add-to-cart form, then the checkout form
 (pay on delivery), with the real settings (CSRF on). The buyer signs in and places one order
@@ -16,9 +21,13 @@ import re
 import subprocess  # nosec B404 - callgrind_control, on this process only
 import sys
 
+import floor_app  # bench/floor_app.py
+from flask import flash, redirect
+from flask_login import login_required
 from load import ADDRESS  # bench/load.py: the benchmark buyers' address
 
 from app import create_app
+from app.shop.forms import CartLineForm
 
 
 def _token(page: str) -> str:
@@ -33,9 +42,20 @@ def _count(on: bool) -> None:
         subprocess.run(["callgrind_control", "-i", "on" if on else "off", str(os.getpid())], check=True)  # nosec B603 B607
 
 
+@login_required
+def _nothing():
+    """The reference form: the machinery of a signed-in form post, and no work at all."""
+    if not CartLineForm().validate():
+        return "the reference form was refused", 400
+    flash("-", "success")
+    return redirect("/cart"), 303
+
+
 def main() -> None:
     email, password, orders = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    mode = sys.argv[4] if len(sys.argv) > 4 else "order"
     app = create_app({"RATELIMIT_ENABLED": False})
+    app.add_url_rule("/bench/nothing", view_func=_nothing, methods=["POST"])
     client = app.test_client()
     signed_in = client.post(
         "/account/login",
@@ -50,13 +70,24 @@ def main() -> None:
     sku_id, token = sku_match.group(1), _token(page)
     cookie = client.get_cookie("session")
     assert cookie
+    floor = floor_app.app.test_client()
     for n in range(orders + 1):  # the first one warms the caches
         if n == 1:
             _count(True)
+        if mode == "floor":
+            for _ in range(2):
+                assert floor.get("/").status_code == 200
+            continue
         # Each answer carries its flash message in the session cookie; with no page read to show
         # it, the signed-in cookie is sent again (as bench/checkout.lua does), or the messages
         # would pile up in it and every request would read and sign a longer cookie.
         client.set_cookie("session", cookie.value)
+        if mode == "noop":
+            for _ in range(2):
+                client.set_cookie("session", cookie.value)
+                nothing = client.post("/bench/nothing", data={"sku_id": sku_id, "quantity": 1, "csrf_token": token})
+                assert nothing.status_code == 303, nothing.status_code
+            continue
         added = client.post("/cart/add", data={"sku_id": sku_id, "quantity": 1, "csrf_token": token})
         assert added.status_code == 303, added.status_code
         client.set_cookie("session", cookie.value)
