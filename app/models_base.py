@@ -2,7 +2,7 @@
 
 import functools
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any, cast
 
@@ -55,6 +55,21 @@ def without_transaction() -> None:
     autocommit and back costs it two statements."""
     if db.engine.dialect.name == "postgresql" and not db.session().in_transaction():
         db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
+
+def statements_alone(view: Callable) -> Callable:
+    """A page whose statements may each run on their own (``without_transaction``): one that
+    only reads, or whose writes are single statements that stand alone. Put it above
+    ``login_required``, which loads the signed-in user before the view runs: on PostgreSQL a
+    read in a transaction costs a BEGIN and a ROLLBACK more, two round trips and about 0.15 ms
+    of the web worker's CPU."""
+
+    @functools.wraps(view)
+    def alone(*args, **kwargs):
+        without_transaction()
+        return view(*args, **kwargs)
+
+    return alone
 
 
 def column_values(obj) -> dict:

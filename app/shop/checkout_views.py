@@ -10,7 +10,7 @@ from wtforms import SelectChoice
 
 from app.delivery.quotes import Quote, quote
 from app.domain.money import format_fen
-from app.models_base import utcnow
+from app.models_base import statements_alone, utcnow
 from app.orders import services as orders
 from app.orders.queries import online_order_placed_since
 from app.payments.gateway import gateway_from_config
@@ -75,7 +75,14 @@ def _keep_in_address_book(form: CheckoutForm, address: orders.Address) -> None:
         pass  # a full address book does not undo an order placed
 
 
-@bp.route("/checkout", methods=["GET", "POST"])
+@bp.get("/checkout", endpoint="checkout_page")
+@statements_alone  # the page reads; its writes (prices now seen) stand alone, line by line
+@login_required
+def _checkout_page():
+    return checkout()
+
+
+@bp.post("/checkout")
 @login_required
 def checkout():
     cart = current_cart()

@@ -8,7 +8,7 @@ from app.accounts.models import User
 from app.accounts.services import load_session_user
 from app.domain import order_states as states
 from app.impact.queries import order_impact
-from app.models_base import without_transaction
+from app.models_base import statements_alone
 from app.orders import services as orders
 from app.orders.queries import TABS, orders_of_user, timeline
 from app.payments import services as payments
@@ -58,15 +58,15 @@ def _merge_cart_at_login(app, user, **_extra):
 
 
 @bp.get("/cart")
+@statements_alone  # its writes (a price now seen, a line gone off sale) stand alone, line by line
 def cart_page():
     view = carts.view_cart(current_cart(), acknowledge_prices=True)
     return render_template("shop/cart.html", cart=view, form=ConfirmForm())
 
 
 @bp.post("/cart/add")
+@statements_alone  # adding is one statement (cart.UserCart.add); the rest of the request only reads
 def add_to_cart():
-    # Adding is one statement (cart.UserCart.add); the rest of the request only reads.
-    without_transaction()
     return _change_cart(add=True)
 
 
@@ -94,6 +94,7 @@ def _change_cart(add: bool):
 
 
 @bp.get("/orders")
+@statements_alone
 @login_required
 def my_orders():
     tab = request.args.get("tab", "all")
@@ -104,6 +105,7 @@ def my_orders():
 
 
 @bp.get("/orders/<number>")
+@statements_alone
 @login_required
 def order_page(number: str):
     order = orders.get_order(number, current_user.id)
