@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from flask import Response, current_app, render_template
 from sqlalchemy import select
+from sqlalchemy.orm import defer
 
 from app.audit.services import Actor, record
 from app.bulk.models import Document, PurchaseIntent
@@ -122,17 +123,17 @@ def lay_out(document_id: int) -> None:
 def relay_unprinted(now: datetime | None = None) -> int:
     """Sweep: queue the layout again for documents still without their PDF a while after issue.
     How many."""
-    waiting = db.session.scalars(
+    pending = db.session.scalars(
         select(Document.id).where(Document.html.is_not(None), Document.issued_at < (now or utcnow()) - SWEEP_GRACE)
     ).all()
     db.session.rollback()
-    for document_id in waiting:
+    for document_id in pending:
         # Once per grace period: a worker with a backlog is not handed the same document again
         # at every sweep.
         enqueue(
             lay_out, document_id, job_id=f"document-{document_id}", timeout=int(SWEEP_GRACE.total_seconds()), once=True
         )
-    return len(waiting)
+    return len(pending)
 
 
 def stored_pdf(document: Document) -> Response:
@@ -144,9 +145,13 @@ def stored_pdf(document: Document) -> Response:
 
 
 def documents_of(intent_id: int) -> Sequence[Document]:
+    # Without the HTML a version still waiting for its PDF holds: the list shows only that it waits.
     return (
         db.session.execute(
-            db.select(Document).where(Document.intent_id == intent_id).order_by(Document.number, Document.version)
+            db.select(Document)
+            .options(defer(Document.html))
+            .where(Document.intent_id == intent_id)
+            .order_by(Document.number, Document.version)
         )
         .scalars()
         .all()
