@@ -78,6 +78,19 @@ class _RolledUp:
     pairs: Mapped[int]
 
 
+# What a roll-up row's key holds besides its period, in the order of the key's unique index.
+ROLLUP_DIMENSIONS = (
+    "township_id",
+    "village_id",
+    "household_id",
+    "producer_id",
+    "product_id",
+    "channel",
+    "event_id",
+    "certified",
+)
+
+
 class LedgerDay(_RolledUp, Model):
     """The ledger summed per county day and per every dimension reports cut by.
 
@@ -89,18 +102,7 @@ class LedgerDay(_RolledUp, Model):
     day: Mapped[date]
 
     __table_args__ = (
-        UniqueConstraint(
-            "day",
-            "township_id",
-            "village_id",
-            "household_id",
-            "producer_id",
-            "product_id",
-            "channel",
-            "event_id",
-            "certified",
-            name="uq_ledger_days_key",
-        ),
+        UniqueConstraint("day", *ROLLUP_DIMENSIONS, name="uq_ledger_days_key"),
         Index("ix_ledger_days_event", "event_id"),
         Index("ix_ledger_days_township", "township_id", "day"),
         # Covers sales per day, so the monthly chart and date-bounded reads never touch the
@@ -130,18 +132,7 @@ class LedgerMonth(_RolledUp, Model):
     month: Mapped[date]
 
     __table_args__ = (
-        UniqueConstraint(
-            "month",
-            "township_id",
-            "village_id",
-            "household_id",
-            "producer_id",
-            "product_id",
-            "channel",
-            "event_id",
-            "certified",
-            name="uq_ledger_months_key",
-        ),
+        UniqueConstraint("month", *ROLLUP_DIMENSIONS, name="uq_ledger_months_key"),
         # A township's or a village's report reads its own rows, not the whole province's (one
         # township of the province: 6,900 of 1.65 million rows).
         Index("ix_ledger_months_township", "township_id", "month"),
@@ -151,14 +142,4 @@ class LedgerMonth(_RolledUp, Model):
     )
 
 
-ROLLUP_KEYS = (
-    "day",
-    "township_id",
-    "village_id",
-    "household_id",
-    "producer_id",
-    "product_id",
-    "channel",
-    "event_id",
-    "certified",
-)
+ROLLUP_KEYS = ("day", *ROLLUP_DIMENSIONS)

@@ -15,7 +15,7 @@ from app.clock import month_start, next_month_start
 from app.domain.identity import mask_name
 from app.events.models import Event
 from app.extensions import db
-from app.impact.models import Attribution, LedgerDay, LedgerMonth
+from app.impact.models import ROLLUP_DIMENSIONS, Attribution, LedgerDay, LedgerMonth
 from app.impact.queries import day_bound
 from app.orders.models import Order, OrderLine
 from app.pos.models import Booth, BoothSale
@@ -102,18 +102,7 @@ def _dimension_clauses(rollup, filters: ReportFilters) -> list:
     ]
 
 
-_COLUMNS = (
-    "township_id",
-    "village_id",
-    "household_id",
-    "producer_id",
-    "product_id",
-    "channel",
-    "event_id",
-    "certified",
-    "amount_fen",
-    "pairs",
-)
+_COLUMNS = (*ROLLUP_DIMENSIONS, "amount_fen", "pairs")
 
 
 def _rolled_up(filters: ReportFilters):

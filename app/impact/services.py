@@ -11,7 +11,7 @@ from sqlalchemy import Column, MetaData, Row, Table, func, select, text
 from app.clock import county_date, month_start
 from app.domain.money import allocate
 from app.extensions import db
-from app.impact.models import ROLLUP_KEYS, Attribution, LedgerDay, LedgerMonth
+from app.impact.models import ROLLUP_DIMENSIONS, ROLLUP_KEYS, Attribution, LedgerDay, LedgerMonth
 from app.models_base import copy_rows, insert_rows, table_of, upsert, utcnow
 from app.orders.models import Order, OrderLine
 from app.registry.models import BenefitLink, Household, Producer, Village
@@ -176,7 +176,8 @@ def roll_up(rows: list[dict[str, Any]]) -> None:
     days = _merged(rows, ROLLUP_KEYS)
     _add_into(LedgerDay, ROLLUP_KEYS, days)
     months = [dict(row, month=month_start(row["day"])) for row in days]
-    _add_into(LedgerMonth, ("month",) + ROLLUP_KEYS[1:], _merged(months, ("month",) + ROLLUP_KEYS[1:]))
+    month_keys = ("month", *ROLLUP_DIMENSIONS)
+    _add_into(LedgerMonth, month_keys, _merged(months, month_keys))
 
 
 def _merged(rows: list[dict[str, Any]], keys: tuple[str, ...]) -> list[dict[str, Any]]:
