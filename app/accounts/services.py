@@ -123,14 +123,29 @@ def _session_user_statement(along: tuple[ColumnElement[Any], ...]) -> Select[Any
     return select(User, *along).where(User.id == bindparam("user_id"))
 
 
+def session_key(session_id: str | None) -> tuple[int, int] | None:
+    """The user id and session version a session id (``User.get_id``) carries, or None."""
+    user_id, _, version = (session_id or "").partition(":")
+    if not user_id.isdigit() or not version.isdigit():
+        return None
+    return int(user_id), int(version)
+
+
 def load_session_user(session_id: str, *along: ColumnElement[Any]) -> tuple[Any, ...] | None:
     """The user a session id names, if the id carries the user's current session version, as
     the first column of a row; ``along`` adds other areas' figures about them to the same
     statement (the shop's cart count: every page's header shows it)."""
-    user_id, _, version = (session_id or "").partition(":")
-    if not user_id.isdigit() or not version.isdigit():
+    key = session_key(session_id)
+    if key is None:
         return None
-    row = db.session.execute(_session_user_statement(along), {"user_id": int(user_id)}).first()
-    if row is None or row[0].session_version != int(version):
+    row = db.session.execute(_session_user_statement(along), {"user_id": key[0]}).first()
+    if row is None or row[0].session_version != key[1]:
         return None
     return tuple(row)
+
+
+def session_is_current(user_id: ColumnElement[int], version: ColumnElement[int]) -> ColumnElement[bool]:
+    """The check load_session_user makes, as a condition of another area's statement: it holds
+    while the session version is the user's current one, so that statement writes only for a
+    session still signed in, without the user being loaded first."""
+    return select(User.id).where(User.id == user_id, User.session_version == version).exists()

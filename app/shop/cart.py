@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.sql.dml import ReturningDelete, ReturningInsert
 
 from app.accounts.models import User
+from app.accounts.services import session_is_current
 from app.catalog.models import Product, ProductImage, Sku
 from app.extensions import db
 from app.models_base import table_of, upsert, utcnow
@@ -96,23 +97,7 @@ class UserCart:
         than ``max_quantity`` nor than the stock, in one statement: "add to cart" is the busiest
         write, and two tabs adding at once can neither lose an addition nor trip over the
         unique line. Callers ensure ``0 < quantity <= max_quantity``."""
-        # Core statements run on the session's connection: the ORM's execute path cost more than
-        # the statement itself on the busiest writes (add to cart, checkout).
-        added = (
-            db.session.connection()
-            .execute(
-                _adding(db.engine.dialect.name),
-                {
-                    "user_id": self.user_id,
-                    "sku_id": sku_id,
-                    "quantity": quantity,
-                    "updated_at": utcnow(),
-                    "most": max_quantity,
-                },
-            )
-            .first()
-            is not None
-        )
+        added = _add_line(self.user_id, None, sku_id, quantity, max_quantity)
         self._changed()
         return added
 
@@ -138,6 +123,39 @@ class UserCart:
             self.dirty = False
 
 
+def add_for_session(user_id: int, session_version: int, sku_id: int, quantity: int, max_quantity: int) -> bool:
+    """Add to the cart of a signed-in buyer whose user the request has not loaded, as
+    UserCart.add does, with the session checked by the same statement: it adds only while
+    ``session_version`` is the user's current one. False when it added nothing, a refusal or
+    a session no longer current alike; the caller then goes the general way, which tells them
+    apart. Commits."""
+    if not 0 < quantity <= max_quantity or not _add_line(user_id, session_version, sku_id, quantity, max_quantity):
+        return False
+    db.session.commit()
+    return True
+
+
+def _add_line(user_id: int, session_version: int | None, sku_id: int, quantity: int, max_quantity: int) -> bool:
+    # Core statements run on the session's connection: the ORM's execute path cost more than
+    # the statement itself on the busiest writes (add to cart, checkout).
+    return (
+        db.session.connection()
+        .execute(
+            _adding(db.engine.dialect.name, session_version is not None),
+            {
+                "user_id": user_id,
+                "session_version": session_version,
+                "sku_id": sku_id,
+                "quantity": quantity,
+                "updated_at": utcnow(),
+                "most": max_quantity,
+            },
+        )
+        .first()
+        is not None
+    )
+
+
 @functools.cache
 def boxes_column() -> ColumnElement[int]:
     """The boxes in a user's cart, as a column of a statement that selects the user."""
@@ -152,7 +170,7 @@ def _counting() -> Select[tuple[int | None]]:
 
 
 @functools.cache
-def _adding(dialect: str) -> ReturningInsert[Any]:
+def _adding(dialect: str, checks_session: bool) -> ReturningInsert[Any]:
     # Built once per database kind: building it on every "add to cart" cost more than it saved.
     table = table_of(CartItem)
     offer = (
@@ -171,6 +189,8 @@ def _adding(dialect: str) -> ReturningInsert[Any]:
             Sku.stock >= bindparam("quantity"),
         )
     )
+    if checks_session:
+        offer = offer.where(session_is_current(bindparam("user_id"), bindparam("session_version")))
     statement = upsert(table, dialect).from_select(
         ["user_id", "sku_id", "quantity", "price_seen_fen", "updated_at"], offer
     )

@@ -4,6 +4,7 @@ from flask import abort, current_app, flash, g, redirect, render_template, reque
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, user_logged_in
 
+from app.accounts.access import unloaded_session_key
 from app.accounts.models import User
 from app.accounts.services import load_session_user
 from app.domain import order_states as states
@@ -67,16 +68,33 @@ def cart_page():
 @bp.post("/cart/add")
 @statements_alone  # adding is one statement (cart.UserCart.add); the rest of the request only reads
 def add_to_cart():
-    return _change_cart(add=True)
+    form = CartLineForm()
+    # The busiest write: a signed-in buyer's line is added by one statement that also checks
+    # their session, as loading the user would have (which cost a statement and 0.4 ms of CPU).
+    # What it does not add goes the general way, which loads the user and says why.
+    signed_in = unloaded_session_key()
+    if (
+        signed_in
+        and form.validate()
+        and carts.add_for_session(
+            *signed_in, int(form.sku_id.data), form.quantity.data, current_app.config["CART_MAX_QUANTITY"]
+        )
+    ):
+        return _added()
+    return _change_cart(form, add=True)
 
 
 @bp.post("/cart/update")
 def update_cart():
-    return _change_cart(add=False)
+    return _change_cart(CartLineForm(), add=False)
 
 
-def _change_cart(add: bool):
-    form = CartLineForm()
+def _added():
+    flash(_("已加入购物车。"), "success")
+    return redirect(url_for("shop.cart_page")), 303
+
+
+def _change_cart(form: CartLineForm, add: bool):
     if not form.validate():
         flash(str(next(iter(form.errors.values()))[0]), "danger")
         return redirect(url_for("shop.cart_page")), 303
@@ -89,7 +107,7 @@ def _change_cart(add: bool):
         target = request.referrer if add and request.referrer else url_for("shop.cart_page")
         return redirect(target), 303
     if add:
-        flash(_("已加入购物车。"), "success")
+        return _added()
     return redirect(url_for("shop.cart_page")), 303
 
 

@@ -4,6 +4,9 @@ from datetime import UTC, date
 
 from sqlalchemy import func
 
+from app.accounts import administration
+from app.accounts.models import User
+from app.audit.services import Actor
 from app.catalog.models import Sku
 from app.extensions import db
 from app.impact.models import Attribution
@@ -57,6 +60,20 @@ def test_a_signed_in_buyers_additions_add_up_within_stock_and_the_limit(app, buy
     assert tuple(_stored_line(app)) == (6, 3980)  # a refused addition changes nothing
     assert buyer.post("/cart/add", data={"sku_id": shop["sku_id"], "quantity": 2}).status_code == 303
     assert tuple(_stored_line(app)) == (8, 3980)
+
+
+def test_a_session_ended_elsewhere_adds_nothing_to_the_account(app, buyer, shop):
+    # The signed-in add checks the session in its own statement instead of loading the user
+    # first: staff disabling the account ends its sessions, and this one then adds as a guest,
+    # to its own cookie, never to the account's stored cart.
+    with app.app_context():
+        account = db.session.execute(db.select(User).where(User.email == "buyer@example.com")).scalar_one()
+        staff_id = db.session.scalar(db.select(User.id).where(User.email == "staff@example.com"))
+        administration.set_active(account, False, Actor(staff_id, "127.0.0.1"))
+    assert buyer.post("/cart/add", data={"sku_id": shop["sku_id"], "quantity": 2}).status_code == 303
+    assert _stored_line(app) is None
+    page = buyer.get("/cart").get_data(as_text=True)
+    assert "¥79.60" in page and 'href="/account/login' in page
 
 
 def test_an_addition_is_held_to_the_stock_of_its_own_sku(app, buyer, shop):
