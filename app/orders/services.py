@@ -29,7 +29,15 @@ from app.orders.lines import SkuFacts, order_line
 from app.orders.models import Order
 from app.orders.refusals import CheckoutError
 from app.orders.workflow import creation, set_status
-from app.outbox.services import compose_mail, deliver_after_commit, mail_user, queue_sms
+from app.outbox.models import OutboxMessage
+from app.outbox.services import (
+    compose_mail,
+    deliver_after_commit,
+    mail_user,
+    queue_sms,
+    unwritten_mail,
+    written_by_job,
+)
 from app.refusals import Missing
 
 log = logging.getLogger(__name__)
@@ -94,8 +102,12 @@ def fresh_order_number(now: datetime, attempts: int = 5) -> str:
 
 
 def _number_taken(error: IntegrityError) -> bool:
+    # The confirmation mail's key holds the number too, and PostgreSQL may meet it first: the
+    # order and its mail go in as one statement whose parts run in no set order.
     constraint = getattr(getattr(error.orig, "diag", None), "constraint_name", None)  # PostgreSQL
-    return constraint == "uq_orders_number" or "orders.number" in str(error.orig)  # or SQLite's message
+    if constraint is not None:
+        return constraint in ("uq_orders_number", "uq_outbox_messages_dedupe_key")
+    return any(column in str(error.orig) for column in ("orders.number", "outbox_messages.dedupe_key"))  # SQLite
 
 
 def get_order(number: str, user_id: int | None = None, for_update: bool = False) -> Order:
@@ -227,14 +239,9 @@ def _place(
         for item in items
     ]
     history = creation(order, "user", user_id, notes.note("placed_online" if online else "placed_cod"))
-    # The pay-on-delivery buyer is mailed now; the online payer once paid. The user was loaded
-    # with the request's session, so this reads nothing.
-    buyer = None if online else db.session.get(User, user_id)
-    mail = (
-        [compose_mail(buyer.email, "order_placed", buyer.language, user=buyer, order=order, lines=lines)]
-        if buyer
-        else []
-    )
+    # The pay-on-delivery buyer is mailed now, the online payer once paid. The mail is written
+    # by the job that sends it (write_order_placed), so placing the order reads nothing of the buyer.
+    mail = [] if online else [unwritten_mail(ORDER_PLACED, f"{ORDER_PLACED}:{order.number}")]
     try:
         insert_together(order, [*lines, history], mail)
     except IntegrityError as error:
@@ -245,6 +252,32 @@ def _place(
     placed = PlacedOrder(order.id, order.number, order.total_fen, payment_method)
     db.session.commit()
     return placed
+
+
+ORDER_PLACED = "order_placed"
+
+
+@written_by_job(ORDER_PLACED)
+def write_order_placed(message: OutboxMessage) -> None:
+    """The pay-on-delivery buyer's confirmation, written by its delivery job from the order its
+    dedupe key names, in the buyer's language."""
+    order = (
+        db.session.scalars(
+            select(Order)
+            .where(Order.number == (message.dedupe_key or "").removeprefix(f"{ORDER_PLACED}:"))
+            .options(joinedload(Order.lines))
+        )
+        .unique()
+        .one()
+    )
+    buyer = db.session.get_one(User, order.user_id)
+    mail = compose_mail(buyer.email, ORDER_PLACED, buyer.language, user=buyer, order=order, lines=order.lines)
+    message.recipient, message.language, message.subject, message.body = (
+        mail.recipient,
+        mail.language,
+        mail.subject,
+        mail.body,
+    )
 
 
 def _facts(sku_id: int, taken: Row[Any]) -> SkuFacts:

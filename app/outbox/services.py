@@ -2,8 +2,11 @@
 
 Bodies come from ``templates/mail/<kind>.<language>.txt``, whose first line is
 ``Subject: …``, in the recipient's language, with money through the one ``fen`` filter.
+A mail of a busy request (the order placed) may instead be stored unwritten and written by the
+job that delivers it (``unwritten_mail``), so the request reads nothing of what the mail says.
 """
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -63,6 +66,35 @@ def compose_mail(
         body=body.strip() + "\n",
         kind=kind,
         language=language,
+        dedupe_key=dedupe_key,
+        next_attempt_at=utcnow() + SWEEP_GRACE,
+    )
+
+
+# The writers of mail stored unwritten, by kind: each fills a message's recipient, language,
+# subject and body from the business row its dedupe key names.
+_WRITERS: dict[str, Callable[[OutboxMessage], None]] = {}
+
+
+def written_by_job(kind: str) -> Callable[[Callable[[OutboxMessage], None]], Callable[[OutboxMessage], None]]:
+    """Register the writer of the mail ``kind`` that unwritten_mail stores."""
+
+    def register(writer: Callable[[OutboxMessage], None]) -> Callable[[OutboxMessage], None]:
+        _WRITERS[kind] = writer
+        return writer
+
+    return register
+
+
+def unwritten_mail(kind: str, dedupe_key: str) -> OutboxMessage:
+    """A mail for the caller's transaction to insert with the change it tells about, written by
+    its delivery job (the writer registered for ``kind``, from what ``dedupe_key`` names) just
+    before it is sent. Adds nothing to the session; the caller calls deliver_after_commit."""
+    return OutboxMessage(
+        recipient="",
+        subject="",
+        body="",
+        kind=kind,
         dedupe_key=dedupe_key,
         next_attempt_at=utcnow() + SWEEP_GRACE,
     )
@@ -159,6 +191,8 @@ def deliver_message(message_id: int) -> None:
     if not claimed:
         return
     message = db.session.get_one(OutboxMessage, message_id)
+    if not message.body:
+        _WRITERS[message.kind](message)
     message.attempts += 1
     message.claimed_until = None
     try:

@@ -1,7 +1,7 @@
 """Cart use cases over two stores: the guest's session dict and the signed-in buyer's rows."""
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -105,7 +105,7 @@ class UserCart:
         """Hand the lines over to checkout and empty the cart, in one statement inside the
         order's transaction: a rolled-back order gives them back, and a second submit waits for
         the first and finds the cart empty."""
-        taken = db.session.connection().execute(_taking(), {"user_id": self.user_id})
+        taken = db.session.connection().execute(_taking(False), {"user_id": self.user_id})
         self._changed()
         return [CheckoutItem(*row) for row in taken]
 
@@ -207,14 +207,25 @@ def _adding(dialect: str, checks_session: bool) -> ReturningInsert[Any]:
     ).returning(table.c.id)
 
 
+def taking_for_session(user_id: int, session_version: int) -> Callable[[], list[CheckoutItem]]:
+    """UserCart.take for checkout by a signed-in buyer whose user the request has not loaded:
+    the statement that hands the lines over also checks the session, so one no longer current
+    is handed nothing (and checkout refuses an empty cart)."""
+
+    def take() -> list[CheckoutItem]:
+        taken = db.session.connection().execute(_taking(True), {"user_id": user_id, "session_version": session_version})
+        return [CheckoutItem(*row) for row in taken]
+
+    return take
+
+
 @functools.cache
-def _taking() -> ReturningDelete[Any]:
+def _taking(checks_session: bool) -> ReturningDelete[Any]:
     table = table_of(CartItem)
-    return (
-        delete(table)
-        .where(table.c.user_id == bindparam("user_id"))
-        .returning(table.c.sku_id, table.c.quantity, table.c.price_seen_fen)
-    )
+    handed_over = delete(table).where(table.c.user_id == bindparam("user_id"))
+    if checks_session:
+        handed_over = handed_over.where(session_is_current(bindparam("user_id"), bindparam("session_version")))
+    return handed_over.returning(table.c.sku_id, table.c.quantity, table.c.price_seen_fen)
 
 
 def _offer(sku_id: int) -> Row[int, int] | None:

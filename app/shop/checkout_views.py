@@ -1,13 +1,16 @@
 """Checkout: the address (from the address book, or picked from the national division codes),
 the delivery fee for it, and placing the order."""
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
+from app.accounts.access import unloaded_session_key
 from app.delivery.quotes import Quote, quote
 from app.domain.money import format_fen
 from app.models_base import statements_alone, utcnow
@@ -63,72 +66,111 @@ def _address(form: CheckoutForm, saved: list[SavedAddress]) -> orders.Address | 
     )
 
 
-def _keep_in_address_book(form: CheckoutForm, address: orders.Address) -> None:
+def _keep_in_address_book(form: CheckoutForm, address: orders.Address, user_id: int) -> None:
     if form.address_id.data != "new" or not form.save_address.data:
         return
     draft = addresses.AddressDraft(
         address.recipient, address.mobile, form.province.data, form.city.data, form.county.data, address.street
     )
     try:
-        addresses.add_address(current_user.id, draft)
+        addresses.add_address(user_id, draft)
     except carts.CartError:
         pass  # a full address book does not undo an order placed
+
+
+def _checkout_form() -> CheckoutForm:
+    form = CheckoutForm()
+    form.payment_method.choices = _payment_choices()
+    form.fill_region_choices()
+    return form
+
+
+def _submit(
+    form: CheckoutForm, user_id: int, take_items: Callable, saved: list[SavedAddress]
+) -> ResponseReturnValue | orders.CheckoutError | None:
+    """Place the order a valid checkout form describes. Returns the answer that leads on to it,
+    the refusal, or None when the form names no address (the reason is then on the form)."""
+    address = _address(form, saved)
+    if address is None:
+        return None
+    try:
+        order = orders.place_order(
+            user_id,
+            take_items,
+            address,
+            form.note.data or "",
+            form.event_code.data,
+            form.payment_method.data,
+            current_app.config["CART_MAX_QUANTITY"],
+            current_app.config["ORDER_PAYMENT_TIMEOUT_MINUTES"],
+        )
+    except orders.CheckoutError as error:
+        return error
+    _keep_in_address_book(form, address, user_id)
+    if order.payment_method == "stripe":
+        return redirect(url_for("payments.pay", number=order.number)), 303
+    flash(_("下单成功！我们会尽快发货，送达时付款即可。"), "success")
+    return redirect(url_for("shop.order_page", number=order.number)), 303
 
 
 @bp.get("/checkout", endpoint="checkout_page")
 @statements_alone  # the page reads; its writes (prices now seen) stand alone, line by line
 @login_required
 def _checkout_page():
-    return checkout()
+    return _checkout()
 
 
 @bp.post("/checkout")
-@login_required
 def checkout():
+    # A signed-in buyer's order is placed without loading their user first: the cart is handed
+    # over only to a session still current (cart.taking_for_session checks it in the same
+    # statement) and the confirmation mail is written by its job. Whatever that does not place
+    # (a form to show again, a refusal, a session gone) goes the general way, which loads the
+    # user and answers it.
+    signed_in = unloaded_session_key()
+    if signed_in is not None:
+        user_id, session_version = signed_in
+        form = _checkout_form()
+        if form.validate_on_submit():
+            saved = addresses.addresses_of(user_id) if form.address_id.data != "new" else []
+            answer = _submit(form, user_id, carts.taking_for_session(user_id, session_version), saved)
+            if answer is not None and not isinstance(answer, orders.CheckoutError):
+                return answer
+    return _checkout_signed_in()
+
+
+@login_required
+def _checkout_signed_in():
+    return _checkout()
+
+
+def _checkout():
     cart = current_cart()
-    form = CheckoutForm()
+    form = _checkout_form()
     # A new address needs no look at the address book until the page is shown again.
     wanted = request.method == "GET" or form.address_id.data != "new"
     saved = addresses.addresses_of(current_user.id) if wanted else []
-    form.payment_method.choices = _payment_choices()
     if request.method == "GET":
         form.address_id.data = str(saved[0].id) if saved else "new"
         form.recipient.data = form.recipient.data or current_user.name
-    form.fill_region_choices()
     status = 200
     if form.validate_on_submit():
-        address = _address(form, saved)
-        if address is None:
+        answer = _submit(form, current_user.id, cart.take, saved)
+        if answer is None:
             status = 400
+        elif not isinstance(answer, orders.CheckoutError):
+            return answer
         else:
-            try:
-                order = orders.place_order(
-                    current_user.id,
-                    cart.take,
-                    address,
-                    form.note.data or "",
-                    form.event_code.data,
-                    form.payment_method.data,
-                    current_app.config["CART_MAX_QUANTITY"],
-                    current_app.config["ORDER_PAYMENT_TIMEOUT_MINUTES"],
-                )
-            except orders.CheckoutError as error:
-                resubmitted = error.code == "empty_cart" and online_order_placed_since(
-                    current_user.id, utcnow() - RESUBMIT_WINDOW
-                )
-                if resubmitted:
-                    # A double click or a resent form: the browser shows this answer, not the first
-                    # one's, so it leads to the order the first submit placed.
-                    flash(_("这份订单已经提交成功，没有重复下单。"), "info")
-                    return redirect(url_for("shop.order_page", number=resubmitted)), 303
-                flash(error.message, "danger")
-                status = 409 if error.code in ("sold_out", "price_changed", "unavailable", "not_served") else 400
-            else:
-                _keep_in_address_book(form, address)
-                if order.payment_method == "stripe":
-                    return redirect(url_for("payments.pay", number=order.number)), 303
-                flash(_("下单成功！我们会尽快发货，送达时付款即可。"), "success")
-                return redirect(url_for("shop.order_page", number=order.number)), 303
+            resubmitted = answer.code == "empty_cart" and online_order_placed_since(
+                current_user.id, utcnow() - RESUBMIT_WINDOW
+            )
+            if resubmitted:
+                # A double click or a resent form: the browser shows this answer, not the first
+                # one's, so it leads to the order the first submit placed.
+                flash(_("这份订单已经提交成功，没有重复下单。"), "info")
+                return redirect(url_for("shop.order_page", number=resubmitted)), 303
+            flash(answer.message, "danger")
+            status = 409 if answer.code in ("sold_out", "price_changed", "unavailable", "not_served") else 400
     elif form.errors:
         status = 400
     if not wanted:

@@ -76,6 +76,20 @@ def test_a_session_ended_elsewhere_adds_nothing_to_the_account(app, buyer, shop)
     assert "¥79.60" in page and 'href="/account/login' in page
 
 
+def test_a_session_ended_elsewhere_places_no_order(app, buyer, shop):
+    # Checkout hands the cart over by a statement that checks the session itself: a session
+    # ended (here by a new password) takes nothing, and the buyer is asked to sign in again.
+    assert buyer.post("/cart/add", data={"sku_id": shop["sku_id"], "quantity": 1}).status_code == 303
+    with app.app_context():
+        account = db.session.execute(db.select(User).where(User.email == "buyer@example.com")).scalar_one()
+        account.session_version += 1  # what a password change or "sign out everywhere" does
+        db.session.commit()
+    answer = buyer.post("/checkout", data={**factories.ADDRESS, "payment_method": "cod"})
+    assert answer.status_code == 302 and "/account/login" in answer.headers["Location"]
+    assert count(app, Order) == 0 and stock(app, shop["sku_id"]) == 10
+    assert tuple(_stored_line(app)) == (1, 3980)  # the cart waits for the buyer to sign in
+
+
 def test_an_addition_is_held_to_the_stock_of_its_own_sku(app, buyer, shop):
     # Other buyers' lines of a plentiful SKU must not lend their stock to this one.
     with app.app_context():
@@ -262,3 +276,18 @@ def test_a_taken_order_number_is_drawn_again(app, shop, buyer, monkeypatch):
     with app.app_context():
         numbers = sorted(db.session.execute(db.select(Order.number)).scalars())
         assert numbers == ["26112900000001", "26112900000002"]
+
+
+def test_a_number_whose_confirmation_key_is_taken_is_drawn_again(app, shop, buyer, monkeypatch):
+    # The order and its confirmation mail (keyed by the number) go in together; whichever of the
+    # two unique keys the database meets first, the order is placed with another number.
+    from app.orders import services as order_services
+
+    with app.app_context():
+        db.session.add(OutboxMessage(recipient="x@example.com", subject="s", body="b", dedupe_key="order_placed:1"))
+        db.session.commit()
+    taken = iter(["1", "2"])
+    monkeypatch.setattr(order_services, "new_order_number", lambda _now: next(taken))
+    assert factories.buy(buyer, shop["sku_id"]).status_code == 303
+    with app.app_context():
+        assert db.session.execute(db.select(Order.number)).scalars().all() == ["2"]
