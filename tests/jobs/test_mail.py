@@ -130,14 +130,18 @@ def test_with_a_worker_no_smtp_call_happens_inside_the_checkout_request(
 ):
     url, name = redis_queue
     mail_app = make_app(mail_settings(test_settings, smtp, REDIS_URL=url, JOBS_QUEUE=name))
-    buyer, _staff = _clients(mail_app)
-    assert factories.buy(buyer, shop["sku_id"], 1).status_code == 303
+    buyer, staff = _clients(mail_app)
+    number = _place(buyer, shop)
     assert smtp.received == [] and _outbox(mail_app) == [("pending", 0)]
+    # Stored unwritten with the order: the request read nothing of the buyer to write it.
+    assert "发送时由任务写出（order_placed）" in staff.get("/staff/jobs").get_data(as_text=True)
     with mail_app.app_context():
         jobs = queue()
         assert jobs.count == 1
         SimpleWorker([jobs], connection=jobs.connection).work(burst=True)
     assert len(smtp.received) == 1 and _outbox(mail_app) == [("sent", 1)]
+    assert smtp.subjects() == [f"订单 {number} 已确认"] and str(smtp.received[0]["To"]) == "buyer@example.com"
+    assert "雪峰蜜橘" in smtp.received[0].get_content() and "合计：¥79.60" in smtp.received[0].get_content()
 
 
 def test_redis_down_at_checkout_only_delays_the_mail_until_the_sweep(make_app, test_settings, smtp, shop, redis_queue):
