@@ -261,15 +261,7 @@ ORDER_PLACED = "order_placed"
 def write_order_placed(message: OutboxMessage) -> None:
     """The pay-on-delivery buyer's confirmation, written by its delivery job from the order its
     dedupe key names, in the buyer's language."""
-    order = (
-        db.session.scalars(
-            select(Order)
-            .where(Order.number == (message.dedupe_key or "").removeprefix(f"{ORDER_PLACED}:"))
-            .options(joinedload(Order.lines))
-        )
-        .unique()
-        .one()
-    )
+    order = get_order((message.dedupe_key or "").removeprefix(f"{ORDER_PLACED}:"))
     buyer = db.session.get_one(User, order.user_id)
     mail = compose_mail(buyer.email, ORDER_PLACED, buyer.language, user=buyer, order=order, lines=order.lines)
     message.recipient, message.language, message.subject, message.body = (

@@ -105,9 +105,9 @@ class UserCart:
         """Hand the lines over to checkout and empty the cart, in one statement inside the
         order's transaction: a rolled-back order gives them back, and a second submit waits for
         the first and finds the cart empty."""
-        taken = db.session.connection().execute(_taking(False), {"user_id": self.user_id})
+        taken = _hand_over(self.user_id, None)
         self._changed()
-        return [CheckoutItem(*row) for row in taken]
+        return taken
 
     def remove(self, sku_id: int) -> None:
         db.session.execute(db.delete(CartItem).where(CartItem.user_id == self.user_id, CartItem.sku_id == sku_id))
@@ -212,11 +212,14 @@ def taking_for_session(user_id: int, session_version: int) -> Callable[[], list[
     the statement that hands the lines over also checks the session, so one no longer current
     is handed nothing (and checkout refuses an empty cart)."""
 
-    def take() -> list[CheckoutItem]:
-        taken = db.session.connection().execute(_taking(True), {"user_id": user_id, "session_version": session_version})
-        return [CheckoutItem(*row) for row in taken]
+    return functools.partial(_hand_over, user_id, session_version)
 
-    return take
+
+def _hand_over(user_id: int, session_version: int | None) -> list[CheckoutItem]:
+    taken = db.session.connection().execute(
+        _taking(session_version is not None), {"user_id": user_id, "session_version": session_version}
+    )
+    return [CheckoutItem(*row) for row in taken]
 
 
 @functools.cache
