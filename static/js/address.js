@@ -43,6 +43,10 @@
       fill(city, province.value); fill(county, ""); requote();
     });
     city.addEventListener("change", function () { fill(county, city.value); });
+    // A level picked before this script ran (a slow line, the browser restoring a form) fired
+    // its change unheard; fill what hangs below it now, or the buyer is left with an empty list.
+    if (province.value && city.options.length <= 1) fill(city, province.value);
+    if (city.value && county.options.length <= 1) fill(county, city.value);
   }
   card.querySelectorAll("input[name=address_id]").forEach(function (radio) {
     radio.addEventListener("change", function () {

@@ -58,6 +58,25 @@ def test_a_phone_buyer_sees_the_fee_for_the_address_and_orders_with_it(app, live
     page.close()
 
 
+def test_a_city_picked_before_the_picker_script_runs_still_lists_its_counties(live_server, browser, shop):
+    """On a slow line the buyer can pick a city before address.js has run; that change is
+    never heard, so the script fills the county list from what it finds already picked."""
+    page = browser.new_page(viewport=PHONE)
+    sign_in(page, live_server, "buyer@example.com")
+    page.request.post(
+        live_server + "/cart/add",
+        form={"sku_id": str(shop["mandarin"]), "quantity": "1", "csrf_token": _token(page, live_server)},
+    )
+    held = []
+    page.route("**/js/address.js", lambda route: held.append(route))
+    page.goto(live_server + "/checkout", wait_until="commit")
+    page.get_by_label("城市").select_option(label="邵阳市")
+    assert held, "the script was not requested before the city was picked"
+    held[0].continue_()
+    page.get_by_label("区县").select_option(label="洞口县")
+    page.close()
+
+
 def _token(page, base: str) -> str:
     page.goto(base + "/cart")
     return page.locator("input[name=csrf_token]").first.get_attribute("value")
