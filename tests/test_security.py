@@ -138,6 +138,16 @@ def test_html_answers_carry_the_security_headers(client):
     assert re.fullmatch(r"[0-9a-f]{32}", answer.headers["X-Request-ID"])
 
 
+def test_each_app_sends_its_own_policy_though_the_headers_are_kept(make_app, test_settings):
+    """The security headers are worked out once per view; an app made later with other
+    settings (here Stripe's script origin) still sends its own policy, not the first one's."""
+    plain = make_app(test_settings).test_client().get("/").headers["Content-Security-Policy"]
+    assert "js.stripe.example" not in plain
+    paying = make_app({**test_settings, "STRIPE_JS_URL": "https://js.stripe.example/v3/"})
+    script_src = re.search(r"script-src ([^;]*)", paying.test_client().get("/").headers["Content-Security-Policy"])
+    assert "https://js.stripe.example" in script_src.group(1)
+
+
 def test_no_page_has_an_inline_script():
     from pathlib import Path
 
@@ -160,6 +170,11 @@ def test_production_sends_hsts_and_secure_cookies_and_refuses_a_weak_secret(make
     )
     answer = production.test_client().get("/", base_url="https://shop.example")
     assert "max-age=31536000" in answer.headers["Strict-Transport-Security"]
+    # The headers are kept per view and scheme: the same page over plain HTTP gets none, and
+    # over HTTPS (told by the proxy in front) it gets it again.
+    assert "Strict-Transport-Security" not in production.test_client().get("/").headers
+    proxied = production.test_client().get("/", headers={"X-Forwarded-Proto": "https"})
+    assert "max-age=31536000" in proxied.headers["Strict-Transport-Security"]
     for weak in ("", "dev", "short-secret"):
         with pytest.raises(InsecureConfiguration):
             create_app({**test_settings, "APP_ENV": "production", "SECRET_KEY_FROM_ENV": weak})
