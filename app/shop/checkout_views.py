@@ -109,7 +109,8 @@ def _submit(
     _keep_in_address_book(form, address, user_id)
     if order.payment_method == "stripe":
         return redirect(url_for("payments.pay", number=order.number)), 303
-    flash(_("下单成功！我们会尽快发货，送达时付款即可。"), "success")
+    # The order's page says it is placed and what comes next for as long as it waits to ship;
+    # a flash message would cost this answer and the next a session cookie signed anew.
     return redirect(url_for("shop.order_page", number=order.number)), 303
 
 

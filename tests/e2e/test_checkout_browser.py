@@ -26,10 +26,16 @@ def test_phone_buyer_checks_out_with_pay_on_delivery(browser, demo_with_buyer, s
     page.goto(base + "/products/xuefeng-mandarin")
     page.locator("form.add-to-cart").first.locator("input[name=quantity]").fill("2")
     page.locator("form.add-to-cart").first.get_by_role("button").click()
-    page.wait_for_url("**/cart")
+    page.wait_for_url("**/cart?added=*")
     assert "¥79.60" in page.locator(".summary-card").inner_text()
+    # The page says what was just added, and marks its line.
+    assert "已加入购物车：雪峰蜜橘" in page.get_by_role("status").inner_text()
+    assert page.locator(".cart-line-added").count() == 1
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     screenshot(page, "cart-390")
+    page.set_viewport_size({"width": 820, "height": 1180})
+    screenshot(page, "cart-820")
+    page.set_viewport_size(PHONE)
 
     page.get_by_role("link", name="去结算").click()
     page.wait_for_url("**/checkout")
@@ -45,7 +51,7 @@ def test_phone_buyer_checks_out_with_pay_on_delivery(browser, demo_with_buyer, s
     page.get_by_role("button", name="提交订单").click()
     page.wait_for_url("**/orders/*")
     body = page.locator("main").inner_text()
-    assert "下单成功" in body and "待发货（货到付款）" in body and "¥79.60" in body
+    assert "订单已提交" in body and "待发货（货到付款）" in body and "¥79.60" in body
     assert "付款完成后，这笔订单的收益会按带贫协议记到" in page.locator(".impact-sentence").inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     screenshot(page, "order-390")

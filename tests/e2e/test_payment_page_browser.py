@@ -27,7 +27,7 @@ def test_payment_page_shows_the_amount_and_a_mounted_payment_form(
         page.goto(f"{base}/products/{slug}")
         page.locator("form.add-to-cart input[name=quantity]").fill("2")
         page.locator("form.add-to-cart button").click()
-        page.wait_for_url("**/cart")
+        page.wait_for_url("**/cart?added=*")
         page.get_by_role("link", name="去结算").click()
         page.get_by_label("手机号码").fill("13812345678")
         page.get_by_label("城市").select_option(label="邵阳市")

@@ -241,6 +241,24 @@ def test_online_payment_is_not_offered_without_stripe_keys(app, buyer, shop):
     assert response.status_code == 400 and count(app, Order) == 0
 
 
+def test_adding_and_placing_say_so_on_the_next_page_without_rewriting_the_session(app, buyer, shop):
+    """The two steps of every order answer without a flash message: the cart page names what
+    was added from its address, and the order's page says it is placed while it waits to ship.
+    Neither answer signs a new session cookie."""
+    added = buyer.post("/cart/add", data={"sku_id": shop["sku_id"], "quantity": 2})
+    assert added.status_code == 303 and "Set-Cookie" not in added.headers
+    cart = buyer.get(added.headers["Location"]).get_data(as_text=True)
+    assert "已加入购物车：雪峰蜜橘 5 斤装" in cart and "cart-line-added" in cart
+    assert "已加入购物车" not in buyer.get("/cart").get_data(as_text=True)  # only right after adding
+    assert "已加入购物车" not in buyer.get("/cart?added=999999").get_data(as_text=True)  # not in the cart: no notice
+    buyer.get("/checkout")
+    placed = buyer.post("/checkout", data={**factories.ADDRESS, "payment_method": "cod"})
+    assert placed.status_code == 303 and "Set-Cookie" not in placed.headers
+    assert "订单已提交：我们会尽快发货" in buyer.get(placed.headers["Location"]).get_data(as_text=True)
+    buyer.post(f"{placed.headers['Location']}/cancel")
+    assert "订单已提交" not in buyer.get(placed.headers["Location"]).get_data(as_text=True)
+
+
 def test_buyer_cancels_an_unshipped_order_and_the_stock_returns(app, buyer, shop):
     location = factories.buy(buyer, shop["sku_id"], 2).headers["Location"]
     number = location.rsplit("/", 1)[1]
