@@ -4,8 +4,10 @@ from functools import cache
 
 from babel import support
 from flask import flash, redirect, request
-from flask_babel import get_locale
+from flask_babel import LazyString, get_locale
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.csrf import _FlaskFormCSRF
 from wtforms import SelectChoice
 from wtforms.i18n import messages_path
 from wtforms.validators import DataRequired, Email, Regexp
@@ -16,6 +18,24 @@ from app.extensions import db
 REQUIRED = DataRequired(message=_l("请填写此项。"))
 EMAIL = Email(message=_l("请输入有效的邮箱地址，例如 name@example.com。"))
 YUAN = Regexp(r"^\d{1,9}(\.\d{1,2})?$", message=_l("请输入金额，例如 79.60。"))
+
+
+class _TokenWhenShown(_FlaskFormCSRF):
+    """Flask-WTF's CSRF field, with the form's token signed only when the form is shown.
+
+    A submitted form's token was checked by CSRFProtect before the view ran; signing a fresh
+    one for every form built served only the forms shown again, and cost every form post
+    about 0.3 M instructions (callgrind): 4 % of an order's two."""
+
+    def generate_csrf_token(self, csrf_token_field):
+        return LazyString(super().generate_csrf_token, csrf_token_field)
+
+
+class Form(FlaskForm):
+    """What every form of the shop is built on."""
+
+    class Meta:
+        csrf_class = _TokenWhenShown
 
 
 def choices(pairs) -> list[SelectChoice]:

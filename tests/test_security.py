@@ -50,6 +50,38 @@ def test_every_state_changing_route_needs_a_csrf_token(make_app, test_settings):
     assert checked >= 40
 
 
+def test_a_form_shown_again_carries_a_token_that_is_accepted(make_app, test_settings):
+    """A form's token is signed only when the form is shown (app.forms.Form): the checkout
+    page shown again after a refused submit still carries one that places the order."""
+    app = make_app({**test_settings, "WTF_CSRF_ENABLED": True})
+    with app.app_context():
+        sku_id = factories.product("雪峰蜜橘", price_fen=3980, stock=5).skus[0].id
+        factories.user(email="buyer@example.com")
+        db.session.commit()
+    client = app.test_client()
+
+    def token(page: str) -> str:
+        return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+
+    first = token(client.get("/account/login").get_data(as_text=True))
+    assert client.post(
+        "/account/login",
+        data={"email": "buyer@example.com", "password": "correct horse battery", "csrf_token": first},
+    ).status_code in (302, 303)
+    page = client.get("/cart").get_data(as_text=True)
+    client.post("/cart/add", data={"sku_id": sku_id, "quantity": 1, "csrf_token": token(page)})
+    page = client.get("/checkout").get_data(as_text=True)
+    refused = client.post(
+        "/checkout", data={**factories.ADDRESS, "payment_method": "cod", "mobile": "123", "csrf_token": token(page)}
+    )
+    assert refused.status_code == 400 and "请输入 11 位手机号码" in refused.get_data(as_text=True)
+    placed = client.post(
+        "/checkout",
+        data={**factories.ADDRESS, "payment_method": "cod", "csrf_token": token(refused.get_data(as_text=True))},
+    )
+    assert placed.status_code == 303 and "/orders/" in placed.headers["Location"]
+
+
 def _fingerprint() -> dict:
     """Row counts of every table; reads of household data are audited on purpose and left out."""
     counts = {}

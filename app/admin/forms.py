@@ -1,15 +1,14 @@
 """Back-office forms: orders, the household registry, events and booths."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import DateField, HiddenField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
-from app.forms import REQUIRED, YUAN
+from app.forms import REQUIRED, YUAN, Form
 
 
-class ShipForm(FlaskForm):
+class ShipForm(Form):
     carrier = StringField(_l("快递公司"), validators=[REQUIRED, Length(max=64, message=_l("最多 64 个字。"))])
     tracking_number = StringField(
         _l("运单号"),
@@ -17,20 +16,20 @@ class ShipForm(FlaskForm):
     )
 
 
-class CashForm(FlaskForm):
+class CashForm(Form):
     amount = StringField(_l("收款金额（元）"), validators=[REQUIRED, YUAN])
     reference = StringField(
         _l("收款凭证或备注"), validators=[Optional(), Length(max=128, message=_l("最多 128 个字。"))]
     )
 
 
-class RefundForm(FlaskForm):
+class RefundForm(Form):
     """Amounts per line come as fields named line-<id>; empty means nothing for that line."""
 
     reason = StringField(_l("退款原因"), validators=[REQUIRED, Length(max=200, message=_l("最多 200 个字。"))])
 
 
-class HouseholdImportForm(FlaskForm):
+class HouseholdImportForm(Form):
     file = FileField(
         _l("建档立卡户名单（CSV 或 Excel）"),
         validators=[
@@ -40,7 +39,7 @@ class HouseholdImportForm(FlaskForm):
     )
 
 
-class ConfirmImportForm(FlaskForm):
+class ConfirmImportForm(Form):
     token = HiddenField(validators=[DataRequired(message=_l("找不到待导入的文件，请重新上传。"))])
 
 
@@ -51,7 +50,7 @@ EVENT_KIND_LABELS = {
 }
 
 
-class EventForm(FlaskForm):
+class EventForm(Form):
     code = StringField(
         _l("活动编码"),
         validators=[
@@ -66,7 +65,7 @@ class EventForm(FlaskForm):
     venue = StringField(_l("地点"), validators=[Optional(), Length(max=255, message=_l("最多 255 个字。"))])
 
 
-class BoothForm(FlaskForm):
+class BoothForm(Form):
     township = SelectField(_l("乡镇"), coerce=int, validators=[DataRequired(message=_l("请选择乡镇。"))])
     opening_float = StringField(_l("每日备用金（元）"), default="500", validators=[REQUIRED, YUAN])
     merchant_name = StringField(
@@ -74,7 +73,7 @@ class BoothForm(FlaskForm):
     )
 
 
-class AllocationForm(FlaskForm):
+class AllocationForm(Form):
     sku = StringField(_l("商品编码"), validators=[REQUIRED, Length(max=32, message=_l("最多 32 个字。"))])
     quantity = IntegerField(
         _l("分配数量"),
@@ -85,23 +84,23 @@ class AllocationForm(FlaskForm):
     )
 
 
-class ClerkForm(FlaskForm):
+class ClerkForm(Form):
     email = StringField(_l("店员账号邮箱"), validators=[REQUIRED, Length(max=255, message=_l("最多 255 个字。"))])
 
 
-class DeviceForm(FlaskForm):
+class DeviceForm(Form):
     label = StringField(_l("平板名称"), validators=[Optional(), Length(max=64, message=_l("最多 64 个字。"))])
 
 
-class ReconcileForm(FlaskForm):
+class ReconcileForm(Form):
     note = StringField(_l("处理说明"), validators=[REQUIRED, Length(max=200, message=_l("最多 200 个字。"))])
 
 
-class PriceForm(FlaskForm):
+class PriceForm(Form):
     price = StringField(_l("新价格（元）"), validators=[REQUIRED, YUAN])
 
 
-class StockForm(FlaskForm):
+class StockForm(Form):
     delta = IntegerField(
         _l("调整数量（增加为正，减少为负）"),
         validators=[
@@ -112,7 +111,7 @@ class StockForm(FlaskForm):
     reason = StringField(_l("原因"), validators=[REQUIRED, Length(max=200, message=_l("最多 200 个字。"))])
 
 
-class ImageForm(FlaskForm):
+class ImageForm(Form):
     image = FileField(
         _l("商品图片（JPEG、PNG 或 WebP，最大 3 MB）"),
         validators=[
@@ -123,14 +122,14 @@ class ImageForm(FlaskForm):
     alt = StringField(_l("图片说明"), validators=[Optional(), Length(max=128, message=_l("最多 128 个字。"))])
 
 
-class CertificationForm(FlaskForm):
+class CertificationForm(Form):
     number = StringField(_l("认定证书编号"), validators=[REQUIRED, Length(max=64, message=_l("最多 64 个字。"))])
     issuer = StringField(_l("认定单位"), validators=[REQUIRED, Length(max=128, message=_l("最多 128 个字。"))])
     valid_from = DateField(_l("有效期开始"), validators=[DataRequired(message=_l("请选择日期。"))])
     valid_to = DateField(_l("有效期结束"), validators=[DataRequired(message=_l("请选择日期。"))])
 
 
-class LinkForm(FlaskForm):
+class LinkForm(Form):
     registration_no = StringField(_l("户编号"), validators=[REQUIRED, Length(max=32, message=_l("最多 32 个字。"))])
     weight = IntegerField(
         _l("权重"),
@@ -143,7 +142,7 @@ class LinkForm(FlaskForm):
     valid_from = DateField(_l("生效日期"), validators=[DataRequired(message=_l("请选择日期。"))])
 
 
-class WeightForm(FlaskForm):
+class WeightForm(Form):
     weight = IntegerField(
         _l("新权重"),
         validators=[
@@ -154,7 +153,7 @@ class WeightForm(FlaskForm):
     from_date = DateField(_l("自哪天起"), validators=[DataRequired(message=_l("请选择日期。"))])
 
 
-class EndLinkForm(FlaskForm):
+class EndLinkForm(Form):
     last_day = DateField(_l("最后一天"), validators=[DataRequired(message=_l("请选择日期。"))])
 
 
@@ -168,7 +167,7 @@ ROLE_LABELS = {
 }
 
 
-class InviteForm(FlaskForm):
+class InviteForm(Form):
     email = StringField(
         _l("邮箱"),
         validators=[
@@ -181,11 +180,11 @@ class InviteForm(FlaskForm):
     role = SelectField(_l("角色"), choices=[SelectChoice(k, v) for k, v in ROLE_LABELS.items()])
 
 
-class RoleForm(FlaskForm):
+class RoleForm(Form):
     role = SelectField(_l("角色"), choices=[SelectChoice(k, v) for k, v in ROLE_LABELS.items()])
 
 
-class ProductForm(FlaskForm):
+class ProductForm(Form):
     name = StringField(_l("商品名称"), validators=[REQUIRED, Length(max=128, message=_l("最多 128 个字。"))])
     subtitle = StringField(_l("一句话介绍"), validators=[Optional(), Length(max=255, message=_l("最多 255 个字。"))])
     description = TextAreaField(
@@ -204,7 +203,7 @@ class ProductForm(FlaskForm):
     )
 
 
-class SkuForm(FlaskForm):
+class SkuForm(Form):
     code = StringField(
         _l("商品编码"),
         validators=[
@@ -234,7 +233,7 @@ class SkuForm(FlaskForm):
     unit_en = StringField(_l("英文单位（选填）"), validators=[Optional(), Length(max=16, message=_l("最多 16 个字。"))])
 
 
-class EnglishNameForm(FlaskForm):
+class EnglishNameForm(Form):
     """A SKU's or a category's English texts; the unit only for a SKU."""
 
     name_en = StringField(_l("英文名称"), validators=[Optional(), Length(max=64, message=_l("最多 64 个字。"))])

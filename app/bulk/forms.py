@@ -1,12 +1,11 @@
 """Forms of the unit pages and of the staff's contract handling."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, DateField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
-from app.forms import REQUIRED
+from app.forms import REQUIRED, Form
 
 _yuan = Regexp(r"^\d{1,9}(\.\d{1,2})?$", message=_l("请输入金额，例如 50000 或 50000.00。"))
 _mobile = Regexp(r"^1[3-9]\d{9}$", message=_l("请输入 11 位手机号码。"))
@@ -30,7 +29,7 @@ def _choices(labels: dict) -> list[SelectChoice]:
     return [SelectChoice(key, label) for key, label in labels.items()]
 
 
-class UnitForm(FlaskForm):
+class UnitForm(Form):
     name = StringField(_l("单位名称"), validators=[REQUIRED, Length(max=128, message=_l("最多 128 个字。"))])
     kind = SelectField(_l("单位类型"), choices=_choices(UNIT_KIND_LABELS))
     credit_code = StringField(
@@ -45,7 +44,7 @@ class UnitForm(FlaskForm):
     address = StringField(_l("单位地址"), validators=[REQUIRED, Length(max=255, message=_l("最多 255 个字。"))])
 
 
-class PledgeForm(FlaskForm):
+class PledgeForm(Form):
     year = IntegerField(
         _l("年度"),
         validators=[
@@ -57,12 +56,12 @@ class PledgeForm(FlaskForm):
     on_leaderboard = BooleanField(_l("在公开的帮扶单位榜上显示本单位"))
 
 
-class MemberForm(FlaskForm):
+class MemberForm(Form):
     email = StringField(_l("同事的账号邮箱"), validators=[REQUIRED, Length(max=255, message=_l("最多 255 个字。"))])
     role = SelectField(_l("角色"), choices=_choices(MEMBER_ROLE_LABELS))
 
 
-class IntentForm(FlaskForm):
+class IntentForm(Form):
     po_number = StringField(
         _l("本单位采购单号（可选）"), validators=[Optional(), Length(max=64, message=_l("最多 64 个字。"))]
     )
@@ -80,7 +79,7 @@ class IntentForm(FlaskForm):
     note = TextAreaField(_l("备注（可选）"), validators=[Optional(), Length(max=500, message=_l("最多 500 个字。"))])
 
 
-class UploadForm(FlaskForm):
+class UploadForm(Form):
     file = FileField(
         _l("采购清单（CSV 或 Excel）"),
         validators=[
@@ -90,18 +89,18 @@ class UploadForm(FlaskForm):
     )
 
 
-class PlannedDeliveryForm(FlaskForm):
+class PlannedDeliveryForm(Form):
     planned_on = DateField(_l("计划交付日期"), validators=[DataRequired(message=_l("请选择日期。"))])
     address = StringField(_l("交付地址"), validators=[REQUIRED, Length(max=255, message=_l("最多 255 个字。"))])
     recipient = StringField(_l("收货人"), validators=[Optional(), Length(max=64, message=_l("最多 64 个字。"))])
     mobile = StringField(_l("收货人手机"), validators=[Optional(), _mobile])
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(Form):
     reason = StringField(_l("原因"), validators=[Optional(), Length(max=200, message=_l("最多 200 个字。"))])
 
 
-class DeliveryForm(FlaskForm):
+class DeliveryForm(Form):
     recipient = StringField(_l("收货人"), validators=[REQUIRED, Length(max=64, message=_l("最多 64 个字。"))])
     mobile = StringField(_l("收货人手机"), validators=[REQUIRED, _mobile])
     address = StringField(_l("交付地址"), validators=[REQUIRED, Length(max=255, message=_l("最多 255 个字。"))])

@@ -1,14 +1,14 @@
 """The product list's filter form, read from the query string (a GET form needs no CSRF)."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SearchField, SelectChoice, SelectField
 from wtforms.validators import Length, Optional
 
 from app.catalog.queries import SORTS
+from app.forms import Form
 
 
-class ProductFilterForm(FlaskForm):
+class ProductFilterForm(Form):
     class Meta:
         csrf = False
 

@@ -1,11 +1,10 @@
 """The staff form for one delivery rule."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, NumberRange, Optional, Regexp
 
-from app.forms import YUAN
+from app.forms import YUAN, Form
 
 _units = [
     InputRequired(message=_l("请填写整数。")),
@@ -13,7 +12,7 @@ _units = [
 ]
 
 
-class RuleForm(FlaskForm):
+class RuleForm(Form):
     region = SelectField(_l("送达地区"))
     served = BooleanField(_l("送达"), default=True)
     basis = SelectField(

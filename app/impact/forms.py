@@ -3,17 +3,17 @@
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectChoice, SelectField
 from wtforms.validators import DateRange, Optional, ValidationError
 
+from app.forms import Form
 from app.impact.reports import CHANNELS
 
 # Dates a report can mean; outside them a day's arithmetic (end + 1 day) would leave the calendar.
 _PLAUSIBLE = DateRange(date(2000, 1, 1), date(2099, 12, 31), message=_l("请选择 2000 年到 2099 年之间的日期。"))
 
 
-class ReportFilterForm(FlaskForm):
+class ReportFilterForm(Form):
     class Meta:
         csrf = False
 

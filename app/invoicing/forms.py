@@ -1,18 +1,17 @@
 """Invoice forms: the buyer's request, the staff's issue and decline."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import RadioField, StringField
 from wtforms.validators import Length, Optional
 
-from app.forms import EMAIL, REQUIRED, choices
+from app.forms import EMAIL, REQUIRED, Form, choices
 from app.invoicing.words import KIND
 
 _long = Length(max=200, message=_l("最多 200 个字。"))
 
 
-class InvoiceForm(FlaskForm):
+class InvoiceForm(Form):
     kind = RadioField(_l("发票类型"), choices=choices(KIND.items()), default="normal")
     holder = RadioField(
         _l("抬头类型"), choices=choices([("company", _l("单位")), ("person", _l("个人"))]), default="company"
@@ -24,7 +23,7 @@ class InvoiceForm(FlaskForm):
     email = StringField(_l("接收电子发票的邮箱（可不填）"), validators=[Optional(), EMAIL])
 
 
-class IssueForm(FlaskForm):
+class IssueForm(Form):
     number = StringField(_l("发票号码"), validators=[REQUIRED])
     pdf = FileField(
         _l("电子发票 PDF"),
@@ -35,5 +34,5 @@ class IssueForm(FlaskForm):
     )
 
 
-class DeclineForm(FlaskForm):
+class DeclineForm(Form):
     reason = StringField(_l("不能开票的原因"), validators=[REQUIRED, _long])

@@ -6,10 +6,10 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 
 from app.accounts.access import current_actor, role_required
 from app.domain import roles
+from app.forms import Form
 from app.jobs import exports, queue, runs, schedule
 from app.outbox import services as outbox
 
@@ -61,7 +61,7 @@ def index():
         failed=queue.failed_jobs(),
         queued=queue.queue() is not None,
         my_exports=exports.recent_for(current_user.id),
-        form=FlaskForm(),
+        form=Form(),
         job_names=JOB_NAMES,
         outcomes=OUTCOMES,
         export_names=EXPORT_NAMES,
@@ -73,7 +73,7 @@ def index():
 @bp.post("/mail/<int:message_id>/resend")
 @role_required(roles.STAFF)
 def resend_mail(message_id: int):
-    if not FlaskForm().validate_on_submit():
+    if not Form().validate_on_submit():
         abort(400)
     if outbox.resend(message_id) is None:
         abort(404)

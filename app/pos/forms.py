@@ -1,17 +1,18 @@
 """Forms of the booth pages: pairing a tablet and closing the day."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from app.forms import Form
 
-class PairForm(FlaskForm):
+
+class PairForm(Form):
     booth = HiddenField(validators=[DataRequired(message=_l("请选择展位。"))])
     label = StringField(_l("平板名称"), validators=[Optional(), Length(max=64, message=_l("最多 64 个字。"))])
 
 
-class CloseDayForm(FlaskForm):
+class CloseDayForm(Form):
     counted = StringField(
         _l("清点现金（元，含备用金）"),
         validators=[

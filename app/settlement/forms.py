@@ -2,12 +2,11 @@
 accounts their scope, and the household's check code."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
 from wtforms import DateField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from app.forms import EMAIL, REQUIRED, YUAN
+from app.forms import EMAIL, REQUIRED, YUAN, Form
 from app.settlement.models import PAYOUT_METHODS
 
 _date = DataRequired(message=_l("请选择日期。"))
@@ -17,17 +16,17 @@ METHOD_LABELS = {"bank_card": _l("打卡到银行卡"), "cash": _l("现金"), "a
 assert set(METHOD_LABELS) == set(PAYOUT_METHODS)
 
 
-class BuildStatementForm(FlaskForm):
+class BuildStatementForm(Form):
     producer = SelectField(_l("生产经营主体"), coerce=int, validate_choice=True)
     month = StringField(_l("结算到哪个月（含）"), validators=[REQUIRED, _month])
 
 
-class PayStatementForm(FlaskForm):
+class PayStatementForm(Form):
     bank_reference = StringField(_l("银行流水号"), validators=[REQUIRED, Length(max=64, message=_l("最多 64 个字。"))])
     paid_on = DateField(_l("转账日期"), validators=[_date])
 
 
-class PayoutForm(FlaskForm):
+class PayoutForm(Form):
     amount = StringField(_l("发放金额（元）"), validators=[REQUIRED, YUAN])
     paid_on = DateField(_l("发放日期"), validators=[_date])
     method = SelectField(_l("发放方式"), choices=[SelectChoice(k, v) for k, v in METHOD_LABELS.items()])
@@ -40,25 +39,25 @@ class PayoutForm(FlaskForm):
     )
 
 
-class ReverseForm(FlaskForm):
+class ReverseForm(Form):
     reason = StringField(_l("冲销原因"), validators=[REQUIRED, Length(max=200, message=_l("最多 200 个字。"))])
 
 
-class ConfirmReceiptForm(FlaskForm):
+class ConfirmReceiptForm(Form):
     confirmed_on = DateField(_l("农户确认日期"), validators=[_date])
 
 
-class ProducerAccountForm(FlaskForm):
+class ProducerAccountForm(Form):
     email = StringField(_l("账户邮箱"), validators=[REQUIRED, EMAIL])
     producer = SelectField(_l("生产经营主体"), coerce=int, validate_choice=True)
 
 
-class VillageAdminForm(FlaskForm):
+class VillageAdminForm(Form):
     email = StringField(_l("账户邮箱"), validators=[REQUIRED, EMAIL])
     village = SelectField(_l("负责的村"), coerce=int, validate_choice=True)
 
 
-class CheckCodeForm(FlaskForm):
+class CheckCodeForm(Form):
     code = StringField(
         _l("查询码"),
         validators=[

@@ -1,19 +1,18 @@
 """Cart and checkout forms; every message says what to fix."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from app import regions
-from app.forms import REQUIRED, choices
+from app.forms import REQUIRED, Form, choices
 
 HOME_PROVINCE = "430000"  # 湖南省: where most buyers of the county's produce are
 _pick = DataRequired(message=_l("请依次选择省、市和区县。"))
 ADDRESS_FIELDS = ("recipient", "mobile", "province", "city", "county", "street")
 
 
-class AddressFields(FlaskForm):
+class AddressFields(Form):
     """A delivery address: the region picked from the national division codes (the choices are
     filled by the view from what was picked above), the street typed."""
 
@@ -44,7 +43,7 @@ class AddressForm(AddressFields):
     make_default = BooleanField(_l("设为默认地址"))
 
 
-class CartLineForm(FlaskForm):
+class CartLineForm(Form):
     sku_id = HiddenField(
         validators=[DataRequired(message=_l("请选择规格。")), Regexp(r"^\d{1,9}$", message=_l("请选择规格。"))]
     )
@@ -82,5 +81,5 @@ class CheckoutForm(AddressFields):
         return super().validate(extra_validators)
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A bare POST with its CSRF token, for buttons such as "cancel order"."""

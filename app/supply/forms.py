@@ -1,18 +1,17 @@
 """Supply forms: the administrator's post on a phone, a unit's take-up, the staff listing."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from app.forms import REQUIRED, YUAN
+from app.forms import REQUIRED, YUAN, Form
 
 _date = DataRequired(message=_l("请选择日期。"))
 _count = NumberRange(min=1, max=1_000_000, message=_l("请填写 1 到 1000000 之间的整数。"))
 _whole = InputRequired(message=_l("请填写整数。"))
 
 
-class PostForm(FlaskForm):
+class PostForm(Form):
     crop = StringField(_l("品名"), validators=[REQUIRED, Length(max=32, message=_l("最多 32 个字。"))])
     quantity = IntegerField(_l("数量"), validators=[_whole, _count])
     unit = StringField(_l("单位"), default="斤", validators=[REQUIRED, Length(max=8, message=_l("最多 8 个字。"))])
@@ -24,11 +23,11 @@ class PostForm(FlaskForm):
     )
 
 
-class TakeUpForm(FlaskForm):
+class TakeUpForm(Form):
     quantity = IntegerField(_l("对接数量"), validators=[_whole, _count])
 
 
-class ListingForm(FlaskForm):
+class ListingForm(Form):
     category = SelectField(_l("品类"), coerce=int, validate_choice=True)
     name = StringField(_l("商品名称"), validators=[REQUIRED, Length(max=128, message=_l("最多 128 个字。"))])
     net_weight_g = IntegerField(

@@ -1,12 +1,13 @@
 """The staff form for a new lot."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
+from app.forms import Form
 
-class LotForm(FlaskForm):
+
+class LotForm(Form):
     sku = StringField(
         _l("商品编码"),
         validators=[DataRequired(message=_l("请填写此项。")), Length(max=32, message=_l("最多 32 个字。"))],
