@@ -81,7 +81,6 @@ def _keep_in_address_book(form: CheckoutForm, address: orders.Address, user_id: 
 def _checkout_form() -> CheckoutForm:
     form = CheckoutForm()
     form.payment_method.choices = _payment_choices()
-    form.fill_region_choices()
     return form
 
 
@@ -183,6 +182,9 @@ def _checkout():
     chosen = _chosen(form, saved)
     province = chosen.province_code if chosen else form.province.data or HOME_PROVINCE
     delivery = _quote(view, province)
+    # The division lists are for showing the form: a submit is checked against the divisions
+    # themselves (form.picked), so an order placed never builds them.
+    form.fill_region_choices()
     return render_template(
         "shop/checkout.html", form=form, cart=view, saved=saved, delivery=delivery, province=province
     ), status
