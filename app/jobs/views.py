@@ -23,6 +23,7 @@ JOB_NAMES = {
     "nightly_ledger_check": _l("夜间账目核对"),
     "remind_overdue_payouts": _l("到户发放逾期提醒"),
     "warn_expiring_certifications": _l("扶贫产品认定到期提醒"),
+    "purge_printed": _l("清理上月以前打印的 PDF（需要时会重新生成）"),
 }
 OUTCOMES = {"running": _l("运行中"), "ok": _l("正常"), "problem": _l("发现问题"), "failed": _l("失败")}
 EXPORT_NAMES = {
