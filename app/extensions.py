@@ -1,6 +1,7 @@
 """The Flask extensions, created unbound and initialised by the application factory."""
 
 import select
+from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 from flask import request
@@ -92,18 +93,12 @@ class SecurityHeaders(Talisman):
         key = (request.endpoint, request.is_secure or request.headers.get("X-Forwarded-Proto") == "https")
         headers = self._by_view.get(key)
         if headers is None:
-            blank = _HeadersOnly()
+            # Talisman writes on a response's headers: a bare stand-in keeps only its own.
+            blank = SimpleNamespace(headers=Headers())
             super()._set_response_headers(blank)
             headers = self._by_view[key] = list(blank.headers.items())
         response.headers.update(headers)
         return response
-
-
-class _HeadersOnly:
-    """What Talisman writes its headers on, to be kept."""
-
-    def __init__(self) -> None:
-        self.headers = Headers()
 
 
 talisman = SecurityHeaders()

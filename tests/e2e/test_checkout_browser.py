@@ -55,4 +55,6 @@ def test_phone_buyer_checks_out_with_pay_on_delivery(browser, demo_with_buyer, s
     assert "付款完成后，这笔订单的收益会按带贫协议记到" in page.locator(".impact-sentence").inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     screenshot(page, "order-390")
+    page.set_viewport_size({"width": 820, "height": 1180})
+    screenshot(page, "order-820")
     page.close()

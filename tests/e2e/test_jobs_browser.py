@@ -6,7 +6,7 @@ import pytest
 from app.extensions import db
 from app.outbox.models import OutboxMessage
 from tests.e2e.conftest import sign_in
-from tests.shop.conftest import buyer, shop, staff  # noqa: F401
+from tests.shop.conftest import shop, staff  # noqa: F401  (staff needs the shop's accounts)
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
@@ -36,4 +36,7 @@ def test_a_phone_shows_each_unsent_mail_whole(app, live_server, browser, screens
     assert error_box and error_box["x"] + error_box["width"] <= PHONE["width"], error_box
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     screenshot(page, "jobs-390")
+    page.set_viewport_size({"width": 1280, "height": 900})  # a desk keeps the table
+    assert page.locator("table.table-stack thead").is_visible()
+    screenshot(page, "jobs-1280")
     page.close()

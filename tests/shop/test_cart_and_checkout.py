@@ -255,6 +255,14 @@ def test_adding_and_placing_say_so_on_the_next_page_without_rewriting_the_sessio
     placed = buyer.post("/checkout", data={**factories.ADDRESS, "payment_method": "cod"})
     assert placed.status_code == 303 and "Set-Cookie" not in placed.headers
     assert "订单已提交：我们会尽快发货" in buyer.get(placed.headers["Location"]).get_data(as_text=True)
+    # A contract's delivery is confirmed too but paid by bank transfer: never told to pay at the door.
+    with app.app_context():
+        db.session.execute(db.update(Order).values(payment_method="bank_transfer"))
+        db.session.commit()
+    assert "订单已提交" not in buyer.get(placed.headers["Location"]).get_data(as_text=True)
+    with app.app_context():
+        db.session.execute(db.update(Order).values(payment_method="cod"))
+        db.session.commit()
     buyer.post(f"{placed.headers['Location']}/cancel")
     assert "订单已提交" not in buyer.get(placed.headers["Location"]).get_data(as_text=True)
 
