@@ -13,7 +13,7 @@ from app.accounts.models import User
 from app.accounts.services import session_is_current
 from app.catalog.models import Product, ProductImage, Sku
 from app.extensions import db
-from app.models_base import table_of, upsert, utcnow
+from app.models_base import losable_on_crash, table_of, upsert, utcnow
 from app.orders.services import CartItem as CheckoutItem
 from app.shop.models import CartItem
 from app.shop.refusals import CartError
@@ -187,6 +187,8 @@ def _adding(dialect: str, checks_session: bool) -> ReturningInsert[Any]:
             Sku.is_active.is_(True),
             Product.is_active.is_(True),
             Sku.stock >= bindparam("quantity"),
+            # A cart line is alone in its transaction (autocommit, or saved at once).
+            losable_on_crash(dialect),
         )
     )
     if checks_session:

@@ -2,7 +2,8 @@
 
 from datetime import UTC, date
 
-from sqlalchemy import func
+import pytest
+from sqlalchemy import func, text
 
 from app.accounts import administration
 from app.accounts.models import User
@@ -13,6 +14,7 @@ from app.impact.models import Attribution
 from app.models_base import utcnow
 from app.orders.models import Order, OrderLine, OrderStatusChange
 from app.outbox.models import OutboxMessage
+from app.shop import cart as carts
 from app.shop.models import CartItem
 from tests import factories
 
@@ -317,3 +319,24 @@ def test_a_number_whose_confirmation_key_is_taken_is_drawn_again(app, shop, buye
     assert factories.buy(buyer, shop["sku_id"]).status_code == 303
     with app.app_context():
         assert db.session.execute(db.select(Order.number)).scalars().all() == ["2"]
+
+
+def test_a_cart_line_does_not_wait_for_the_disk_but_the_next_transaction_on_its_connection_does(app, buyer, shop):
+    # On PostgreSQL an addition's transaction commits without waiting for the log to reach the
+    # disk (a crash may lose the last moment's cart lines, never an order); the setting is that
+    # transaction's alone, so an order next on the same pooled connection waits for the disk.
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("SQLite has no setting per transaction: every commit waits for the disk")
+        user_id = db.session.scalar(db.select(User.id).where(User.email == "buyer@example.com"))
+        connection = db.session.connection()
+        assert connection.scalar(text("SHOW synchronous_commit")) == "on"
+        cart = carts.UserCart(user_id)
+        assert cart.add(shop["sku_id"], 1, 10)
+        assert connection.scalar(text("SHOW synchronous_commit")) == "off"
+        driver = connection.connection.dbapi_connection
+        cart.save()
+        # The connection is back in the pool: a transaction of its own, as the next request's.
+        assert driver.execute("SHOW synchronous_commit").fetchone() == ("on",)
+        driver.rollback()
+    assert tuple(_stored_line(app)) == (1, 3980)
