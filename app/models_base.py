@@ -4,13 +4,13 @@ import functools
 import json
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import CursorResult, Insert, Table, TextClause, event, func, insert, inspect, text, true
+from sqlalchemy import CursorResult, Engine, Insert, Pool, Table, TextClause, event, func, insert, inspect, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.dml import UpdateBase
 
 from app.extensions import db
 
@@ -58,18 +58,46 @@ def without_transaction() -> None:
         db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
 
-def losable_on_crash(dialect: str) -> ColumnElement[bool]:
-    """A condition, always true, for a statement whose writes a database crash may lose without
-    harm (a buyer's cart line, never money nor stock): on PostgreSQL it has the statement's
-    transaction commit without waiting for its log to reach the disk (synchronous_commit off, for
-    that transaction alone). Waiting for the disk was the largest part of an "add to cart"
-    (PostgreSQL idle in fdatasync while the buyer waits); a crash loses at most the last moment's
-    additions, and any later commit that waits (an order taking the cart) writes them out first.
-    The statement's transaction must hold nothing that has to survive a crash. SQLite has no
-    setting per transaction: its commits wait for the disk."""
-    if dialect != "postgresql":
-        return true()
-    return func.set_config("synchronous_commit", "off", True) == "off"
+LOSABLE_ON_CRASH = "losable_on_crash"
+Writing = TypeVar("Writing", bound=UpdateBase)
+
+
+def losable_on_crash(statement: Writing, dialect: str) -> Writing:
+    """``statement`` (an INSERT, UPDATE or DELETE with RETURNING), committed without waiting for
+    its write to reach the disk: for writes a database crash may lose without harm, such as a
+    buyer's cart line (never money nor stock). Waiting for the disk was the largest part of an
+    "add to cart", the database idle in fdatasync while the buyer waited; a crash now loses at
+    most the last moment's additions, and the next commit that waits (an order taking the cart)
+    writes them out with it. The statement's transaction must hold nothing that has to survive.
+
+    PostgreSQL: a column of its RETURNING turns synchronous_commit off for its transaction alone,
+    once it has written a row. SQLite has no such setting per transaction, only per connection
+    and between transactions: a connection with no transaction open skips syncing its log from
+    this statement until it goes back to the pool (the two listeners below)."""
+    if dialect == "postgresql":
+        lazy_commit = func.set_config("synchronous_commit", "off", True).label("lazy_commit")
+        statement = cast(Writing, statement.returning(lazy_commit))
+    return statement.execution_options(**{LOSABLE_ON_CRASH: True})
+
+
+@event.listens_for(Engine, "before_execute")
+def _sqlite_log_unsynced(connection, _statement, _multiparams, _params, execution_options):
+    # losable_on_crash on SQLite: the safety level may change only with no transaction open, and
+    # a write that finds one open (another write came first) keeps waiting for the disk.
+    if not execution_options.get(LOSABLE_ON_CRASH) or connection.dialect.name != "sqlite":
+        return
+    pooled = connection.connection
+    if not pooled.dbapi_connection.in_transaction:
+        pooled.dbapi_connection.execute("PRAGMA synchronous = NORMAL")
+        pooled.info[LOSABLE_ON_CRASH] = True
+
+
+@event.listens_for(Pool, "checkin")
+def _sqlite_log_synced_again(dbapi_connection, record):
+    # Back in the pool, its transaction ended: whatever the connection does next waits for the
+    # disk, as every commit does unless it asks otherwise.
+    if record is not None and record.info.pop(LOSABLE_ON_CRASH, False) and dbapi_connection is not None:
+        dbapi_connection.execute("PRAGMA synchronous = FULL")
 
 
 def statements_alone(view: Callable) -> Callable:

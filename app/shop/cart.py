@@ -187,8 +187,6 @@ def _adding(dialect: str, checks_session: bool) -> ReturningInsert[Any]:
             Sku.is_active.is_(True),
             Product.is_active.is_(True),
             Sku.stock >= bindparam("quantity"),
-            # A cart line is alone in its transaction (autocommit, or saved at once).
-            losable_on_crash(dialect),
         )
     )
     if checks_session:
@@ -198,7 +196,7 @@ def _adding(dialect: str, checks_session: bool) -> ReturningInsert[Any]:
     )
     held = table.c.quantity + statement.excluded.quantity
     stock = select(Sku.stock).where(Sku.id == bindparam("sku_id")).scalar_subquery()
-    return statement.on_conflict_do_update(
+    added = statement.on_conflict_do_update(
         index_elements=[table.c.user_id, table.c.sku_id],
         set_={
             "quantity": held,
@@ -207,6 +205,9 @@ def _adding(dialect: str, checks_session: bool) -> ReturningInsert[Any]:
         },
         where=(held <= bindparam("most")) & (held <= stock),
     ).returning(table.c.id)
+    # A cart line is alone in its transaction (autocommit, or saved at once): it need not wait
+    # for the disk.
+    return losable_on_crash(added, dialect)
 
 
 def taking_for_session(user_id: int, session_version: int) -> Callable[[], list[CheckoutItem]]:

@@ -2,8 +2,7 @@
 
 from datetime import UTC, date
 
-import pytest
-from sqlalchemy import func, text
+from sqlalchemy import func
 
 from app.accounts import administration
 from app.accounts.models import User
@@ -321,22 +320,27 @@ def test_a_number_whose_confirmation_key_is_taken_is_drawn_again(app, shop, buye
         assert db.session.execute(db.select(Order.number)).scalars().all() == ["2"]
 
 
+def _waits_for_the_disk(driver, dialect: str) -> bool:
+    """Whether the next commit on this driver connection waits for its log to reach the disk."""
+    if dialect == "postgresql":
+        return driver.execute("SHOW synchronous_commit").fetchone() == ("on",)
+    return driver.execute("PRAGMA synchronous").fetchone() == (2,)  # FULL
+
+
 def test_a_cart_line_does_not_wait_for_the_disk_but_the_next_transaction_on_its_connection_does(app, buyer, shop):
-    # On PostgreSQL an addition's transaction commits without waiting for the log to reach the
-    # disk (a crash may lose the last moment's cart lines, never an order); the setting is that
-    # transaction's alone, so an order next on the same pooled connection waits for the disk.
+    # An addition's transaction commits without waiting for the log to reach the disk (a crash
+    # may lose the last moment's cart lines, never an order); the setting is that transaction's
+    # alone, so an order next on the same pooled connection waits for the disk.
     with app.app_context():
-        if db.engine.dialect.name != "postgresql":
-            pytest.skip("SQLite has no setting per transaction: every commit waits for the disk")
+        dialect = db.engine.dialect.name
         user_id = db.session.scalar(db.select(User.id).where(User.email == "buyer@example.com"))
-        connection = db.session.connection()
-        assert connection.scalar(text("SHOW synchronous_commit")) == "on"
+        driver = db.session.connection().connection.dbapi_connection
+        assert _waits_for_the_disk(driver, dialect)
         cart = carts.UserCart(user_id)
         assert cart.add(shop["sku_id"], 1, 10)
-        assert connection.scalar(text("SHOW synchronous_commit")) == "off"
-        driver = connection.connection.dbapi_connection
+        assert not _waits_for_the_disk(driver, dialect)
         cart.save()
         # The connection is back in the pool: a transaction of its own, as the next request's.
-        assert driver.execute("SHOW synchronous_commit").fetchone() == ("on",)
+        assert _waits_for_the_disk(driver, dialect)
         driver.rollback()
     assert tuple(_stored_line(app)) == (1, 3980)
