@@ -6,7 +6,19 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import CursorResult, Engine, Insert, Pool, Table, TextClause, event, func, insert, inspect, text
+from sqlalchemy import (
+    CursorResult,
+    Insert,
+    Pool,
+    String,
+    Table,
+    TextClause,
+    event,
+    insert,
+    inspect,
+    literal_column,
+    text,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
@@ -58,45 +70,52 @@ def without_transaction() -> None:
         db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
 
-LOSABLE_ON_CRASH = "losable_on_crash"
 Writing = TypeVar("Writing", bound=UpdateBase)
 
 
 def losable_on_crash(statement: Writing, dialect: str) -> Writing:
-    """``statement`` (an INSERT, UPDATE or DELETE with RETURNING), committed without waiting for
-    its write to reach the disk: for writes a database crash may lose without harm, such as a
-    buyer's cart line (never money nor stock). Waiting for the disk was the largest part of an
-    "add to cart", the database idle in fdatasync while the buyer waited; a crash now loses at
-    most the last moment's additions, and the next commit that waits (an order taking the cart)
-    writes them out with it. The statement's transaction must hold nothing that has to survive.
+    """``statement`` (an INSERT, UPDATE or DELETE with RETURNING, run by execute_losable_on_crash)
+    committed without waiting for its write to reach the disk: for writes a database crash may
+    lose without harm, such as a buyer's cart line (never money nor stock). Waiting for the disk
+    was the largest part of an "add to cart", the database idle in fdatasync while the buyer
+    waited; a crash now loses at most the last moment's additions, and the next commit that
+    waits (an order taking the cart) writes them out with it. The statement's transaction must
+    hold nothing that has to survive.
 
     PostgreSQL: a column of its RETURNING turns synchronous_commit off for its transaction alone,
-    once it has written a row. SQLite has no such setting per transaction, only per connection
-    and between transactions: a connection with no transaction open skips syncing its log from
-    this statement until it goes back to the pool (the two listeners below)."""
-    if dialect == "postgresql":
-        lazy_commit = func.set_config("synchronous_commit", "off", True).label("lazy_commit")
-        statement = cast(Writing, statement.returning(lazy_commit))
-    return statement.execution_options(**{LOSABLE_ON_CRASH: True})
+    once it has written a row."""
+    if dialect != "postgresql":
+        return statement
+    # Spelled out rather than bound: three parameters more cost more than the column itself.
+    lazy_commit = literal_column("set_config('synchronous_commit', 'off', true)", String).label("lazy_commit")
+    return cast(Writing, statement.returning(lazy_commit))
 
 
-@event.listens_for(Engine, "before_execute")
-def _sqlite_log_unsynced(connection, _statement, _multiparams, _params, execution_options):
-    # losable_on_crash on SQLite: the safety level may change only with no transaction open, and
-    # a write that finds one open (another write came first) keeps waiting for the disk.
-    if not execution_options.get(LOSABLE_ON_CRASH) or connection.dialect.name != "sqlite":
-        return
-    pooled = connection.connection
-    if not pooled.dbapi_connection.in_transaction:
-        pooled.dbapi_connection.execute("PRAGMA synchronous = NORMAL")
-        pooled.info[LOSABLE_ON_CRASH] = True
+def execute_losable_on_crash(statement: UpdateBase, params: dict) -> CursorResult[Any]:
+    """Run a statement built by losable_on_crash on the session's connection. Does not commit.
+
+    SQLite has no setting per transaction, only per connection and between transactions: a
+    connection with no transaction open skips syncing its log from this statement until it goes
+    back to the pool (the listener below); one that has a transaction open (another write came
+    first) keeps waiting for the disk. Done here rather than in an engine event: an engine with
+    an execute listener sends every statement of every request through the slower event path."""
+    connection = db.session.connection()
+    if connection.dialect.name == "sqlite":
+        driver = connection.connection.driver_connection
+        if driver is not None and not driver.in_transaction:
+            driver.execute("PRAGMA synchronous = NORMAL")
+            connection.connection.info[_LOG_UNSYNCED] = True
+    return connection.execute(statement, params)
+
+
+_LOG_UNSYNCED = "sqlite_log_unsynced"
 
 
 @event.listens_for(Pool, "checkin")
 def _sqlite_log_synced_again(dbapi_connection, record):
     # Back in the pool, its transaction ended: whatever the connection does next waits for the
     # disk, as every commit does unless it asks otherwise.
-    if record is not None and record.info.pop(LOSABLE_ON_CRASH, False) and dbapi_connection is not None:
+    if record is not None and record.info.pop(_LOG_UNSYNCED, False) and dbapi_connection is not None:
         dbapi_connection.execute("PRAGMA synchronous = FULL")
 
 

@@ -13,7 +13,7 @@ from app.accounts.models import User
 from app.accounts.services import session_is_current
 from app.catalog.models import Product, ProductImage, Sku
 from app.extensions import db
-from app.models_base import losable_on_crash, table_of, upsert, utcnow
+from app.models_base import execute_losable_on_crash, losable_on_crash, table_of, upsert, utcnow
 from app.orders.services import CartItem as CheckoutItem
 from app.shop.models import CartItem
 from app.shop.refusals import CartError
@@ -136,24 +136,20 @@ def add_for_session(user_id: int, session_version: int, sku_id: int, quantity: i
 
 
 def _add_line(user_id: int, session_version: int | None, sku_id: int, quantity: int, max_quantity: int) -> bool:
-    # Core statements run on the session's connection: the ORM's execute path cost more than
-    # the statement itself on the busiest writes (add to cart, checkout).
-    return (
-        db.session.connection()
-        .execute(
-            _adding(db.engine.dialect.name, session_version is not None),
-            {
-                "user_id": user_id,
-                "session_version": session_version,
-                "sku_id": sku_id,
-                "quantity": quantity,
-                "updated_at": utcnow(),
-                "most": max_quantity,
-            },
-        )
-        .first()
-        is not None
+    # A Core statement on the session's connection: the ORM's execute path cost more than the
+    # statement itself on the busiest write.
+    added = execute_losable_on_crash(
+        _adding(db.engine.dialect.name, session_version is not None),
+        {
+            "user_id": user_id,
+            "session_version": session_version,
+            "sku_id": sku_id,
+            "quantity": quantity,
+            "updated_at": utcnow(),
+            "most": max_quantity,
+        },
     )
+    return added.first() is not None
 
 
 @functools.cache
