@@ -2,13 +2,13 @@
 
 import functools
 import json
+import sqlite3
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar, cast
 
 from sqlalchemy import (
     CursorResult,
-    Insert,
     Pool,
     String,
     Table,
@@ -222,15 +222,54 @@ def insert_together(parent, children: Sequence = (), others: Sequence = ()) -> N
         for child, key in zip(children, keys, strict=True):
             setattr(child, key, parent.id)
     else:
-        parent.id = connection.execute(_returning_id(parent_table), _new_row(parent)).scalar_one()
+        # On the driver's own cursor, with SQLAlchemy's conversions of each value: in-process,
+        # SQLAlchemy's work around each INSERT was most of its cost, and SQLite holds its one
+        # write lock (every other writer waits, sleeping) until the order commits.
+        driver = connection.connection.driver_connection
+        assert driver is not None  # a live SQLite connection: sqlite3's own
+        cursor = driver.cursor()
+        parent.id = _sqlite_insert(cursor, parent_table, [parent])
         for child, key in zip(children, keys, strict=True):
             setattr(child, key, parent.id)
         for table in dict.fromkeys(child_tables):
-            rows = [_new_row(child) for child, t in zip(children, child_tables, strict=True) if t is table]
-            connection.execute(insert(table), rows)
-        ids = [connection.execute(_returning_id(table_of(type(o))), _new_row(o)).scalar_one() for o in others]
+            _sqlite_insert(
+                cursor, table, [child for child, t in zip(children, child_tables, strict=True) if t is table]
+            )
+        ids = [_sqlite_insert(cursor, table_of(type(other)), [other]) for other in others]
     for other, new_id in zip(others, ids, strict=True):
         other.id = new_id
+
+
+def _sqlite_insert(cursor, table: Table, objects: Sequence) -> int:
+    """SQLite only: insert ``objects`` as rows of ``table`` on the driver's ``cursor``; the last
+    row's new id. Errors are raised as SQLAlchemy raises them (IntegrityError for a taken key)."""
+    statement, names, conversions = _sqlite_insert_of(table)
+    rows = []
+    for obj in objects:
+        row = _new_row(obj)
+        rows.append(
+            [convert(row[name]) if convert else row[name] for name, convert in zip(names, conversions, strict=True)]
+        )
+    try:
+        if len(rows) == 1:
+            cursor.execute(statement, rows[0])
+        else:
+            cursor.executemany(statement, rows)
+    except sqlite3.Error as error:
+        raise DBAPIError.instance(statement, rows, error, sqlite3.Error) from error
+    return cursor.lastrowid
+
+
+@functools.cache
+def _sqlite_insert_of(table: Table) -> tuple[str, list[str], list[Callable | None]]:
+    """The INSERT of a table's columns but its id, their names, and SQLAlchemy's conversion of
+    each value for SQLite (times as the text it stores them as), built once per table."""
+    columns = [column for column in table.columns if column.name != "id"]
+    names = [column.name for column in columns]
+    dialect = db.engine.dialect
+    # The table and column names come from our models, never from input; the values are parameters.
+    statement = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"  # nosec B608
+    return statement, names, [column.type.dialect_impl(dialect).bind_processor(dialect) for column in columns]
 
 
 def _json_row(obj) -> str:
@@ -254,11 +293,6 @@ def _key_to(table: Table, parent: Table) -> str:
     """The one column of ``table`` that refers to ``parent``'s rows."""
     (key,) = {fk.parent.name for fk in table.foreign_keys if fk.column.table is parent}
     return key
-
-
-@functools.cache
-def _returning_id(table: Table) -> Insert:
-    return insert(table).returning(table.c.id)
 
 
 @functools.cache
