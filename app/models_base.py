@@ -2,12 +2,12 @@
 
 import functools
 import json
-import sqlite3
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar, cast
 
 from sqlalchemy import (
+    Connection,
     CursorResult,
     Pool,
     String,
@@ -222,42 +222,34 @@ def insert_together(parent, children: Sequence = (), others: Sequence = ()) -> N
         for child, key in zip(children, keys, strict=True):
             setattr(child, key, parent.id)
     else:
-        # On the driver's own cursor, with SQLAlchemy's conversions of each value: in-process,
-        # SQLAlchemy's work around each INSERT was most of its cost, and SQLite holds its one
-        # write lock (every other writer waits, sleeping) until the order commits.
-        driver = connection.connection.driver_connection
-        assert driver is not None  # a live SQLite connection: sqlite3's own
-        cursor = driver.cursor()
-        parent.id = _sqlite_insert(cursor, parent_table, [parent])
+        # Each INSERT as the text it is, with its values converted as SQLAlchemy would: compiling
+        # and processing the four statements was most of their cost, and SQLite holds its one
+        # write lock (every other writer sleeping in its busy handler) until the order commits.
+        parent.id = _sqlite_insert(connection, parent_table, [parent])
         for child, key in zip(children, keys, strict=True):
             setattr(child, key, parent.id)
         for table in dict.fromkeys(child_tables):
             _sqlite_insert(
-                cursor, table, [child for child, t in zip(children, child_tables, strict=True) if t is table]
+                connection, table, [child for child, t in zip(children, child_tables, strict=True) if t is table]
             )
-        ids = [_sqlite_insert(cursor, table_of(type(other)), [other]) for other in others]
+        ids = [_sqlite_insert(connection, table_of(type(other)), [other]) for other in others]
     for other, new_id in zip(others, ids, strict=True):
         other.id = new_id
 
 
-def _sqlite_insert(cursor, table: Table, objects: Sequence) -> int:
-    """SQLite only: insert ``objects`` as rows of ``table`` on the driver's ``cursor``; the last
-    row's new id. Errors are raised as SQLAlchemy raises them (IntegrityError for a taken key)."""
+def _sqlite_insert(connection: Connection, table: Table, objects: Sequence) -> int:
+    """SQLite only: insert ``objects`` as rows of ``table``; the last row's new id."""
     statement, names, conversions = _sqlite_insert_of(table)
     rows = []
     for obj in objects:
         row = _new_row(obj)
         rows.append(
-            [convert(row[name]) if convert else row[name] for name, convert in zip(names, conversions, strict=True)]
+            tuple(
+                convert(row[name]) if convert else row[name] for name, convert in zip(names, conversions, strict=True)
+            )
         )
-    try:
-        if len(rows) == 1:
-            cursor.execute(statement, rows[0])
-        else:
-            cursor.executemany(statement, rows)
-    except sqlite3.Error as error:
-        raise DBAPIError.instance(statement, rows, error, sqlite3.Error) from error
-    return cursor.lastrowid
+    inserted = connection.exec_driver_sql(statement, rows[0] if len(rows) == 1 else rows)
+    return inserted.lastrowid
 
 
 @functools.cache
