@@ -71,6 +71,7 @@ def without_transaction() -> None:
 
 
 Writing = TypeVar("Writing", bound=UpdateBase)
+_LOG_UNSYNCED = "sqlite_log_unsynced"  # marks a pooled SQLite connection whose log is left unsynced
 
 
 def losable_on_crash(statement: Writing, dialect: str) -> Writing:
@@ -106,9 +107,6 @@ def execute_losable_on_crash(statement: UpdateBase, params: dict) -> CursorResul
             driver.execute("PRAGMA synchronous = NORMAL")
             connection.connection.info[_LOG_UNSYNCED] = True
     return connection.execute(statement, params)
-
-
-_LOG_UNSYNCED = "sqlite_log_unsynced"
 
 
 @event.listens_for(Pool, "checkin")
