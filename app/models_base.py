@@ -20,6 +20,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects.postgresql.base import PGDialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import UpdateBase
@@ -197,10 +198,13 @@ def insert_objects(model, objects: list) -> None:
         obj.id = new_id
 
 
-def insert_together(parent, children: Sequence = (), others: Sequence = ()) -> None:
+def insert_together(parent, children: Sequence = (), others: Sequence = (), alongside: Sequence = ()) -> list[list]:
     """Insert the new ORM object ``parent``, the new ``children`` that belong to it (their
     foreign key to its table is filled in) and the unrelated new ``others``, giving the parent
-    and the others their ids. None of them joins the session. Does not commit.
+    and the others their ids, after the data-modifying statements ``alongside`` (pairs of a
+    statement with RETURNING and its parameters). Returns each of those statements' rows, as
+    tuples, for the caller to judge before it commits. None of the objects joins the session.
+    Does not commit.
 
     On PostgreSQL this is one statement (data-modifying WITH clauses): an ORM flush would send
     an INSERT per row and build a unit of work around them, and a placed order's row, line,
@@ -215,11 +219,21 @@ def insert_together(parent, children: Sequence = (), others: Sequence = ()) -> N
         params = {"p": _json_row(parent)}
         params.update({f"c{i}": _json_row(child) for i, child in enumerate(children)})
         params.update({f"o{i}": _json_row(other) for i, other in enumerate(others)})
-        statement = _together(parent_table, child_tables, tuple(table_of(type(other)) for other in others))
-        parent.id, *ids = connection.execute(statement, params).one()
+        for _, given in alongside:
+            params.update(given)
+        statement = _together(
+            parent_table,
+            child_tables,
+            tuple(table_of(type(other)) for other in others),
+            tuple(writing for writing, _ in alongside),
+        )
+        parent.id, *ids_and_rows = connection.execute(statement, params).one()
+        ids, returned = ids_and_rows[: len(others)], ids_and_rows[len(others) :]
+        rows = [[tuple(row.values()) for row in written or ()] for written in returned]
         for child, key in zip(children, keys, strict=True):
             setattr(child, key, parent.id)
     else:
+        rows = [[tuple(row) for row in connection.execute(writing, given)] for writing, given in alongside]
         # Each INSERT as the text it is, with its values converted as SQLAlchemy would: compiling
         # and processing the four statements was most of their cost, and SQLite holds its one
         # write lock (every other writer sleeping in its busy handler) until the order commits.
@@ -233,6 +247,7 @@ def insert_together(parent, children: Sequence = (), others: Sequence = ()) -> N
         ids = [_sqlite_insert(connection, table_of(type(other)), [other]) for other in others]
     for other, new_id in zip(others, ids, strict=True):
         other.id = new_id
+    return rows
 
 
 def _sqlite_insert(connection: Connection, table: Table, objects: Sequence) -> int:
@@ -286,8 +301,11 @@ def _key_to(table: Table, parent: Table) -> str:
 
 
 @functools.cache
-def _together(parent: Table, children: tuple[Table, ...], others: tuple[Table, ...]) -> TextClause:
-    """insert_together's statement for PostgreSQL, built once per shape (tables and rows)."""
+def _together(
+    parent: Table, children: tuple[Table, ...], others: tuple[Table, ...], alongside: tuple[UpdateBase, ...]
+) -> TextClause:
+    """insert_together's statement for PostgreSQL, built once per shape (tables, rows and the
+    statements alongside)."""
 
     # The table and column names come from our models, never from input; the values are parameters.
     def clause(alias: str, table: Table, key: str = "") -> str:
@@ -298,12 +316,19 @@ def _together(parent: Table, children: tuple[Table, ...], others: tuple[Table, .
             return f"{alias} AS (INSERT INTO {table.name} ({key}, {names}) SELECT p.id, {names} FROM p, {source})"  # nosec B608
         return f"{alias} AS (INSERT INTO {table.name} ({names}) SELECT {names} FROM {source} RETURNING id)"  # nosec B608
 
-    clauses = [clause("p", parent)]
+    # Written as the text PostgreSQL runs, with :name parameters as the inserts above have.
+    clauses = [f"w{i} AS ({writing.compile(dialect=_NAMED_PARAMETERS)})" for i, writing in enumerate(alongside)]
+    clauses += [clause("p", parent)]
     clauses += [clause(f"c{i}", table, _key_to(table, parent)) for i, table in enumerate(children)]
     clauses += [clause(f"o{i}", table) for i, table in enumerate(others)]
     ids = "".join(f", o{i}.id" for i in range(len(others)))
+    returned = "".join(f", (SELECT json_agg(w{i}) FROM w{i})" for i in range(len(alongside)))
     sources = "".join(f", o{i}" for i in range(len(others)))
-    return text(f"WITH {', '.join(clauses)} SELECT p.id{ids} FROM p{sources}")  # nosec B608
+    return text(f"WITH {', '.join(clauses)} SELECT p.id{ids}{returned} FROM p{sources}")  # nosec B608
+
+
+# PostgreSQL's SQL with :name parameters and no casts after them, which text() would not read.
+_NAMED_PARAMETERS = PGDialect(paramstyle="named")
 
 
 def copy_rows(table: str, rows: list[dict]) -> None:

@@ -1,18 +1,36 @@
 """Order use cases. Each commits exactly once, or raises and leaves the database as it was."""
 
 import functools
+import json
 import logging
 import secrets
-from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Integer, Row, bindparam, literal_column, select, update
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    Integer,
+    Row,
+    Select,
+    SelectBase,
+    String,
+    bindparam,
+    cast,
+    column,
+    func,
+    literal,
+    literal_column,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
-from sqlalchemy.sql.dml import ReturningUpdate
+from sqlalchemy.sql.dml import ReturningDelete, ReturningUpdate
 
 from app.accounts.models import User
 from app.catalog.models import Certification, Product, Sku
@@ -23,7 +41,7 @@ from app.domain import payment_states
 from app.domain.identity import is_valid_mobile
 from app.events.models import Event
 from app.extensions import db
-from app.models_base import insert_together, rows_changed, utcnow
+from app.models_base import insert_together, rows_changed, table_of, utcnow
 from app.orders import notes
 from app.orders.lines import SkuFacts, order_line
 from app.orders.models import Order
@@ -64,6 +82,31 @@ class CartItem:
     sku_id: int
     quantity: int
     price_seen_fen: int
+
+
+@dataclass(frozen=True)
+class Basket:
+    """What an order is placed from: ``lines``, rows of (sku_id, quantity, price_seen_fen) read
+    without taking anything, and ``hand_over``, the statement that takes those lines inside the
+    order's transaction (emptying the cart they sit in), returning the same columns; None for
+    lines that sit in no cart. ``params`` are both statements' parameters."""
+
+    lines: SelectBase
+    hand_over: ReturningDelete[Any] | None
+    params: dict[str, Any]
+
+
+def basket_of(items: list[CartItem]) -> Basket:
+    """The lines given, as a basket that is in no cart (nothing to hand over)."""
+    rows = [
+        select(
+            literal(i.sku_id, Integer).label("sku_id"),
+            literal(i.quantity, Integer).label("quantity"),
+            literal(i.price_seen_fen, Integer).label("price_seen_fen"),
+        )
+        for i in items
+    ]
+    return Basket(union_all(*rows) if len(rows) > 1 else rows[0], None, {})
 
 
 @dataclass(frozen=True)
@@ -126,7 +169,7 @@ def get_order(number: str, user_id: int | None = None, for_update: bool = False)
 
 def place_order(
     user_id: int,
-    take_items: Callable[[], list[CartItem]],
+    basket: Basket,
     address: Address,
     note: str,
     event_code: str | None,
@@ -134,25 +177,30 @@ def place_order(
     max_quantity: int,
     payment_timeout_minutes: int,
 ) -> PlacedOrder:
-    """Create an order from the items ``take_items`` hands over, with its lines, and reserve
-    stock, all in one transaction. Commits, or rolls everything back and raises CheckoutError.
+    """Create an order from the lines of ``basket``, with its lines, and reserve stock, all in
+    one transaction. Commits, or rolls everything back and raises CheckoutError.
 
-    ``take_items`` runs inside that transaction: the shop's cart hands its lines over and
-    empties in one statement, so a placed order and a cart still holding it never both exist,
-    and a second submit of the same cart (a double click) finds it empty instead of ordering
-    twice. Stock is taken with a conditional UPDATE per SKU (never read-then-write), in SKU id
-    order so two buyers of the same SKUs cannot deadlock on PostgreSQL.
+    The basket and the SKUs are read first, and the order is judged and built from what was
+    read; then one burst of writes hands the cart over (emptying it), takes the stock and
+    inserts the order, and checks that both took exactly what was read. The busiest SKU's row
+    is locked only for that burst and the commit, not while the order is being built. Stock is
+    taken with conditional UPDATEs (never read-then-write), in SKU id order so two buyers of the
+    same SKUs cannot deadlock on PostgreSQL. Whatever changed in between (a line added in
+    another tab, stock sold, a price moved, the same cart submitted twice) is found by that
+    check: the burst is rolled back and the order taken again from the start, which now sees
+    the change (a double click finds the cart empty instead of ordering twice).
     """
     if not is_valid_mobile(address.mobile):
         raise CheckoutError("bad_mobile")
     for _ in range(5):
         try:
             placed = _place(
-                user_id, take_items, address, note, event_code, payment_method, max_quantity, payment_timeout_minutes
+                user_id, basket, address, note, event_code, payment_method, max_quantity, payment_timeout_minutes
             )
-        except _NumberTaken:
-            # Random numbers collide now and then once a day holds many orders: the whole
-            # order (cart, stock and all) is taken again with a new number.
+        except (_NumberTaken, _Changed):
+            # Random numbers collide now and then once a day holds many orders, and a cart or
+            # a SKU may change between the reading and the writing: the whole order (cart,
+            # stock and all) is taken again, with a new number.
             db.session.rollback()
             continue
         except CheckoutError:
@@ -161,16 +209,20 @@ def place_order(
         # Business events are logged by number and amount only: never names, phones or addresses.
         log.info("order placed: %s, %d fen, %s", placed.number, placed.total_fen, payment_method)
         return placed
-    raise RuntimeError("no free order number after 5 draws")
+    raise RuntimeError("no order placed after 5 tries")
 
 
 class _NumberTaken(Exception):
     pass
 
 
+class _Changed(Exception):
+    """The cart or the stock was not what the order was built from."""
+
+
 def _place(
     user_id: int,
-    take_items: Callable[[], list[CartItem]],
+    basket: Basket,
     address: Address,
     note: str,
     event_code: str | None,
@@ -178,48 +230,32 @@ def _place(
     max_quantity: int,
     payment_timeout_minutes: int,
 ) -> PlacedOrder:
-    items = sorted(take_items(), key=lambda i: i.sku_id)
-    if not items:
+    dialect = db.engine.dialect.name
+    # The lines with everything the order needs of their SKUs: what the lines copy, stock and
+    # price to judge them by, the producers' delivery rules.
+    looked = db.session.connection().execute(_looking(basket.lines, dialect), {**basket.params, "today": today()}).all()
+    if not looked:
         raise CheckoutError("empty_cart")
-    if any(not 0 < i.quantity <= max_quantity for i in items):
+    if any(not 0 < row.quantity <= max_quantity for row in looked):
         raise CheckoutError("bad_quantity", n=max_quantity)
     event_id = None
     if event_code:
         event_id = db.session.scalar(select(Event.id).where(Event.code == event_code.strip().upper()))
         if event_id is None:
             raise CheckoutError("unknown_event", code=event_code)
-    # Taking the stock also reads what the lines copy: one statement per SKU, and a SKU that
-    # could not be taken is looked at again only to say why.
-    on, connection = today(), db.session.connection()
-    taking = _taking_stock(db.engine.dialect.name)
-    attempted = {
-        i.sku_id: connection.execute(taking, {"sku_id": i.sku_id, "quantity": i.quantity, "today": on}).first()
-        for i in items
-    }
-    taken = {sku_id: row for sku_id, row in attempted.items() if row is not None}
-    if len(taken) < len(attempted):
-        raise _refusal(items, attempted)
-    changed = [
-        _label(taken[i.sku_id].product_name, taken[i.sku_id].name)
-        for i in items
-        if taken[i.sku_id].price_fen != i.price_seen_fen
-    ]
-    if changed:
-        raise CheckoutError("price_changed", names=changed)
-
+    refusal = _refusal(looked)
+    if refusal is not None:
+        raise refusal
     delivery = price(
-        parcels(
-            (taken[i.sku_id].producer_id, i.quantity, taken[i.sku_id].net_weight_g, taken[i.sku_id].price_fen)
-            for i in items
-        ),
+        parcels((row.producer_id, row.quantity, row.net_weight_g, row.price_fen) for row in looked),
         address.province_code,
-        {row.producer_id: rules_from_column(row.delivery_rules) for row in taken.values()},
+        {row.producer_id: rules_from_column(row.delivery_rules) for row in looked},
     )
     if delivery.unserved:
         raise CheckoutError("not_served", names=delivery.unserved)
     now = utcnow()
     online = payment_method == "stripe"
-    subtotal = sum(taken[i.sku_id].price_fen * i.quantity for i in items)
+    subtotal = sum(row.price_fen * row.quantity for row in looked)
     order = Order(
         number=new_order_number(now),
         channel="online",
@@ -234,20 +270,23 @@ def _place(
         expires_at=now + timedelta(minutes=payment_timeout_minutes) if online else None,
         **address.__dict__,
     )
-    lines = [
-        order_line(_facts(item.sku_id, taken[item.sku_id]), taken[item.sku_id].price_fen, item.quantity)
-        for item in items
-    ]
+    lines = [order_line(_facts(row), row.price_fen, row.quantity) for row in looked]
     history = creation(order, "user", user_id, notes.note("placed_online" if online else "placed_cod"))
     # The pay-on-delivery buyer is mailed now, the online payer once paid. The mail is written
     # by the job that sends it (write_order_placed), so placing the order reads nothing of the buyer.
     mail = [] if online else [unwritten_mail(ORDER_PLACED, f"{ORDER_PLACED}:{order.number}")]
+    read = [(row.sku_id, row.quantity, row.price_seen_fen) for row in looked]
+    handing = [(basket.hand_over, basket.params)] if basket.hand_over is not None else []
     try:
-        insert_together(order, [*lines, history], mail)
+        handed, *taken = insert_together(order, [*lines, history], mail, [*handing, *_stock_takes(dialect, looked)])
     except IntegrityError as error:
         if _number_taken(error):
             raise _NumberTaken from error
         raise
+    if not handing:
+        taken, handed = [handed, *taken], read
+    if sorted(handed) != read or sum(len(rows) for rows in taken) != len(read):
+        raise _Changed
     deliver_after_commit(mail)
     placed = PlacedOrder(order.id, order.number, order.total_fen, payment_method)
     db.session.commit()
@@ -272,88 +311,114 @@ def write_order_placed(message: OutboxMessage) -> None:
     )
 
 
-def _facts(sku_id: int, taken: Row[Any]) -> SkuFacts:
+def _facts(row: Row[Any]) -> SkuFacts:
     return SkuFacts(
-        sku_id,
-        taken.product_id,
-        taken.producer_id,
-        taken.product_name,
-        taken.code,
-        taken.name,
-        taken.unit,
-        bool(taken.certified),
+        row.sku_id,
+        row.product_id,
+        row.producer_id,
+        row.product_name,
+        row.code,
+        row.name,
+        row.unit,
+        bool(row.certified),
     )
 
 
-@functools.cache
-def _taking_stock(dialect: str) -> ReturningUpdate[Any]:
-    """Take a SKU's stock for a sale when it and its product are on sale and enough is left,
-    returning what the order line copies and its producer's delivery rules (built once per
-    database kind: it runs for every SKU of every order)."""
-    # SQLAlchemy writes RETURNING without table names on SQLite, inside subqueries too, where
-    # "product_id = product_id" would compare the certification's column with itself: the
-    # SKU's column is named in full.
-    sku_product = literal_column(f"{Sku.__tablename__}.product_id", Integer)
-    product = select(Product.id).where(Product.id == sku_product)
+@functools.lru_cache(maxsize=16)
+def _looking(lines: SelectBase, dialect: str) -> Select[Any]:
+    """A basket's lines (in SKU id order) with their SKUs' facts, stock, price and producers'
+    delivery rules; NULL facts for a SKU that is gone. Built once per kind of basket: it runs
+    for every order."""
+    listed = lines.subquery("lines")
     certified_today = select(Certification.id).where(
-        Certification.product_id == sku_product,
+        Certification.product_id == Sku.product_id,
         Certification.valid_from <= bindparam("today"),
         Certification.valid_to >= bindparam("today"),
     )
-    return (
-        update(Sku)
-        .where(
-            Sku.id == bindparam("sku_id"),
-            Sku.stock >= bindparam("quantity"),
-            Sku.is_active.is_(True),
-            product.where(Product.is_active.is_(True)).exists(),
-        )
-        .values(stock=Sku.stock - bindparam("quantity"))
-        .returning(
+    looking: Select[Any] = (
+        select(
+            listed.c.sku_id,
+            listed.c.quantity,
+            listed.c.price_seen_fen,
             Sku.product_id,
             Sku.code,
             Sku.name,
             Sku.unit,
             Sku.price_fen,
             Sku.net_weight_g,
-            product.with_only_columns(Product.name).scalar_subquery().label("product_name"),
-            product.with_only_columns(Product.producer_id).scalar_subquery().label("producer_id"),
+            Sku.stock,
+            (Sku.is_active & Product.is_active).label("on_sale"),
+            Product.name.label("product_name"),
+            Product.producer_id,
             certified_today.exists().label("certified"),
-            rules_column(product.with_only_columns(Product.producer_id).scalar_subquery(), dialect),
+            rules_column(table_of(Product).c.producer_id, dialect),
         )
-        .execution_options(synchronize_session=False)
+        .select_from(listed.outerjoin(Sku, Sku.id == listed.c.sku_id).outerjoin(Product, Product.id == Sku.product_id))
+        .order_by(listed.c.sku_id)
+    )
+    return looking
+
+
+def _stock_takes(dialect: str, looked: Sequence[Row[Any]]) -> list[tuple[ReturningUpdate[Any], dict[str, Any]]]:
+    """The statements that take each line's stock at the price it was read at, each returning
+    the ids of the SKUs it took: on PostgreSQL one for all the lines, on SQLite one per line."""
+    taking = _taking_stock(dialect)
+    if dialect == "postgresql":
+        wanted = [{"sku_id": r.sku_id, "quantity": r.quantity, "price_read": r.price_fen} for r in looked]
+        return [(taking, {"take": json.dumps(wanted)})]
+    return [(taking, {"sku_id": r.sku_id, "quantity": r.quantity, "price_read": r.price_fen}) for r in looked]
+
+
+@functools.cache
+def _taking_stock(dialect: str) -> ReturningUpdate[Any]:
+    """Take stock when the SKU and its product are on sale, enough is left and the price is
+    still the one the order was built with (built once per database kind)."""
+    if dialect != "postgresql":
+        return _take(bindparam("sku_id"), bindparam("quantity"), bindparam("price_read"))
+    # All the lines in one statement, as one JSON parameter. Their rows are locked first, in id
+    # order: the UPDATE's own scan follows no set order.
+    wanted = (
+        func.json_to_recordset(cast(bindparam("take", type_=String), JSON))
+        .table_valued(column("sku_id", Integer), column("quantity", Integer), column("price_read", Integer))
+        .render_derived(name="wanted", with_types=True)
+    )
+    locked = select(Sku.id).where(Sku.id.in_(select(wanted.c.sku_id))).order_by(Sku.id).with_for_update(key_share=True)
+    return _take(wanted.c.sku_id, wanted.c.quantity, wanted.c.price_read).where(Sku.id.in_(locked))
+
+
+def _take(
+    sku_id: ColumnElement[int], quantity: ColumnElement[int], price_fen: ColumnElement[int]
+) -> ReturningUpdate[Any]:
+    # The SKU's column named in full: SQLAlchemy writes it without its table on SQLite, where in
+    # the subquery it would be the product's own column.
+    sku_product = literal_column(f"{Sku.__tablename__}.product_id", Integer)
+    on_sale = select(Product.id).where(Product.id == sku_product, Product.is_active.is_(True)).exists()
+    return (
+        update(Sku)
+        .values(stock=Sku.stock - quantity)
+        .where(
+            Sku.id == sku_id,
+            Sku.stock >= quantity,
+            Sku.price_fen == price_fen,
+            Sku.is_active.is_(True),
+            on_sale,
+        )
+        .returning(Sku.id)
     )
 
 
-def _refusal(items: list[CartItem], taken: dict[int, Row[Any] | None]) -> CheckoutError:
-    """Why some SKUs could not be taken: off sale, their price moved, or not enough left."""
-    # Read in the shape the taken rows have, so the two answer the same questions below.
-    refused = {
-        row.id: row
-        for row in db.session.execute(
-            select(
-                Sku.id,
-                Sku.name,
-                Sku.price_fen,
-                Product.name.label("product_name"),
-                (Sku.is_active & Product.is_active).label("on_sale"),
-            )
-            .join(Product, Product.id == Sku.product_id)
-            .where(Sku.id.in_([i for i, row in taken.items() if row is None]))
-        )
-    }
-    unavailable = [str(i) for i, row in taken.items() if row is None and not (i in refused and refused[i].on_sale)]
+def _refusal(looked: Sequence[Row[Any]]) -> CheckoutError | None:
+    """Why the lines read cannot be ordered: off sale, their price moved, or not enough left."""
+    unavailable = [str(row.sku_id) for row in looked if not row.on_sale]
     if unavailable:
         return CheckoutError("unavailable", skus=unavailable)
-    current = {i: row or refused[i] for i, row in taken.items()}
-    changed = [
-        _label(current[i.sku_id].product_name, current[i.sku_id].name)
-        for i in items
-        if current[i.sku_id].price_fen != i.price_seen_fen
-    ]
+    changed = [_label(row.product_name, row.name) for row in looked if row.price_fen != row.price_seen_fen]
     if changed:
         return CheckoutError("price_changed", names=changed)
-    return CheckoutError("sold_out", names=[_label(row.product_name, row.name) for row in refused.values()])
+    short = [_label(row.product_name, row.name) for row in looked if row.stock < row.quantity]
+    if short:
+        return CheckoutError("sold_out", names=short)
+    return None
 
 
 def _label(product_name: str, sku_name: str) -> str:

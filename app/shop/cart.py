@@ -1,7 +1,7 @@
 """Cart use cases over two stores: the guest's session dict and the signed-in buyer's rows."""
 
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,7 +14,7 @@ from app.accounts.services import session_is_current
 from app.catalog.models import Product, ProductImage, Sku
 from app.extensions import db
 from app.models_base import execute_losable_on_crash, losable_on_crash, table_of, upsert, utcnow
-from app.orders.services import CartItem as CheckoutItem
+from app.orders.services import Basket
 from app.shop.models import CartItem
 from app.shop.refusals import CartError
 
@@ -100,14 +100,6 @@ class UserCart:
         added = _add_line(self.user_id, None, sku_id, quantity, max_quantity)
         self._changed()
         return added
-
-    def take(self) -> list[CheckoutItem]:
-        """Hand the lines over to checkout and empty the cart, in one statement inside the
-        order's transaction: a rolled-back order gives them back, and a second submit waits for
-        the first and finds the cart empty."""
-        taken = _hand_over(self.user_id, None)
-        self._changed()
-        return taken
 
     def remove(self, sku_id: int) -> None:
         db.session.execute(db.delete(CartItem).where(CartItem.user_id == self.user_id, CartItem.sku_id == sku_id))
@@ -206,28 +198,24 @@ def _adding(dialect: str, checks_session: bool) -> ReturningInsert[Any]:
     return losable_on_crash(added, dialect)
 
 
-def taking_for_session(user_id: int, session_version: int) -> Callable[[], list[CheckoutItem]]:
-    """UserCart.take for checkout by a signed-in buyer whose user the request has not loaded:
-    the statement that hands the lines over also checks the session, so one no longer current
-    is handed nothing (and checkout refuses an empty cart)."""
-
-    return functools.partial(_hand_over, user_id, session_version)
-
-
-def _hand_over(user_id: int, session_version: int | None) -> list[CheckoutItem]:
-    taken = db.session.connection().execute(
-        _taking(session_version is not None), {"user_id": user_id, "session_version": session_version}
-    )
-    return [CheckoutItem(*row) for row in taken]
+def basket(user_id: int, session_version: int | None = None) -> Basket:
+    """A signed-in buyer's cart as checkout places it (orders.Basket): its lines, and the
+    statement that hands them over and empties the cart inside the order's transaction. With
+    ``session_version``, for a buyer whose user the request has not loaded, both find lines
+    only while that session is current, so one no longer current is handed nothing (and
+    checkout refuses an empty cart)."""
+    lines, hand_over = _basket_statements(session_version is not None)
+    return Basket(lines, hand_over, {"user_id": user_id, "session_version": session_version})
 
 
 @functools.cache
-def _taking(checks_session: bool) -> ReturningDelete[Any]:
+def _basket_statements(checks_session: bool) -> tuple[Select[Any], ReturningDelete[Any]]:
     table = table_of(CartItem)
-    handed_over = delete(table).where(table.c.user_id == bindparam("user_id"))
+    mine = [table.c.user_id == bindparam("user_id")]
     if checks_session:
-        handed_over = handed_over.where(session_is_current(bindparam("user_id"), bindparam("session_version")))
-    return handed_over.returning(table.c.sku_id, table.c.quantity, table.c.price_seen_fen)
+        mine.append(session_is_current(bindparam("user_id"), bindparam("session_version")))
+    columns = (table.c.sku_id, table.c.quantity, table.c.price_seen_fen)
+    return select(*columns).where(*mine), delete(table).where(*mine).returning(*columns)
 
 
 def _offer(sku_id: int) -> Row[int, int] | None:

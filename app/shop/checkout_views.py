@@ -1,7 +1,6 @@
 """Checkout: the address (from the address book, or picked from the national division codes),
 the delivery fee for it, and placing the order."""
 
-from collections.abc import Callable
 from datetime import timedelta
 
 from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
@@ -85,7 +84,7 @@ def _checkout_form() -> CheckoutForm:
 
 
 def _submit(
-    form: CheckoutForm, user_id: int, take_items: Callable, saved: list[SavedAddress]
+    form: CheckoutForm, user_id: int, basket: orders.Basket, saved: list[SavedAddress]
 ) -> ResponseReturnValue | orders.CheckoutError | None:
     """Place the order a valid checkout form describes. Returns the answer that leads on to it,
     the refusal, or None when the form names no address (the reason is then on the form)."""
@@ -95,7 +94,7 @@ def _submit(
     try:
         order = orders.place_order(
             user_id,
-            take_items,
+            basket,
             address,
             form.note.data or "",
             form.event_code.data,
@@ -123,7 +122,7 @@ def _checkout_page():
 @bp.post("/checkout")
 def checkout():
     # A signed-in buyer's order is placed without loading their user first: the cart is handed
-    # over only to a session still current (cart.taking_for_session checks it in the same
+    # over only to a session still current (cart.basket checks it in the same
     # statement) and the confirmation mail is written by its job. Whatever that does not place
     # (a form to show again, a refusal, a session gone) goes the general way, which loads the
     # user and answers it.
@@ -133,7 +132,7 @@ def checkout():
         form = _checkout_form()
         if form.validate_on_submit():
             saved = addresses.addresses_of(user_id) if form.address_id.data != "new" else []
-            answer = _submit(form, user_id, carts.taking_for_session(user_id, session_version), saved)
+            answer = _submit(form, user_id, carts.basket(user_id, session_version), saved)
             if answer is not None and not isinstance(answer, orders.CheckoutError):
                 return answer
     return _checkout_signed_in()
@@ -155,7 +154,7 @@ def _checkout():
         form.recipient.data = form.recipient.data or current_user.name
     status = 200
     if form.validate_on_submit():
-        answer = _submit(form, current_user.id, cart.take, saved)
+        answer = _submit(form, current_user.id, carts.basket(current_user.id), saved)
         if answer is None:
             status = 400
         elif not isinstance(answer, orders.CheckoutError):

@@ -120,7 +120,7 @@ def test_a_refund_before_shipping_gives_the_fee_back_and_after_shipping_keeps_it
     buyer = db.session.scalar(db.select(factories.User.id).where(factories.User.email == "buyer@example.com"))
     address = orders.Address("张女士", "13812345678", "北京市", "北京市", "朝阳区", "建国路 1 号", "110105")
     placed = orders.place_order(
-        buyer, lambda: [orders.CartItem(shop["mandarin"], 1, 3980)], address, "", None, "stripe", 99, 30
+        buyer, orders.basket_of([orders.CartItem(shop["mandarin"], 1, 3980)]), address, "", None, "stripe", 99, 30
     )
     order = _order(app, placed.number)
     assert order.shipping_fen == 1200 and order.total_fen == 5180

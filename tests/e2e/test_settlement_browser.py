@@ -35,7 +35,9 @@ def village_with_a_statement(app, month_over):
         admin = factories.user(email="village@example.com", role=roles.VILLAGE_ADMIN, name="刘大姐")
         db.session.add(VillageAssignment(user_id=admin.id, village_id=village.id))
         db.session.commit()
-        order = orders.place_order(buyer.id, lambda: [orders.CartItem(sku, 4, 3980)], ADDRESS, "", None, "cod", 99, 30)
+        order = orders.place_order(
+            buyer.id, orders.basket_of([orders.CartItem(sku, 4, 3980)]), ADDRESS, "", None, "cod", 99, 30
+        )
         payments.record_offline_payment(order.number, 4 * 3980, "", staff.id)
         statement = statements.build(producer.id, THIS_MONTH, Actor(None, "test"))
         statements.confirm(statement, Actor(None, "test"))

@@ -64,7 +64,9 @@ def test_an_online_payment_at_2330_utc_is_booked_on_the_county_day_under_its_rul
         staff = factories.user(email="early-staff@example.com", role="staff")
         db.session.commit()
         sku = db.session.scalar(db.select(Booth)).allocations[0].sku_id
-        placed = orders.place_order(buyer.id, lambda: [orders.CartItem(sku, 1, 3980)], ADDRESS, "", None, "cod", 99, 30)
+        placed = orders.place_order(
+            buyer.id, orders.basket_of([orders.CartItem(sku, 1, 3980)]), ADDRESS, "", None, "cod", 99, 30
+        )
         payments.record_offline_payment(placed.number, 3980, "", staff.id)
     assert _ledger(app) == {"households": {changes["newcomer"]}, "days": {changes["day"]}}
 

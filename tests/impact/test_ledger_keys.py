@@ -28,7 +28,7 @@ def ledger_row(app):
         db.session.commit()
         order = orders.place_order(
             buyer.id,
-            lambda: [orders.CartItem(product.skus[0].id, 1, 3980)],
+            orders.basket_of([orders.CartItem(product.skus[0].id, 1, 3980)]),
             orders.Address(**factories.ADDRESS),
             "",
             None,

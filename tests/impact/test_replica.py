@@ -145,7 +145,7 @@ def test_reports_read_from_the_replica_agree_once_it_has_caught_up(make_app, tes
         factories.user(email="office@example.com", role="staff")
         db.session.commit()
         sold = orders.place_order(
-            buyer_id, lambda: [orders.CartItem(skus[0].id, 2, 3980)], ADDRESS, "", None, "cod", 99, 30
+            buyer_id, orders.basket_of([orders.CartItem(skus[0].id, 2, 3980)]), ADDRESS, "", None, "cod", 99, 30
         )
         payments.record_offline_payment(sold.number, 7960, "", staff_id)
         _caught_up(primary_url, standby_url)
@@ -155,7 +155,7 @@ def test_reports_read_from_the_replica_agree_once_it_has_caught_up(make_app, tes
 
         _pause_replay(standby_url)
         more = orders.place_order(
-            buyer_id, lambda: [orders.CartItem(skus[0].id, 1, 3980)], ADDRESS, "", None, "cod", 99, 30
+            buyer_id, orders.basket_of([orders.CartItem(skus[0].id, 1, 3980)]), ADDRESS, "", None, "cod", 99, 30
         )
         payments.record_offline_payment(more.number, 3980, "", staff_id)
         with reading_from_replica():

@@ -35,7 +35,9 @@ def test_booth_and_lot_cuts_add_up_to_the_booth_channel(app, client, fair):
         )
         db.session.commit()
         sku = db.session.scalar(db.select(Booth)).allocations[0].sku_id
-        online = orders.place_order(buyer.id, lambda: [orders.CartItem(sku, 1, 3980)], ADDRESS, "", None, "cod", 99, 30)
+        online = orders.place_order(
+            buyer.id, orders.basket_of([orders.CartItem(sku, 1, 3980)]), ADDRESS, "", None, "cod", 99, 30
+        )
         payments.record_offline_payment(online.number, 3980, "", staff.id)
 
         by_booth, by_lot = _by("booth"), _by("lot")

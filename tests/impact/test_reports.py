@@ -198,10 +198,12 @@ def sold(app):
     with app.app_context():
         skus, buyer_id, staff_id = _world()
         paid = orders.place_order(
-            buyer_id, lambda: [orders.CartItem(skus[0].id, 2, 3980)], ADDRESS, "", "PAD2026", "cod", 99, 30
+            buyer_id, orders.basket_of([orders.CartItem(skus[0].id, 2, 3980)]), ADDRESS, "", "PAD2026", "cod", 99, 30
         )
         payments.record_offline_payment(paid.number, 7960, "", staff_id)
-        orders.place_order(buyer_id, lambda: [orders.CartItem(skus[0].id, 1, 3980)], ADDRESS, "", None, "cod", 99, 30)
+        orders.place_order(
+            buyer_id, orders.basket_of([orders.CartItem(skus[0].id, 1, 3980)]), ADDRESS, "", None, "cod", 99, 30
+        )
         return paid.number
 
 
@@ -309,7 +311,7 @@ def test_an_uncertified_product_sold_at_an_event_is_warned_about(app):
     with app.app_context():
         skus, buyer_id, staff_id = _world()
         order = orders.place_order(
-            buyer_id, lambda: [orders.CartItem(skus[1].id, 1, 16800)], ADDRESS, "", "PAD2026", "cod", 99, 30
+            buyer_id, orders.basket_of([orders.CartItem(skus[1].id, 1, 16800)]), ADDRESS, "", "PAD2026", "cod", 99, 30
         )
         payments.record_offline_payment(order.number, 16800, "", staff_id)
         (warning,) = reports.uncertified_event_warnings(reports.ReportFilters())

@@ -28,7 +28,7 @@ def shop(app, ctx):
 
 def _order(shop, method: str):
     return orders.place_order(
-        shop["buyer"], lambda: [orders.CartItem(shop["sku"], 1, 3980)], ADDRESS, "", None, method, 99, 30
+        shop["buyer"], orders.basket_of([orders.CartItem(shop["sku"], 1, 3980)]), ADDRESS, "", None, method, 99, 30
     )
 
 

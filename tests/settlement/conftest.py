@@ -40,7 +40,14 @@ def sell_online(app, units, quantity: int = 2) -> str:
         buyer = factories.user(email=f"buyer{quantity}@example.com")
         db.session.commit()
         order = orders.place_order(
-            buyer.id, lambda: [orders.CartItem(units["mandarin"], quantity, 3980)], ADDRESS, "", None, "cod", 99, 30
+            buyer.id,
+            orders.basket_of([orders.CartItem(units["mandarin"], quantity, 3980)]),
+            ADDRESS,
+            "",
+            None,
+            "cod",
+            99,
+            30,
         )
         payments.record_offline_payment(order.number, quantity * 3980, "", _staff_id())
         return order.number

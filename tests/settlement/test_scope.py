@@ -45,7 +45,7 @@ def two_villages(app, month_over):
         db.session.commit()
         for sku in skus:
             order = orders.place_order(
-                buyer.id, lambda s=sku: [orders.CartItem(s, 2, 3980)], ADDRESS, "", None, "cod", 99, 30
+                buyer.id, orders.basket_of([orders.CartItem(sku, 2, 3980)]), ADDRESS, "", None, "cod", 99, 30
             )
             payments.record_offline_payment(order.number, 7960, "", staff.id)
         made = {}

@@ -1,8 +1,9 @@
 """Cart and pay-on-delivery checkout through HTTP, with stock, prices and the ledger checked exactly."""
 
+from contextlib import contextmanager
 from datetime import UTC, date
 
-from sqlalchemy import func
+from sqlalchemy import event, func
 
 from app.accounts import administration
 from app.accounts.models import User
@@ -214,6 +215,56 @@ def test_sold_out_between_cart_and_checkout_writes_nothing(app, buyer, shop):
     response = buyer.post("/checkout", data={**factories.ADDRESS, "payment_method": "cod"})
     assert response.status_code == 409 and "已售罄或库存不足" in response.get_data(as_text=True)
     assert count(app, Order) == 0 and count(app, OrderLine) == 0 and stock(app, shop["sku_id"]) == 2
+
+
+@contextmanager
+def _meanwhile(app, change):
+    """Run ``change`` on a connection of its own, committed, once: just as the order, read and
+    built, starts writing (its first statement that hands the cart over)."""
+    done = []
+
+    def before(_conn, _cursor, statement, *_args):
+        if not done and ("DELETE FROM cart_items" in statement):
+            done.append(True)
+            with db.engine.connect() as other:
+                change(other)
+                other.commit()
+
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", before)
+    try:
+        yield done
+    finally:
+        with app.app_context():
+            event.remove(db.engine, "before_cursor_execute", before)
+
+
+def test_stock_sold_while_the_order_is_built_is_not_sold_twice(app, buyer, shop):
+    # The order is built from what was read; the stock is taken only if it is still there.
+    buyer.post("/cart/add", data={"sku_id": shop["sku_id"], "quantity": 3})
+    sold = db.update(Sku).where(Sku.id == shop["sku_id"]).values(stock=Sku.stock - 8)
+    with _meanwhile(app, lambda other: other.execute(sold)) as changed:
+        response = buyer.post("/checkout", data={**factories.ADDRESS, "payment_method": "cod"})
+    assert changed and response.status_code == 409 and "已售罄或库存不足" in response.get_data(as_text=True)
+    assert count(app, Order) == 0 and count(app, OrderLine) == 0 and stock(app, shop["sku_id"]) == 2
+    assert count(app, CartItem) == 1
+
+
+def test_a_line_added_in_another_tab_while_the_order_is_built_joins_the_order(app, buyer, shop):
+    buyer.post("/cart/add", data={"sku_id": shop["sku_id"], "quantity": 1})
+    with app.app_context():
+        honey = factories.product("土蜂蜜", price_fen=6800, stock=5).skus[0].id
+        user_id = db.session.scalar(db.select(User.id).where(User.email == "buyer@example.com"))
+        db.session.commit()
+    added = db.insert(CartItem).values(user_id=user_id, sku_id=honey, quantity=2, price_seen_fen=6800)
+    with _meanwhile(app, lambda other: other.execute(added)) as changed:
+        response = buyer.post("/checkout", data={**factories.ADDRESS, "payment_method": "cod"})
+    assert changed and response.status_code == 303
+    with app.app_context():
+        order = db.session.execute(db.select(Order)).scalar_one()
+        assert sorted((line.sku_id, line.quantity) for line in order.lines) == sorted([(shop["sku_id"], 1), (honey, 2)])
+        assert order.subtotal_fen == 3980 + 2 * 6800
+    assert count(app, CartItem) == 0 and stock(app, shop["sku_id"]) == 9 and stock(app, honey) == 3
 
 
 def test_a_product_withdrawn_between_cart_and_checkout_is_explained_and_removed(app, buyer, shop):

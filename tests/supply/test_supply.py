@@ -145,7 +145,7 @@ def test_staff_list_a_post_in_the_shop_with_a_lot(app, client, units, posted):
         buyer = factories.user(email="shopper@example.com")
         db.session.commit()
         order = orders.place_order(
-            buyer.id, lambda: [orders.CartItem(sku.id, 10, 350)], ADDRESS, "", None, "cod", 99, 30
+            buyer.id, orders.basket_of([orders.CartItem(sku.id, 10, 350)]), ADDRESS, "", None, "cod", 99, 30
         )
         payments.record_offline_payment(order.number, 3500, "", _staff_id())
     assert _household_sales(app, posted["household"]) == (3500, {posted["household"]})
