@@ -322,7 +322,8 @@ def _together(
     clauses += [clause(f"c{i}", table, _key_to(table, parent)) for i, table in enumerate(children)]
     clauses += [clause(f"o{i}", table) for i, table in enumerate(others)]
     ids = "".join(f", o{i}.id" for i in range(len(others)))
-    returned = "".join(f", (SELECT json_agg(w{i}) FROM w{i})" for i in range(len(alongside)))
+    # Only aliases numbered here: the statements' rows come back as JSON arrays of their rows.
+    returned = "".join(f", (SELECT json_agg(w{i}) FROM w{i})" for i in range(len(alongside)))  # nosec B608
     sources = "".join(f", o{i}" for i in range(len(others)))
     return text(f"WITH {', '.join(clauses)} SELECT p.id{ids}{returned} FROM p{sources}")  # nosec B608
 
