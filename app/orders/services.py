@@ -1,7 +1,6 @@
 """Order use cases. Each commits exactly once, or raises and leaves the database as it was."""
 
 import functools
-import json
 import logging
 import secrets
 from collections.abc import Sequence
@@ -11,17 +10,11 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import (
-    JSON,
-    ColumnElement,
     Integer,
     Row,
     Select,
     SelectBase,
-    String,
     bindparam,
-    cast,
-    column,
-    func,
     literal,
     literal_column,
     select,
@@ -278,7 +271,7 @@ def _place(
     read = [(row.sku_id, row.quantity, row.price_seen_fen) for row in looked]
     handing = [(basket.hand_over, basket.params)] if basket.hand_over is not None else []
     try:
-        handed, *taken = insert_together(order, [*lines, history], mail, [*handing, *_stock_takes(dialect, looked)])
+        handed, *taken = insert_together(order, [*lines, history], mail, [*handing, *_stock_takes(looked)])
     except IntegrityError as error:
         if _number_taken(error):
             raise _NumberTaken from error
@@ -359,36 +352,22 @@ def _looking(lines: SelectBase, dialect: str) -> Select[Any]:
     return looking
 
 
-def _stock_takes(dialect: str, looked: Sequence[Row[Any]]) -> list[tuple[ReturningUpdate[Any], dict[str, Any]]]:
-    """The statements that take each line's stock at the price it was read at, each returning
-    the ids of the SKUs it took: on PostgreSQL one for all the lines, on SQLite one per line."""
-    taking = _taking_stock(dialect)
-    if dialect == "postgresql":
-        wanted = [{"sku_id": r.sku_id, "quantity": r.quantity, "price_read": r.price_fen} for r in looked]
-        return [(taking, {"take": json.dumps(wanted)})]
-    return [(taking, {"sku_id": r.sku_id, "quantity": r.quantity, "price_read": r.price_fen}) for r in looked]
+def _stock_takes(looked: Sequence[Row[Any]]) -> list[tuple[ReturningUpdate[Any], dict[str, Any]]]:
+    """The statements that take each line's stock at the price it was read at, in SKU id order,
+    each returning the id of the SKU it took (nothing when it could not). Numbered: on
+    PostgreSQL they are parts of one statement, whose returned values are computed in the order
+    written, so two orders of the same SKUs lock their rows in the same order."""
+    return [
+        (_taking_stock(n), {f"sku_{n}": row.sku_id, f"quantity_{n}": row.quantity, f"price_{n}": row.price_fen})
+        for n, row in enumerate(looked)
+    ]
 
 
 @functools.cache
-def _taking_stock(dialect: str) -> ReturningUpdate[Any]:
-    """Take stock when the SKU and its product are on sale, enough is left and the price is
-    still the one the order was built with (built once per database kind)."""
-    if dialect != "postgresql":
-        return _take(bindparam("sku_id"), bindparam("quantity"), bindparam("price_read"))
-    # All the lines in one statement, as one JSON parameter. Their rows are locked first, in id
-    # order: the UPDATE's own scan follows no set order.
-    wanted = (
-        func.json_to_recordset(cast(bindparam("take", type_=String), JSON))
-        .table_valued(column("sku_id", Integer), column("quantity", Integer), column("price_read", Integer))
-        .render_derived(name="wanted", with_types=True)
-    )
-    locked = select(Sku.id).where(Sku.id.in_(select(wanted.c.sku_id))).order_by(Sku.id).with_for_update(key_share=True)
-    return _take(wanted.c.sku_id, wanted.c.quantity, wanted.c.price_read).where(Sku.id.in_(locked))
-
-
-def _take(
-    sku_id: ColumnElement[int], quantity: ColumnElement[int], price_fen: ColumnElement[int]
-) -> ReturningUpdate[Any]:
+def _taking_stock(n: int) -> ReturningUpdate[Any]:
+    """Take the stock of the order's ``n``-th SKU when it and its product are on sale, enough is
+    left and the price is still the one the order was built with (built once per line number)."""
+    quantity = bindparam(f"quantity_{n}", type_=Integer)
     # The SKU's column named in full: SQLAlchemy writes it without its table on SQLite, where in
     # the subquery it would be the product's own column.
     sku_product = literal_column(f"{Sku.__tablename__}.product_id", Integer)
@@ -397,9 +376,9 @@ def _take(
         update(Sku)
         .values(stock=Sku.stock - quantity)
         .where(
-            Sku.id == sku_id,
+            Sku.id == bindparam(f"sku_{n}"),
             Sku.stock >= quantity,
-            Sku.price_fen == price_fen,
+            Sku.price_fen == bindparam(f"price_{n}"),
             Sku.is_active.is_(True),
             on_sale,
         )

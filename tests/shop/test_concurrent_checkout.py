@@ -51,14 +51,18 @@ def _signed_in_clients(app, emails):
     return list(clients.values())
 
 
-def _fill_carts(app, sku_id: int, price_fen: int) -> None:
-    # Setup, not the thing under test: every buyer has one box in a stored cart.
+def _fill_carts(app, sku_ids: list[int], price_fen: int) -> None:
+    # Setup, not the thing under test: every buyer has one box of each SKU in a stored cart.
     with app.app_context():
         db.session.execute(db.delete(CartItem))
         user_ids = db.session.execute(db.select(User.id).where(User.email.like("buyer%@example.com"))).scalars()
         db.session.execute(
             insert(CartItem),
-            [{"user_id": u, "sku_id": sku_id, "quantity": 1, "price_seen_fen": price_fen} for u in user_ids],
+            [
+                {"user_id": u, "sku_id": sku_id, "quantity": 1, "price_seen_fen": price_fen}
+                for u in user_ids
+                for sku_id in sku_ids
+            ],
         )
         db.session.commit()
 
@@ -86,22 +90,27 @@ def test_two_hundred_buyers_for_fifty_boxes_never_oversell(own_db_app):
     clients = _signed_in_clients(own_db_app, _crowd(own_db_app))
     try:
         for round_no in range(ROUNDS):
+            # The last round's carts hold two SKUs: every order locks both rows, in the same order.
+            kinds = 2 if round_no == ROUNDS - 1 else 1
             with own_db_app.app_context():
-                product = factories.product(f"雪峰蜜橘{round_no}", price_fen=3980, stock=STOCK)
+                products = [
+                    factories.product(f"雪峰蜜橘{round_no}-{k}", price_fen=3980, stock=STOCK) for k in range(kinds)
+                ]
                 db.session.commit()
-                sku_id = product.skus[0].id
-            _fill_carts(own_db_app, sku_id, 3980)
+                sku_ids = [product.skus[0].id for product in products]
+            _fill_carts(own_db_app, sku_ids, 3980)
             results = _round(clients)
             statuses = [status for status, _body in results]
             assert statuses.count(303) == STOCK, f"round {round_no}: {sorted(set(statuses))}"
             assert statuses.count(409) == BUYERS - STOCK
             assert all("已售罄或库存不足" in body for status, body in results if status == 409)
             with own_db_app.app_context():
-                assert db.session.get(Sku, sku_id).stock == 0
-                sold = db.session.scalar(
-                    db.select(func.coalesce(func.sum(OrderLine.quantity), 0)).where(OrderLine.sku_id == sku_id)
-                )
-                assert sold == STOCK
+                for sku_id in sku_ids:
+                    assert db.session.get(Sku, sku_id).stock == 0
+                    sold = db.session.scalar(
+                        db.select(func.coalesce(func.sum(OrderLine.quantity), 0)).where(OrderLine.sku_id == sku_id)
+                    )
+                    assert sold == STOCK
     finally:
         with own_db_app.app_context():
             assert db.session.scalar(db.select(func.count(Order.id))) == STOCK * ROUNDS
