@@ -90,7 +90,7 @@ def test_every_report_total_equals_paid_sales_minus_refunds(app, plans):
                 items = [orders.CartItem(skus[i].id, q, skus[i].price_fen) for i, q in plan["items"].items()]
                 placed = orders.place_order(
                     buyer_id,
-                    lambda items=items: items,
+                    orders.basket_of(items),
                     ADDRESS,
                     "",
                     "PAD2026" if plan["event"] else None,
