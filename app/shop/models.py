@@ -12,7 +12,9 @@ from app.models_base import utcnow
 class CartItem(Model):
     __tablename__ = "cart_items"
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    # Found by the unique (user_id, sku_id) index, which leads with it: no index of its own,
+    # which every "add to cart" and every order would write for nothing.
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     sku_id: Mapped[int] = mapped_column(ForeignKey("skus.id"))
     quantity: Mapped[int]
     # The price the buyer last saw; checkout refuses if the price moved since.
