@@ -355,7 +355,7 @@ def _together(
     # Each statement alongside returns exactly the rows expected (:e0, ... as JSON objects named
     # by its columns): as sets, each holding the other. Otherwise written_otherwise() fails the
     # statement, and nothing of it is written. They are computed in the order written.
-    returned = [f"(SELECT coalesce(jsonb_agg(w{i}), '[]') FROM w{i})" for i in range(len(alongside))]  # nosec B608
+    returned = [f"(SELECT coalesce(jsonb_agg(w{i}), '[]') FROM w{i})" for i in range(len(alongside))]
     checks = " AND ".join(
         f"{r} @> CAST(:e{i} AS jsonb) AND CAST(:e{i} AS jsonb) @> {r}" for i, r in enumerate(returned)
     )
