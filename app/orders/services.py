@@ -34,15 +34,7 @@ from app.domain import payment_states
 from app.domain.identity import is_valid_mobile
 from app.events.models import Event
 from app.extensions import db
-from app.models_base import (
-    Alongside,
-    WrittenOtherwise,
-    insert_together,
-    rows_changed,
-    table_of,
-    utcnow,
-    without_transaction,
-)
+from app.models_base import insert_together, rows_changed, table_of, utcnow
 from app.orders import notes
 from app.orders.lines import SkuFacts, order_line
 from app.orders.models import Order
@@ -232,9 +224,6 @@ def _place(
     payment_timeout_minutes: int,
 ) -> PlacedOrder:
     dialect = db.engine.dialect.name
-    # Unless a transaction is open already, each of the order's two statements stands alone:
-    # the read needs none, and the write checks itself (insert_together).
-    without_transaction()
     # The lines with everything the order needs of their SKUs: what the lines copy, stock and
     # price to judge them by, the producers' delivery rules.
     looked = db.session.connection().execute(_looking(basket.lines, dialect), {**basket.params, "today": today()}).all()
@@ -279,17 +268,18 @@ def _place(
     # The pay-on-delivery buyer is mailed now, the online payer once paid. The mail is written
     # by the job that sends it (write_order_placed), so placing the order reads nothing of the buyer.
     mail = [] if online else [unwritten_mail(ORDER_PLACED, f"{ORDER_PLACED}:{order.number}")]
-    # The cart must hand over exactly the lines read, and every SKU's stock must be taken.
     read = [(row.sku_id, row.quantity, row.price_seen_fen) for row in looked]
-    handing = [Alongside(basket.hand_over, basket.params, read)] if basket.hand_over is not None else []
+    handing = [(basket.hand_over, basket.params)] if basket.hand_over is not None else []
     try:
-        insert_together(order, [*lines, history], mail, [*handing, *_stock_takes(looked)])
+        handed, *taken = insert_together(order, [*lines, history], mail, [*handing, *_stock_takes(looked)])
     except IntegrityError as error:
         if _number_taken(error):
             raise _NumberTaken from error
         raise
-    except WrittenOtherwise as error:
-        raise _Changed from error
+    if not handing:
+        taken, handed = [handed, *taken], read
+    if sorted(handed) != read or sum(len(rows) for rows in taken) != len(read):
+        raise _Changed
     deliver_after_commit(mail)
     placed = PlacedOrder(order.id, order.number, order.total_fen, payment_method)
     db.session.commit()
@@ -362,17 +352,13 @@ def _looking(lines: SelectBase, dialect: str) -> Select[Any]:
     return looking
 
 
-def _stock_takes(looked: Sequence[Row[Any]]) -> list[Alongside]:
+def _stock_takes(looked: Sequence[Row[Any]]) -> list[tuple[ReturningUpdate[Any], dict[str, Any]]]:
     """The statements that take each line's stock at the price it was read at, in SKU id order,
-    each to return the id of the SKU it took. Numbered: on PostgreSQL they are parts of one
-    statement, which computes them in the order written, so two orders of the same SKUs lock
-    their rows in the same order."""
+    each returning the id of the SKU it took (nothing when it could not). Numbered: on
+    PostgreSQL they are parts of one statement, whose returned values are computed in the order
+    written, so two orders of the same SKUs lock their rows in the same order."""
     return [
-        Alongside(
-            _taking_stock(n),
-            {f"sku_{n}": row.sku_id, f"quantity_{n}": row.quantity, f"price_{n}": row.price_fen},
-            [(row.sku_id,)],
-        )
+        (_taking_stock(n), {f"sku_{n}": row.sku_id, f"quantity_{n}": row.quantity, f"price_{n}": row.price_fen})
         for n, row in enumerate(looked)
     ]
 
