@@ -36,6 +36,10 @@ def test_phone_buyer_checks_out_with_pay_on_delivery(browser, demo_with_buyer, s
     page.set_viewport_size({"width": 820, "height": 1180})
     screenshot(page, "cart-820")
     page.set_viewport_size(PHONE)
+    # Said once: reloading the cart does not announce the same box again.
+    assert "added=" not in page.url
+    page.reload()
+    assert page.locator(".cart-line").count() == 1 and "已加入购物车" not in page.locator("main").inner_text()
 
     page.get_by_role("link", name="去结算").click()
     page.wait_for_url("**/checkout")
