@@ -71,7 +71,9 @@ class Client:
         for _attempt in range(20):
             try:
                 answer = self.session.request(method, self.base + path, timeout=30, allow_redirects=False, **kwargs)
-            except requests.ConnectionError:
+            # Cut before the answer began, or in the middle of its body (ChunkedEncodingError):
+            # either way the person sees no page and sends again.
+            except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError):
                 self.seen.append("retried")
                 time.sleep(0.2)
                 continue
