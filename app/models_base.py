@@ -198,7 +198,12 @@ def insert_objects(model, objects: list) -> None:
         obj.id = new_id
 
 
-def insert_together(parent, children: Sequence = (), others: Sequence = (), alongside: Sequence = ()) -> list[list]:
+def insert_together(
+    parent,
+    children: Sequence = (),
+    others: Sequence = (),
+    alongside: Sequence[tuple[UpdateBase, dict[str, Any]]] = (),
+) -> list[list[tuple]]:
     """Insert the new ORM object ``parent``, the new ``children`` that belong to it (their
     foreign key to its table is filled in) and the unrelated new ``others``, giving the parent
     and the others their ids, after the data-modifying statements ``alongside`` (pairs of a

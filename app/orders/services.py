@@ -271,13 +271,13 @@ def _place(
     read = [(row.sku_id, row.quantity, row.price_seen_fen) for row in looked]
     handing = [(basket.hand_over, basket.params)] if basket.hand_over is not None else []
     try:
-        handed, *taken = insert_together(order, [*lines, history], mail, [*handing, *_stock_takes(looked)])
+        returned = insert_together(order, [*lines, history], mail, [*handing, *_stock_takes(looked)])
     except IntegrityError as error:
         if _number_taken(error):
             raise _NumberTaken from error
         raise
-    if not handing:
-        taken, handed = [handed, *taken], read
+    # Lines in no cart are handed over as read.
+    handed, taken = (returned[0], returned[1:]) if handing else (read, returned)
     if sorted(handed) != read or sum(len(rows) for rows in taken) != len(read):
         raise _Changed
     deliver_after_commit(mail)
