@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.domain import order_states as states
 from app.domain import payment_states
 from app.extensions import Model
-from app.models_base import utcnow
+from app.models_base import index_where_set, utcnow
 
 CHANNELS = ("online", "intent", "booth")
 PAYMENT_METHODS = ("stripe", "cod", "cash", "bank_transfer", "merchant_qr")
@@ -21,9 +21,9 @@ class Order(Model):
     number: Mapped[str] = mapped_column(String(32), unique=True)
     channel: Mapped[str] = mapped_column(String(16), default="online")
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
-    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id"), index=True)
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id"))
     # Set on the intent channel: the purchase-intent contract this delivery fulfils.
-    purchase_intent_id: Mapped[int | None] = mapped_column(ForeignKey("purchase_intents.id"), index=True)
+    purchase_intent_id: Mapped[int | None] = mapped_column(ForeignKey("purchase_intents.id"))
     status: Mapped[str] = mapped_column(String(20))
     payment_status: Mapped[str] = mapped_column(String(20), default=payment_states.UNPAID)
     payment_method: Mapped[str] = mapped_column(String(16))
@@ -68,6 +68,8 @@ class Order(Model):
         CheckConstraint("total_fen = subtotal_fen + shipping_fen", name="total_adds_up"),
         CheckConstraint("refunded_fen >= 0 AND refunded_fen <= paid_fen", name="refund_within_paid"),
         Index("ix_orders_status_expires", "status", "expires_at"),
+        index_where_set("orders", "event_id"),
+        index_where_set("orders", "purchase_intent_id"),
     )
 
     @property
@@ -103,7 +105,7 @@ class OrderLine(Model):
     # judge past sales by today's certificates.
     certified: Mapped[bool] = mapped_column(default=False)
     # The production lot, when the box was scanned or its lot code typed at a booth.
-    lot_id: Mapped[int | None] = mapped_column(ForeignKey("lots.id"), index=True)
+    lot_id: Mapped[int | None] = mapped_column(ForeignKey("lots.id"))
 
     order: Mapped[Order] = relationship(back_populates="lines")
 
@@ -113,6 +115,7 @@ class OrderLine(Model):
         CheckConstraint("refunded_fen >= 0 AND refunded_fen <= line_total_fen", name="refund_within_line"),
         # What the ledger's rows point at: a row's order and producer must be its line's own.
         UniqueConstraint("id", "order_id", "producer_id", name="uq_order_lines_ledger_key"),
+        index_where_set("order_lines", "lot_id"),
     )
 
 

@@ -19,7 +19,7 @@ class OutboxMessage(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     # "mail" (recipient: an address) or "sms" (recipient: a mobile number, through app.outbox.sms).
     channel: Mapped[str] = mapped_column(String(8), default="mail", server_default="mail")
-    recipient: Mapped[str] = mapped_column(String(255), index=True)
+    recipient: Mapped[str] = mapped_column(String(255))
     subject: Mapped[str] = mapped_column(String(255))
     body: Mapped[str] = mapped_column(Text)
     # Which mail this is (order_paid, intent_confirmed, …) and in which language it was written.
