@@ -71,6 +71,10 @@ def load(instance_path: str) -> dict:
         "MAIL_PORT": int(env("MAIL_PORT", 25)),
         "MAIL_SENDER": env("MAIL_SENDER", "noreply@dongkou.example"),
         "MAIL_TIMEOUT_SECONDS": int(env("MAIL_TIMEOUT_SECONDS", 10)),
+        # How long the job that sends new mail waits for more before it looks (app.outbox): a
+        # mail goes out that much later, and a rush asks Redis for the job about once per
+        # process in that time rather than once per order.
+        "OUTBOX_GATHER_SECONDS": float(env("OUTBOX_GATHER_SECONDS", 0.2)),
         "MAIL_MAX_ATTEMPTS": int(env("MAIL_MAX_ATTEMPTS", 5)),
         # The shop's public address, for links in mail written outside a request (jobs).
         "SITE_URL": env("SITE_URL", "http://127.0.0.1:5000").rstrip("/"),

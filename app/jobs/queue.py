@@ -10,6 +10,7 @@ enqueue only delays the work.
 """
 
 import logging
+import time
 from collections.abc import Callable
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -58,12 +59,18 @@ def queue() -> "Queue | None":
     return Queue(current_app.config["JOBS_QUEUE"], connection=connection)
 
 
-def enqueue(func: Callable, *args, job_id: str | None = None, timeout: int = 600, once: bool = False) -> None:
+def enqueue(
+    func: Callable, *args, job_id: str | None = None, timeout: int = 600, once: bool = False, gather: float = 0.0
+) -> None:
     """Run ``func(*args)`` as a job now: on the queue when there is one, else in this process.
 
     RQ queues a job id again when asked again. ``once``, for work many requests ask for at once,
     queues an id once per ``timeout`` seconds: by then the job has run, or was lost and is queued
-    again. A Redis that cannot be reached is logged and left to the sweeps."""
+    again. ``gather`` (seconds, with ``once``), for work every order of a rush asks for: the run
+    is queued once per ``gather`` seconds and starts only when they are over (wait_for_gathering),
+    so it sees every change whose ask found it waiting; a process that saw it waiting does not
+    ask Redis again until then (a round trip to Redis per order was a twentieth of its CPU). A
+    Redis that cannot be reached is logged and left to the sweeps."""
     target = queue()
     if target is None:
         run_in_process(func, *args)
@@ -71,8 +78,12 @@ def enqueue(func: Callable, *args, job_id: str | None = None, timeout: int = 600
     from redis.exceptions import RedisError
 
     try:
-        if once and job_id and not target.connection.set(_once_key(target, job_id), 1, nx=True, ex=timeout):
-            return
+        if once and job_id:
+            if gather:
+                if not _starts_gathering(target, job_id, gather):
+                    return
+            elif not target.connection.set(_once_key(target, job_id), 1, nx=True, ex=timeout):
+                return
         target.enqueue(func, *args, job_id=job_id, job_timeout=timeout, result_ttl=3600, failure_ttl=7 * 86400)
     except RedisError:
         log.warning("job queue unreachable; %s(%s) waits for its sweep", func.__name__, args, exc_info=True)
@@ -82,19 +93,48 @@ def _once_key(target: "Queue", job_id: str) -> str:
     return f"{target.key}:once:{job_id}"
 
 
-def release_once(job_id: str) -> None:
-    """For a job queued with ``once`` that starts: the next ask queues it again. A job that
-    picks up everything waiting calls this before it looks, so work that arrives later (and
-    found the job already queued) is looked at by the next run, never by nobody."""
+def _gathering_key(target: "Queue", job_id: str) -> str:
+    return f"{target.key}:gathering:{job_id}"
+
+
+# Per process: the monotonic time until which the gathering of each job id is known to go on.
+_GATHERING_UNTIL: dict[str, float] = {}
+
+
+def _starts_gathering(target: "Queue", job_id: str, gather: float) -> bool:
+    """Whether this ask starts a gathering of ``job_id`` (and so must queue its run). An ask
+    within a gathering this process has seen go on costs nothing: that run has not started yet."""
+    key = _gathering_key(target, job_id)
+    asked = time.monotonic()
+    if asked < _GATHERING_UNTIL.get(key, 0.0):
+        return False
+    with target.connection.pipeline(transaction=False) as both:  # one round trip
+        both.set(key, 1, nx=True, px=max(1, round(gather * 1000)))
+        both.pttl(key)
+        started, left_ms = both.execute()
+    # Redis measured what is left after this ask was sent, in whole milliseconds: the gathering
+    # lasts at least that long, less one for the rounding.
+    _GATHERING_UNTIL[key] = asked + (left_ms - 1) / 1000
+    return bool(started)
+
+
+def wait_for_gathering(job_id: str) -> None:
+    """For a job queued with ``gather``, as it starts: wait until its gathering is over, so that
+    it sees every change whose ask found it gathering. A change committed later asks again and
+    starts the next gathering."""
     target = queue()
     if target is None:
         return
     from redis.exceptions import RedisError
 
     try:
-        target.connection.delete(_once_key(target, job_id))
+        left_ms = target.connection.pttl(_gathering_key(target, job_id))
     except RedisError:
-        log.warning("job queue unreachable; %s asks again after its timeout", job_id, exc_info=True)
+        log.warning("job queue unreachable; %s starts without waiting for its gathering", job_id, exc_info=True)
+        return
+    # Only the gathering that queued this run: waiting for later ones could go on for a whole rush.
+    if left_ms > 0:
+        time.sleep((left_ms + 1) / 1000)
 
 
 def run_in_process(func: Callable, *args) -> None:
@@ -114,19 +154,19 @@ def run_in_process(func: Callable, *args) -> None:
             db.session.remove()
 
 
-def after_commit(func: Callable, *args, job_id: str | None = None, once: bool = False) -> None:
+def after_commit(func: Callable, *args, job_id: str | None = None, once: bool = False, gather: float = 0.0) -> None:
     """Enqueue ``func(*args)`` once the current transaction commits; a rollback drops it.
 
     The job must not run before the row it reads is visible to other connections, and must
     not run at all when the change that asked for it was rolled back."""
-    db.session.info.setdefault(_PENDING, []).append((func, args, job_id, once))
+    db.session.info.setdefault(_PENDING, []).append((func, args, job_id, once, gather))
 
 
 @event.listens_for(Session, "after_commit")
 def _dispatch(session: Session) -> None:
     pending = session.info.pop(_PENDING, None)
-    for func, args, job_id, once in pending or ():
-        enqueue(func, *args, job_id=job_id, once=once)
+    for func, args, job_id, once, gather in pending or ():
+        enqueue(func, *args, job_id=job_id, once=once, gather=gather)
 
 
 @event.listens_for(Session, "after_rollback")
