@@ -18,6 +18,7 @@ from sqlalchemy import (
     literal,
     literal_column,
     select,
+    true,
     union_all,
     update,
 )
@@ -328,28 +329,40 @@ def _looking(lines: SelectBase, dialect: str) -> Select[Any]:
         Certification.valid_from <= bindparam("today"),
         Certification.valid_to >= bindparam("today"),
     )
-    looking: Select[Any] = (
-        select(
-            listed.c.sku_id,
-            listed.c.quantity,
-            listed.c.price_seen_fen,
-            Sku.product_id,
-            Sku.code,
-            Sku.name,
-            Sku.unit,
-            Sku.price_fen,
-            Sku.net_weight_g,
-            Sku.stock,
-            (Sku.is_active & Product.is_active).label("on_sale"),
-            Product.name.label("product_name"),
-            Product.producer_id,
-            certified_today.exists().label("certified"),
-            rules_column(table_of(Product).c.producer_id, dialect),
-        )
-        .select_from(listed.outerjoin(Sku, Sku.id == listed.c.sku_id).outerjoin(Product, Product.id == Sku.product_id))
-        .order_by(listed.c.sku_id)
+    facts = (
+        Sku.product_id,
+        Sku.code,
+        Sku.name,
+        Sku.unit,
+        Sku.price_fen,
+        Sku.net_weight_g,
+        Sku.stock,
+        (Sku.is_active & Product.is_active).label("on_sale"),
+        Product.name.label("product_name"),
+        Product.producer_id,
+        certified_today.exists().label("certified"),
+        rules_column(table_of(Product).c.producer_id, dialect),
     )
-    return looking
+    line = (listed.c.sku_id, listed.c.quantity, listed.c.price_seen_fen)
+    if dialect != "postgresql":
+        return (
+            select(*line, *facts)
+            .select_from(
+                listed.outerjoin(Sku, Sku.id == listed.c.sku_id).outerjoin(Product, Product.id == Sku.product_id)
+            )
+            .order_by(listed.c.sku_id)
+        )
+    # PostgreSQL: each line's SKU and product looked up by key (LATERAL), whatever the cart
+    # table's statistics say. Without vacuuming they soon claimed hundreds of lines per buyer, and
+    # the plan scanned and sorted every SKU and product for an order of one line.
+    by_key = (
+        select(*facts)
+        .select_from(Sku)
+        .outerjoin(Product, Product.id == Sku.product_id)
+        .where(Sku.id == listed.c.sku_id)
+        .lateral("facts")
+    )
+    return select(*line, *by_key.c).select_from(listed.outerjoin(by_key, true())).order_by(listed.c.sku_id)
 
 
 def _stock_takes(looked: Sequence[Row[Any]]) -> list[tuple[ReturningUpdate[Any], dict[str, Any]]]:
