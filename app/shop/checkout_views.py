@@ -169,7 +169,7 @@ def _checkout():
                 flash(_("这份订单已经提交成功，没有重复下单。"), "info")
                 return redirect(url_for("shop.order_page", number=resubmitted)), 303
             flash(answer.message, "danger")
-            status = 409 if answer.code in ("sold_out", "price_changed", "unavailable", "not_served") else 400
+            status = 409 if answer.code in ("sold_out", "price_changed", "unavailable", "not_served", "busy") else 400
     elif form.errors:
         status = 400
     if not wanted:

@@ -267,6 +267,33 @@ def test_a_line_added_in_another_tab_while_the_order_is_built_joins_the_order(ap
     assert count(app, CartItem) == 0 and stock(app, shop["sku_id"]) == 9 and stock(app, honey) == 3
 
 
+def test_a_cart_changed_under_every_try_is_refused_with_a_reason_and_kept(app, buyer, shop):
+    buyer.post("/cart/add", data={"sku_id": shop["sku_id"], "quantity": 1})
+    one_more = db.update(CartItem).values(quantity=CartItem.quantity + 1)
+    tries = []
+
+    def before(_conn, _cursor, statement, *_args):
+        # Another window adds a box just as each try starts writing.
+        if "DELETE FROM cart_items" in statement:
+            tries.append(True)
+            with db.engine.connect() as other:
+                other.execute(one_more)
+                other.commit()
+
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", before)
+    try:
+        response = buyer.post("/checkout", data={**factories.ADDRESS, "payment_method": "cod"})
+    finally:
+        with app.app_context():
+            event.remove(db.engine, "before_cursor_execute", before)
+    assert len(tries) >= 5 and response.status_code == 409
+    assert "购物车或库存一直在变" in response.get_data(as_text=True)
+    assert count(app, Order) == 0 and stock(app, shop["sku_id"]) == 10
+    with app.app_context():  # the box each try found added is still in the cart
+        assert db.session.scalar(db.select(CartItem.quantity)) == 1 + len(tries)
+
+
 def test_a_product_withdrawn_between_cart_and_checkout_is_explained_and_removed(app, buyer, shop):
     from app.catalog.models import Product
 
