@@ -125,25 +125,29 @@ def checkout():
     # over only to a session still current (cart.basket checks it in the same
     # statement) and the confirmation mail is written by its job. Whatever that does not place
     # (a form to show again, a refusal, a session gone) goes the general way, which loads the
-    # user and answers it.
+    # user and answers it; a refusal is passed on rather than judged again (a sold-out rush is
+    # mostly refusals, and judging one is taking the order all over again).
     signed_in = unloaded_session_key()
+    refusal = None
     if signed_in is not None:
         user_id, session_version = signed_in
         form = _checkout_form()
         if form.validate_on_submit():
             saved = addresses.addresses_of(user_id) if form.address_id.data != "new" else []
             answer = _submit(form, user_id, carts.basket(user_id, session_version), saved)
-            if answer is not None and not isinstance(answer, orders.CheckoutError):
+            if isinstance(answer, orders.CheckoutError):
+                refusal = answer
+            elif answer is not None:
                 return answer
-    return _checkout_signed_in()
+    return _checkout_signed_in(refusal)
 
 
 @login_required
-def _checkout_signed_in():
-    return _checkout()
+def _checkout_signed_in(refusal: orders.CheckoutError | None):
+    return _checkout(refusal)
 
 
-def _checkout():
+def _checkout(refusal: orders.CheckoutError | None = None):  # refusal: the form's order, refused on the way
     cart = current_cart()
     form = _checkout_form()
     # A new address needs no look at the address book until the page is shown again.
@@ -154,7 +158,7 @@ def _checkout():
         form.recipient.data = form.recipient.data or current_user.name
     status = 200
     if form.validate_on_submit():
-        answer = _submit(form, current_user.id, carts.basket(current_user.id), saved)
+        answer = refusal or _submit(form, current_user.id, carts.basket(current_user.id), saved)
         if answer is None:
             status = 400
         elif not isinstance(answer, orders.CheckoutError):
