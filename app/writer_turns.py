@@ -50,10 +50,9 @@ def take_writer_turn(connection: Connection) -> None:
         return
     # One lock file per connection, not per process: flock excludes every open file from every
     # other, so threads sharing a process take turns too.
-    lock_file: IO[bytes] = fairy.info.get(_LOCK_FILE) or fairy.info.setdefault(
-        _LOCK_FILE,
-        open(f"{database}-writers", "ab"),  # noqa: SIM115 - open for the connection's lifetime
-    )
+    lock_file: IO[bytes] | None = fairy.info.get(_LOCK_FILE)
+    if lock_file is None:
+        lock_file = fairy.info[_LOCK_FILE] = open(f"{database}-writers", "ab")  # noqa: SIM115 - kept open with the connection
     fcntl.flock(lock_file, fcntl.LOCK_EX)
     fairy.info[_HELD] = True
     _this_thread.turns = getattr(_this_thread, "turns", 0) + 1

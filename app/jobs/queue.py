@@ -66,7 +66,7 @@ def enqueue(
 
     RQ queues a job id again when asked again. ``once``, for work many requests ask for at once,
     queues an id once per ``timeout`` seconds: by then the job has run, or was lost and is queued
-    again. ``gather`` (seconds, with ``once``), for work every order of a rush asks for: the run
+    again. ``gather`` (seconds, instead of ``once``), for work every order of a rush asks for: the run
     is queued once per ``gather`` seconds and starts only when they are over (wait_for_gathering),
     so it sees every change whose ask found it waiting; a process that saw it waiting does not
     ask Redis again until then (a round trip to Redis per order was a twentieth of its CPU). A
@@ -78,12 +78,11 @@ def enqueue(
     from redis.exceptions import RedisError
 
     try:
-        if once and job_id:
-            if gather:
-                if not _starts_gathering(target, job_id, gather):
-                    return
-            elif not target.connection.set(_once_key(target, job_id), 1, nx=True, ex=timeout):
+        if job_id and gather:
+            if not _starts_gathering(target, job_id, gather):
                 return
+        elif once and job_id and not target.connection.set(_once_key(target, job_id), 1, nx=True, ex=timeout):
+            return
         target.enqueue(func, *args, job_id=job_id, job_timeout=timeout, result_ttl=3600, failure_ttl=7 * 86400)
     except RedisError:
         log.warning("job queue unreachable; %s(%s) waits for its sweep", func.__name__, args, exc_info=True)

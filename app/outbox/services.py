@@ -108,7 +108,7 @@ def deliver_after_commit(messages: list[OutboxMessage]) -> None:
     (RQ's job record, a Redis transaction). Without one, this process sends its own messages
     right after the commit, and only those: a backlog is the sweep's, not the next page's."""
     if has_queue():
-        after_commit(deliver_new, job_id=NEW_MESSAGES_JOB, once=True, gather=_gather_seconds())
+        after_commit(deliver_new, job_id=NEW_MESSAGES_JOB, gather=_gather_seconds())
         return
     for message in messages:
         after_commit(deliver_message, message.id)
@@ -137,7 +137,7 @@ def deliver_new() -> None:
     for message_id in fresh:
         deliver_message(message_id)
     if len(fresh) == NEW_MESSAGES_PER_RUN:
-        enqueue(deliver_new, job_id=NEW_MESSAGES_JOB, once=True, gather=_gather_seconds())
+        enqueue(deliver_new, job_id=NEW_MESSAGES_JOB, gather=_gather_seconds())
 
 
 def queue_sms(
