@@ -154,6 +154,7 @@ def main() -> None:
         ("search", "/products?q=%E8%9C%9C%E6%A9%98"),
         ("township page", f"/townships/{township}"),
         ("impact page", "/impact"),
+        ("impact figures (the venue board's JSON)", "/impact/data.json"),
     ] + ([("trace page", f"/t/{lot.group(1)}")] if lot else [])
     for label, path in anonymous:
         floor_figures = wrk(floor + "/")

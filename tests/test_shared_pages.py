@@ -16,7 +16,7 @@ from app.shared_pages import REBUILDING, _backend, _page_key
 from tests import factories
 from tests.statements import in_transaction
 
-PAGES = ("/", "/products", "/impact")
+PAGES = ("/", "/products", "/impact", "/impact/data.json")
 
 
 def _app(make_app, test_settings, seconds=10, **more):
