@@ -155,6 +155,7 @@ def main() -> None:
         ("township page", f"/townships/{township}"),
         ("impact page", "/impact"),
         ("impact figures (the venue board's JSON)", "/impact/data.json"),
+        ("supporting units' leaderboard", "/impact/units"),
     ] + ([("trace page", f"/t/{lot.group(1)}")] if lot else [])
     for label, path in anonymous:
         floor_figures = wrk(floor + "/")

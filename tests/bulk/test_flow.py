@@ -1,21 +1,25 @@
 """A unit's year through the pages: register, contract, confirm, deliver, pay, accept, report."""
 
 import io
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pypdfium2
 from sqlalchemy import func
 
+from app.accounts.models import User
+from app.bulk import queries
 from app.bulk.models import Document, IntentLine, PurchaseIntent, SupportingUnit
 from app.catalog.models import Sku
 from app.domain.money import capital_amount
 from app.extensions import db
 from app.impact.ledger_check import find_discrepancies
 from app.impact.models import Attribution
+from app.orders import services as orders
 from app.orders.models import Order
 from tests import factories
 from tests.bulk.conftest import draft_intent, signed_in
 from tests.e2e.conftest import SHOTS
+from tests.impact.test_reports import ADDRESS
 
 
 def test_registration_checks_the_credit_code_and_waits_for_approval(app, units):
@@ -166,3 +170,21 @@ def test_the_leaderboard_lists_only_units_that_opted_in(app, units):
     assert "洞口县第一中学" not in board
     # Nothing paid yet: listed apart with its pledge, never ranked at ¥0.00.
     assert "¥0.00" not in board and "已加入、本年度尚未付款" in board
+
+
+def test_a_members_purchase_counts_in_the_countys_year_it_was_paid(app, units):
+    # Paid at 00:30 on New Year's Day in the county, still the 31st of December in UTC.
+    with app.app_context():
+        buyer = db.session.scalar(db.select(User.id).where(User.email == "buyer@hospital.example"))
+        placed = orders.place_order(
+            buyer, orders.basket_of([orders.CartItem(units["mandarin"], 1, 3980)]), ADDRESS, "", None, "cod", 99, 30
+        )
+        db.session.execute(
+            db.update(Order)
+            .where(Order.id == placed.id)
+            .values(paid_fen=3980, paid_at=datetime(2026, 12, 31, 16, 30, tzinfo=UTC).replace(tzinfo=None))
+        )
+        db.session.commit()
+        hospital = db.session.get_one(SupportingUnit, units["hospital"])
+        assert queries.dashboard(hospital, 2026)["staff_paid_fen"] == 0
+        assert queries.dashboard(hospital, 2027)["staff_paid_fen"] == 3980
