@@ -3,7 +3,7 @@
 from collections.abc import Collection, Sequence
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import selectinload
 
 from app.bulk.models import IntentLine, Pledge, PurchaseIntent, SupportingUnit, UnitMember
@@ -77,6 +77,12 @@ def _staff_orders(unit_id: int, year: int) -> list[int]:
     )
 
 
+def _among(column, ids: list[int]):
+    # The ids are written into the statement, not bound one parameter each: a big unit's year of
+    # members' purchases could pass the databases' limits (SQLite 32,766, PostgreSQL 65,535).
+    return column.in_(bindparam(None, ids, expanding=True, literal_execute=True))
+
+
 def dashboard(unit: SupportingUnit, year: int) -> dict:
     """Pledged vs contracted vs delivered vs paid, and whom the purchases reached, for a year."""
     pledged = db.session.scalar(db.select(Pledge.amount_fen).where(Pledge.unit_id == unit.id, Pledge.year == year)) or 0
@@ -92,15 +98,15 @@ def dashboard(unit: SupportingUnit, year: int) -> dict:
     delivered, paid = db.session.execute(
         db.select(
             func.coalesce(func.sum(Order.total_fen), 0), func.coalesce(func.sum(Order.paid_fen - Order.refunded_fen), 0)
-        ).where(Order.id.in_(delivering), LIVE_ORDER)
+        ).where(_among(Order.id, delivering), LIVE_ORDER)
     ).one()
     staff_paid = (
         db.session.scalar(
-            db.select(func.coalesce(func.sum(Order.paid_fen - Order.refunded_fen), 0)).where(Order.id.in_(buying))
+            db.select(func.coalesce(func.sum(Order.paid_fen - Order.refunded_fen), 0)).where(_among(Order.id, buying))
         )
         or 0
     )
-    reached = db.select(Attribution).where(Attribution.order_id.in_(delivering + buying)).subquery()
+    reached = db.select(Attribution).where(_among(Attribution.order_id, delivering + buying)).subquery()
     households = db.session.scalar(db.select(func.count(func.distinct(reached.c.household_id)))) or 0
     villages = db.session.execute(
         db.select(Village.name, func.count(func.distinct(reached.c.household_id)), func.sum(reached.c.amount_fen))
