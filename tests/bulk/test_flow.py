@@ -1,7 +1,7 @@
 """A unit's year through the pages: register, contract, confirm, deliver, pay, accept, report."""
 
 import io
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 import pypdfium2
 from sqlalchemy import func
@@ -182,7 +182,7 @@ def test_a_members_purchase_counts_in_the_countys_year_it_was_paid(app, units):
         db.session.execute(
             db.update(Order)
             .where(Order.id == placed.id)
-            .values(paid_fen=3980, paid_at=datetime(2026, 12, 31, 16, 30, tzinfo=UTC).replace(tzinfo=None))
+            .values(paid_fen=3980, paid_at=datetime(2026, 12, 31, 16, 30))  # stored as UTC
         )
         db.session.commit()
         hospital = db.session.get_one(SupportingUnit, units["hospital"])
