@@ -304,7 +304,7 @@ def _json_row(obj) -> str:
 
 def _json_moment(value: date) -> str:
     # Times as the ORM stores them: the instant in UTC, without a zone.
-    moment = _naive_utc(value) if isinstance(value, datetime) else value
+    moment = naive_utc(value) if isinstance(value, datetime) else value
     return cast(date, moment).isoformat()
 
 
@@ -369,7 +369,7 @@ def copy_rows(table: str, rows: list[dict]) -> None:
             for row in rows:
                 values = [row[c] for c in columns]
                 for i in moments:
-                    values[i] = _naive_utc(values[i])
+                    values[i] = naive_utc(values[i])
                 copy.write_row(values)
     except dbapi.Error as error:
         # Raised as SQLAlchemy raises it (IntegrityError for a taken unique key), so callers
@@ -394,8 +394,9 @@ def _column_types(driver, table: str) -> dict[str, int]:
     return _types_of[table]
 
 
-def _naive_utc(moment: datetime | None) -> datetime | None:
-    # A binary timestamp carries no zone: the instant in UTC, as PostgreSQL stores the ORM's.
+def naive_utc(moment: datetime | None) -> datetime | None:
+    """A moment as the database stores it: the instant in UTC, without a zone (a binary
+    timestamp carries none)."""
     if moment is None or moment.tzinfo is None:
         return moment
     return moment.astimezone(UTC).replace(tzinfo=None)

@@ -190,3 +190,15 @@ def run_export(client, path: str) -> bytes:
     with client.get(progress["download"]) as download:
         assert download.status_code == 200
         return download.data
+
+
+def rolled_up(rows: list[dict]) -> dict[tuple, list[int]]:
+    """Roll-up rows (the keys of ROLLUP_KEYS, amount_fen and pairs) summed per key, as the ledger
+    hands them to ``impact.services.roll_up``."""
+    from app.impact.models import ROLLUP_KEYS
+    from app.impact.services import RollUpTotals, add_to
+
+    totals: RollUpTotals = {}
+    for row in rows:
+        add_to(totals, tuple(row[k] for k in ROLLUP_KEYS), row["amount_fen"], row["pairs"])
+    return totals

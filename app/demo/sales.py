@@ -15,8 +15,8 @@ from app.domain import roles
 from app.domain.money import allocate
 from app.events.models import Event
 from app.extensions import db
-from app.impact.models import ROLLUP_KEYS, Attribution
-from app.impact.services import roll_up
+from app.impact.models import Attribution
+from app.impact.services import RollUpTotals, add_to, roll_up
 from app.models_base import column_values, insert_rows
 from app.orders.lines import SkuFacts, order_line
 from app.orders.models import Order, OrderLine, OrderStatusChange, PaymentStatusChange
@@ -40,7 +40,7 @@ def seed_sales(lines: int, today: date) -> int:
         for t, m in (("order", Order), ("line", OrderLine), ("attribution", Attribution), ("change", OrderStatusChange))
     }
     buffers: dict = defaultdict(list)
-    rollup: dict[tuple, list[int]] = {}
+    rollup: RollUpTotals = {}
     lines_left, order_no = lines, 0
     while lines_left > 0:
         order_no += 1
@@ -72,9 +72,7 @@ def seed_sales(lines: int, today: date) -> int:
                     event_id or 0,
                     certified,
                 )
-                totals = rollup.setdefault(key, [0, 0])
-                totals[0] += part
-                totals[1] += 1 if household_id else 0
+                add_to(rollup, key, part, 1 if household_id else 0)
                 ids["attribution"] += 1
                 buffers[Attribution].append(
                     dict(
@@ -165,10 +163,8 @@ def _flush(buffers) -> None:
         buffers[model].clear()
 
 
-def _roll_up(rollup: dict[tuple, list[int]]) -> None:
-    roll_up(
-        [dict(zip(ROLLUP_KEYS, key, strict=False), amount_fen=fen, pairs=pairs) for key, (fen, pairs) in rollup.items()]
-    )
+def _roll_up(rollup: RollUpTotals) -> None:
+    roll_up(rollup)
     rollup.clear()
 
 

@@ -12,10 +12,19 @@ from app.clock import county_date, month_start
 from app.domain.money import allocate
 from app.extensions import db
 from app.impact.models import ROLLUP_DIMENSIONS, ROLLUP_KEYS, Attribution, LedgerDay, LedgerMonth
-from app.models_base import copy_rows, insert_rows, table_of, upsert, utcnow
+from app.models_base import copy_rows, insert_rows, naive_utc, table_of, upsert, utcnow
 from app.orders.models import Order, OrderLine
 from app.registry.models import BenefitLink, Household, Producer, Village
 from app.registry.queries import active_links_clause
+
+# Amount (fen) and household pairs, summed per key of the daily roll-up (ROLLUP_KEYS' order).
+RollUpTotals = dict[tuple[Any, ...], list[int]]
+
+
+def add_to(totals: RollUpTotals, key: tuple[Any, ...], amount_fen: int, pairs: int) -> None:
+    summed = totals.setdefault(key, [0, 0])
+    summed[0] += amount_fen
+    summed[1] += pairs
 
 
 def _shares(producer_id: int, on: date) -> Sequence[Row[int, int, int, int, int]]:
@@ -74,7 +83,7 @@ def attribute_lines(entries: list[LedgerEntry]) -> int:
     shares_by_producer: dict[tuple[int, date], Sequence[Row[int, int, int, int, int]]] = {}
     township_of: dict[int, int] = {}
     all_rows: list[dict[str, Any]] = []
-    rollups: list[dict[str, Any]] = []
+    totals: RollUpTotals = {}
     for entry in entries:
         line, order, booked_at = entry.line, entry.order, entry.booked_at or now
         key = (line.producer_id, entry.on)
@@ -88,7 +97,8 @@ def attribute_lines(entries: list[LedgerEntry]) -> int:
             channel=order.channel,
             event_id=order.event_id,
             kind=entry.kind,
-            created_at=booked_at,
+            # As stored: a booth batch's thousands of rows share a few moments, converted once.
+            created_at=naive_utc(booked_at),
         )
         rows: list[dict[str, Any]]
         if not shares:
@@ -120,12 +130,29 @@ def attribute_lines(entries: list[LedgerEntry]) -> int:
             ]
         deltas = _pair_deltas(line, rows, entry.kind)
         all_rows.extend(rows)
-        day, certified = county_date(booked_at), bool(line.certified)
-        rollups.extend(
-            _rollup_row(row, line.product_id, day, certified, deltas.get(row["household_id"], 0)) for row in rows
-        )
+        # The roll-up's key, in ROLLUP_KEYS' order, summed as the rows are made.
+        day, product, channel, event = county_date(booked_at), line.product_id, order.channel, order.event_id or 0
+        certified = bool(line.certified)
+        for row in rows:
+            household = row["household_id"]
+            add_to(
+                totals,
+                (
+                    day,
+                    row["township_id"],
+                    row["village_id"] or 0,
+                    household or 0,
+                    line.producer_id,
+                    product,
+                    channel,
+                    event,
+                    certified,
+                ),
+                row["amount_fen"],
+                deltas.get(household, 0),
+            )
     insert_rows(Attribution, all_rows)
-    roll_up(rollups)
+    roll_up(totals)
     return len(all_rows)
 
 
@@ -154,42 +181,23 @@ def _pair_deltas(line: OrderLine, rows: list[dict[str, Any]], kind: str) -> dict
     }
 
 
-def _rollup_row(row: dict[str, Any], product_id: int, day: date, certified: bool, pairs: int) -> dict[str, Any]:
-    return dict(
-        day=day,
-        township_id=row["township_id"],
-        village_id=row["village_id"] or 0,
-        household_id=row["household_id"] or 0,
-        producer_id=row["producer_id"],
-        product_id=product_id,
-        channel=row["channel"],
-        event_id=row["event_id"] or 0,
-        certified=certified,
-        amount_fen=row["amount_fen"],
-        pairs=pairs,
-    )
-
-
-def roll_up(rows: list[dict[str, Any]]) -> None:
-    """Add amounts and pairs into the daily and the monthly roll-ups, creating keys as needed.
+def roll_up(totals: RollUpTotals) -> None:
+    """Add amounts and pairs, summed per key of the daily roll-up (``ROLLUP_KEYS``: the county
+    day, then the dimensions), into the daily and the monthly roll-ups, creating keys as needed.
     Does not commit."""
-    days = _merged(rows, ROLLUP_KEYS)
+    days = [
+        dict(zip(ROLLUP_KEYS, key, strict=True), amount_fen=fen, pairs=pairs) for key, (fen, pairs) in totals.items()
+    ]
     _add_into(LedgerDay, ROLLUP_KEYS, days)
-    months = [dict(row, month=month_start(row["day"])) for row in days]
+    months: RollUpTotals = {}
+    for (day, *dimensions), (fen, pairs) in totals.items():
+        add_to(months, (month_start(day), *dimensions), fen, pairs)
     month_keys = ("month", *ROLLUP_DIMENSIONS)
-    _add_into(LedgerMonth, month_keys, _merged(months, month_keys))
-
-
-def _merged(rows: list[dict[str, Any]], keys: tuple[str, ...]) -> list[dict[str, Any]]:
-    merged: dict[tuple[Any, ...], dict[str, Any]] = {}
-    for row in rows:
-        key = tuple(row[k] for k in keys)
-        if key in merged:
-            merged[key]["amount_fen"] += row["amount_fen"]
-            merged[key]["pairs"] += row["pairs"]
-        else:
-            merged[key] = {k: row[k] for k in keys + ("amount_fen", "pairs")}
-    return list(merged.values())
+    _add_into(
+        LedgerMonth,
+        month_keys,
+        [dict(zip(month_keys, key, strict=True), amount_fen=fen, pairs=pairs) for key, (fen, pairs) in months.items()],
+    )
 
 
 # From this many rows on, PostgreSQL gets them by COPY into a scratch table and adds them in

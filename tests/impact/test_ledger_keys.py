@@ -96,10 +96,10 @@ def test_a_large_roll_up_adds_into_the_same_keys_as_a_small_one(app, monkeypatch
         ]
 
     with app.app_context():
-        services.roll_up(rows(56, 100))  # 2,240 keys: the bulk path on PostgreSQL
-        services.roll_up(rows(56, 5))  # the same keys again
+        services.roll_up(factories.rolled_up(rows(56, 100)))  # 2,240 keys: the bulk path on PostgreSQL
+        services.roll_up(factories.rolled_up(rows(56, 5)))  # the same keys again
         monkeypatch.setattr(services, "BULK_ROWS", 10**9)
-        services.roll_up(rows(3, 1))  # row by row, into keys the bulk path made
+        services.roll_up(factories.rolled_up(rows(3, 1)))  # row by row, into keys the bulk path made
         db.session.commit()
         total = db.session.execute(
             db.select(func.count(), func.sum(LedgerDay.amount_fen), func.sum(LedgerDay.pairs))

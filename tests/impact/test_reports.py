@@ -172,7 +172,7 @@ def test_reports_over_any_dates_read_whole_months_and_cut_days_exactly(app, sale
                 )
                 for offset, who, fen, pairs in sales
             ]
-            roll_up(rows)
+            roll_up(factories.rolled_up(rows))
             db.session.commit()
             for low, high in bounds:
                 start = low is not None and first_day + timedelta(days=low) or None
