@@ -188,3 +188,66 @@ def test_a_members_purchase_counts_in_the_countys_year_it_was_paid(app, units):
         hospital = db.session.get_one(SupportingUnit, units["hospital"])
         assert queries.dashboard(hospital, 2026)["staff_paid_fen"] == 0
         assert queries.dashboard(hospital, 2027)["staff_paid_fen"] == 3980
+
+
+def test_the_leaderboard_gives_each_listed_unit_its_dashboards_figures_in_the_same_statements_for_any_number(
+    app, units
+):
+    from sqlalchemy import event
+
+    from app.payments import services as payments
+    from tests.bulk.conftest import contract_in_delivery
+
+    delivery = contract_in_delivery(app, units, quantity=5)
+    year = date.today().year
+    with app.app_context():
+        staff = db.session.scalar(db.select(User.id).where(User.email == "staff@example.com"))
+        delivered = db.session.execute(db.select(Order).where(Order.number == delivery["order_number"])).scalar_one()
+        payments.record_offline_payment(delivered.number, delivered.total_fen, "BANK-2026-1", staff)
+        # A member of each unit buys for themself and pays on delivery.
+        paid_by = {}
+        for email, boxes in (("buyer@hospital.example", 2), ("admin@school.example", 3)):
+            buyer = db.session.scalar(db.select(User.id).where(User.email == email))
+            placed = orders.place_order(
+                buyer,
+                orders.basket_of([orders.CartItem(units["mandarin"], boxes, 3980)]),
+                ADDRESS,
+                "",
+                None,
+                "cod",
+                99,
+                30,
+            )
+            payments.record_offline_payment(placed.number, placed.total_fen, "", staff)
+            paid_by[email] = placed.total_fen
+        school = db.session.get_one(SupportingUnit, units["school"])
+        school.approved_at = datetime(2026, 1, 5)
+        for unit in db.session.scalars(db.select(SupportingUnit)):
+            unit.on_leaderboard = True
+        db.session.commit()
+
+        sent: list[str] = []
+        count = lambda *args: sent.append(args[2])  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", count)
+        board = queries.leaderboard(year)
+        both = len(sent)
+        school.on_leaderboard = False
+        db.session.commit()
+        sent.clear()
+        queries.leaderboard(year)
+        event.remove(db.engine, "before_cursor_execute", count)
+        assert len(sent) == both
+
+        assert [row["name"] for row in board] == ["洞口县人民医院", "洞口县第一中学"]
+        for row in board:
+            unit = db.session.execute(db.select(SupportingUnit).where(SupportingUnit.name == row["name"])).scalar_one()
+            figures = queries.dashboard(unit, year)
+            assert row["paid_fen"] == figures["paid_fen"] + figures["staff_paid_fen"] > 0
+            assert (row["pledged_fen"], row["households"]) == (figures["pledged_fen"], figures["households"])
+            assert row["households"] == 2  # both of the producer's households
+        hospital = db.session.get_one(SupportingUnit, units["hospital"])
+        figures = queries.dashboard(hospital, year)
+        assert (figures["paid_fen"], figures["staff_paid_fen"]) == (
+            delivered.total_fen,
+            paid_by["buyer@hospital.example"],
+        )
