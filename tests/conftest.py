@@ -104,9 +104,21 @@ def app(_shared_app):
     _shared_app.config.update(settings)
     with _shared_app.app_context():
         db.session.remove()
-        for table in reversed(db.metadata.sorted_tables):
-            db.session.execute(table.delete())
-        db.session.commit()
+        _empty_tables()
+
+
+def _empty_tables() -> None:
+    """Every table emptied in one transaction, sent as one script: a statement each through
+    SQLAlchemy cost 8 ms a test on SQLite and 24 ms on PostgreSQL (a round trip each)."""
+    # The names are our models' tables, never input.
+    deletes = "".join(f"DELETE FROM {table.name};" for table in reversed(db.metadata.sorted_tables))
+    with db.engine.connect() as connection:
+        driver = connection.connection.driver_connection
+        if connection.dialect.name == "sqlite":
+            driver.executescript(f"BEGIN;{deletes}COMMIT;")
+        else:
+            with driver.transaction():
+                driver.execute(deletes)
 
 
 @pytest.fixture()
