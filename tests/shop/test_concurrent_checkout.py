@@ -84,7 +84,7 @@ def _round(clients) -> list[tuple[int, str]]:
 
 
 # It builds its own databases, so it gives the same answer whatever TEST_DATABASE_URL says: CI
-# runs each of its variants in one of its two passes (see own_sqlite in tests/conftest.py).
+# runs each of its variants in one of its two passes (see sqlite_pass in tests/conftest.py).
 @pytest.mark.own_databases
 @pytest.mark.no_cover  # a rush (see pytest.ini)
 def test_two_hundred_buyers_for_fifty_boxes_never_oversell(own_db_app):
