@@ -110,13 +110,19 @@ def dashboard(unit: SupportingUnit, year: int) -> dict:
     )
     orders = _orders_of([unit.id], year)
     delivered = [o for o in orders if not o.by_staff and o.live]
-    reached = db.select(Attribution).where(_among(Attribution.order_id, [o.id for o in orders])).subquery()
-    villages = db.session.execute(
-        db.select(Village.name, func.count(func.distinct(reached.c.household_id)), func.sum(reached.c.amount_fen))
-        .join(Village, Village.id == reached.c.village_id)
-        .group_by(Village.name)
-        .order_by(func.sum(reached.c.amount_fen).desc())
+    # The ledger rows read once, summed per household: the households reached and each
+    # village's count and amount both come from them.
+    per_household = db.session.execute(
+        db.select(Village.name, Attribution.household_id, func.sum(Attribution.amount_fen))
+        .join(Village, Village.id == Attribution.village_id)
+        .where(_among(Attribution.order_id, [o.id for o in orders]))
+        .group_by(Village.name, Attribution.household_id)
     ).all()
+    villages: dict[str, list[int]] = {}  # name → [households, fen]
+    for name, _household, fen in per_household:
+        village = villages.setdefault(name, [0, 0])
+        village[0] += 1
+        village[1] += fen
     return {
         "year": year,
         "pledged_fen": pledged,
@@ -124,8 +130,11 @@ def dashboard(unit: SupportingUnit, year: int) -> dict:
         "delivered_fen": sum(o.total_fen for o in delivered),
         "paid_fen": sum(o.paid_fen for o in delivered),
         "staff_paid_fen": sum(o.paid_fen for o in orders if o.by_staff),
-        "households": len(_households_reached(orders)[unit.id]),
-        "villages": [{"name": n, "households": h, "amount_fen": int(a)} for n, h, a in villages],
+        "households": len({household for _name, household, _fen in per_household}),
+        "villages": [
+            {"name": name, "households": households, "amount_fen": int(fen)}
+            for name, (households, fen) in sorted(villages.items(), key=lambda v: (-v[1][1], v[0]))
+        ],
     }
 
 
