@@ -179,6 +179,19 @@ def buy(client, sku_id, quantity=1, payment_method="cod", **extra):
     return client.post("/checkout", data={**ADDRESS, "payment_method": payment_method, **extra})
 
 
+def paid_on_delivery(buyer_id: int, sku_id: int, quantity: int, staff_id: int, price_fen: int = 3980):
+    """An order placed through the orders service, paying on delivery, and its money recorded by
+    staff at the door (so its ledger rows are written). Commits; returns the placed order."""
+    from app.orders import services as orders
+    from app.payments import services as payments
+    from tests.impact.test_reports import ADDRESS as DELIVERY_ADDRESS
+
+    basket = orders.basket_of([orders.CartItem(sku_id, quantity, price_fen)])
+    placed = orders.place_order(buyer_id, basket, DELIVERY_ADDRESS, "", None, "cod", 99, 30)
+    payments.record_offline_payment(placed.number, placed.total_fen, "", staff_id)
+    return placed
+
+
 def run_export(client, path: str) -> bytes:
     """Start an export from a staff page the way its button does, and download the file (without
     Redis the job has run by the time the answer comes back)."""

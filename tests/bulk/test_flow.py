@@ -208,18 +208,7 @@ def test_the_leaderboard_gives_each_listed_unit_its_dashboards_figures_in_the_sa
         paid_by = {}
         for email, boxes in (("buyer@hospital.example", 2), ("admin@school.example", 3)):
             buyer = db.session.scalar(db.select(User.id).where(User.email == email))
-            placed = orders.place_order(
-                buyer,
-                orders.basket_of([orders.CartItem(units["mandarin"], boxes, 3980)]),
-                ADDRESS,
-                "",
-                None,
-                "cod",
-                99,
-                30,
-            )
-            payments.record_offline_payment(placed.number, placed.total_fen, "", staff)
-            paid_by[email] = placed.total_fen
+            paid_by[email] = factories.paid_on_delivery(buyer, units["mandarin"], boxes, staff).total_fen
         school = db.session.get_one(SupportingUnit, units["school"])
         school.approved_at = datetime(2026, 1, 5)
         for unit in db.session.scalars(db.select(SupportingUnit)):

@@ -10,11 +10,9 @@ from PIL import Image
 from app.clock import next_month_start, today
 from app.extensions import db
 from app.impact.models import Attribution
-from app.orders import services as orders
 from app.payments import services as payments
 from tests import factories
 from tests.bulk.conftest import contract_in_delivery, signed_in, units  # noqa: F401
-from tests.impact.test_reports import ADDRESS
 from tests.pos.fixtures import sale, sync
 
 THIS_MONTH = today().replace(day=1)
@@ -39,18 +37,7 @@ def sell_online(app, units, quantity: int = 2) -> str:
     with app.app_context():
         buyer = factories.user(email=f"buyer{quantity}@example.com")
         db.session.commit()
-        order = orders.place_order(
-            buyer.id,
-            orders.basket_of([orders.CartItem(units["mandarin"], quantity, 3980)]),
-            ADDRESS,
-            "",
-            None,
-            "cod",
-            99,
-            30,
-        )
-        payments.record_offline_payment(order.number, quantity * 3980, "", _staff_id())
-        return order.number
+        return factories.paid_on_delivery(buyer.id, units["mandarin"], quantity, _staff_id()).number
 
 
 def sell_by_contract(app, units) -> str:
