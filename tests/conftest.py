@@ -1,5 +1,6 @@
 """Fixtures: one migrated database per test run (SQLite, or PostgreSQL via TEST_DATABASE_URL), emptied after each test."""
 
+import gc
 import os
 import socket
 import sqlite3
@@ -260,6 +261,14 @@ def scratch_postgres(prefix: str, admin_url: str = PG_ADMIN_URL):
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def pytest_configure(config):
+    # The suite keeps a large heap alive (one app, SQLAlchemy's caches, every library it has
+    # imported) and allocates fast: at Python's default thresholds the collector walked that heap
+    # in full about 36 times a pass, 10 s of the SQLite pass's 130 s, and the pass's CPU time fell
+    # by 13 % with these (its peak memory rose from 750 to 920 MB). Cycles are still collected.
+    gc.set_threshold(50_000, 20, 100)
 
 
 def pytest_collection_modifyitems(items):
