@@ -9,6 +9,7 @@ from app.domain import roles
 from app.domain.identity import id_check_char
 from app.events.models import Event
 from app.extensions import db
+from app.orders.services import Address
 from app.pos.models import Booth, BoothAllocation
 from app.registry.models import BenefitLink, Household, Producer, Township, Village
 
@@ -156,6 +157,8 @@ def booth(event_, township_, code=None, clerks=(), allocations=(), opening_float
     return b
 
 
+# An order's address in the county, as the orders service takes it.
+DELIVERY_ADDRESS = Address("张女士", "13812345678", "湖南省", "邵阳市", "洞口县", "雪峰路 18 号")
 ADDRESS = {
     "recipient": "张女士",
     "mobile": "13812345678",
@@ -179,15 +182,17 @@ def buy(client, sku_id, quantity=1, payment_method="cod", **extra):
     return client.post("/checkout", data={**ADDRESS, "payment_method": payment_method, **extra})
 
 
-def paid_on_delivery(buyer_id: int, sku_id: int, quantity: int, staff_id: int, price_fen: int = 3980):
-    """An order placed through the orders service, paying on delivery, and its money recorded by
-    staff at the door (so its ledger rows are written). Commits; returns the placed order."""
+def paid_on_delivery(
+    buyer_id: int, sku_id: int, quantity: int, staff_id: int, price_fen: int = 3980, event_code: str | None = None
+):
+    """An order placed through the orders service, paying on delivery (delivered in the county:
+    no delivery fee), and its money recorded by staff at the door (so its ledger rows are
+    written). Commits; returns the placed order."""
     from app.orders import services as orders
     from app.payments import services as payments
-    from tests.impact.test_reports import ADDRESS as DELIVERY_ADDRESS
 
     basket = orders.basket_of([orders.CartItem(sku_id, quantity, price_fen)])
-    placed = orders.place_order(buyer_id, basket, DELIVERY_ADDRESS, "", None, "cod", 99, 30)
+    placed = orders.place_order(buyer_id, basket, DELIVERY_ADDRESS, "", event_code, "cod", 99, 30)
     payments.record_offline_payment(placed.number, placed.total_fen, "", staff_id)
     return placed
 

@@ -19,7 +19,7 @@ from app.orders.models import Order
 from tests import factories
 from tests.bulk.conftest import draft_intent, signed_in
 from tests.e2e.conftest import SHOTS
-from tests.impact.test_reports import ADDRESS
+from tests.factories import DELIVERY_ADDRESS as ADDRESS
 
 
 def test_registration_checks_the_credit_code_and_waits_for_approval(app, units):

@@ -7,13 +7,10 @@ from PIL import Image
 from app.audit.services import Actor
 from app.domain import roles
 from app.extensions import db
-from app.orders import services as orders
-from app.payments import services as payments
 from app.registry.models import VillageAssignment
 from app.settlement import statements
 from tests import factories
 from tests.e2e.conftest import sign_in
-from tests.impact.test_reports import ADDRESS
 from tests.settlement.conftest import THIS_MONTH, month_over  # noqa: F401
 
 pytestmark = pytest.mark.browser
@@ -35,10 +32,7 @@ def village_with_a_statement(app, month_over):
         admin = factories.user(email="village@example.com", role=roles.VILLAGE_ADMIN, name="刘大姐")
         db.session.add(VillageAssignment(user_id=admin.id, village_id=village.id))
         db.session.commit()
-        order = orders.place_order(
-            buyer.id, orders.basket_of([orders.CartItem(sku, 4, 3980)]), ADDRESS, "", None, "cod", 99, 30
-        )
-        payments.record_offline_payment(order.number, 4 * 3980, "", staff.id)
+        factories.paid_on_delivery(buyer.id, sku, 4, staff.id)
         statement = statements.build(producer.id, THIS_MONTH, Actor(None, "test"))
         statements.confirm(statement, Actor(None, "test"))
         return {"village": village.id, "due": {line.household.head_name: line.due_fen for line in statement.lines}}

@@ -10,13 +10,11 @@ from app.clock import COUNTY_TZ, county_date
 from app.extensions import db
 from app.impact import reports
 from app.impact.models import Attribution, LedgerDay
-from app.orders import services as orders
 from app.payments import services as payments
 from app.pos.models import Booth
 from app.pos.queries import day_summary
 from app.registry.models import BenefitLink
 from tests import factories
-from tests.impact.test_reports import ADDRESS
 from tests.pos.fixtures import sale, sync
 
 
@@ -64,10 +62,7 @@ def test_an_online_payment_at_2330_utc_is_booked_on_the_county_day_under_its_rul
         staff = factories.user(email="early-staff@example.com", role="staff")
         db.session.commit()
         sku = db.session.scalar(db.select(Booth)).allocations[0].sku_id
-        placed = orders.place_order(
-            buyer.id, orders.basket_of([orders.CartItem(sku, 1, 3980)]), ADDRESS, "", None, "cod", 99, 30
-        )
-        payments.record_offline_payment(placed.number, 3980, "", staff.id)
+        factories.paid_on_delivery(buyer.id, sku, 1, staff.id)
     assert _ledger(app) == {"households": {changes["newcomer"]}, "days": {changes["day"]}}
 
 

@@ -9,8 +9,6 @@ from app.domain import roles
 from app.extensions import db
 from app.impact.models import Attribution
 from app.models_base import insert_rows
-from app.orders import services as orders
-from app.payments import services as payments
 from app.registry.models import BenefitLink
 from tests import factories
 
@@ -26,17 +24,7 @@ def ledger_row(app):
         buyer = factories.user(email="ledger-buyer@example.com")
         staff = factories.user(email="ledger-staff@example.com", role=roles.STAFF)
         db.session.commit()
-        order = orders.place_order(
-            buyer.id,
-            orders.basket_of([orders.CartItem(product.skus[0].id, 1, 3980)]),
-            orders.Address(**factories.ADDRESS),
-            "",
-            None,
-            "cod",
-            99,
-            30,
-        )
-        payments.record_offline_payment(order.number, 3980, "", staff.id)
+        order = factories.paid_on_delivery(buyer.id, product.skus[0].id, 1, staff.id)
         row = db.session.execute(db.select(Attribution).where(Attribution.order_id == order.id)).scalars().first()
         other_link = db.session.execute(db.select(BenefitLink).where(BenefitLink.producer_id == other.id)).scalar_one()
         values = {c.name: getattr(row, c.key) for c in Attribution.__table__.columns if c.name != "id"}

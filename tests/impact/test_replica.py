@@ -15,12 +15,10 @@ from sqlalchemy import create_engine, text
 
 from app.extensions import db
 from app.impact import reports
-from app.orders import services as orders
-from app.payments import services as payments
 from app.replica import reading_from_replica, replica_as_of
 from tests import factories
 from tests.conftest import _free_port
-from tests.impact.test_reports import ADDRESS, _world
+from tests.impact.test_reports import _world
 
 pytestmark = pytest.mark.own_databases  # starts its own primary and standby
 
@@ -144,20 +142,14 @@ def test_reports_read_from_the_replica_agree_once_it_has_caught_up(make_app, tes
         skus, buyer_id, staff_id = _world()
         factories.user(email="office@example.com", role="staff")
         db.session.commit()
-        sold = orders.place_order(
-            buyer_id, orders.basket_of([orders.CartItem(skus[0].id, 2, 3980)]), ADDRESS, "", None, "cod", 99, 30
-        )
-        payments.record_offline_payment(sold.number, 7960, "", staff_id)
+        factories.paid_on_delivery(buyer_id, skus[0].id, 2, staff_id)
         _caught_up(primary_url, standby_url)
         everything = reports.ReportFilters()
         with reading_from_replica():
             assert reports.build_report("township", everything, staff=True).total.sales_fen == 7960
 
         _pause_replay(standby_url)
-        more = orders.place_order(
-            buyer_id, orders.basket_of([orders.CartItem(skus[0].id, 1, 3980)]), ADDRESS, "", None, "cod", 99, 30
-        )
-        payments.record_offline_payment(more.number, 3980, "", staff_id)
+        factories.paid_on_delivery(buyer_id, skus[0].id, 1, staff_id)
         with reading_from_replica():
             lagging = reports.build_report("township", everything, staff=True).total.sales_fen
             # A write made while reading from the replica goes to the primary (the standby would refuse it).

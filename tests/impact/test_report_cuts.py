@@ -6,12 +6,9 @@ import io
 
 from app.extensions import db
 from app.impact import reports
-from app.orders import services as orders
-from app.payments import services as payments
 from app.pos.models import Booth
 from tests import factories
 from tests.bulk.conftest import contract_in_delivery, signed_in, units  # noqa: F401
-from tests.impact.test_reports import ADDRESS
 from tests.pos.fixtures import sale, sync
 
 
@@ -35,10 +32,7 @@ def test_booth_and_lot_cuts_add_up_to_the_booth_channel(app, client, fair):
         )
         db.session.commit()
         sku = db.session.scalar(db.select(Booth)).allocations[0].sku_id
-        online = orders.place_order(
-            buyer.id, orders.basket_of([orders.CartItem(sku, 1, 3980)]), ADDRESS, "", None, "cod", 99, 30
-        )
-        payments.record_offline_payment(online.number, 3980, "", staff.id)
+        factories.paid_on_delivery(buyer.id, sku, 1, staff.id)
 
         by_booth, by_lot = _by("booth"), _by("lot")
         booth_label = next(label for label in by_booth if fair["booth"] in label)

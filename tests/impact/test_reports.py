@@ -20,7 +20,7 @@ from app.orders import services as orders
 from app.payments import services as payments
 from tests import factories
 
-ADDRESS = orders.Address("张女士", "13812345678", "湖南省", "邵阳市", "洞口县", "雪峰路 18 号")
+ADDRESS = factories.DELIVERY_ADDRESS
 
 
 def _world():
@@ -197,10 +197,7 @@ def sold(app):
     """One paid cash order of ¥79.60 split 3:2:2 over three households (4+2+5 people), one unpaid order."""
     with app.app_context():
         skus, buyer_id, staff_id = _world()
-        paid = orders.place_order(
-            buyer_id, orders.basket_of([orders.CartItem(skus[0].id, 2, 3980)]), ADDRESS, "", "PAD2026", "cod", 99, 30
-        )
-        payments.record_offline_payment(paid.number, 7960, "", staff_id)
+        paid = factories.paid_on_delivery(buyer_id, skus[0].id, 2, staff_id, event_code="PAD2026")
         orders.place_order(
             buyer_id, orders.basket_of([orders.CartItem(skus[0].id, 1, 3980)]), ADDRESS, "", None, "cod", 99, 30
         )
@@ -310,10 +307,7 @@ def test_verify_ledger_finds_a_monthly_roll_up_that_drifted(app, runner, sold):
 def test_an_uncertified_product_sold_at_an_event_is_warned_about(app):
     with app.app_context():
         skus, buyer_id, staff_id = _world()
-        order = orders.place_order(
-            buyer_id, orders.basket_of([orders.CartItem(skus[1].id, 1, 16800)]), ADDRESS, "", "PAD2026", "cod", 99, 30
-        )
-        payments.record_offline_payment(order.number, 16800, "", staff_id)
+        factories.paid_on_delivery(buyer_id, skus[1].id, 1, staff_id, 16800, "PAD2026")
         (warning,) = reports.uncertified_event_warnings(reports.ReportFilters())
         assert "国家扶贫日" in warning and "商品1" in warning and "¥168.00" in warning
 

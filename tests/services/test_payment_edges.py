@@ -14,7 +14,7 @@ from app.payments.models import Payment
 from app.payments.refusals import PaymentError
 from app.records import spoken
 from tests import factories
-from tests.impact.test_reports import ADDRESS
+from tests.factories import DELIVERY_ADDRESS as ADDRESS
 
 
 @pytest.fixture()

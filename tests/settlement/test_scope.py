@@ -8,14 +8,11 @@ from app.audit.models import AuditEntry
 from app.audit.services import Actor
 from app.domain import roles
 from app.extensions import db
-from app.orders import services as orders
-from app.payments import services as payments
 from app.registry.models import VillageAssignment
 from app.settlement import statements
 from app.settlement.models import Statement
 from tests import factories
 from tests.bulk.conftest import signed_in
-from tests.impact.test_reports import ADDRESS
 from tests.settlement.conftest import THIS_MONTH
 
 TEST = Actor(None, "test")
@@ -44,10 +41,7 @@ def two_villages(app, month_over):
         factories.user(email="consumer@example.com")
         db.session.commit()
         for sku in skus:
-            order = orders.place_order(
-                buyer.id, orders.basket_of([orders.CartItem(sku, 2, 3980)]), ADDRESS, "", None, "cod", 99, 30
-            )
-            payments.record_offline_payment(order.number, 7960, "", staff.id)
+            factories.paid_on_delivery(buyer.id, sku, 2, staff.id)
         made = {}
         for producer in (first, second):
             statement = statements.build(producer.id, THIS_MONTH, TEST)

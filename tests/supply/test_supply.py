@@ -11,7 +11,6 @@ from app.catalog.models import Sku
 from app.domain import roles
 from app.extensions import db
 from app.impact.models import Attribution
-from app.orders import services as orders
 from app.payments import services as payments
 from app.registry.models import Household, Producer, Village, VillageAssignment
 from app.settlement.book_check import find_all
@@ -19,7 +18,6 @@ from app.supply.models import SupplyPost
 from app.trace.models import Lot
 from tests import factories
 from tests.bulk.conftest import signed_in, units  # noqa: F401
-from tests.impact.test_reports import ADDRESS
 
 POST = {
     "crop": "雪峰蜜橘",
@@ -144,10 +142,7 @@ def test_staff_list_a_post_in_the_shop_with_a_lot(app, client, units, posted):
         assert post.status == "listed" and sku.product.is_active and (sku.stock, lot.quantity) == (500, 500)
         buyer = factories.user(email="shopper@example.com")
         db.session.commit()
-        order = orders.place_order(
-            buyer.id, orders.basket_of([orders.CartItem(sku.id, 10, 350)]), ADDRESS, "", None, "cod", 99, 30
-        )
-        payments.record_offline_payment(order.number, 3500, "", _staff_id())
+        factories.paid_on_delivery(buyer.id, sku.id, 10, _staff_id(), price_fen=350)
     assert _household_sales(app, posted["household"]) == (3500, {posted["household"]})
     page = client.get(f"/supply/{posted['post']}").get_data(as_text=True)
     assert "已上架" in page and "去购买" in page
