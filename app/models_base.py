@@ -23,7 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql.base import PGDialect
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Mapper, Session
 from sqlalchemy.sql.dml import UpdateBase
 
 from app.extensions import db
@@ -145,19 +145,32 @@ def statements_alone(view: Callable) -> Callable:
     return alone
 
 
+@functools.cache
+def _columns_of(model: type) -> tuple[tuple[str, str, Any, bool], ...]:
+    """Each column attribute of ``model``: its key, its column's name, its default (None for
+    none) and whether that default is a function to call. Read from the mapper once per model:
+    every order's rows are made through column_values, and asking the mapper again for every
+    row cost more than making the row."""
+    columns = []
+    mapper: Mapper[Any] = inspect(model)
+    for attribute in mapper.column_attrs:
+        column = attribute.columns[0]
+        default = column.default
+        if default is None:
+            columns.append((attribute.key, column.name, None, False))
+        else:
+            columns.append((attribute.key, column.name, default.arg, default.is_callable))
+    return tuple(columns)
+
+
 def column_values(obj) -> dict:
     """The row a new ORM object would insert: its attributes, and each column's default where
     an attribute was not set. For insert_rows, which bypasses the ORM."""
-    row = {}
-    for attribute in inspect(type(obj)).column_attrs:
-        column = attribute.columns[0]
-        if attribute.key in obj.__dict__:
-            row[column.name] = obj.__dict__[attribute.key]
-        elif column.default is None:
-            row[column.name] = None
-        else:
-            row[column.name] = column.default.arg(None) if column.default.is_callable else column.default.arg
-    return row
+    given = obj.__dict__
+    return {
+        name: given[key] if key in given else default(None) if called else default
+        for key, name, default, called in _columns_of(obj.__class__)
+    }
 
 
 def upsert(table: Table, dialect: str) -> postgresql.Insert | sqlite.Insert:
