@@ -105,10 +105,10 @@ def app(_shared_app):
     _shared_app.config.update(settings)
     with _shared_app.app_context():
         db.session.remove()
-        _empty_tables()
+        empty_tables()
 
 
-def _empty_tables() -> None:
+def empty_tables() -> None:
     """Every table emptied in one transaction, sent as one script: a statement each through
     SQLAlchemy cost 8 ms a test on SQLite and 24 ms on PostgreSQL (a round trip each)."""
     # The names are our models' tables, never input.

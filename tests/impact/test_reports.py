@@ -19,6 +19,7 @@ from app.impact.services import roll_up
 from app.orders import services as orders
 from app.payments import services as payments
 from tests import factories
+from tests.conftest import empty_tables
 
 ADDRESS = factories.DELIVERY_ADDRESS
 
@@ -55,13 +56,6 @@ def _world():
     )
     db.session.commit()
     return skus, buyer.id, staff.id
-
-
-def _empty_tables():
-    db.session.remove()
-    for table in reversed(db.metadata.sorted_tables):
-        db.session.execute(table.delete())
-    db.session.commit()
 
 
 order_plans = st.lists(
@@ -132,7 +126,9 @@ def test_every_report_total_equals_paid_sales_minus_refunds(app, plans):
             assert by_month.total == by_township.total == reports.build_report("village", reports.ReportFilters()).total
             assert find_discrepancies() == []
         finally:
-            _empty_tables()
+            # Each generated example starts from empty tables, as each test does.
+            db.session.remove()
+            empty_tables()
 
 
 day_sales = st.lists(
@@ -189,7 +185,9 @@ def test_reports_over_any_dates_read_whole_months_and_cut_days_exactly(app, sale
                 assert by_month.total.household_times == sum(r["pairs"] for r in chosen if r["household_id"])
                 assert [(p.label, p.sales_fen) for p in reports.sales_by("month", filters)] == sorted(months.items())
         finally:
-            _empty_tables()
+            # Each generated example starts from empty tables, as each test does.
+            db.session.remove()
+            empty_tables()
 
 
 @pytest.fixture()

@@ -13,6 +13,7 @@ from app.catalog.models import Product, ProductImage
 from app.extensions import db
 from app.storage import LocalStorage, local_root
 from tests.bulk.conftest import contract_in_delivery, signed_in, units  # noqa: F401
+from tests.conftest import empty_tables
 from tests.storage.conftest import bucket_keys, empty_bucket
 
 
@@ -94,10 +95,8 @@ def test_a_backup_restores_a_whole_shop_into_an_empty_database_and_bucket(app, m
 
     empty_bucket(bucket_settings)
     with node.app_context():
-        for table in reversed(db.metadata.sorted_tables):
-            db.session.execute(table.delete())
-        db.session.commit()
         db.session.remove()
+        empty_tables()
     assert bucket_keys(bucket_settings) == []
     assert node.test_client().get(f"/media/{pictures[0]}").status_code == 404
 
