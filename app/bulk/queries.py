@@ -110,19 +110,7 @@ def dashboard(unit: SupportingUnit, year: int) -> dict:
     )
     orders = _orders_of([unit.id], year)
     delivered = [o for o in orders if not o.by_staff and o.live]
-    # The ledger rows read once, summed per household: the households reached and each
-    # village's count and amount both come from them.
-    per_household = db.session.execute(
-        db.select(Village.name, Attribution.household_id, func.sum(Attribution.amount_fen))
-        .join(Village, Village.id == Attribution.village_id)
-        .where(_among(Attribution.order_id, [o.id for o in orders]))
-        .group_by(Village.name, Attribution.household_id)
-    ).all()
-    villages: dict[str, list[int]] = {}  # name → [households, fen]
-    for name, _household, fen in per_household:
-        village = villages.setdefault(name, [0, 0])
-        village[0] += 1
-        village[1] += fen
+    villages = _reached(orders)[unit.id]
     return {
         "year": year,
         "pledged_fen": pledged,
@@ -130,26 +118,40 @@ def dashboard(unit: SupportingUnit, year: int) -> dict:
         "delivered_fen": sum(o.total_fen for o in delivered),
         "paid_fen": sum(o.paid_fen for o in delivered),
         "staff_paid_fen": sum(o.paid_fen for o in orders if o.by_staff),
-        "households": len({household for _name, household, _fen in per_household}),
-        "villages": [
-            {"name": name, "households": households, "amount_fen": int(fen)}
-            for name, (households, fen) in sorted(villages.items(), key=lambda v: (-v[1][1], v[0]))
-        ],
+        "households": _households(villages),
+        "villages": sorted(
+            (
+                {"name": name, "households": len(fen_of), "amount_fen": sum(fen_of.values())}
+                for name, fen_of in villages.items()
+            ),
+            key=lambda v: (-v["amount_fen"], v["name"]),
+        ),
     }
 
 
-def _households_reached(orders: list[_UnitOrder]) -> defaultdict[int, set[int]]:
-    """Each unit's households that its orders' ledger rows reached."""
+Reached = dict[str, dict[int, int]]  # village name → household → fen
+
+
+def _reached(orders: list[_UnitOrder]) -> defaultdict[int, Reached]:
+    """Each unit's households that its orders' ledger rows reached, with what they received, by
+    village: one reading of the ledger for the dashboard's figures and the leaderboard's alike.
+    Rows without a household (a producer with no benefit links) have no village either."""
     unit_of = {o.id: o.unit_id for o in orders}
-    reached: defaultdict[int, set[int]] = defaultdict(set)
+    reached: defaultdict[int, Reached] = defaultdict(dict)
     if unit_of:
-        for order_id, household_id in db.session.execute(
-            db.select(Attribution.order_id, Attribution.household_id)
-            .where(_among(Attribution.order_id, list(unit_of)), Attribution.household_id.is_not(None))
-            .distinct()
+        for order_id, village, household_id, fen in db.session.execute(
+            db.select(Attribution.order_id, Village.name, Attribution.household_id, func.sum(Attribution.amount_fen))
+            .join(Village, Village.id == Attribution.village_id)
+            .where(_among(Attribution.order_id, list(unit_of)))
+            .group_by(Attribution.order_id, Village.name, Attribution.household_id)
         ):
-            reached[unit_of[order_id]].add(household_id)
+            fen_of = reached[unit_of[order_id]].setdefault(village, {})
+            fen_of[household_id] = fen_of.get(household_id, 0) + int(fen)
     return reached
+
+
+def _households(villages: Reached) -> int:
+    return sum(len(fen_of) for fen_of in villages.values())
 
 
 def leaderboard(year: int) -> list[dict]:
@@ -169,7 +171,7 @@ def leaderboard(year: int) -> list[dict]:
         ).all()
     )
     orders = _orders_of(ids, year)
-    reached = _households_reached(orders)
+    reached = _reached(orders)
     by_unit: defaultdict[int, list[_UnitOrder]] = defaultdict(list)
     for order in orders:
         by_unit[order.unit_id].append(order)
@@ -180,7 +182,7 @@ def leaderboard(year: int) -> list[dict]:
             # Its live contract deliveries and its members' purchases, net of refunds.
             "paid_fen": sum(o.paid_fen for o in by_unit[unit.id] if o.by_staff or o.live),
             "pledged_fen": pledged.get(unit.id, 0),
-            "households": len(reached[unit.id]),
+            "households": _households(reached[unit.id]),
         }
         for unit in units
     ]
