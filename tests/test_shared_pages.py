@@ -8,13 +8,12 @@ import uuid
 
 import pytest
 import redis
-from sqlalchemy import event
 
 from app.catalog.models import Sku
 from app.extensions import cache, db
 from app.shared_pages import REBUILDING, _backend, _page_key
 from tests import factories
-from tests.statements import in_transaction
+from tests.statements import recorded_statements
 
 PAGES = ("/", "/products", "/impact", "/impact/data.json")
 
@@ -38,25 +37,6 @@ def _set(app, slug: str, **values) -> None:
         db.session.commit()
 
 
-class StatementCounter:
-    def __init__(self, app):
-        self.app, self.count, self.statements, self.in_transaction = app, 0, [], []
-
-    def __enter__(self):
-        with self.app.app_context():
-            self.engine = db.engine
-        event.listen(self.engine, "before_cursor_execute", self._count)
-        return self
-
-    def _count(self, connection, _cursor, statement, *_args):
-        self.count += 1
-        self.statements.append(statement)
-        self.in_transaction.append(in_transaction(connection, statement))
-
-    def __exit__(self, *_exc):
-        event.remove(self.engine, "before_cursor_execute", self._count)
-
-
 def test_a_visitor_without_a_session_gets_a_shared_page_no_cookie_and_a_304(make_app, test_settings):
     app = _app(make_app, test_settings)
     slug = _mandarin(app)
@@ -66,9 +46,9 @@ def test_a_visitor_without_a_session_gets_a_shared_page_no_cookie_and_a_304(make
         assert first.status_code == 200, path
         assert "Set-Cookie" not in first.headers, path
         assert first.headers["Cache-Control"] == "public, no-cache"
-        with StatementCounter(app) as statements:
+        with recorded_statements(app) as statements:
             again = client.get(path)
-        assert statements.count == 0, f"{path}: a kept page asked the database {statements.count} times"
+        assert len(statements) == 0, f"{path}: a kept page asked the database {len(statements)} times"
         assert again.get_data() == first.get_data() and again.headers["ETag"] == first.headers["ETag"]
         assert again.headers["X-Request-ID"] != first.headers["X-Request-ID"]
         unchanged = client.get(path, headers={"If-None-Match": first.headers["ETag"]})
@@ -98,12 +78,12 @@ def test_a_signed_in_visitor_gets_the_shared_copy_with_their_own_header(make_app
     # The sign-in's welcome message waits in their session: it is shown on a page of their own.
     assert "欢迎回来" in buyer.get(f"/products/{slug}").get_data(as_text=True)
     buyer.post("/cart/add", data={"sku_id": sku_id, "quantity": 2})
-    with StatementCounter(app) as statements:
+    with recorded_statements(app) as statements:
         mine = buyer.get(f"/products/{slug}")
     page = mine.get_data(as_text=True)
     # Their user with their cart's count is read, in one statement and outside a transaction
     # (no BEGIN and ROLLBACK around it); the page itself is the shared copy.
-    assert statements.count == 1, statements.statements
+    assert len(statements) == 1, statements
     assert statements.in_transaction == [False]
     assert _outside_personal_parts(page) == _outside_personal_parts(shared)
     assert "李买家" in page and "退出" in page and ">2</span>" in page and "注册" not in page
@@ -141,9 +121,9 @@ def test_visitors_who_are_all_signed_in_keep_the_copy_fresh_and_it_stays_anonymo
     page = buyer.get(f"/products/{slug}").get_data(as_text=True)
     assert "已售罄" in page and "李买家" in page
     # … and what is kept for everyone carries nothing of theirs.
-    with StatementCounter(app) as statements:
+    with recorded_statements(app) as statements:
         kept = anonymous.get(f"/products/{slug}").get_data(as_text=True)
-    assert statements.count == 0 and "已售罄" in kept
+    assert len(statements) == 0 and "已售罄" in kept
     assert "李买家" not in kept and "退出" not in kept and "注册" in kept
 
 
@@ -164,12 +144,12 @@ def test_a_copy_that_lapsed_is_built_again_by_a_signed_in_visitor(make_app, test
     factories.login(buyer, "buyer@example.com")
     buyer.get("/")  # the sign-in's message
     assert "李买家" in buyer.get(f"/products/{slug}").get_data(as_text=True)  # built again, as kept
-    with StatementCounter(app) as statements:
+    with recorded_statements(app) as statements:
         assert "李买家" in buyer.get(f"/products/{slug}").get_data(as_text=True)
-    assert statements.count == 1  # the copy with the buyer's own header
-    with StatementCounter(app) as statements:
+    assert len(statements) == 1  # the copy with the buyer's own header
+    with recorded_statements(app) as statements:
         assert "李买家" not in anonymous.get(f"/products/{slug}").get_data(as_text=True)
-    assert statements.count == 0
+    assert len(statements) == 0
 
 
 def test_a_new_price_shows_on_the_next_request_and_stock_within_the_stated_seconds(make_app, test_settings):
@@ -206,9 +186,9 @@ def test_a_price_changed_on_one_node_shows_at_once_on_another(make_app, test_set
     slug = _mandarin(node_a)
     visitor = node_a.test_client(use_cookies=False)
     assert "¥39.80" in visitor.get(f"/products/{slug}").get_data(as_text=True)
-    with StatementCounter(node_a) as statements:
+    with recorded_statements(node_a) as statements:
         assert "¥39.80" in visitor.get(f"/products/{slug}").get_data(as_text=True)
-    assert statements.count == 0
+    assert len(statements) == 0
     # Staff change the price through the other node's process.
     _set(node_b, slug, price_fen=3580)
     assert "¥35.80" in visitor.get(f"/products/{slug}").get_data(as_text=True)
@@ -226,9 +206,9 @@ def test_while_one_request_rebuilds_a_page_the_others_get_the_copy_there_is(make
         backend = app.extensions["cache"][cache]
         key = next(k for k in backend._cache if k.startswith("shared-page:") and slug in k)
         backend.add(key + REBUILDING, 1)  # another request is rebuilding it right now
-    with StatementCounter(app) as statements:
+    with recorded_statements(app) as statements:
         assert "有货" in client.get(f"/products/{slug}").get_data(as_text=True)
-    assert statements.count == 0
+    assert len(statements) == 0
     with app.app_context():
         backend.delete(key + REBUILDING)  # that request is done
     assert "已售罄" in client.get(f"/products/{slug}").get_data(as_text=True)
@@ -255,18 +235,18 @@ def test_after_a_catalogue_change_one_request_builds_the_page_and_the_others_wai
     # That request finishes a moment later; meanwhile this one waits for its copy and builds nothing,
     # and is never shown the older version's copy.
     threading.Timer(0.3, lambda: backend.set(key, current)).start()
-    with StatementCounter(app) as statements:
+    with recorded_statements(app) as statements:
         waited = client.get(path)
-    assert statements.count == 0
+    assert len(statements) == 0
     assert waited.get_data() == built.get_data() and waited.headers["ETag"] == built.headers["ETag"]
 
     # A builder that never delivers holds nobody longer than the wait: the page is built here.
     monkeypatch.setattr(shared_pages, "WAIT_FOR_BUILD_SECONDS", 0.2)
     with app.app_context():
         backend.set(key, (current[0] - 1, *current[1:]))
-    with StatementCounter(app) as statements:
+    with recorded_statements(app) as statements:
         assert "雪峰蜜橘" in client.get(path).get_data(as_text=True)
-    assert statements.count > 0
+    assert len(statements) > 0
 
     # A builder that finished without keeping a copy releases the waiters at once.
     monkeypatch.setattr(shared_pages, "WAIT_FOR_BUILD_SECONDS", 30)

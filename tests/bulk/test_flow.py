@@ -193,10 +193,9 @@ def test_a_members_purchase_counts_in_the_countys_year_it_was_paid(app, units):
 def test_the_leaderboard_gives_each_listed_unit_its_dashboards_figures_in_the_same_statements_for_any_number(
     app, units
 ):
-    from sqlalchemy import event
-
     from app.payments import services as payments
     from tests.bulk.conftest import contract_in_delivery
+    from tests.statements import recorded_statements
 
     delivery = contract_in_delivery(app, units, quantity=5)
     year = date.today().year
@@ -215,17 +214,13 @@ def test_the_leaderboard_gives_each_listed_unit_its_dashboards_figures_in_the_sa
             unit.on_leaderboard = True
         db.session.commit()
 
-        sent: list[str] = []
-        count = lambda *args: sent.append(args[2])  # noqa: E731
-        event.listen(db.engine, "before_cursor_execute", count)
-        board = queries.leaderboard(year)
-        both = len(sent)
+        with recorded_statements(app) as both:
+            board = queries.leaderboard(year)
         school.on_leaderboard = False
         db.session.commit()
-        sent.clear()
-        queries.leaderboard(year)
-        event.remove(db.engine, "before_cursor_execute", count)
-        assert len(sent) == both
+        with recorded_statements(app) as one:
+            queries.leaderboard(year)
+        assert len(one) == len(both)
 
         assert [row["name"] for row in board] == ["洞口县人民医院", "洞口县第一中学"]
         for row in board:

@@ -1,11 +1,10 @@
 """Catalogue pages are served from the cache until the catalogue changes, and a change shows at once."""
 
-from sqlalchemy import event
-
 from app.clock import today
 from app.domain import roles
 from app.extensions import db
 from tests import factories
+from tests.statements import recorded_statements
 
 
 def test_a_price_change_shows_at_once_and_unchanged_pages_come_from_the_cache(make_app, test_settings):
@@ -15,15 +14,13 @@ def test_a_price_change_shows_at_once_and_unchanged_pages_come_from_the_cache(ma
         factories.user(email="cache-staff@example.com", role=roles.STAFF)
         db.session.commit()
         product_id, sku_id = product.id, product.skus[0].id
-        engine = db.engine
     shopper = app.test_client()
     assert "¥39.80" in shopper.get("/products").get_data(as_text=True)
     assert "¥39.80" in shopper.get("/").get_data(as_text=True)
 
-    statements = []
-    event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
-    shopper.get("/")
-    shopper.get("/products")
+    with recorded_statements(app) as statements:
+        shopper.get("/")
+        shopper.get("/products")
     assert len(statements) <= 2  # the catalogue version, once per page; the rest is cached
 
     staff = app.test_client()

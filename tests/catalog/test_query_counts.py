@@ -1,39 +1,10 @@
 """The number of SQL statements per page stays small and does not grow with the data (no N+1)."""
 
-from contextlib import contextmanager
-
 import pytest
-from sqlalchemy import event
 
 from app.extensions import db
 from tests import factories
-from tests.statements import in_transaction
-
-
-class Statements(list):
-    """SQL statements as sent, and for each whether it ran inside a transaction."""
-
-    def __init__(self):
-        super().__init__()
-        self.in_transaction: list[bool] = []
-
-
-@contextmanager
-def recorded_statements(app):
-    """The SQL statements sent while the block runs."""
-    statements = Statements()
-    with app.app_context():
-        engine = db.engine
-
-    def record(conn, _cursor, statement, *_args):
-        statements.append(statement)
-        statements.in_transaction.append(in_transaction(conn, statement))
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
+from tests.statements import recorded_statements
 
 
 def count_statements(app, client, path: str) -> int:
