@@ -9,7 +9,8 @@ from app.domain import roles
 from app.domain.identity import id_check_char
 from app.events.models import Event
 from app.extensions import db
-from app.orders.services import Address
+from app.orders import services as orders
+from app.payments import services as payments
 from app.pos.models import Booth, BoothAllocation
 from app.registry.models import BenefitLink, Household, Producer, Township, Village
 
@@ -158,7 +159,7 @@ def booth(event_, township_, code=None, clerks=(), allocations=(), opening_float
 
 
 # An order's address in the county, as the orders service takes it.
-DELIVERY_ADDRESS = Address("张女士", "13812345678", "湖南省", "邵阳市", "洞口县", "雪峰路 18 号")
+DELIVERY_ADDRESS = orders.Address("张女士", "13812345678", "湖南省", "邵阳市", "洞口县", "雪峰路 18 号")
 ADDRESS = {
     "recipient": "张女士",
     "mobile": "13812345678",
@@ -188,9 +189,6 @@ def paid_on_delivery(
     """An order placed through the orders service, paying on delivery (delivered in the county:
     no delivery fee), and its money recorded by staff at the door (so its ledger rows are
     written). Commits; returns the placed order."""
-    from app.orders import services as orders
-    from app.payments import services as payments
-
     basket = orders.basket_of([orders.CartItem(sku_id, quantity, price_fen)])
     placed = orders.place_order(buyer_id, basket, DELIVERY_ADDRESS, "", event_code, "cod", 99, 30)
     payments.record_offline_payment(placed.number, placed.total_fen, "", staff_id)
