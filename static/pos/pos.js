@@ -296,10 +296,10 @@
     syncSoon(0);
   }
 
-  async function saleDone(sale) {
+  async function saleDone(sale, title = T.saleSaved) {
     cart.clear();
     renderCart();
-    showReceipt(sale);
+    showReceipt(sale, title);
     await refreshQueue();
     await renderTiles();
   }
@@ -393,9 +393,9 @@
     clearTimeout(online.timer);
     online = null;
     $("online").hidden = true;
-    await saleDone(sale);
+    // The receipt shows with its own title: a till checked in between must never read "saved on this tablet".
+    await saleDone(sale, T.onlinePaid);
     loadCatalogue(); // the server counted this sale already
-    $("receipt-title").textContent = T.onlinePaid;
   }
 
   async function closeOnline(status) {
@@ -441,8 +441,8 @@
     }
   }
 
-  function showReceipt(sale) {
-    $("receipt-title").textContent = T.saleSaved;
+  function showReceipt(sale, title) {
+    $("receipt-title").textContent = title;
     const amounts = $("receipt-amounts");
     amounts.replaceChildren(el("strong", "", fen(sale.total_fen)));
     if (sale.tender.method === "cash") amounts.append(el("span", "ms-3", `${T.changeDue} ${fen(sale.tender.change_fen)}`));
