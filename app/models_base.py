@@ -191,9 +191,10 @@ def insert_rows(model, rows: list[dict]) -> None:
     if not rows:
         return
     if db.engine.dialect.name != "postgresql":
-        # The table's own INSERT, not the model's: the ORM's bulk path looks at every row's keys
-        # against the mapper (a third of a booth batch's time on SQLite) for nothing here.
-        db.session.execute(insert(table_of(model)), rows)
+        # The INSERT as the text it is, not the model's (the ORM's bulk path looked at every row's
+        # keys against the mapper, a third of a booth batch's time) nor the table's (SQLAlchemy
+        # then processed each row's parameters one by one, a sixth of what remained).
+        _sqlite_insert(db.session.connection(), table_of(model), rows)
         return
     copy_rows(model.__tablename__, rows)
 
@@ -268,44 +269,42 @@ def insert_together(
         # Each INSERT as the text it is, with its values converted as SQLAlchemy would: compiling
         # and processing the four statements was most of their cost, and SQLite holds its one
         # write lock (every other writer sleeping in its busy handler) until the order commits.
-        parent.id = _sqlite_insert(connection, parent_table, [parent])
+        parent.id = _sqlite_insert(connection, parent_table, [_new_row(parent)])
         for child, key in zip(children, keys, strict=True):
             setattr(child, key, parent.id)
         for table in dict.fromkeys(child_tables):
             _sqlite_insert(
-                connection, table, [child for child, t in zip(children, child_tables, strict=True) if t is table]
+                connection,
+                table,
+                [_new_row(child) for child, t in zip(children, child_tables, strict=True) if t is table],
             )
-        ids = [_sqlite_insert(connection, table_of(type(other)), [other]) for other in others]
+        ids = [_sqlite_insert(connection, table_of(type(other)), [_new_row(other)]) for other in others]
     for other, new_id in zip(others, ids, strict=True):
         other.id = new_id
     return rows
 
 
-def _sqlite_insert(connection: Connection, table: Table, objects: Sequence) -> int:
-    """SQLite only: insert ``objects`` as rows of ``table``; the last row's new id."""
-    statement, names, conversions = _sqlite_insert_of(table)
-    rows = []
-    for obj in objects:
-        row = _new_row(obj)
-        rows.append(
-            tuple(
-                convert(row[name]) if convert else row[name] for name, convert in zip(names, conversions, strict=True)
-            )
-        )
-    inserted = connection.exec_driver_sql(statement, rows[0] if len(rows) == 1 else rows)
+def _sqlite_insert(connection: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> int:
+    """SQLite only: insert ``rows`` (column names to values, each with the keys of the first)
+    into ``table``. Returns the new id when there is one row."""
+    names = tuple(rows[0])
+    statement, conversions = _sqlite_insert_of(table, names)
+    values = [
+        tuple(convert(row[name]) if convert else row[name] for name, convert in zip(names, conversions, strict=True))
+        for row in rows
+    ]
+    inserted = connection.exec_driver_sql(statement, values[0] if len(values) == 1 else values)
     return inserted.lastrowid
 
 
 @functools.cache
-def _sqlite_insert_of(table: Table) -> tuple[str, list[str], list[Callable | None]]:
-    """The INSERT of a table's columns but its id, their names, and SQLAlchemy's conversion of
-    each value for SQLite (times as the text it stores them as), built once per table."""
-    columns = [column for column in table.columns if column.name != "id"]
-    names = [column.name for column in columns]
+def _sqlite_insert_of(table: Table, names: tuple[str, ...]) -> tuple[str, list[Callable | None]]:
+    """The INSERT of these columns of a table, and SQLAlchemy's conversion of each value for
+    SQLite (times as the text it stores them as), built once per table and columns."""
     dialect = db.engine.dialect
     # The table and column names come from our models, never from input; the values are parameters.
     statement = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"  # nosec B608
-    return statement, names, [column.type.dialect_impl(dialect).bind_processor(dialect) for column in columns]
+    return statement, [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names]
 
 
 def _json_row(obj) -> str:
