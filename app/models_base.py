@@ -15,7 +15,6 @@ from sqlalchemy import (
     Table,
     TextClause,
     event,
-    insert,
     inspect,
     literal_column,
     text,
@@ -203,28 +202,36 @@ def insert_objects(model, objects: list) -> None:
     """Insert new ORM objects of ``model`` as rows, giving each its id; the objects stay outside
     the session (the caller changes nothing on them afterwards). Does not commit.
 
-    On PostgreSQL the ids are drawn from the table's sequence first and the rows go in with
-    COPY (psycopg would parse a large INSERT … RETURNING in Python); SQLite reads them back from
-    one INSERT … RETURNING, where an ORM flush would build a unit of work for every object."""
+    The ids are drawn first and the rows go in with them, on PostgreSQL by COPY (psycopg would
+    parse a large INSERT … RETURNING in Python), on SQLite as one executemany (SQLAlchemy's
+    INSERT … RETURNING of many rows cost as much again in Python): an ORM flush would build a
+    unit of work for every object. On SQLite the caller's transaction must have written already,
+    as the booth sync's first statement does: it then holds the database's one write lock, and
+    nobody else can take the ids between their reading and the writing."""
     if not objects:
         return
     table = table_of(model)
-    if db.engine.dialect.name == "postgresql":
-        # The sequence named as text, not looked up by pg_get_serial_sequence, which PostgreSQL
-        # ran again for every id drawn (0.6 ms of a booth batch's 100 orders).
-        sequence = _sequence_of(table.name)
-        ids = db.session.scalars(
-            text(f"SELECT nextval('{sequence}') FROM generate_series(1, :n)"),  # nosec B608 - our own table's sequence
-            {"n": len(objects)},
-        ).all()
-        for obj, new_id in zip(objects, ids, strict=True):
-            obj.id = new_id
-        copy_rows(table.name, [column_values(obj) for obj in objects])
-        return
-    rows = [{k: v for k, v in column_values(obj).items() if k != "id"} for obj in objects]
-    ids = db.session.scalars(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows).all()
-    for obj, new_id in zip(objects, ids, strict=True):
+    for obj, new_id in zip(objects, _new_ids(table.name, len(objects)), strict=True):
         obj.id = new_id
+    rows = [column_values(obj) for obj in objects]
+    if db.engine.dialect.name == "postgresql":
+        copy_rows(table.name, rows)
+    else:
+        _sqlite_insert(db.session.connection(), table, rows)
+
+
+def _new_ids(table: str, n: int) -> list[int]:
+    # The table's name comes from our models, never from input.
+    if db.engine.dialect.name != "postgresql":
+        # SQLite numbers a row it is given no id for max(id) + 1: the same numbers.
+        first = db.session.scalar(text(f"SELECT coalesce(max(id), 0) + 1 FROM {table}"))  # nosec B608
+        return list(range(first, first + n))
+    # The sequence named as text, not looked up by pg_get_serial_sequence, which PostgreSQL
+    # ran again for every id drawn (0.6 ms of a booth batch's 100 orders).
+    sequence = _sequence_of(table)
+    return list(
+        db.session.scalars(text(f"SELECT nextval('{sequence}') FROM generate_series(1, :n)"), {"n": n})  # nosec B608
+    )
 
 
 _sequences: dict[str, str] = {}

@@ -20,13 +20,11 @@ repeat, but the shop's code runs at fewer instructions a second than the floor's
 bench/run-checkout times the three modes as well (outside callgrind).
 """
 
-import os
 import re
-import resource
-import subprocess  # nosec B404 - callgrind_control, on this process only
 import sys
 
 import floor_app  # bench/floor_app.py
+from counting import count, cpu_ms_since_first  # bench/counting.py
 from flask import flash, redirect
 from flask_login import login_required
 from load import ADDRESS  # bench/load.py: the benchmark buyers' address
@@ -39,18 +37,6 @@ def _token(page: str) -> str:
     found = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
     assert found, "no CSRF token on the page"
     return found.group(1)
-
-
-_CPU: list[float] = []
-
-
-def _count(on: bool) -> None:
-    """Switch callgrind's counting for this process, when it runs under callgrind, and note the
-    CPU time this process has used so far."""
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    _CPU.append(usage.ru_utime + usage.ru_stime)
-    if os.environ.get("COUNT_UNDER_CALLGRIND"):
-        subprocess.run(["callgrind_control", "-i", "on" if on else "off", str(os.getpid())], check=True)  # nosec B603 B607
 
 
 @login_required
@@ -84,7 +70,7 @@ def main() -> None:
     floor = floor_app.app.test_client()
     for n in range(orders + 1):  # the first one warms the caches
         if n == 1:
-            _count(True)
+            count(True)
         if mode == "floor":
             for _ in range(2):
                 assert floor.get("/").status_code == 200
@@ -104,9 +90,9 @@ def main() -> None:
         client.set_cookie("session", cookie.value)
         placed = client.post("/checkout", data={**ADDRESS, "csrf_token": token})
         assert placed.status_code == 303 and "/orders/" in placed.headers["Location"], placed.status_code
-    _count(False)
+    count(False)
     if orders:
-        print(f"cpu_ms_per_order {(_CPU[-1] - _CPU[0]) * 1000 / orders:.3f}")
+        print(f"cpu_ms_per_order {cpu_ms_since_first() / orders:.3f}")
 
 
 if __name__ == "__main__":
