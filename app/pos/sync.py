@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from pydantic import ValidationError
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.catalog.models import Product, Sku
 from app.clock import COUNTY_TZ, county_date
@@ -32,7 +32,7 @@ from app.orders.models import Order, OrderLine, OrderStatusChange, PaymentStatus
 from app.orders.services import new_order_number
 from app.payments.models import Payment
 from app.pos import notes
-from app.pos.models import BoothAllocation, BoothSale, Device
+from app.pos.models import Booth, BoothAllocation, BoothSale, Device
 from app.pos.schemas import ORDER_PAYMENT_METHOD, CashTender, MerchantQrTender, OnlineTender, SaleIn, explain
 from app.records import spoken_lines
 from app.trace.models import Lot
@@ -115,7 +115,9 @@ def _record(
         )
     )
     device = db.session.get_one(Device, device_id)
-    booth = device.booth
+    # The booth and its event in one statement (they were two lazy loads in every batch); the
+    # device's own booth is then found in the session.
+    booth = db.session.get_one(Booth, device.booth_id, options=[joinedload(Booth.event)])
 
     known = (
         {
@@ -135,7 +137,7 @@ def _record(
             for s in db.session.execute(
                 select(Sku)
                 .where(Sku.code.in_({line.sku for s in valid for line in s.lines}))
-                .options(selectinload(Sku.product).selectinload(Product.certifications))
+                .options(joinedload(Sku.product).selectinload(Product.certifications))
             ).scalars()
         }
         if valid
