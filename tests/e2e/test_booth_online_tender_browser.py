@@ -107,6 +107,16 @@ def test_a_booth_qr_sale_paid_on_the_buyers_phone_completes_on_the_till(
         assert till.locator("#online-amount").inner_text() == "¥79.60"
         till.locator("#online-status", has_text="等待顾客在手机上付款").wait_for()
         screenshot(till, "pos-online-qr-1024")
+        # Every title the receipt shows from here on: an online sale's must never read, even for
+        # a moment, as a cash sale saved on this tablet (it once did, until the page caught up).
+        till.evaluate(
+            """() => {
+                window.receiptTitles = [];
+                const title = document.getElementById("receipt-title");
+                new MutationObserver(() => window.receiptTitles.push(title.textContent))
+                    .observe(title, { childList: true, characterData: true, subtree: true });
+            }"""
+        )
 
         phone_context = browser.new_context(viewport=PHONE)
         phone_context.add_init_script(CONFIRM_PAYMENT)
@@ -127,6 +137,7 @@ def test_a_booth_qr_sale_paid_on_the_buyers_phone_completes_on_the_till(
         # The till learns it by itself and completes the sale.
         till.locator("#receipt").wait_for(state="visible", timeout=15000)
         assert till.locator("#receipt-title").inner_text() == "顾客已在线付款，销售已记账"
+        assert set(till.evaluate("window.receiptTitles")) == {"顾客已在线付款，销售已记账"}
         assert "在线支付" in till.locator("#receipt-amounts").inner_text()
         screenshot(till, "pos-online-paid-1024")
         assert _totals(paying) == (1, 1, 7960)
