@@ -128,13 +128,17 @@
       const tile = el("button", "pos-tile");
       tile.type = "button";
       tile.dataset.sku = item.sku;
+      const noImage = () => el("div", "pos-tile-noimg", item.product.slice(0, 2));
       if (item.image_url) {
         const img = el("img");
+        // A photo that cannot load (offline and never cached, or gone from storage) shows as the
+        // product's name, like a product without one, not as a broken picture.
+        img.addEventListener("error", () => img.replaceWith(noImage()), { once: true });
         img.src = item.image_url;
         img.alt = "";
         tile.append(img);
       } else {
-        tile.append(el("div", "pos-tile-noimg", item.product.slice(0, 2)));
+        tile.append(noImage());
       }
       tile.append(el("span", "pos-tile-name", item.product), el("span", "pos-tile-sku", item.name + " · " + item.sku));
       const foot = el("span", "pos-tile-foot");

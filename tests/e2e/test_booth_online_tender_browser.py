@@ -97,6 +97,10 @@ def test_a_booth_qr_sale_paid_on_the_buyers_phone_completes_on_the_till(
         till.goto(base + "/pos/")
         till.get_by_role("button", name="高沙镇展位").click()
         till.locator(".pos-tile").first.wait_for()
+        # The fair's products have photo rows but no files: their tiles show the product's name,
+        # as a product without a photo does, not a broken picture.
+        till.locator(".pos-tile .pos-tile-noimg").first.wait_for()
+        assert till.locator(".pos-tile img").count() == 0
         till.locator(".pos-tile").first.click()
         till.locator(".pos-tile").first.click()
         assert till.locator("#pay-online").is_enabled()
