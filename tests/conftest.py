@@ -77,9 +77,23 @@ def _migrated(test_settings):
 
     app = create_app(test_settings)
     with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            _commit_lazily(db.engine)
         upgrade()
         db.engine.dispose()
     return True
+
+
+def _commit_lazily(engine) -> None:
+    """Test databases only: commits stop waiting for the disk (synchronous_commit off), for every
+    session opened on the database from now on, the servers a test starts included. Each commit
+    waited 0.25 ms in fdatasync, and a pass commits tens of thousands of times: the report
+    property test took 12.1 s with it and 8.4 s without. Nothing the tests check survives a crash
+    of the server; the test of the cart's own lazy commits turns waiting back on for itself."""
+    with engine.connect() as connection:
+        name = connection.execute(text("SELECT current_database()")).scalar_one()
+        connection.execute(text(f'ALTER DATABASE "{name}" SET synchronous_commit = off'))
+        connection.commit()
 
 
 @pytest.fixture(scope="session")
@@ -284,6 +298,7 @@ def scratch_postgres(prefix: str, admin_url: str = PG_ADMIN_URL):
     admin = create_engine(make_url(admin_url).set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
+        conn.execute(text(f'ALTER DATABASE "{name}" SET synchronous_commit = off'))  # _commit_lazily
     try:
         yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
     finally:

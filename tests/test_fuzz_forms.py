@@ -14,8 +14,8 @@ from app.extensions import db
 from tests import factories
 from tests.test_security import EXEMPT_FROM_CSRF, WRITES
 
-# Fuzzing hunts server errors, not lines run: see no_cover in pytest.ini.
-pytestmark = pytest.mark.no_cover
+# Fuzzing hunts server errors, not lines run: see no_cover and fuzz in pytest.ini.
+pytestmark = [pytest.mark.no_cover, pytest.mark.fuzz]
 EXAMPLES_PER_ROUTE = 8
 
 

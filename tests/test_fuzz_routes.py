@@ -19,8 +19,8 @@ ODD_QUERIES = (
     "page=-5&year=-1&start=9999-12-31&end=0001-01-01&dimension=nonsense&sort=nonsense",
     "q=" + "橘" * 2000 + "&township=%00",
 )
-# Fuzzing hunts server errors, not lines run: see no_cover in pytest.ini.
-pytestmark = pytest.mark.no_cover
+# Fuzzing hunts server errors, not lines run: see no_cover and fuzz in pytest.ini.
+pytestmark = [pytest.mark.no_cover, pytest.mark.fuzz]
 SKIP = ("static", "bootstrap.static")
 
 

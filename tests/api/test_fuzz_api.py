@@ -12,8 +12,8 @@ from sqlalchemy import func
 from app.extensions import db
 from app.pos.models import BoothSale
 
-# Fuzzing hunts server errors, not lines run: see no_cover in pytest.ini.
-pytestmark = pytest.mark.no_cover
+# Fuzzing hunts server errors, not lines run: see no_cover and fuzz in pytest.ini.
+pytestmark = [pytest.mark.no_cover, pytest.mark.fuzz]
 EXAMPLES_PER_OPERATION = 50
 
 
