@@ -24,19 +24,39 @@ from app.extensions import db, limiter
 pytest_plugins = ["tests.pos.fixtures"]
 
 
-def _database_url(tmp_path_factory) -> str:
+@pytest.fixture(scope="session")
+def _database_url(tmp_path_factory):
+    """SQLite in the run's own folder, or TEST_DATABASE_URL. When pytest-xdist splits the run
+    (CI's PostgreSQL pass), its first worker takes that database and each other worker a
+    database of its own beside it, made empty now and dropped at the end."""
     url = os.environ.get("TEST_DATABASE_URL")
-    if url:
-        return url
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+    if not url:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+        return
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    if worker == "gw0":
+        yield url
+        return
+    given = make_url(url)
+    name = f"{given.database}_{worker}"  # the database's and xdist's own names, never input
+    admin = create_engine(
+        given.set(drivername="postgresql+psycopg", database="postgres"), isolation_level="AUTOCOMMIT"
+    )
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield given.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
 
 
 @pytest.fixture(scope="session")
-def test_settings(tmp_path_factory):
+def test_settings(tmp_path_factory, _database_url):
     return {
         "TESTING": True,
         "SECRET_KEY": "test-secret-key-not-for-production",
-        "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path_factory),
+        "SQLALCHEMY_DATABASE_URI": _database_url,
         "MEDIA_ROOT": str(tmp_path_factory.mktemp("media")),
         "DOCUMENT_ROOT": str(tmp_path_factory.mktemp("documents")),
         "STORAGE_ROOT": str(tmp_path_factory.mktemp("storage")),
