@@ -39,9 +39,7 @@ def _database_url(tmp_path_factory):
         return
     given = make_url(url)
     name = f"{given.database}_{worker}"  # the database's and xdist's own names, never input
-    admin = create_engine(
-        given.set(drivername="postgresql+psycopg", database="postgres"), isolation_level="AUTOCOMMIT"
-    )
+    admin = create_engine(given.set(drivername="postgresql+psycopg", database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         conn.execute(text(f'CREATE DATABASE "{name}"'))
