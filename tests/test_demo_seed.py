@@ -3,6 +3,7 @@
 import re
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func
 
 from app.accounts.models import User
@@ -36,6 +37,7 @@ def counts():
     return {m.__tablename__: db.session.scalar(db.select(func.count()).select_from(m)) for m in MODELS}
 
 
+@pytest.mark.no_cover  # a sweep that adds no branch of its own (pytest.ini)
 def test_seed_demo_builds_dongkou_with_random_passwords_that_work_and_is_safe_to_run_twice(app, runner, client):
     # One seeding for both: it is the longest step of the suite's PostgreSQL pass.
     first = runner.invoke(args=["seed-demo"])
@@ -94,6 +96,7 @@ def test_create_admin_asks_for_a_password_and_refuses_a_weak_one(app, runner):
         assert user.role == "staff" and user.check_password("a-long-secret")
 
 
+@pytest.mark.no_cover  # a sweep that adds no branch of its own (pytest.ini)
 def test_the_province_scale_repeats_the_county_under_each_countys_own_names(app, monkeypatch):
     # The province's layout at a size a test can afford: three counties, a few villages each,
     # and sales whose roll-up is added in several parts (as the province's 20 million keys are).

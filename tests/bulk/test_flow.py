@@ -235,3 +235,32 @@ def test_the_leaderboard_gives_each_listed_unit_its_dashboards_figures_in_the_sa
             delivered.total_fen,
             paid_by["buyer@hospital.example"],
         )
+
+
+def test_a_unit_adds_only_free_shop_accounts_and_a_former_member_keeps_the_members_role(app, units):
+    from app.audit.services import Actor
+    from app.bulk import services
+    from app.bulk.refusals import UnitError
+    from app.domain import roles
+
+    with app.app_context():
+        hospital = db.session.get_one(SupportingUnit, units["hospital"])
+        actor = Actor(units["admin"], "test")
+        refusals = {}
+        # No such account, a staff account, and the school's own admin: each refused with its reason.
+        for email in ("nobody@example.com", "staff@example.com", "admin@school.example"):
+            try:
+                services.add_member(hospital, email, "buyer", actor)
+            except UnitError as refused:
+                refusals[email] = refused.code
+        assert refusals == {
+            "nobody@example.com": "no_such_account",
+            "staff@example.com": "no_such_account",
+            "admin@school.example": "member_elsewhere",
+        }
+        # An account that was a member before (its role stayed, its membership ended) can join.
+        former = factories.user(email="former@example.com", role=roles.UNIT_MEMBER, name="老赵")
+        db.session.commit()
+        services.add_member(hospital, " Former@Example.com ", "buyer", actor)
+        db.session.refresh(former)
+        assert former.role == roles.UNIT_MEMBER

@@ -10,6 +10,7 @@ import sys
 import time
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import text
 
 from app.extensions import db
@@ -52,6 +53,7 @@ def wait_for(app, export_id: int, ready, seconds: float = 120) -> ExportFile:
     raise AssertionError(f"export {export_id} never got there: {export.status} {export.rows_done}/{export.rows_total}")
 
 
+@pytest.mark.no_cover  # a sweep that adds no branch of its own (pytest.ini)
 def test_an_export_whose_worker_is_killed_midway_is_written_once(
     app, make_app, test_settings, shop, buyer, staff, redis_queue
 ):

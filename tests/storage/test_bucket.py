@@ -3,6 +3,7 @@ documents stay private, local files move into the bucket, and a backup restores 
 
 import io
 
+import pytest
 from PIL import Image
 from sqlalchemy import text
 
@@ -71,6 +72,7 @@ def test_storage_push_copies_local_files_into_the_bucket(app, make_app, runner, 
     assert runner.invoke(args=["storage-push"]).exit_code != 0  # without a bucket it says what to set
 
 
+@pytest.mark.no_cover  # a sweep that adds no branch of its own (pytest.ini)
 def test_a_backup_restores_a_whole_shop_into_an_empty_database_and_bucket(app, make_app, bucket_settings, tmp_path):
     node = make_app(bucket_settings)
     cli = node.test_cli_runner()
