@@ -336,13 +336,11 @@ def pytest_configure(config):
 def pytest_collection_modifyitems(items):
     # The tests that build their own databases give the same answer in either of CI's passes:
     # it runs their SQLite variants in its SQLite pass and the rest in its PostgreSQL pass
-    # (-m sqlite_pass), which keeps the two passes about as long as each other. The unmeasured
-    # ones (no_cover) go to the SQLite pass whatever their database: the PostgreSQL pass, which
-    # measures coverage, is the longer (the 200-buyer rush on PostgreSQL, 13 s).
+    # (-m sqlite_pass), which keeps the two passes about as long as each other.
     for item in items:
         callspec = getattr(item, "callspec", None)
         sqlite_variant = callspec is not None and "sqlite" in callspec.id.split("-")
-        if item.get_closest_marker("own_databases") and (sqlite_variant or item.get_closest_marker("no_cover")):
+        if item.get_closest_marker("own_databases") and sqlite_variant:
             item.add_marker(pytest.mark.sqlite_pass)
 
 
