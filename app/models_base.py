@@ -234,14 +234,10 @@ def _new_ids(table: str, n: int) -> list[int]:
     )
 
 
-_sequences: dict[str, str] = {}
-
-
+@functools.cache
 def _sequence_of(table: str) -> str:
     """The sequence that numbers ``table``'s ids (PostgreSQL), read once per table and process."""
-    if table not in _sequences:
-        _sequences[table] = db.session.scalar(text("SELECT pg_get_serial_sequence(:table, 'id')"), {"table": table})
-    return _sequences[table]
+    return db.session.scalar(text("SELECT pg_get_serial_sequence(:table, 'id')"), {"table": table})
 
 
 def insert_together(

@@ -37,16 +37,9 @@ def _database_url(tmp_path_factory):
     if worker == "gw0":
         yield url
         return
-    given = make_url(url)
-    name = f"{given.database}_{worker}"  # the database's and xdist's own names, never input
-    admin = create_engine(given.set(drivername="postgresql+psycopg", database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield given.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    given = make_url(url).set(drivername="postgresql+psycopg")
+    with scratch_postgres(f"{given.database}_{worker}", given.render_as_string(hide_password=False)) as own:
+        yield own
 
 
 @pytest.fixture(scope="session")
@@ -96,22 +89,22 @@ def _migrated(test_settings):
     app = create_app(test_settings)
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
-            _commit_lazily(db.engine)
+            with db.engine.connect() as connection:
+                _commit_lazily(connection, connection.execute(text("SELECT current_database()")).scalar_one())
+                connection.commit()
         upgrade()
         db.engine.dispose()
     return True
 
 
-def _commit_lazily(engine) -> None:
+def _commit_lazily(connection, database: str) -> None:
     """Test databases only: commits stop waiting for the disk (synchronous_commit off), for every
-    session opened on the database from now on, the servers a test starts included. Each commit
+    session opened on ``database`` from now on, the servers a test starts included. Each commit
     waited 0.25 ms in fdatasync, and a pass commits tens of thousands of times: the report
-    property test took 12.1 s with it and 8.4 s without. Nothing the tests check survives a crash
+    property test took 12.1 s waiting and 8.4 s not. Nothing the tests check survives a crash
     of the server; the test of the cart's own lazy commits turns waiting back on for itself."""
-    with engine.connect() as connection:
-        name = connection.execute(text("SELECT current_database()")).scalar_one()
-        connection.execute(text(f'ALTER DATABASE "{name}" SET synchronous_commit = off'))
-        connection.commit()
+    # The database's name is the suite's own or one it made, never input.
+    connection.execute(text(f'ALTER DATABASE "{database}" SET synchronous_commit = off'))
 
 
 @pytest.fixture(scope="session")
@@ -316,7 +309,7 @@ def scratch_postgres(prefix: str, admin_url: str = PG_ADMIN_URL):
     admin = create_engine(make_url(admin_url).set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
-        conn.execute(text(f'ALTER DATABASE "{name}" SET synchronous_commit = off'))  # _commit_lazily
+        _commit_lazily(conn, name)
     try:
         yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
     finally:
