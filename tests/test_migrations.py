@@ -6,7 +6,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect, text
+from sqlalchemy import UniqueConstraint, inspect, text
 
 from app import create_app
 from app.extensions import db
@@ -64,3 +64,25 @@ def test_postgresql_sessions_do_not_jit_compile_the_reports(app, test_settings):
         pytest.skip("PostgreSQL sessions only")
     with app.app_context(), db.engine.connect() as conn:
         assert conn.execute(text("SHOW jit")).scalar() == "off"
+
+
+def test_no_index_repeats_the_lead_of_a_unique_key_or_a_wider_index():
+    """An index on columns that already lead a unique key or a wider index of the same table
+    answers no lookup the other cannot, and costs upkeep on every row written. (A partial index
+    covers only some rows: it is neither repeated nor the wider one.)"""
+    repeated = []
+    for table in db.metadata.sorted_tables:
+        whole = [index for index in table.indexes if index.dialect_options["postgresql"]["where"] is None]
+        wider = [tuple(c.name for c in index.columns) for index in whole] + [
+            tuple(c.name for c in constraint.columns)
+            for constraint in table.constraints
+            if isinstance(constraint, UniqueConstraint)
+        ]
+        for index in whole:
+            if index.unique:
+                continue
+            columns = tuple(c.name for c in index.columns)
+            repeated += [
+                (index.name, other) for other in wider if len(other) > len(columns) and other[: len(columns)] == columns
+            ]
+    assert repeated == []

@@ -118,7 +118,8 @@ class PurchaseIntent(Model):
 class IntentLine(Model):
     __tablename__ = "intent_lines"
     id: Mapped[int] = mapped_column(primary_key=True)
-    intent_id: Mapped[int] = mapped_column(ForeignKey("purchase_intents.id"), index=True)
+    # Looked up through the unique key (intent_id, sku_id), which it leads: no index of its own.
+    intent_id: Mapped[int] = mapped_column(ForeignKey("purchase_intents.id"))
     sku_id: Mapped[int] = mapped_column(ForeignKey("skus.id"))
     quantity: Mapped[int]
     # The agreed price, which may be below list price (volume tiers are applied when it is set).

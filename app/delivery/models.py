@@ -13,7 +13,8 @@ from app.models_base import utcnow
 class DeliveryRule(Model):
     __tablename__ = "delivery_rules"
     id: Mapped[int] = mapped_column(primary_key=True)
-    producer_id: Mapped[int] = mapped_column(ForeignKey("producers.id"), index=True)
+    # Looked up through the unique key (producer_id, region), which it leads: no index of its own.
+    producer_id: Mapped[int] = mapped_column(ForeignKey("producers.id"))
     region: Mapped[str] = mapped_column(String(6))  # a province's GB/T 2260 code, or "*"
     served: Mapped[bool] = mapped_column(default=True)
     basis: Mapped[str] = mapped_column(String(8), default="piece")

@@ -13,7 +13,8 @@ from app.models_base import utcnow
 class Payment(Model):
     __tablename__ = "payments"
     id: Mapped[int] = mapped_column(primary_key=True)
-    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    # Looked up through the unique key (order_id, attempt), which it leads: no index of its own.
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"))
     method: Mapped[str] = mapped_column(String(16))
     attempt: Mapped[int] = mapped_column(default=1)
     provider_ref: Mapped[str | None] = mapped_column(String(255), unique=True)

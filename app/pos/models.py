@@ -52,7 +52,8 @@ class BoothAllocation(Model):
 
     __tablename__ = "booth_allocations"
     id: Mapped[int] = mapped_column(primary_key=True)
-    booth_id: Mapped[int] = mapped_column(ForeignKey("booths.id"), index=True)
+    # Looked up through the unique key (booth_id, sku_id), which it leads: no index of its own.
+    booth_id: Mapped[int] = mapped_column(ForeignKey("booths.id"))
     sku_id: Mapped[int] = mapped_column(ForeignKey("skus.id"))
     allocated: Mapped[int] = mapped_column(default=0)
     sold: Mapped[int] = mapped_column(default=0)

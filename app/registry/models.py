@@ -31,7 +31,8 @@ class Township(Model):
 class Village(Model):
     __tablename__ = "villages"
     id: Mapped[int] = mapped_column(primary_key=True)
-    township_id: Mapped[int] = mapped_column(ForeignKey("townships.id"), index=True)
+    # Looked up through the unique key (township_id, name), which it leads: no index of its own.
+    township_id: Mapped[int] = mapped_column(ForeignKey("townships.id"))
     name: Mapped[str] = mapped_column(String(64))
 
     township: Mapped[Township] = relationship(back_populates="villages")
@@ -131,7 +132,8 @@ class VillageAssignment(Model):
 
     __tablename__ = "village_assignments"
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    # Looked up through the unique key (user_id, village_id), which it leads: no index of its own.
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     village_id: Mapped[int] = mapped_column(ForeignKey("villages.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -23,7 +23,8 @@ class Statement(Model):
     __tablename__ = "statements"
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(32), unique=True)
-    producer_id: Mapped[int] = mapped_column(ForeignKey("producers.id"), index=True)
+    # Looked up through the unique key (producer_id, month), which it leads: no index of its own.
+    producer_id: Mapped[int] = mapped_column(ForeignKey("producers.id"))
     # The county month the statement closes: it covers every ledger row booked before the
     # month's end that no earlier statement covered.
     month: Mapped[date]
@@ -59,7 +60,8 @@ class StatementLine(Model):
 
     __tablename__ = "statement_lines"
     id: Mapped[int] = mapped_column(primary_key=True)
-    statement_id: Mapped[int] = mapped_column(ForeignKey("statements.id"), index=True)
+    # Looked up through the unique key (statement_id, household_id), which it leads: no index of its own.
+    statement_id: Mapped[int] = mapped_column(ForeignKey("statements.id"))
     household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), index=True)
     share_fen: Mapped[int]
     carried_fen: Mapped[int] = mapped_column(default=0)
