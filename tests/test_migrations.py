@@ -6,7 +6,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import UniqueConstraint, inspect, text
+from sqlalchemy import PrimaryKeyConstraint, UniqueConstraint, inspect, text
 
 from app import create_app
 from app.extensions import db
@@ -67,22 +67,28 @@ def test_postgresql_sessions_do_not_jit_compile_the_reports(app, test_settings):
 
 
 def test_no_index_repeats_the_lead_of_a_unique_key_or_a_wider_index():
-    """An index on columns that already lead a unique key or a wider index of the same table
-    answers no lookup the other cannot, and costs upkeep on every row written. (A partial index
-    covers only some rows: it is neither repeated nor the wider one.)"""
+    """An index on columns that already lead a unique or primary key (or are all of it), or a
+    wider index of the same table, answers no lookup the other cannot, and costs upkeep on every
+    row written. (A partial index covers only some rows: it is neither repeated nor the wider one.)"""
     repeated = []
     for table in db.metadata.sorted_tables:
         whole = [index for index in table.indexes if index.dialect_options["postgresql"]["where"] is None]
-        wider = [tuple(c.name for c in index.columns) for index in whole] + [
+        keys = [
             tuple(c.name for c in constraint.columns)
             for constraint in table.constraints
-            if isinstance(constraint, UniqueConstraint)
+            if isinstance(constraint, UniqueConstraint | PrimaryKeyConstraint)
         ]
         for index in whole:
             if index.unique:
                 continue
             columns = tuple(c.name for c in index.columns)
-            repeated += [
-                (index.name, other) for other in wider if len(other) > len(columns) and other[: len(columns)] == columns
+            led = [key for key in keys if key[: len(columns)] == columns]
+            led += [
+                other.name
+                for other in whole
+                if other is not index
+                and len(other.columns) > len(columns)
+                and tuple(c.name for c in other.columns)[: len(columns)] == columns
             ]
+            repeated += [(index.name, by) for by in led]
     assert repeated == []

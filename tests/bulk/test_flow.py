@@ -7,9 +7,12 @@ import pypdfium2
 from sqlalchemy import func
 
 from app.accounts.models import User
-from app.bulk import queries
+from app.audit.services import Actor
+from app.bulk import queries, services
 from app.bulk.models import Document, IntentLine, PurchaseIntent, SupportingUnit
+from app.bulk.refusals import UnitError
 from app.catalog.models import Sku
+from app.domain import roles
 from app.domain.money import capital_amount
 from app.extensions import db
 from app.impact.ledger_check import find_discrepancies
@@ -238,11 +241,6 @@ def test_the_leaderboard_gives_each_listed_unit_its_dashboards_figures_in_the_sa
 
 
 def test_a_unit_adds_only_free_shop_accounts_and_a_former_member_keeps_the_members_role(app, units):
-    from app.audit.services import Actor
-    from app.bulk import services
-    from app.bulk.refusals import UnitError
-    from app.domain import roles
-
     with app.app_context():
         hospital = db.session.get_one(SupportingUnit, units["hospital"])
         actor = Actor(units["admin"], "test")
