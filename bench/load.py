@@ -1,7 +1,7 @@
 """Drive a running shop and the bare-Flask floor with wrk (pages, and signed-in buyers adding to
 the cart and checking out paying on delivery through bench/checkout.lua), and print requests/s,
-p50, p99 and the ratio to the floor measured just before each figure (checkout rows: orders/s,
-with the latency of their requests). Every load run is bounded and hits
+p50, p99 and the ratio to the floor measured just before and just after each figure (checkout
+rows: orders/s, with the latency of their requests). Every load run is bounded and hits
 127.0.0.1 only.
 
     python bench/load.py SHOP_URL FLOOR_URL STAFF_EMAIL STAFF_PASSWORD BUYER_PASSWORD
@@ -131,6 +131,13 @@ def report_time(base: str, staff: requests.Session) -> dict:
     }
 
 
+def _bracketing(before: dict, after: dict) -> dict:
+    """The floor a figure is compared with: the mean of the floors measured just before and just
+    after it, and how far apart those two were (a share of their mean)."""
+    rps = (before["rps"] + after["rps"]) / 2
+    return {"rps": rps, "p99": (before["p99"] + after["p99"]) / 2, "drift": abs(before["rps"] - after["rps"]) / rps}
+
+
 def main() -> None:
     shop, floor, staff_email, staff_password, buyer_password = sys.argv[1:6]
     # Optional: the same shop with the shared-page layer off, for a before/after in one round.
@@ -143,9 +150,19 @@ def main() -> None:
     lot = re.search(r'href="/t/([A-Za-z0-9-]+)"', product_page)
     buyers = [f"bench{n}@example.com" for n in range(CONNECTIONS)]
     hello = [wrk(floor + "/hello")]
-    # The machine's speed drifts from minute to minute, so every figure is paired with the floor
-    # measured just before it: (label, figures, floor figures, requests per unit of the figure).
-    rows = []
+    # The machine's speed drifts from minute to minute, so every figure is compared with the
+    # floor measured just before it and just after it (the next figure's, or one more at the
+    # end): a floor that dipped or rose for its own ten seconds alone no longer makes a figure
+    # look better or worse than it is (a round once printed checkout at 0.97 of a floor of 545
+    # req/s, where the floors beside it ran 646 to 846). Rows: (label, figures, index of the
+    # floor before it, requests per unit of the figure).
+    floors: list[dict] = []
+    rows: list[tuple[str, dict, int | None, int | None]] = []
+
+    def floor_now() -> int:
+        floors.append(wrk(floor + "/"))
+        return len(floors) - 1
+
     anonymous = [
         ("home", "/"),
         ("product list, filtered, page 1", "/products?category=fruit"),
@@ -158,54 +175,60 @@ def main() -> None:
         ("supporting units' leaderboard", "/impact/units"),
     ] + ([("trace page", f"/t/{lot.group(1)}")] if lot else [])
     for label, path in anonymous:
-        floor_figures = wrk(floor + "/")
-        rows.append((label, wrk(shop + path), floor_figures, 1))
+        before = floor_now()
+        rows.append((label, wrk(shop + path), before, 1))
         if unshared:
-            rows.append(("  the same, shared pages off", wrk(unshared + path), floor_figures, 1))
+            rows.append(("  the same, shared pages off", wrk(unshared + path), before, 1))
     # A signed-in buyer's pages: the shared copy with their own header (issue #24 item 2).
     buyer = signed_in(shop, buyers[0], buyer_password)
     cookie = f"session={buyer.cookies['session']}"
     for label, path in [("home, signed in", "/"), ("product page, signed in", f"/products/{product}")]:
-        floor_figures = wrk(floor + "/")
-        rows.append((label, wrk(shop + path, cookie), floor_figures, 1))
+        before = floor_now()
+        rows.append((label, wrk(shop + path, cookie), before, 1))
     for label, mode, requests_each in [
         ("add to cart + place order (pay on delivery), orders/s", "forms", 2),
         ("  the same, each answer followed to its page", "browser", 4),
         ("  the same, with product and checkout pages", "journey", 6),
     ]:
-        floor_figures = wrk(floor + "/")
-        rows.append(
-            (label, checkout_load(shop, buyers, buyer_password, sku_id, product, mode), floor_figures, requests_each)
-        )
+        before = floor_now()
+        rows.append((label, checkout_load(shop, buyers, buyer_password, sku_id, product, mode), before, requests_each))
+    floor_now()
     rows.append(("township report (staff), reports/s", report_time(shop, staff), None, None))
     hello.append(wrk(floor + "/hello"))
     ceiling = statistics.mean(h["rps"] for h in hello)
     print(
-        f"\n{'page':<52}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'floor':>9}{'its p99':>9}{'÷ floor':>9}"
+        f"\n{'page':<52}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'floor':>9}{'drift':>7}{'its p99':>9}{'÷ floor':>9}"
         f"{'÷ hello':>9}{'errors':>8}"
     )
-    for label, f, reference, requests_each in rows:
+    for label, f, before, requests_each in rows:
         p50 = f"{f['p50']:.1f}" if f["p50"] is not None else "-"
         p99 = f"{f['p99']:.1f}" if f["p99"] is not None else "-"
-        base = f"{reference['rps']:.1f}" if reference else "-"
-        base_p99 = f"{reference['p99']:.1f}" if reference else "-"
+        if before is None:
+            print(
+                f"{label:<52}{f['rps']:>9.1f}{p50:>9}{p99:>9}{'-':>9}{'-':>7}{'-':>9}{'-':>9}{'-':>9}{f['errors']:>8}"
+            )
+            continue
+        reference = _bracketing(floors[before], floors[before + 1])
         # Checkout rows compare the requests they make (2, 4 or 6 per order) with the floor's.
-        ratio = f"{f['rps'] * requests_each / reference['rps']:.2f}" if reference else "-"
-        of_hello = f"{f['rps'] * requests_each / ceiling:.2f}" if reference else "-"
+        ratio = f["rps"] * requests_each / reference["rps"]
+        of_hello = f["rps"] * requests_each / ceiling
         print(
-            f"{label:<52}{f['rps']:>9.1f}{p50:>9}{p99:>9}{base:>9}{base_p99:>9}{ratio:>9}{of_hello:>9}{f['errors']:>8}"
+            f"{label:<52}{f['rps']:>9.1f}{p50:>9}{p99:>9}{reference['rps']:>9.1f}{reference['drift']:>6.0%} "
+            f"{reference['p99']:>8.1f}{ratio:>9.2f}{of_hello:>9.2f}{f['errors']:>8}"
         )
     print(
         "floor: a bare Flask app rendering 24 products from one query, same gunicorn settings, measured "
-        "just before each row (its requests/s and p99)"
+        "just before and just after each row: the mean of the two (requests/s and p99); drift: how far "
+        "apart the two were"
     )
     print(
         f"hello: the same Flask app answering 'Hello, World!', measured at the round's start and end: "
         f"{hello[0]['rps']:.0f} and {hello[1]['rps']:.0f} req/s (p99 {hello[0]['p99']:.1f} / {hello[1]['p99']:.1f} ms)"
     )
     print("checkout rows: p50 and p99 are per request; ÷ floor compares their requests/s with the floor's")
-    for label, f, reference, requests_each in rows:
-        if requests_each and requests_each > 1:
+    for label, f, before, requests_each in rows:
+        if before is not None and requests_each and requests_each > 1:
+            reference = _bracketing(floors[before], floors[before + 1])
             print(
                 f"{label.strip()}: {f['rps'] * REFERENCE_FLOOR / reference['rps']:.1f} orders/s at the issue's "
                 f"{REFERENCE_FLOOR} req/s floor (measured {f['rps']:.1f} beside a floor of {reference['rps']:.0f})"
