@@ -5,9 +5,11 @@ from typing import Optional
 
 from sqlalchemy import (
     CheckConstraint,
+    ColumnExpressionArgument,
     Connection,
     ForeignKey,
     Index,
+    ScalarSelect,
     String,
     Text,
     delete,
@@ -126,6 +128,18 @@ class ProductImage(Model):
     sort_order: Mapped[int] = mapped_column(default=0)
 
     product: Mapped[Product] = relationship(back_populates="images")
+
+
+def first_image_path(product_id: ColumnExpressionArgument[int]) -> ScalarSelect[str]:
+    """The first picture of the product ``product_id`` names (by sort order), as a column of
+    another query: a list's cards and a cart's lines each show one."""
+    return (
+        select(ProductImage.path)
+        .where(ProductImage.product_id == product_id)
+        .order_by(ProductImage.sort_order, ProductImage.id)
+        .limit(1)
+        .scalar_subquery()
+    )
 
 
 class StockAdjustment(Model):

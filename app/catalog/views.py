@@ -25,7 +25,7 @@ def home():
         "",
         lambda: render_template(
             "catalog/_home_body.html",
-            featured=queries.featured_products(8),
+            featured=queries.featured_products(today(), 8),
             townships=townships_with_counts(),
             categories=queries.categories(),
             event=current_event(today()),
@@ -52,7 +52,7 @@ def product_list():
     form.township.choices = [SelectChoice("", _("全部乡镇"))] + [SelectChoice(code, name) for code, name in townships]
     form.category.choices = [SelectChoice("", _("全部品类"))] + [SelectChoice(slug, name) for slug, name in categories]
     if request.args and not form.validate():
-        body = render_template("catalog/_list_body.html", form=form, page=None, today=today())
+        body = render_template("catalog/_list_body.html", form=form, page=None)
         # Our own autoescaped template's output, shown as it is.
         return render_template("catalog/list.html", body=Markup(body), form=form), 400  # nosec B704
     filters = queries.ProductFilters(
@@ -70,7 +70,6 @@ def product_list():
         lambda: render_template(
             "catalog/_list_body.html",
             form=form,
-            today=today(),
             page=queries.list_products(filters, today(), page_no, current_app.config["PRODUCTS_PER_PAGE"]),
         ),
         version,
@@ -101,5 +100,4 @@ def township_page(code: str):
         township=township,
         products=page.items,
         producers=producers_in_township(township.id),
-        today=on,
     )

@@ -11,7 +11,7 @@ from sqlalchemy.sql.dml import ReturningDelete, ReturningInsert
 
 from app.accounts.models import User
 from app.accounts.services import session_is_current
-from app.catalog.models import Product, ProductImage, Sku
+from app.catalog.models import Product, Sku, first_image_path
 from app.extensions import db
 from app.models_base import execute_losable_on_crash, losable_on_crash, table_of, upsert, utcnow
 from app.orders.services import Basket
@@ -256,15 +256,8 @@ class CartView:
 
 def _skus(ids: Iterable[int]) -> dict[int, tuple[Sku, str | None]]:
     """Each SKU with the product fields a cart shows and the product's first picture: one query."""
-    first_image = (
-        select(ProductImage.path)
-        .where(ProductImage.product_id == Sku.product_id)
-        .order_by(ProductImage.sort_order, ProductImage.id)
-        .limit(1)
-        .scalar_subquery()
-    )
     query = (
-        select(Sku, first_image)
+        select(Sku, first_image_path(Sku.product_id))
         .where(Sku.id.in_(list(ids)))
         .options(joinedload(Sku.product).load_only(Product.name, Product.slug, Product.is_active, Product.producer_id))
     )

@@ -1,5 +1,6 @@
 """Catalogue pages through HTTP: what a shopper sees, filters, search, paging and errors."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -158,6 +159,33 @@ def test_unknown_product_and_township_get_a_friendly_404(client, shop):
 def test_township_page_lists_its_products_and_villages(client, shop):
     page = text_of(client.get("/townships/gaosha"))
     assert "雪峰蜜橘" in page and "林田村" in page and "野生山茶油" not in page
+
+
+def _cards(page: str) -> dict[str, str]:
+    """The product cards on a page, by the address they link to."""
+    return dict(re.findall(r'<a class="card product-card[^"]*" href="([^"]+)">(.*?)</a>', page, re.S))
+
+
+def test_cards_show_the_first_picture_the_township_and_only_a_certification_valid_today(app, client, shop):
+    from app.catalog.models import Product, ProductImage
+
+    with app.app_context():
+        mandarin = db.session.scalar(db.select(Product).where(Product.slug == shop["mandarin"]))
+        mandarin.name_en = "Xuefeng mandarin"
+        db.session.add(ProductImage(product_id=mandarin.id, path="products/first.jpg", alt="", sort_order=-1))
+        db.session.commit()
+    for path in ("/", "/products", "/townships/gaosha"):
+        card = _cards(text_of(client.get(path)))[f"/products/{shop['mandarin']}"]
+        assert 'src="/media/products/first.jpg"' in card, path
+        assert "雪峰蜜橘" in card and "高沙镇 · 皮薄汁多" in card and "¥39.80" in card, path
+        assert "扶贫认定" in card, path
+    # The oil's certification ended yesterday: no badge. It has its one picture.
+    oil = _cards(text_of(client.get("/products")))[f"/products/{shop['oil']}"]
+    assert "野生山茶油" in oil and "罗溪瑶族乡 · 古法压榨" in oil and "扶贫认定" not in oil
+    assert re.search(r'src="/media/products/p-\d+\.jpg"', oil)
+    client.post("/language", data={"lang": "en", "next": "/"})
+    card = _cards(text_of(client.get("/products")))[f"/products/{shop['mandarin']}"]
+    assert "Xuefeng mandarin" in card and "雪峰蜜橘" not in card
 
 
 def test_english_switch_translates_the_page_and_sticks(client, shop):

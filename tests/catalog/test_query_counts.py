@@ -49,7 +49,7 @@ def test_pages_use_a_fixed_number_of_queries(app, products):
     counts = _counts(app, products)
     print(f"\nSQL statements per page with {products} products, no page cache: {counts}")
     # Checkout also reads the address book and the delivery rules (and the SKUs they price).
-    limits = {"home": 8, "list": 10, "product": 9, "cart": 3, "checkout": 5}
+    limits = {"home": 7, "list": 7, "product": 9, "cart": 3, "checkout": 5}
     assert all(counts[page] <= limit for page, limit in limits.items()), counts
 
 
