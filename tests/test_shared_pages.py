@@ -15,7 +15,7 @@ from app.shared_pages import REBUILDING, _backend, _page_key
 from tests import factories
 from tests.statements import recorded_statements
 
-PAGES = ("/", "/products", "/impact", "/impact/data.json")
+PAGES = ("/", "/products", "/impact", "/impact/data.json", "/impact/units")
 
 
 def _app(make_app, test_settings, seconds=10, **more):
