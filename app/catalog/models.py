@@ -63,7 +63,11 @@ class Product(Model):
     township: Mapped[Township] = relationship()
     village: Mapped[Village | None] = relationship()
     skus: Mapped[list["Sku"]] = relationship(back_populates="product", order_by="Sku.price_fen")
-    images: Mapped[list["ProductImage"]] = relationship(back_populates="product", order_by="ProductImage.sort_order")
+    # In the order first_image_path reads them, ties included: a card, a cart line, a booth tile
+    # and the product page all show the same first picture.
+    images: Mapped[list["ProductImage"]] = relationship(
+        back_populates="product", order_by="(ProductImage.sort_order, ProductImage.id)"
+    )
     certifications: Mapped[list["Certification"]] = relationship(
         back_populates="product", order_by="Certification.valid_to.desc()"
     )

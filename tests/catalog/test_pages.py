@@ -188,6 +188,20 @@ def test_cards_show_the_first_picture_the_township_and_only_a_certification_vali
     assert "Xuefeng mandarin" in card and "雪峰蜜橘" not in card
 
 
+def test_the_card_and_the_product_page_show_the_same_first_picture_when_two_share_a_place(app, client, shop):
+    from app.catalog.models import Product, ProductImage
+
+    with app.app_context():
+        oil = db.session.scalar(db.select(Product).where(Product.slug == shop["oil"]))
+        first = oil.images[0].path  # the factory's picture, sort order 0
+        db.session.add(ProductImage(product_id=oil.id, path="products/later.jpg", alt="", sort_order=0))
+        db.session.commit()
+    card = _cards(text_of(client.get("/products")))[f"/products/{shop['oil']}"]
+    assert f'src="/media/{first}"' in card
+    main = re.search(r'<img src="([^"]+)"[^>]*class="rounded-3 main"', text_of(client.get(f"/products/{shop['oil']}")))
+    assert main and main.group(1) == f"/media/{first}"
+
+
 def test_english_switch_translates_the_page_and_sticks(client, shop):
     response = client.post("/language", data={"lang": "en", "next": "/products"})
     assert response.headers["Location"] == "/products"
