@@ -8,11 +8,13 @@ import logging
 import re
 
 import pytest
+from flask import Flask
+from flask_limiter.util import get_remote_address
 from sqlalchemy import func, text
 
 from app import create_app
 from app.audit.models import AuditEntry
-from app.extensions import db
+from app.extensions import ViewLimiter, db
 from app.registry.models import Household, Township
 from app.security import InsecureConfiguration, RequestIdFilter
 from tests import factories
@@ -253,6 +255,16 @@ def test_the_sixth_failed_sign_in_within_a_minute_gets_429(make_app, test_settin
         for n in range(6)
     ]
     assert answers == [400] * 5 + [429]
+
+
+def test_a_limit_over_every_view_is_still_checked_before_each_request():
+    # The shop's limiter skips its before-request hook while every limit sits on a view, whose
+    # decorator checks it; a limit set for all views (here a default) brings the hook back.
+    bare = Flask(__name__)
+    bare.add_url_rule("/", view_func=lambda: "ok")
+    ViewLimiter(get_remote_address, app=bare, default_limits=["1 per minute"], storage_uri="memory://")
+    client = bare.test_client()
+    assert [client.get("/").status_code for _ in range(2)] == [200, 429]
 
 
 def test_signing_in_rotates_the_session_and_drops_planted_keys(app, client):
