@@ -25,7 +25,8 @@ from app.pos.devices import issue_device_token
 
 def main() -> None:
     booth, batches = sys.argv[1], int(sys.argv[2])
-    app = create_app({"RATELIMIT_ENABLED": False})
+    # The rate limiter as the web workers run it (on): its hooks are part of every request.
+    app = create_app()
     with app.app_context():
         _, token = issue_device_token(booth, "bench", Actor(None, "cli"))
     client = app.test_client()
