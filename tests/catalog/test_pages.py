@@ -161,6 +161,15 @@ def test_township_page_lists_its_products_and_villages(client, shop):
     assert "雪峰蜜橘" in page and "林田村" in page and "野生山茶油" not in page
 
 
+def test_a_township_without_products_or_producers_says_so_instead_of_empty_headings(app, client, shop):
+    with app.app_context():
+        factories.township(name="文昌街道", code="wenchang", kind="subdistrict")
+        db.session.commit()
+    page = text_of(client.get("/townships/wenchang"))
+    assert "本乡镇的商品正在上架中。" in page and "本乡镇的合作社与企业正在登记中。" in page
+    assert "本乡镇的合作社与企业正在登记中。" not in text_of(client.get("/townships/gaosha"))
+
+
 def _cards(page: str) -> dict[str, str]:
     """The product cards on a page, by the address they link to."""
     return dict(re.findall(r'<a class="card product-card[^"]*" href="([^"]+)">(.*?)</a>', page, re.S))
