@@ -22,7 +22,9 @@ Browsers get an ETag and revalidate each time (``no-cache``): an unchanged page 
 
 A visitor with a session gets the same copy with the header's personal parts (their cart and
 account menu) rendered for them in Flask (``personal_copy``): their user is read with their
-cart's count in one statement, the page is not built again.
+cart's count in one statement, the page is not built again. With a shared cache (Redis) those
+parts are kept per user, and a signed-in visitor's next catalogue pages are answered by this
+layer as well, without Flask (app.personal_parts says how they stay fresh and whose they are).
 """
 
 import functools
@@ -37,7 +39,7 @@ from flask import Response, current_app, g, request, session
 from flask_babel import get_locale
 from markupsafe import Markup
 
-from app import metrics
+from app import metrics, personal_parts
 from app.models_base import without_transaction
 
 VERSION_KEY = "shared-pages:catalogue-version"
@@ -55,6 +57,7 @@ WAIT_FOR_BUILD_SECONDS = 3.0
 WAIT_STEP_SECONDS = 0.02
 MARK = "X-Shared-Page"
 MEMBER_COPY = "dongkou.shared_copy"  # the environ key of the copy the layer found for a visitor with a session
+SIGNED_IN = "dongkou.signed_in"  # the environ key where personal_copy tells the layer whose parts it kept
 # Per-response headers a stored page must not repeat to the next visitor.
 NOT_SHARED = {"set-cookie", "x-request-id", "date", "retry-after", "cache-control", MARK.lower()}
 SKIPPED_PREFIXES = ("/static/", "/api/", "/bootstrap/", "/media/", "/healthz", "/readyz", "/metrics")
@@ -77,9 +80,6 @@ def shared_page(view: Callable) -> Callable:
     return wrapped
 
 
-_PERSONAL = re.compile(r"<!--personal:([a-z-]+)-->.*?<!--/personal-->", re.S)
-
-
 def personal_copy() -> Response | None:
     """For a visitor with a session (signed in, or a guest with a cart): the shared copy of this
     page with the header's own parts, their cart count and account menu, rendered for them
@@ -99,6 +99,10 @@ def personal_copy() -> Response | None:
     ):
         return None
     _version, _built_at, status, headers, body = entry
+    backend = _backend(current_app)
+    # Read before their user is: parts rendered from rows a change has since replaced then carry
+    # the generation that change moved on.
+    keeping = personal_parts.before_loading(backend, session.get("_user_id")) if "_login_user" not in g else None
     # What follows only reads (the visitor with their cart's count): two of the page's three
     # round trips were the transaction's.
     without_transaction()
@@ -106,23 +110,37 @@ def personal_copy() -> Response | None:
     current_app.update_template_context(context)
     parts = current_app.jinja_env.get_template("macros/personal_nav.html").module
     count = context["cart_count"]()
+    user = context["current_user"]
+    # Their sign-out form fetches its token when sent, as the copy's own forms do: the parts
+    # are kept for every session of theirs.
     rendered = {
-        "cart-badge": lambda: parts.cart_badge(count),  # type: ignore[attr-defined]  # a template's macro
-        "account-menu": lambda: parts.account_menu(context["current_user"], count),  # type: ignore[attr-defined]
+        "cart-badge": str(parts.cart_badge(count)),  # type: ignore[attr-defined]  # a template's macro
+        "account-menu": str(parts.account_menu(user, count, lazy_csrf=True)),  # type: ignore[attr-defined]
     }
-    page = _PERSONAL.sub(lambda found: str(rendered[found.group(1)]()), body.decode())
+    if keeping is not None and user.is_authenticated and user.id == keeping[0]:
+        backend.set(keeping[1], (user.session_version, keeping[2], rendered), timeout=personal_parts.PARTS_SECONDS)
+        request.environ[SIGNED_IN] = (user.id, user.session_version)
     metrics.SHARED_PAGES.labels("personal").inc()
-    response = Response(page, status=status, content_type=dict(headers)["Content-Type"])
+    response = Response(with_parts(body, rendered), status=status, content_type=dict(headers)["Content-Type"])
     response.headers["Cache-Control"] = "private, no-cache"
     return response
 
 
-def csrf_field() -> Markup:
-    """The hidden CSRF field of a form: the token itself, or for a visitor without a session an
-    empty field that static/js/csrf.js fills when the form is submitted. A token lives in the
-    session, so handing one out would set a cookie on every page a visitor merely looks at
-    (the language switch is on all of them, error pages included) and end the page's sharing."""
-    if not _has_session(request.environ, current_app.config):
+_PERSONAL_PART = re.compile(rb"<!--personal:([a-z-]+)-->.*?<!--/personal-->", re.S)
+
+
+def with_parts(body: bytes, rendered: dict[str, str]) -> bytes:
+    """A shared copy with a visitor's own parts in place of the copy's."""
+    return _PERSONAL_PART.sub(lambda found: rendered[found.group(1).decode()].encode(), body)
+
+
+def csrf_field(lazy: bool = False) -> Markup:
+    """The hidden CSRF field of a form: the token itself, or for a visitor without a session (or
+    when ``lazy``) an empty field that static/js/csrf.js fills when the form is submitted. A token
+    lives in the session, so handing one out would set a cookie on every page a visitor merely
+    looks at (the language switch is on all of them, error pages included) and end the page's
+    sharing."""
+    if lazy or not _has_session(request.environ, current_app.config):
         g.lazy_csrf = True
         return Markup('<input type="hidden" name="csrf_token" value="" data-csrf-lazy>')
     from flask_wtf.csrf import generate_csrf
@@ -174,6 +192,7 @@ class SharedPages:
     def __init__(self, wsgi_app, app):
         self.wsgi_app, self.app = wsgi_app, app
         self.seconds = app.config["SHARED_PAGE_SECONDS"]
+        self.known_sessions = personal_parts.KnownSessions()
         self._shared_paths: tuple[frozenset[str], tuple[str, ...]] | None = None
 
     def _is_shared(self, environ: dict) -> bool:
@@ -203,7 +222,7 @@ class SharedPages:
             return self.wsgi_app(environ, start_response)
         if _has_session(environ, self.app.config):
             if environ["REQUEST_METHOD"] == "GET":
-                environ[MEMBER_COPY] = self._copy_for_member(environ)
+                return self._for_member(environ, start_response, started)
             return self.wsgi_app(environ, start_response)
         backend = _backend(self.app)
         key = _page_key(environ)
@@ -223,17 +242,42 @@ class SharedPages:
             return self._answer(environ, start_response, entry, "stale", started)
         return self._fill_as_builder(environ, start_response, backend, key, version)
 
-    def _copy_for_member(self, environ: dict) -> tuple | None:
-        """The kept copy a visitor with a session may be given (``personal_copy``), or None.
+    def _for_member(self, environ: dict, start_response, started: float):
+        """A visitor with a session: the kept copy with the parts kept for them, when this
+        process knows whose session it is and their parts are current (app.personal_parts);
+        otherwise Flask answers, given the copy to render their parts into (``personal_copy``),
+        and this process learns whose session it is if Flask found it signed in."""
+        backend = _backend(self.app)
+        key = _page_key(environ)
+        signature = personal_parts.fingerprint(environ)
+        known = self.known_sessions.get(signature)
+        names = [key, VERSION_KEY, key + REBUILDING, key + KEPT]
+        if known is not None:
+            names += personal_parts.keys(known[0])
+        found = backend.get_many(*names)
+        copy = self._copy_for_member(environ, backend, key, *found[:4])
+        if copy is not None and known is not None:
+            parts, generation = found[4:]
+            if parts is not None and parts[0] == known[1] and parts[1] == generation:
+                return self._answer_member(environ, start_response, copy, parts[2], started)
+        environ[MEMBER_COPY] = copy
+
+        def learning(status, headers, exc_info=None):
+            signed_in = environ.get(SIGNED_IN)
+            if signed_in is not None and not any(name.lower() == "set-cookie" for name, _value in headers):
+                self.known_sessions.remember(signature, *signed_in)
+            return start_response(status, headers, exc_info)
+
+        return self.wsgi_app(environ, learning)
+
+    def _copy_for_member(self, environ: dict, backend, key, entry, version, rebuilding, kept) -> tuple | None:
+        """The kept copy a visitor with a session may be given, or None.
 
         A copy that is due is built again first, as a visitor without a session would see it,
         by one request, so pages that only signed-in visitors open stay shared too; while
         another request builds it, the copy there is serves, as for everyone. So is a copy that
         lapsed, of a page kept within the day (KEPT). A page never kept is left to the others:
         its view may not keep it (an error page)."""
-        backend = _backend(self.app)
-        key = _page_key(environ)
-        entry, version, rebuilding, kept = backend.get_many(key, VERSION_KEY, key + REBUILDING, key + KEPT)
         if entry is None and kept is None:
             return None
         if version is None:
@@ -309,12 +353,30 @@ class SharedPages:
         if environ.get("HTTP_IF_NONE_MATCH") == etag:
             outcome, status = "not_modified", "304 Not Modified"
             served = [(n, v) for n, v in served if n.lower() not in ("content-length",)]
+        return self._send(environ, start_response, status, served, body, outcome, started)
+
+    def _answer_member(self, environ, start_response, entry, rendered: dict[str, str], started: float):
+        """The copy with a signed-in visitor's own parts, as personal_copy answers it in Flask:
+        private to them, and without the copy's ETag, which names the copy, not their page."""
+        _version, _built_at, status, headers, body = entry
+        page = with_parts(body, rendered)
+        served = [(n, v) for n, v in headers if n.lower() not in ("etag", "content-length")]
+        served += [
+            ("Content-Length", str(len(page))),
+            ("Cache-Control", "private, no-cache"),
+            ("Vary", "Cookie"),
+            ("X-Request-ID", uuid.uuid4().hex),
+        ]
+        return self._send(environ, start_response, status, served, page, "personal", started)
+
+    @staticmethod
+    def _send(environ, start_response, status: str, headers: list, body: bytes, outcome: str, started):
         metrics.SHARED_PAGES.labels(outcome).inc()
         if started is not None:
             metrics.observe(
                 metrics.SHARED_PAGE_ENDPOINT, environ["REQUEST_METHOD"], status, time.perf_counter() - started
             )
-        start_response(status, served)
+        start_response(status, headers)
         return [] if environ["REQUEST_METHOD"] == "HEAD" or status.startswith("304") else [body]
 
 

@@ -12,6 +12,7 @@ import uuid
 from contextlib import closing, contextmanager
 
 import pytest
+import redis
 import requests
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -163,6 +164,16 @@ def make_app(app):
         with other.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+@pytest.fixture()
+def shared_redis():
+    """A key prefix of its own on the machine's Redis: two apps here are two nodes of one shop."""
+    prefix = f"test-{uuid.uuid4().hex[:8]}:"
+    yield prefix
+    server = redis.Redis()
+    for key in server.scan_iter(f"{prefix}*"):
+        server.delete(key)
 
 
 @pytest.fixture()

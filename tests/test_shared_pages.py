@@ -4,10 +4,6 @@ stock no older than the stated number of seconds."""
 
 import re
 import time
-import uuid
-
-import pytest
-import redis
 
 from app.catalog.models import Sku
 from app.extensions import cache, db
@@ -167,16 +163,6 @@ def test_a_new_price_shows_on_the_next_request_and_stock_within_the_stated_secon
     time.sleep(1.1)
     # … and no longer.
     assert "已售罄" in client.get(f"/products/{slug}").get_data(as_text=True)
-
-
-@pytest.fixture()
-def shared_redis():
-    """A key prefix of its own on the machine's Redis: two apps here are two nodes of one shop."""
-    prefix = f"test-{uuid.uuid4().hex[:8]}:"
-    yield prefix
-    server = redis.Redis()
-    for key in server.scan_iter(f"{prefix}*"):
-        server.delete(key)
 
 
 def test_a_price_changed_on_one_node_shows_at_once_on_another(make_app, test_settings, shared_redis):

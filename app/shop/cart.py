@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, DateTime, Integer, Row, Select, bindparam,
 from sqlalchemy.orm import joinedload
 from sqlalchemy.sql.dml import ReturningDelete, ReturningInsert
 
+from app import personal_parts
 from app.accounts.models import User
 from app.accounts.services import session_is_current
 from app.catalog.models import Product, Sku, first_image_path
@@ -107,6 +108,7 @@ class UserCart:
 
     def _changed(self) -> None:
         self._cache, self._boxes, self.dirty = None, None, True
+        personal_parts.changed(self.user_id)  # the header's count
 
     def save(self) -> None:
         # Committing expires every loaded object; skip it when nothing changed.
@@ -128,6 +130,7 @@ def add_for_session(user_id: int, session_version: int, sku_id: int, quantity: i
 
 
 def _add_line(user_id: int, session_version: int | None, sku_id: int, quantity: int, max_quantity: int) -> bool:
+    personal_parts.changed(user_id)
     # A Core statement on the session's connection: the ORM's execute path cost more than the
     # statement itself on the busiest write.
     added = execute_losable_on_crash(
@@ -205,6 +208,7 @@ def basket(user_id: int, session_version: int | None = None) -> Basket:
     only while that session is current, so one no longer current is handed nothing (and
     checkout refuses an empty cart)."""
     lines, hand_over = _basket_statements(session_version is not None)
+    personal_parts.changed(user_id)  # the order empties the cart
     return Basket(lines, hand_over, {"user_id": user_id, "session_version": session_version})
 
 
