@@ -17,6 +17,7 @@ gives every process that counter, so only then are parts kept; with a cache per 
 pages are answered in Flask, as before."""
 
 import functools
+import threading
 import time
 from collections import OrderedDict
 from itertools import chain
@@ -75,27 +76,31 @@ def fingerprint(environ: dict) -> tuple[str, str, str, str]:
 class KnownSessions:
     """Per process: the user and session version of each session cookie Flask lately found
     signed in, so its next catalogue pages need neither its signature checked again nor its user
-    loaded. Bounded: the least lately seen are forgotten first."""
+    loaded. Bounded: the least lately seen are forgotten first. Locked: a threaded server's
+    requests share it."""
 
     def __init__(self, size: int = KNOWN_SESSIONS, seconds: float = SESSION_SECONDS):
         self.size, self.seconds = size, seconds
         self._found: OrderedDict[tuple, tuple[int, int, float]] = OrderedDict()
+        self._lock = threading.Lock()
 
     def get(self, key: tuple) -> tuple[int, int] | None:
-        found = self._found.get(key)
-        if found is None:
-            return None
-        if found[2] < time.monotonic():
-            del self._found[key]
-            return None
-        self._found.move_to_end(key)
-        return found[0], found[1]
+        with self._lock:
+            found = self._found.get(key)
+            if found is None:
+                return None
+            if found[2] < time.monotonic():
+                del self._found[key]
+                return None
+            self._found.move_to_end(key)
+            return found[0], found[1]
 
     def remember(self, key: tuple, user_id: int, session_version: int) -> None:
-        self._found[key] = (user_id, session_version, time.monotonic() + self.seconds)
-        self._found.move_to_end(key)
-        if len(self._found) > self.size:
-            self._found.popitem(last=False)
+        with self._lock:
+            self._found[key] = (user_id, session_version, time.monotonic() + self.seconds)
+            self._found.move_to_end(key)
+            if len(self._found) > self.size:
+                self._found.popitem(last=False)
 
 
 def changed(user_id: int) -> None:

@@ -5,7 +5,7 @@ count and their name current on every node, and a session ended anywhere refused
 from app.accounts.models import User
 from app.catalog.models import Sku
 from app.extensions import db
-from app.personal_parts import keys
+from app.personal_parts import KnownSessions, keys
 from app.shared_pages import _backend
 from tests import factories
 from tests.statements import recorded_statements
@@ -154,3 +154,15 @@ def test_without_a_shared_cache_no_parts_are_kept(make_app, test_settings):
         with recorded_statements(app) as statements:
             assert "李买家" in buyer.get(f"/products/{slug}").get_data(as_text=True)
         assert len(statements) == 1  # their user with their cart's count, in Flask
+
+
+def test_a_process_forgets_the_least_lately_seen_sessions_and_those_past_their_minute():
+    known = KnownSessions(size=2, seconds=60)
+    known.remember(("a",), 1, 1)
+    known.remember(("b",), 2, 1)
+    assert known.get(("a",)) == (1, 1)  # seen lately: "b" is now the least lately seen
+    known.remember(("c",), 3, 1)
+    assert known.get(("b",)) is None and known.get(("a",)) == (1, 1) and known.get(("c",)) == (3, 1)
+    lapsed = KnownSessions(seconds=0)
+    lapsed.remember(("a",), 1, 1)
+    assert lapsed.get(("a",)) is None
