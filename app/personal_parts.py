@@ -10,6 +10,10 @@ kept parts carry the session version they were rendered for, and a session ended
 (sign-out everywhere, a new password, a disabled account) moves the version, so its cookie
 finds no parts of its own and goes back to Flask, which refuses it.
 
+A guest with a session (a cart kept in their cookie, no account) needs nothing kept: their
+parts follow from the cookie alone, so each process remembers them with the cookie, with or
+without a shared cache.
+
 How fresh: every committed change to a user or their cart moves their generation (a counter in
 the shared cache) once its transaction has ended; parts rendered before the change carry the
 generation read before their user was, and are not served again. Only a shared cache (Redis)
@@ -21,7 +25,7 @@ import threading
 import time
 from collections import OrderedDict
 from itertools import chain
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from cachelib.redis import RedisCache
 from flask import current_app
@@ -73,31 +77,44 @@ def fingerprint(environ: dict) -> tuple[str, str, str, str]:
     )
 
 
+class SignedIn(NamedTuple):
+    """A session cookie Flask found signed in: whose, and at which session version."""
+
+    user_id: int
+    session_version: int
+
+
+class Guest(NamedTuple):
+    """A session cookie Flask found signed out: the parts it rendered for it, which follow from
+    the cookie alone (the cart's count in it, the sign-in links)."""
+
+    parts: dict[str, str]
+
+
 class KnownSessions:
-    """Per process: the user and session version of each session cookie Flask lately found
-    signed in, so its next catalogue pages need neither its signature checked again nor its user
-    loaded. Bounded: the least lately seen are forgotten first. Locked: a threaded server's
+    """Per process: what Flask lately found each session cookie to be (SignedIn or Guest), so
+    its next catalogue pages need neither its signature checked again nor its user loaded. Bounded: the least lately seen are forgotten first. Locked: a threaded server's
     requests share it."""
 
     def __init__(self, size: int = KNOWN_SESSIONS, seconds: float = SESSION_SECONDS):
         self.size, self.seconds = size, seconds
-        self._found: OrderedDict[tuple, tuple[int, int, float]] = OrderedDict()
+        self._found: OrderedDict[tuple, tuple[SignedIn | Guest, float]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: tuple) -> tuple[int, int] | None:
+    def get(self, key: tuple) -> SignedIn | Guest | None:
         with self._lock:
             found = self._found.get(key)
             if found is None:
                 return None
-            if found[2] < time.monotonic():
+            if found[1] < time.monotonic():
                 del self._found[key]
                 return None
             self._found.move_to_end(key)
-            return found[0], found[1]
+            return found[0]
 
-    def remember(self, key: tuple, user_id: int, session_version: int) -> None:
+    def remember(self, key: tuple, found: SignedIn | Guest) -> None:
         with self._lock:
-            self._found[key] = (user_id, session_version, time.monotonic() + self.seconds)
+            self._found[key] = (found, time.monotonic() + self.seconds)
             self._found.move_to_end(key)
             if len(self._found) > self.size:
                 self._found.popitem(last=False)

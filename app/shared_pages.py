@@ -22,9 +22,10 @@ Browsers get an ETag and revalidate each time (``no-cache``): an unchanged page 
 
 A visitor with a session gets the same copy with the header's personal parts (their cart and
 account menu) rendered for them in Flask (``personal_copy``): their user is read with their
-cart's count in one statement, the page is not built again. With a shared cache (Redis) those
-parts are kept per user, and a signed-in visitor's next catalogue pages are answered by this
-layer as well, without Flask (app.personal_parts says how they stay fresh and whose they are).
+cart's count in one statement, the page is not built again. Their next catalogue pages are
+answered by this layer as well, without Flask: a guest's (their parts follow from their
+cookie), and with a shared cache (Redis) a signed-in visitor's, whose parts are kept per user
+(app.personal_parts says how they stay fresh and whose they are).
 """
 
 import functools
@@ -57,7 +58,7 @@ WAIT_FOR_BUILD_SECONDS = 3.0
 WAIT_STEP_SECONDS = 0.02
 MARK = "X-Shared-Page"
 MEMBER_COPY = "dongkou.shared_copy"  # the environ key of the copy the layer found for a visitor with a session
-SIGNED_IN = "dongkou.signed_in"  # the environ key where personal_copy tells the layer whose parts it kept
+FOUND_SESSION = "dongkou.session_found"  # where personal_copy tells the layer what it found the session to be
 # Per-response headers a stored page must not repeat to the next visitor.
 NOT_SHARED = {"set-cookie", "x-request-id", "date", "retry-after", "cache-control", MARK.lower()}
 SKIPPED_PREFIXES = ("/static/", "/api/", "/bootstrap/", "/media/", "/healthz", "/readyz", "/metrics")
@@ -119,7 +120,9 @@ def personal_copy() -> Response | None:
     }
     if keeping is not None and user.is_authenticated and user.id == keeping[0]:
         backend.set(keeping[1], (user.session_version, keeping[2], rendered), timeout=personal_parts.PARTS_SECONDS)
-        request.environ[SIGNED_IN] = (user.id, user.session_version)
+        request.environ[FOUND_SESSION] = personal_parts.SignedIn(user.id, user.session_version)
+    elif "_user_id" not in session:
+        request.environ[FOUND_SESSION] = personal_parts.Guest(rendered)
     metrics.SHARED_PAGES.labels("personal").inc()
     response = Response(with_parts(body, rendered), status=status, content_type=dict(headers)["Content-Type"])
     response.headers["Cache-Control"] = "private, no-cache"
@@ -243,29 +246,32 @@ class SharedPages:
         return self._fill_as_builder(environ, start_response, backend, key, version)
 
     def _for_member(self, environ: dict, start_response, started: float):
-        """A visitor with a session: the kept copy with the parts kept for them, when this
-        process knows whose session it is and their parts are current (app.personal_parts);
-        otherwise Flask answers, given the copy to render their parts into (``personal_copy``),
-        and this process learns whose session it is if Flask found it signed in."""
+        """A visitor with a session: the kept copy with their parts, when this process knows
+        their session (a guest's parts follow from their cookie; a signed-in visitor's are kept
+        in the shared cache while current, app.personal_parts); otherwise Flask answers, given
+        the copy to render their parts into (``personal_copy``), and this process learns what
+        Flask found their session to be."""
         backend = _backend(self.app)
         key = _page_key(environ)
         signature = personal_parts.fingerprint(environ)
         known = self.known_sessions.get(signature)
         names = [key, VERSION_KEY, key + REBUILDING, key + KEPT]
-        if known is not None:
-            names += personal_parts.keys(known[0])
+        if isinstance(known, personal_parts.SignedIn):
+            names += personal_parts.keys(known.user_id)
         found = backend.get_many(*names)
         copy = self._copy_for_member(environ, backend, key, *found[:4])
-        if copy is not None and known is not None:
+        if copy is not None and isinstance(known, personal_parts.Guest):
+            return self._answer_member(environ, start_response, copy, known.parts, started)
+        if copy is not None and isinstance(known, personal_parts.SignedIn):
             parts, generation = found[4:]
-            if parts is not None and parts[0] == known[1] and parts[1] == generation:
+            if parts is not None and parts[0] == known.session_version and parts[1] == generation:
                 return self._answer_member(environ, start_response, copy, parts[2], started)
         environ[MEMBER_COPY] = copy
 
         def learning(status, headers, exc_info=None):
-            signed_in = environ.get(SIGNED_IN)
-            if signed_in is not None and not any(name.lower() == "set-cookie" for name, _value in headers):
-                self.known_sessions.remember(signature, *signed_in)
+            session_found = environ.get(FOUND_SESSION)
+            if session_found is not None and not any(name.lower() == "set-cookie" for name, _value in headers):
+                self.known_sessions.remember(signature, session_found)
             return start_response(status, headers, exc_info)
 
         return self.wsgi_app(environ, learning)

@@ -5,7 +5,7 @@ count and their name current on every node, and a session ended anywhere refused
 from app.accounts.models import User
 from app.catalog.models import Sku
 from app.extensions import db
-from app.personal_parts import KnownSessions, keys
+from app.personal_parts import Guest, KnownSessions, SignedIn, keys
 from app.shared_pages import _backend
 from tests import factories
 from tests.statements import recorded_statements
@@ -158,11 +158,29 @@ def test_without_a_shared_cache_no_parts_are_kept(make_app, test_settings):
 
 def test_a_process_forgets_the_least_lately_seen_sessions_and_those_past_their_minute():
     known = KnownSessions(size=2, seconds=60)
-    known.remember(("a",), 1, 1)
-    known.remember(("b",), 2, 1)
-    assert known.get(("a",)) == (1, 1)  # seen lately: "b" is now the least lately seen
-    known.remember(("c",), 3, 1)
-    assert known.get(("b",)) is None and known.get(("a",)) == (1, 1) and known.get(("c",)) == (3, 1)
+    known.remember(("a",), SignedIn(1, 1))
+    known.remember(("b",), Guest({}))
+    assert known.get(("a",)) == SignedIn(1, 1)  # seen lately: "b" is now the least lately seen
+    known.remember(("c",), SignedIn(3, 1))
+    assert known.get(("b",)) is None and known.get(("a",)) == SignedIn(1, 1) and known.get(("c",)) == SignedIn(3, 1)
     lapsed = KnownSessions(seconds=0)
-    lapsed.remember(("a",), 1, 1)
+    lapsed.remember(("a",), SignedIn(1, 1))
     assert lapsed.get(("a",)) is None
+
+
+def test_a_guest_with_a_cart_gets_their_next_pages_without_flask_and_each_new_count_at_once(make_app, test_settings):
+    # No shared cache needed: a guest's parts follow from their cookie.
+    app = make_app({**test_settings, "CACHE_TYPE": "SimpleCache", "SHARED_PAGE_SECONDS": 10})
+    slug, sku_id = _shop(app)
+    app.test_client(use_cookies=False).get(f"/products/{slug}")
+    guest = app.test_client()
+    guest.post("/cart/add", data={"sku_id": sku_id, "quantity": 2})
+    guest.get("/cart")  # the addition's message
+    by_flask = guest.get(f"/products/{slug}")
+    by_layer = _page_without_flask(app, guest, f"/products/{slug}")
+    assert by_layer == by_flask.get_data(as_text=True)
+    assert ">2</span>" in by_layer and "登录" in by_layer and "退出" not in by_layer
+    guest.post("/cart/add", data={"sku_id": sku_id, "quantity": 1})
+    guest.get("/cart")
+    assert ">3</span>" in guest.get(f"/products/{slug}").get_data(as_text=True)
+    assert ">3</span>" in _page_without_flask(app, guest, f"/products/{slug}")
