@@ -37,7 +37,7 @@ from app.extensions import db
 if TYPE_CHECKING:
     from app.accounts.models import User
 
-PARTS = "personal-parts:"  # + user id: (session version, generation, {part name: its HTML})
+PARTS = "personal-parts:"  # + user id: (session version, generation, {part name: its HTML, encoded})
 GENERATION = "personal-parts-generation:"  # + user id: moved by every change to them or their cart
 PARTS_SECONDS = 600
 SESSION_SECONDS = 60
@@ -88,7 +88,7 @@ class Guest(NamedTuple):
     """A session cookie Flask found signed out: the parts it rendered for it, which follow from
     the cookie alone (the cart's count in it, the sign-in links)."""
 
-    parts: dict[str, str]
+    parts: dict[bytes, bytes]
 
 
 class KnownSessions:
