@@ -93,8 +93,9 @@ class Guest(NamedTuple):
 
 class KnownSessions:
     """Per process: what Flask lately found each session cookie to be (SignedIn or Guest), so
-    its next catalogue pages need neither its signature checked again nor its user loaded. Bounded: the least lately seen are forgotten first. Locked: a threaded server's
-    requests share it."""
+    its next catalogue pages need neither its signature checked again nor its user loaded.
+    Bounded: the least lately seen are forgotten first. Locked: a threaded server's requests
+    share it."""
 
     def __init__(self, size: int = KNOWN_SESSIONS, seconds: float = SESSION_SECONDS):
         self.size, self.seconds = size, seconds
@@ -123,7 +124,11 @@ class KnownSessions:
 def changed(user_id: int) -> None:
     """Their cart or account changes in the session's transaction: their kept parts are not
     served once it has ended (committed or not: a needless rebuild is harmless)."""
-    db.session.info.setdefault(_MOVED, set()).add(user_id)
+    _mark(db.session, user_id)
+
+
+def _mark(session, user_id: int) -> None:
+    session.info.setdefault(_MOVED, set()).add(user_id)
 
 
 @event.listens_for(Session, "after_flush")
@@ -132,7 +137,7 @@ def _users_changed(session: Session, _context) -> None:
     user = _user_model()
     for obj in chain(session.dirty, session.deleted):
         if isinstance(obj, user) and (obj in session.deleted or session.is_modified(obj)):
-            session.info.setdefault(_MOVED, set()).add(obj.id)
+            _mark(session, obj.id)
 
 
 @functools.cache
@@ -154,5 +159,7 @@ def _move_generations(session: Session, transaction: SessionTransaction) -> None
         from app.shared_pages import _backend
 
         backend = _backend(current_app)
+        if not kept_for_members(backend):
+            return  # no parts are kept, so no generation is read
         for user_id in moved:
             backend.inc(keys(user_id)[1])
