@@ -8,6 +8,9 @@
 -- The load tool is wrk rather than Python clients: on a 2-core machine a client written in
 -- Python takes the CPU the server is being measured on.
 --
+-- MODE "write" / "write_lazy": the write floor's post (bench/write_floor.py), one request per
+--   "order", for the ceiling the checkout rows are read against.
+--
 -- wrk -t16 -c16 -s bench/checkout.lua URL -- PRODUCT_PATH SKU_ID MODE ADDRESS_BODY COOKIE TOKEN [COOKIE TOKEN]...
 -- (one thread per connection, so each thread's state is one buyer's).
 
@@ -27,7 +30,8 @@ function init(args)
   product, sku, address = args[1], args[2], args[4]
   cookie, token = args[3 + 2 * id], args[4 + 2 * id]
   steps = ({forms = {"add", "place"}, browser = {"add", "cart", "place", "order"},
-            journey = {"product", "add", "cart", "checkout_page", "place", "order"}})[args[3]]
+            journey = {"product", "add", "cart", "checkout_page", "place", "order"},
+            write = {"write"}, write_lazy = {"write_lazy"}})[args[3]]
 end
 
 -- The browser's name the buyers signed in with (bench/load.py's USER_AGENT): Flask-Login binds
@@ -45,6 +49,8 @@ function request()
   local name = steps[step]
   if name == "product" then return page(product) end
   if name == "add" then return form("/cart/add", "sku_id=" .. sku .. "&quantity=1&csrf_token=" .. token) end
+  if name == "write" then return form("/write", "sku_id=" .. sku .. "&quantity=1&csrf_token=" .. token) end
+  if name == "write_lazy" then return form("/write/lazy", "sku_id=" .. sku .. "&quantity=1&csrf_token=" .. token) end
   if name == "cart" then return page("/cart") end
   if name == "checkout_page" then return page("/checkout") end
   if name == "place" then return form("/checkout", address .. "&csrf_token=" .. token) end
@@ -65,7 +71,7 @@ function response(status, headers, body)
   if set and #steps > 2 then cookie = string.match(set, "session=([^;]*)") or cookie end
   local location = header(headers, "location") or ""
   local ok
-  if name == "add" then
+  if name == "add" or name == "write" or name == "write_lazy" then
     ok = status == 303 and string.find(location, "/cart", 1, true) ~= nil
   elseif name == "place" then
     order_path = string.match(location, "(/orders/[^/?]+)$")

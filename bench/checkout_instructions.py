@@ -1,12 +1,14 @@
 """Place orders in-process, as a web worker would serve them, so that callgrind can count the
 instructions one order costs: the figure this noisy machine cannot blur (issue 24, item 3).
 
-    python bench/checkout_instructions.py BUYER_EMAIL BUYER_PASSWORD ORDERS [order|noop|floor]
+    python bench/checkout_instructions.py BUYER_EMAIL BUYER_PASSWORD ORDERS [order|noop|floor|write-floor]
 
-Two references put the figure in scale, counted the same way: "noop" sends an order's two
-requests to a form that does nothing (signed in, CSRF, a WTForms form, a flash message, a
-redirect: what every form post of this stack carries before any work of its own), and "floor"
-asks the bare-Flask floor (bench/floor_app.py) for its page twice, as bench/run measures it.
+Three references put the figure in scale, counted the same way: "noop" sends an order's two
+requests to a form of the shop that does nothing (signed in, CSRF, a WTForms form, a flash
+message, a redirect: what every form post of the shop carries before any work of its own),
+"floor" asks the bare-Flask floor (bench/floor_app.py) for its page twice, as bench/run
+measures it, and "write-floor" makes the write floor's two posts (bench/write_floor.py: the
+stack with no work but a row written, once lazily and once waiting for the disk).
 
 Each order is what a buyer's browser sends: the add-to-cart form, then the checkout form
 (pay on delivery), with the real settings (CSRF on). The buyer signs in and places one order
@@ -24,6 +26,7 @@ import re
 import sys
 
 import floor_app  # bench/floor_app.py
+import write_floor  # bench/write_floor.py
 from counting import count, cpu_ms_since_first  # bench/counting.py
 from flask import flash, redirect
 from flask_login import login_required
@@ -69,12 +72,21 @@ def main() -> None:
     cookie = client.get_cookie("session")
     assert cookie
     floor = floor_app.app.test_client()
+    writer = write_floor.app.test_client()
+    if mode == "write-floor":
+        write_floor.prepare()
+        floor_token = writer.get("/sign-in/1").text
     for n in range(orders + 1):  # the first one warms the caches
         if n == 1:
             count(True)
         if mode == "floor":
             for _ in range(2):
                 assert floor.get("/").status_code == 200
+            continue
+        if mode == "write-floor":
+            for path in ("/write/lazy", "/write"):
+                written = writer.post(path, data={"sku_id": sku_id, "quantity": 1, "csrf_token": floor_token})
+                assert written.status_code == 303, written.status_code
             continue
         # Each answer carries its flash message in the session cookie; with no page read to show
         # it, the signed-in cookie is sent again (as bench/checkout.lua does), or the messages

@@ -4,7 +4,12 @@ p50, p99 and the ratio to the floor measured just before and just after each fig
 rows: orders/s, with the latency of their requests). Every load run is bounded and hits
 127.0.0.1 only.
 
-    python bench/load.py SHOP_URL FLOOR_URL STAFF_EMAIL STAFF_PASSWORD BUYER_PASSWORD
+    python bench/load.py SHOP_URL FLOOR_URL WRITE_FLOOR_URL STAFF_EMAIL STAFF_PASSWORD BUYER_PASSWORD [UNSHARED_URL]
+
+The write floor (bench/write_floor.py) is the least a signed-in form post costs on the same
+stack: its two rows, read against the floor like every other, give the most an order of two
+posts could reach whatever it did beyond writing a row, and the checkout rows are read
+against that ceiling too.
 """
 
 import re
@@ -32,6 +37,9 @@ UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 # Flask-Login binds a session to it, and a session seen from another one is marked not fresh
 # and its cookie written anew on every answer (what earlier rounds measured, wrk sending none).
 USER_AGENT = "dongkou-bench"
+CHECKOUT = "add to cart + place order (pay on delivery), orders/s"
+WRITE_LAZILY = "write floor: a signed-in post writing a row, lazily"
+WRITE_DURABLY = "  the same, its commit waiting for the disk"
 
 
 def wrk(url: str, cookie: str | None = None) -> dict:
@@ -85,21 +93,37 @@ def signed_in(base: str, email: str, password: str) -> requests.Session:
     return session
 
 
-def checkout_load(base: str, emails: list[str], password: str, sku_id: int, product: str, mode: str) -> dict:
-    """Buyers placing orders paid on delivery, driven by wrk (bench/checkout.lua, one signed-in
-    buyer per connection; ``mode`` forms, browser or journey: 2, 4 or 6 requests per order).
-    Signing in happens before the timed run."""
+def shop_buyers(base: str, emails: list[str], password: str) -> list[str]:
+    """Each buyer's session cookie and form token, signed in to the shop (before the timed run)."""
     buyers = []
     for email in emails:
         session = signed_in(base, email, password)
         # As static/js/csrf.js asks for it: a shared copy's forms carry no token.
         token = session.get(f"{base}/csrf-token", headers={"Accept": "application/json"}).json()["token"]
         buyers += [session.cookies["session"], token]
+    return buyers
+
+
+def write_floor_buyers(base: str) -> list[str]:
+    """The same for the write floor, whose buyers sign in without a password."""
+    buyers = []
+    for n in range(1, CONNECTIONS + 1):
+        session = requests.Session()
+        session.headers["User-Agent"] = USER_AGENT
+        token = session.get(f"{base}/sign-in/{n}").text
+        buyers += [session.cookies["session"], token]
+    return buyers
+
+
+def checkout_load(base: str, buyers: list[str], sku_id: int, product: str, mode: str) -> dict:
+    """Signed-in buyers (cookie and token pairs, one per connection) posting forms, driven by
+    wrk (bench/checkout.lua): orders paid on delivery (``mode`` forms, browser or journey: 2, 4
+    or 6 requests per order) or the write floor's post (write or write_lazy: one)."""
     out = subprocess.run(  # nosec B603 B607 - wrk against 127.0.0.1
         [
             "wrk",
-            f"-t{len(emails)}",
-            f"-c{len(emails)}",
+            f"-t{len(buyers) // 2}",
+            f"-c{len(buyers) // 2}",
             f"-d{SECONDS}s",
             "-s",
             "bench/checkout.lua",
@@ -148,9 +172,9 @@ def _bracketing(before: dict, after: dict) -> dict:
 
 
 def main() -> None:
-    shop, floor, staff_email, staff_password, buyer_password = sys.argv[1:6]
+    shop, floor, write_floor, staff_email, staff_password, buyer_password = sys.argv[1:7]
     # Optional: the same shop with the shared-page layer off, for a before/after in one round.
-    unshared = sys.argv[6] if len(sys.argv) > 6 else None
+    unshared = sys.argv[7] if len(sys.argv) > 7 else None
     staff = signed_in(shop, staff_email, staff_password)
     product = re.search(r'href="/products/([a-z0-9-]+)"', staff.get(f"{shop}/products").text).group(1)
     product_page = staff.get(f"{shop}/products/{product}").text
@@ -194,13 +218,18 @@ def main() -> None:
     for label, path in [("home, signed in", "/"), ("product page, signed in", f"/products/{product}")]:
         before = floor_now()
         rows.append((label, wrk(shop + path, cookie), before, 1))
+    signed = shop_buyers(shop, buyers, buyer_password)
     for label, mode, requests_each in [
-        ("add to cart + place order (pay on delivery), orders/s", "forms", 2),
+        (CHECKOUT, "forms", 2),
         ("  the same, each answer followed to its page", "browser", 4),
         ("  the same, with product and checkout pages", "journey", 6),
     ]:
         before = floor_now()
-        rows.append((label, checkout_load(shop, buyers, buyer_password, sku_id, product, mode), before, requests_each))
+        rows.append((label, checkout_load(shop, signed, sku_id, product, mode), before, requests_each))
+    writers = write_floor_buyers(write_floor)
+    for label, mode in [(WRITE_LAZILY, "write_lazy"), (WRITE_DURABLY, "write")]:
+        before = floor_now()
+        rows.append((label, checkout_load(write_floor, writers, sku_id, product, mode), before, 1))
     floor_now()
     rows.append(("township report (staff), reports/s", report_time(shop, staff), None, None))
     hello.append(wrk(floor + "/hello"))
@@ -209,6 +238,7 @@ def main() -> None:
         f"\n{'page':<52}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'floor':>9}{'drift':>7}{'its p99':>9}{'÷ floor':>9}"
         f"{'÷ hello':>9}{'errors':>8}"
     )
+    ratios = {}
     for label, f, before, requests_each in rows:
         p50 = f"{f['p50']:.1f}" if f["p50"] is not None else "-"
         p99 = f"{f['p99']:.1f}" if f["p99"] is not None else "-"
@@ -220,6 +250,7 @@ def main() -> None:
         reference = _bracketing(floors[before], floors[before + 1])
         # Checkout rows compare the requests they make (2, 4 or 6 per order) with the floor's.
         ratio = f["rps"] * requests_each / reference["rps"]
+        ratios[label] = ratio
         of_hello = f["rps"] * requests_each / ceiling
         print(
             f"{label:<52}{f['rps']:>9.1f}{p50:>9}{p99:>9}{reference['rps']:>9.1f}{reference['drift']:>6.0%} "
@@ -236,6 +267,15 @@ def main() -> None:
         f"{hello[0]['rps']:.0f} and {hello[1]['rps']:.0f} req/s (p99 {hello[0]['p99']:.1f} / {hello[1]['p99']:.1f} ms)"
     )
     print("checkout rows: p50 and p99 are per request; ÷ floor compares their requests/s with the floor's")
+    # An order of two posts, one that may commit lazily (the cart line) and one that must wait
+    # for the disk (the order), takes at least one of each of the write floor's requests.
+    most = 2 / (1 / ratios[WRITE_LAZILY] + 1 / ratios[WRITE_DURABLY])
+    checkout = ratios[CHECKOUT]
+    print(
+        f"ceiling: an order of two signed-in posts that wrote a row each, one lazily and one waiting for the disk, "
+        f"and did nothing else, would answer at {most:.2f} of the floor; checkout answers at {checkout:.2f}, "
+        f"{checkout / most:.2f} of that ceiling"
+    )
 
 
 if __name__ == "__main__":
