@@ -13,7 +13,8 @@ from sqlalchemy import (
     Pool,
     String,
     Table,
-    TextClause,
+    TextualSelect,
+    column,
     event,
     inspect,
     literal_column,
@@ -349,7 +350,7 @@ def _key_to(table: Table, parent: Table) -> str:
 @functools.cache
 def _together(
     parent: Table, children: tuple[Table, ...], others: tuple[Table, ...], alongside: tuple[UpdateBase, ...]
-) -> TextClause:
+) -> TextualSelect:
     """insert_together's statement for PostgreSQL, built once per shape (tables, rows and the
     statements alongside)."""
 
@@ -371,7 +372,12 @@ def _together(
     # Only aliases numbered here: the statements' rows come back as JSON arrays of their rows.
     returned = "".join(f", (SELECT json_agg(w{i}) FROM w{i})" for i in range(len(alongside)))  # nosec B608
     sources = "".join(f", o{i}" for i in range(len(others)))
-    return text(f"WITH {', '.join(clauses)} SELECT p.id{ids}{returned} FROM p{sources}")  # nosec B608
+    statement = text(f"WITH {', '.join(clauses)} SELECT p.id{ids}{returned} FROM p{sources}")  # nosec B608
+    # Its columns named up front, as a SELECT's are: SQLAlchemy then reads the result's shape
+    # once and keeps it, where for bare text it worked it out from the cursor on every order.
+    # Untyped: psycopg hands the numbers and the JSON over decoded already.
+    width = 1 + len(others) + len(alongside)
+    return statement.columns(*(column(f"c{n}") for n in range(width)))
 
 
 # PostgreSQL's SQL with :name parameters and no casts after them, which text() would not read.
