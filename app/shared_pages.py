@@ -12,8 +12,9 @@ a product or the registry moves that version in the database (app.catalog.cache)
 commit drops the version's copy in the shared cache, so every node builds the page again on
 its next request (at most ``VERSION_SECONDS`` later when the cache is per process, without
 Redis). Stock and the sales figures do not move the version; an entry is rebuilt once it is
-``SHARED_PAGE_SECONDS`` old (10 s by default), which bounds how old they can be; while one
-request rebuilds it, the others get the copy they have, older by that one rebuild's time.
+``SHARED_PAGE_SECONDS`` old (10 s by default), which bounds how old they can be: the first
+request past that time is answered from the copy and builds the page again once its answer is
+sent, and the others meanwhile get the copy too, older by that one rebuild's time.
 A page whose copy is of an older catalogue version is built again by one request too: the
 others wait for its copy (up to ``WAIT_FOR_BUILD_SECONDS``) instead of all building it at once
 (after a price change, every visitor of a page that takes a second to build).
@@ -30,6 +31,7 @@ cookie), and with a shared cache (Redis) a signed-in visitor's, whose parts are 
 
 import functools
 import hashlib
+import logging
 import re
 import time
 import uuid
@@ -39,10 +41,12 @@ from babel import Locale
 from flask import Response, current_app, g, request, session
 from flask_babel import get_locale
 from markupsafe import Markup
+from werkzeug.wsgi import ClosingIterator
 
 from app import metrics, personal_parts
 from app.models_base import without_transaction
 
+log = logging.getLogger(__name__)
 VERSION_KEY = "shared-pages:catalogue-version"
 # Without Redis each process keeps its own copy of the version; this bounds how long another
 # process's change can go unseen.
@@ -242,9 +246,23 @@ class SharedPages:
             return self._answer(environ, start_response, entry, "fresh", started)
         # Due for a rebuild: one request rebuilds, the others meanwhile get the copy there is
         # (a page that takes a second to build must not be built by every request of that second).
+        answer = self._answer(environ, start_response, entry, "stale", started)
         if not backend.add(key + REBUILDING, 1, timeout=REBUILD_SECONDS):
-            return self._answer(environ, start_response, entry, "stale", started)
-        return self._fill_as_builder(environ, start_response, backend, key, version)
+            return answer
+        # The rebuilding request's visitor is answered from the copy too, and the page is built
+        # once that answer is sent (the server closes it): nobody waits for a rebuild, which on
+        # the county's data kept a visitor of the impact page waiting a second every ten.
+        # As a plain GET: the page it keeps is the one every visitor gets (a HEAD keeps none).
+        again = {name: value for name, value in environ.items() if name != "HTTP_IF_NONE_MATCH"}
+        rebuild = functools.partial(self._rebuild, {**again, "REQUEST_METHOD": "GET"}, backend, key, version)
+        return ClosingIterator(answer, rebuild)
+
+    def _rebuild(self, environ: dict, backend, key: str, version: int) -> None:
+        try:
+            _read(self._fill_as_builder(environ, lambda status, headers, exc_info=None: None, backend, key, version))
+        except Exception:
+            # The visitor has their answer; the next request past the copy's time tries again.
+            log.exception("rebuilding the shared page %s failed", key)
 
     def _for_member(self, environ: dict, start_response, started: float):
         """A visitor with a session: the kept copy with their parts, when this process knows

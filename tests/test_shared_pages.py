@@ -161,8 +161,40 @@ def test_a_new_price_shows_on_the_next_request_and_stock_within_the_stated_secon
     # Stock does not move the catalogue version: the kept page may show it for the stated second …
     assert "有货" in client.get(f"/products/{slug}").get_data(as_text=True)
     time.sleep(1.1)
-    # … and no longer.
+    # … and then for as long as one rebuild takes: the first visitor past that second is answered
+    # from the copy at once, and the page is built again once their answer has been sent …
+    due = client.get(f"/products/{slug}")
+    assert "有货" in due.get_data(as_text=True)
+    due.close()  # what the server does with an answer it has sent
+    # … so the next visitor sees the stock as it is.
     assert "已售罄" in client.get(f"/products/{slug}").get_data(as_text=True)
+
+
+def test_nobody_waits_for_a_due_page_to_be_built_again(make_app, test_settings, monkeypatch):
+    app = _app(make_app, test_settings, seconds=1)
+    slug = _mandarin(app, stock=100)
+    client = app.test_client(use_cookies=False)
+    client.get(f"/products/{slug}")
+    _set(app, slug, stock=0)
+    time.sleep(1.1)
+    with recorded_statements(app) as statements:
+        due = client.get(f"/products/{slug}")
+        assert "有货" in due.get_data(as_text=True)
+    assert len(statements) == 0  # the answer came from the copy, before any building
+    with recorded_statements(app) as statements:
+        due.close()
+    assert statements  # the building, after the answer
+    # A rebuild that fails leaves the visitor's answer as it was and the copy in place, and the
+    # next request past the copy's time tries again.
+    time.sleep(1.1)
+    monkeypatch.setattr("app.catalog.views.render_template", lambda *_args, **_kwargs: 1 / 0)
+    failed = client.get(f"/products/{slug}")
+    assert failed.status_code == 200 and "已售罄" in failed.get_data(as_text=True)
+    failed.close()
+    with app.app_context():
+        backend = _backend(app)
+    key = _page_key({"HTTP_HOST": "localhost", "PATH_INFO": f"/products/{slug}"})
+    assert backend.get(key) is not None and backend.get(key + REBUILDING) is None
 
 
 def test_a_price_changed_on_one_node_shows_at_once_on_another(make_app, test_settings, shared_redis):
@@ -196,7 +228,9 @@ def test_while_one_request_rebuilds_a_page_the_others_get_the_copy_there_is(make
         assert "有货" in client.get(f"/products/{slug}").get_data(as_text=True)
     assert len(statements) == 0
     with app.app_context():
-        backend.delete(key + REBUILDING)  # that request is done
+        backend.delete(key + REBUILDING)  # that request kept no copy (it failed, or it timed out)
+    # The next request rebuilds it once its answer is sent, and the one after sees it.
+    client.get(f"/products/{slug}").close()
     assert "已售罄" in client.get(f"/products/{slug}").get_data(as_text=True)
 
 
