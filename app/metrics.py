@@ -12,7 +12,7 @@ REQUEST_SECONDS = Histogram(
 SHARED_PAGES = Counter(
     "dongkou_shared_pages",
     "Shared catalogue pages, by how they were answered: to visitors without a session, "
-    "fresh (its copy), stale (its copy while another request rebuilds it), "
+    "fresh (its copy), stale (its copy while it is being built again, by this request once answered or by another), "
     "waited (for the copy another request was building), built (by the app, then kept) "
     "and not_modified (304 to a matching ETag); personal (the copy with the header of a "
     "visitor with a session)",
