@@ -1,6 +1,5 @@
 """The Dongkou consumption-assistance marketplace (洞口消费扶贫商城): the application factory."""
 
-import functools
 import os
 from pathlib import Path
 
@@ -19,20 +18,13 @@ from app.migrations_cli import init_migrations
 from app.records import in_reader_language, spoken, spoken_lines
 from app.replica import init_replica
 from app.security import check_production_settings, configure_logging, init_security
-from app.shared_pages import SharedPages, csrf_field
+from app.shared_pages import SharedPages, csrf_field, locale_named
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@functools.cache
-def _locale(code: str) -> Locale:
-    # Flask-Babel parses whatever the selector returns, on every request, unless it is a Locale
-    # already: parsed once per language instead (a percent of a signed-in form post).
-    return Locale.parse(code)
-
-
 def select_locale() -> Locale:
-    return _locale(_chosen_language())
+    return locale_named(_chosen_language())
 
 
 def _chosen_language() -> str:

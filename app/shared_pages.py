@@ -100,7 +100,7 @@ def personal_copy() -> Response | None:
         entry is None
         or "_flashes" in session
         # A copy is built without a session: in the default language.
-        or get_locale() != _locale(current_app.config["BABEL_DEFAULT_LOCALE"])
+        or get_locale() != locale_named(current_app.config["BABEL_DEFAULT_LOCALE"])
     ):
         return None
     _version, _built_at, status, headers, body = entry
@@ -157,8 +157,10 @@ def csrf_field(lazy: bool = False) -> Markup:
 
 
 @functools.cache
-def _locale(name: str) -> Locale:
-    # Parsed once per process: personal_copy compares on every signed-in catalogue page.
+def locale_named(name: str) -> Locale:
+    """A language's Locale, parsed once per process: personal_copy compares with one on every
+    signed-in catalogue page, and the app's locale selector answers one for every request
+    (Flask-Babel parses whatever else it answers, every time)."""
     return Locale.parse(name)
 
 

@@ -72,9 +72,9 @@ def main() -> None:
     cookie = client.get_cookie("session")
     assert cookie
     floor = floor_app.app.test_client()
-    writer = write_floor.app.test_client()
     if mode == "write-floor":
         write_floor.prepare()
+        writer = write_floor.app.test_client()
         floor_token = writer.get("/sign-in/1").text
     for n in range(orders + 1):  # the first one warms the caches
         if n == 1:
